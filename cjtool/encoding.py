@@ -1,0 +1,99 @@
+"""Text encodings of CSV exports.
+
+polars reads UTF-8 only. Chinese Excel exports are GBK (GB18030 is its superset), so a
+file that is not UTF-8 is transcoded, as a stream in 1 MiB chunks, to a temporary UTF-8
+file. Detection order: the explicit option, a BOM, strict UTF-8, then GB18030. UTF-8
+must go first: UTF-8 bytes also "decode" as GB18030, into mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from cjtool.errors import DataError
+
+CHUNK = 1 << 20
+SAMPLE = 4 << 20  # bytes checked when guessing; the rest is checked while reading
+
+_ALIASES = {"utf8": "utf-8", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig",
+            "gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "cp936": "gb18030"}
+
+
+def normalise(encoding: str) -> str:
+    """Canonical codec name; GBK and GB2312 are read as their superset GB18030."""
+    name = encoding.strip().lower().replace("_", "-")
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise DataError(f"--encoding: unknown encoding {encoding!r}", hint="use utf-8, gbk or gb18030") from None
+
+
+def _is_utf8_prefix(sample: bytes, complete: bool) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        decoder.decode(sample, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect(path: Path) -> str:
+    """The encoding of ``path``: utf-8 (BOM or not) or gb18030."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE)
+        complete = len(sample) < SAMPLE
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if _is_utf8_prefix(sample, complete):
+        return "utf-8"
+    try:
+        sample.decode("gb18030") if complete else codecs.getincrementaldecoder("gb18030")().decode(sample)
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{path}: not UTF-8 or GBK text (is it a CSV file?)",
+            hint="give the file's encoding with --encoding, or export it as CSV UTF-8",
+        ) from None
+    return "gb18030"
+
+
+def transcode(src: Path, encoding: str, stack: ExitStack) -> Path:
+    """A temporary UTF-8 copy of ``src`` (deleted when ``stack`` closes)."""
+    fd, tmp = tempfile.mkstemp(prefix="cjtool-", suffix=".csv")
+    stack.callback(_unlink, tmp)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    try:
+        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            while chunk := fin.read(CHUNK):
+                fout.write(decoder.decode(chunk).encode("utf-8"))
+                offset += len(chunk)
+            fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{src}: byte {offset + exc.start} is not valid {encoding}",
+            hint="give the right encoding with --encoding (utf-8, gbk)",
+        ) from None
+    return Path(tmp)
+
+
+def spool_stdin(stack: ExitStack) -> Path:
+    """Copy standard input to a temporary file, so it can be scanned like any file."""
+    fd, tmp = tempfile.mkstemp(prefix="cjtool-stdin-", suffix=".csv")
+    stack.callback(_unlink, tmp)
+    with os.fdopen(fd, "wb") as fout:
+        shutil.copyfileobj(sys.stdin.buffer, fout, CHUNK)
+    return Path(tmp)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,60 @@
+"""Typed errors and the exit codes they map to.
+
+Deep code raises one of these; only the CLI (``cjtool.cli.app``) turns them into a
+message on stderr and an exit code, so the library stays usable from Python.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Documented process exit codes (README, ``cjtool --help``)."""
+
+    OK = 0
+    GATE_FAILED = 1  # `cjtool check`: at least one gate failed
+    USAGE = 2  # unknown option, missing file, bad option value (Click's own code)
+    MODEL = 3  # the journey model is invalid
+    DATA = 4  # the event data cannot be used
+    OUTPUT = 5  # an output could not be written
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class CjtoolError(Exception):
+    """Base class: a message for the user and the exit code it maps to."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(CjtoolError):
+    exit_code = ExitCode.USAGE
+
+
+class ModelError(CjtoolError):
+    """An invalid journey model. ``problems`` holds every problem found, one line each."""
+
+    exit_code = ExitCode.MODEL
+
+    def __init__(self, problems: list[str] | str, *, hint: str | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        first = self.problems[0] if self.problems else "invalid model"
+        more = len(self.problems) - 1
+        message = first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `cjtool validate`)"
+        super().__init__(message, hint=hint)
+
+
+class DataError(CjtoolError):
+    exit_code = ExitCode.DATA
+
+
+class OutputError(CjtoolError):
+    exit_code = ExitCode.OUTPUT

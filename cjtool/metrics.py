@@ -1,0 +1,152 @@
+"""Stage and touchpoint metrics (SPEC sections 4-6) as polars aggregations.
+
+``compute_map`` takes the canonical events (``cjtool.events``) and returns a JourneyMap.
+The big frames are aggregated in polars; only the per-stage / per-touchpoint results
+(small) become Python objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from cjtool.engine import assign_stages, customer_depths
+from cjtool.events import EventTable
+from cjtool.model import JourneyModel
+from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
+
+
+def score_aggs() -> list[pl.Expr]:
+    """SPEC section 6 over the events of a group."""
+    nps = pl.col("nps")
+    n = nps.count()
+    promoters = (nps >= 9).sum().cast(pl.Int64)
+    detractors = (nps <= 6).sum().cast(pl.Int64)
+    return [
+        pl.col("satisfaction").mean().alias("satisfaction"),
+        pl.col("satisfaction").count().cast(pl.Int64).alias("responses"),
+        pl.when(n > 0).then(100 * (promoters - detractors) / n).alias("nps"),
+        pl.col("effort").mean().alias("effort"),
+    ]
+
+
+def priority_expr(model: JourneyModel) -> pl.Expr:
+    """SPEC section 5: weighted drop-off and dissatisfaction; drop-off alone without scores."""
+    lo, hi = model.satisfaction_scale.min, model.satisfaction_scale.max
+    wd, ws = model.weight_drop_off, model.weight_dissatisfaction
+    dissatisfaction = 1 - (pl.col("satisfaction") - lo) / (hi - lo)
+    weighted = (wd * pl.col("drop_off_rate") + ws * dissatisfaction) / (wd + ws)
+    return pl.when(pl.col("satisfaction").is_null()).then(pl.col("drop_off_rate")).otherwise(weighted).alias("priority")
+
+
+def _scores(row: dict[str, Any]) -> Scores:
+    return Scores(row["satisfaction"], int(row["responses"] or 0), row["nps"], row["effort"])
+
+
+def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
+    K = len(model.stages)
+    events = assign_stages(table.frame.lazy(), model)
+    assigned = events.filter(pl.col("stage").is_not_null())
+    customers = customer_depths(assigned, model)
+
+    depth_counts = customers.group_by("depth").len()
+    medians = customers.select(
+        [
+            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() / 1_000_000).median().alias(f"m{k}")
+            for k in range(2, K + 1)
+        ]
+    )
+    stage_aggs = assigned.group_by("stage").agg(pl.len().alias("events"), *score_aggs())
+    exits = (
+        customers.filter(pl.col("depth") < K)
+        .group_by("last_stage", "last_touchpoint")
+        .len("exits")
+        .rename({"last_stage": "stage", "last_touchpoint": "touchpoint"})
+    )
+    tp = (
+        assigned.group_by("stage", "touchpoint")
+        .agg(pl.len().alias("events"), pl.col("customer_id").n_unique().alias("customers"), *score_aggs())
+        .join(exits, on=["stage", "touchpoint"], how="left")
+        .with_columns(pl.col("exits").fill_null(0))
+        .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
+        .with_columns(priority_expr(model))
+        .with_columns((pl.col("customers") >= model.min_customers).alias("ranked"))
+        .sort(
+            ["ranked", "priority", "exits", "customers", "stage", "touchpoint"],
+            descending=[True, True, True, True, False, False],
+        )
+        .with_columns(
+            pl.when(pl.col("ranked")).then(pl.col("ranked").cast(pl.Int64).cum_sum()).alias("rank")
+        )
+    )
+    unassigned = (
+        events.filter(pl.col("stage").is_null())
+        .group_by("touchpoint")
+        .len("events")
+        .sort(["events", "touchpoint"], descending=[True, False])
+    )
+    period = table.frame.lazy().select(pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last"))
+    counts = customers.select(
+        pl.len().alias("total"),
+        (pl.col("depth") >= 1).sum().alias("entered"),
+        (pl.col("depth") == K).sum().alias("completed"),
+    )
+    depth_df, med_df, stage_df, tp_df, un_df, period_df, counts_df = pl.collect_all(
+        [depth_counts, medians, stage_aggs, tp, unassigned, period, counts]
+    )
+
+    by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))
+    reached = [sum(n for d, n in by_depth.items() if d >= k) for k in range(1, K + 1)]
+    med = med_df.row(0, named=True) if med_df.height else {}
+    stage_rows = {r["stage"]: r for r in stage_df.iter_rows(named=True)}
+    stages = []
+    for k, st in enumerate(model.stages, start=1):
+        c = reached[k - 1]
+        prev = reached[k - 2] if k > 1 else 0
+        row = stage_rows.get(k, {"satisfaction": None, "responses": 0, "nps": None, "effort": None, "events": 0})
+        stages.append(StageMetrics(
+            index=k,
+            id=st.id,
+            customers=c,
+            conversion_from_previous=(c / prev) if k > 1 and prev else None,
+            conversion_from_first=(c / reached[0]) if reached[0] else None,
+            drop_off=(c - reached[k]) if k < K else None,
+            median_time_to_convert_s=(med.get(f"m{k}") if model.mode == "ordered" and k > 1 else None),
+            scores=_scores(row),
+            events=int(row["events"]),
+        ))
+    ids = [s.id for s in model.stages]
+    touchpoints = [
+        TouchpointMetrics(
+            stage=ids[r["stage"] - 1],
+            stage_index=int(r["stage"]),
+            touchpoint=r["touchpoint"],
+            events=int(r["events"]),
+            customers=int(r["customers"]),
+            exits=int(r["exits"]),
+            drop_off_rate=float(r["drop_off_rate"]),
+            scores=_scores(r),
+            priority=float(r["priority"]),
+            rank=None if r["rank"] is None else int(r["rank"]),
+        )
+        for r in tp_df.iter_rows(named=True)
+    ]
+    cnt = counts_df.row(0, named=True)
+    first, last = period_df.row(0)
+    n_unassigned = int(un_df["events"].sum()) if un_df.height else 0
+    return JourneyMap(
+        model=model,
+        rows_read=table.rows_read,
+        rejected=dict(table.rejected),
+        events_assigned=table.frame.height - n_unassigned,
+        events_unassigned=n_unassigned,
+        customers_total=int(cnt["total"]),
+        customers_entered=int(cnt["entered"] or 0),
+        customers_completed=int(cnt["completed"] or 0),
+        stages=stages,
+        touchpoints=touchpoints,
+        unassigned=[(r[0], int(r[1])) for r in un_df.iter_rows()],
+        period=None if first is None else (first, last),
+        warnings=list(table.warnings),
+    )

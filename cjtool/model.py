@@ -1,0 +1,470 @@
+"""The journey model: stages in order, the touchpoints of each, scales and ranking.
+
+``load_model`` reads a YAML file or a built-in name and validates everything at once,
+collecting every problem (with its line) before raising one ModelError, so
+``cjtool validate`` can show them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cjtool.errors import ModelError
+from cjtool.yamlsafe import YamlDoc, load_yaml
+
+ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
+REQUIRED_ROLES = ("customer_id", "timestamp", "touchpoint")
+SCORE_ROLES = ("satisfaction", "nps", "effort")
+MODES = ("ordered", "furthest")
+LANGS = ("en", "zh")
+
+_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label in several languages; ``get`` falls back to English, then any."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, value: str | dict[str, str]) -> Text:
+        if isinstance(value, str):
+            return cls((("en", value),))
+        return cls(tuple(value.items()))
+
+    def get(self, lang: str = "en") -> str:
+        d = dict(self.values)
+        return d.get(lang) or d.get("en") or next(iter(d.values()), "")
+
+    def as_yaml(self) -> str | dict[str, str]:
+        return self.values[0][1] if len(self.values) == 1 and self.values[0][0] == "en" else dict(self.values)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: Text
+    description: str = ""
+    touchpoints: tuple[str, ...] = ()
+    match: str | None = None
+    channels: tuple[str, ...] | None = None
+    moment_of_truth: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Thresholds for `cjtool check`, keyed by stage id or touchpoint name."""
+
+    min_conversion: tuple[tuple[str, float], ...] = ()
+    min_satisfaction: tuple[tuple[str, float], ...] = ()
+    max_drop_off: tuple[tuple[str, float], ...] = ()
+    min_nps: tuple[tuple[str, float], ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.min_conversion or self.min_satisfaction or self.max_drop_off or self.min_nps)
+
+
+@dataclass(frozen=True)
+class JourneyModel:
+    name: str
+    stages: tuple[Stage, ...]
+    title: Text = field(default_factory=lambda: Text.of(""))
+    description: str = ""
+    mode: str = "ordered"
+    window_s: float | None = None
+    window_text: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()  # explicit role -> header mappings only
+    timestamp_format: str | None = None
+    satisfaction_scale: Scale = Scale(1, 5)
+    effort_scale: Scale = Scale(1, 7)
+    weight_drop_off: float = 1.0
+    weight_dissatisfaction: float = 1.0
+    min_customers: int = 1
+    gates: Gates = Gates()
+    source: str = "<model>"
+
+    @property
+    def column_map(self) -> dict[str, str]:
+        """role -> CSV header, defaults filled in (a role's default header is its name)."""
+        explicit = dict(self.columns)
+        return {role: explicit.get(role, role) for role in ROLES}
+
+    def stage_index(self, stage_id: str) -> int:
+        for i, s in enumerate(self.stages, start=1):
+            if s.id == stage_id:
+                return i
+        raise KeyError(stage_id)
+
+    def with_overrides(
+        self,
+        *,
+        mode: str | None = None,
+        window: str | None = None,
+        columns: dict[str, str] | None = None,
+        timestamp_format: str | None = None,
+    ) -> JourneyModel:
+        """The model with command-line overrides applied (validated like the YAML)."""
+        m = self
+        if mode is not None:
+            if mode not in MODES:
+                raise ModelError(f"--mode: expected one of {', '.join(MODES)}, got {mode!r}")
+            m = replace(m, mode=mode)
+        if window is not None:
+            if window.strip().lower() in ("none", "off", ""):
+                m = replace(m, window_s=None, window_text=None)
+            else:
+                seconds = parse_window(window)
+                if seconds is None:
+                    raise ModelError(f"--window: {window!r} is not a window; use a number and a unit, e.g. 30d, 12h, 90m, 45s")
+                m = replace(m, window_s=seconds, window_text=window.strip())
+        if columns:
+            explicit = dict(m.columns)
+            for role, header in columns.items():
+                if role not in ROLES:
+                    raise ModelError(f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}")
+                explicit[role] = header
+            m = replace(m, columns=tuple(explicit.items()))
+        if timestamp_format is not None:
+            m = replace(m, timestamp_format=timestamp_format)
+        return m
+
+
+def parse_window(text: str) -> float | None:
+    """`30d`, `12h`, `90m`, `45s`, `2w` -> seconds (> 0); None if not a window."""
+    m = _WINDOW_RE.match(str(text).lower())
+    if not m:
+        return None
+    seconds = float(m.group(1)) * _WINDOW_UNITS[m.group(2)]
+    return seconds if seconds > 0 else None
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why polars' regex engine (Rust `regex`) refuses ``pattern``, or None if it compiles.
+
+    Checked with polars itself, not Python's `re`: the two dialects differ (no
+    look-around or back-references in Rust)."""
+    try:
+        pl.select(pl.lit("x").str.contains(pattern)).item()
+    except Exception as exc:  # polars raises ComputeError with the regex crate's message
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        detail = next((ln for ln in lines if ln.startswith("error:")), lines[-1] if lines else "invalid")
+        return detail.removeprefix("error:").strip()
+    return None
+
+
+# --------------------------------------------------------------------------- loading
+
+TOP_KEYS = ("name", "title", "description", "mode", "window", "timestamp_format", "columns",
+            "stages", "scores", "ranking", "gates")
+STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
+
+
+def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
+    """A model from a YAML path or a built-in name (``aipl``, ``5a``, ``b2b``, ``experience``)."""
+    from cjtool import builtin_models  # local: avoids an import cycle
+
+    path = Path(spec)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise ModelError(f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)")
+        raw = path.read_bytes()
+        source = str(spec)
+    elif builtin_ok and str(spec).lower() in builtin_models.names():
+        raw = builtin_models.read(str(spec).lower())
+        source = f"<built-in {str(spec).lower()}>"
+    else:
+        names = builtin_models.names()
+        raise ModelError(
+            f"{spec}: not a model file or a built-in model{_suggest(str(spec).lower(), names)}",
+            hint=f"built-in models: {', '.join(names)}",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ModelError(f"{source}: the model is not UTF-8 text; save it as UTF-8") from None
+    return parse_model(text, source)
+
+
+def parse_model(text: str, source: str = "<model>") -> JourneyModel:
+    doc = load_yaml(text, source)
+    return _Builder(doc).build()
+
+
+class _Builder:
+    """Turns the YAML tree into a JourneyModel, collecting every problem on the way."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.problems: list[str] = []
+
+    def bad(self, path: tuple[str | int, ...], message: str) -> None:
+        name = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+        self.problems.append(f"{self.doc.where(path)}: {name + ': ' if name else ''}{message}")
+
+    # -- typed getters ------------------------------------------------------------------
+    def mapping(self, value: Any, path: tuple[str | int, ...], keys: tuple[str, ...] | None) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.bad(path, f"expected a mapping of keys, got {_kind(value)}")
+            return {}
+        if keys is not None:
+            for k in value:
+                if k not in keys:
+                    self.bad(path + (k,), f"unknown key `{k}`{_suggest(k, keys)}; known keys: {', '.join(keys)}")
+        return value
+
+    def string(self, value: Any, path: tuple[str | int, ...], *, required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                self.bad(path, "is required")
+            return None
+        if not isinstance(value, str):
+            self.bad(path, f"expected text, got {_kind(value)}")
+            return None
+        return value
+
+    def text(self, value: Any, path: tuple[str | int, ...], default: str) -> Text:
+        if value is None:
+            return Text.of(default)
+        if isinstance(value, str):
+            return Text.of(value)
+        if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+            for k in value:
+                if k not in LANGS:
+                    self.bad(path + (k,), f"unknown language `{k}`; use {', '.join(LANGS)}")
+            return Text.of(value)
+        self.bad(path, "expected text or a mapping of languages such as {en: Awareness, zh: 认知}")
+        return Text.of(default)
+
+    def number(self, value: Any, path: tuple[str | int, ...], default: float, *, minimum: float | None = None) -> float:
+        if value is None:
+            return default
+        try:
+            x = float(value)
+            if x != x or x in (float("inf"), float("-inf")):
+                raise ValueError
+        except (TypeError, ValueError):
+            self.bad(path, f"expected a number, got {value!r}")
+            return default
+        if minimum is not None and x < minimum:
+            self.bad(path, f"must be at least {minimum:g}, got {x:g}")
+            return default
+        return x
+
+    def string_list(self, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.bad(path, f"expected a list, got {_kind(value)}")
+            return None
+        out = []
+        for i, v in enumerate(value):
+            if not isinstance(v, str) or v == "":
+                self.bad(path + (i,), f"expected a non-empty name, got {_kind(v)}")
+            else:
+                out.append(v)
+        return tuple(out)
+
+    # -- the model ----------------------------------------------------------------------
+    def build(self) -> JourneyModel:
+        data = self.doc.data
+        if data is None:
+            raise ModelError(f"{self.doc.source}: the model is empty; it needs at least `stages:`")
+        top = self.mapping(data, (), TOP_KEYS)
+        if not isinstance(data, dict):
+            raise ModelError(self.problems)
+        name = self.string(top.get("name"), ("name",)) or Path(self.doc.source).stem or "model"
+        mode = self.string(top.get("mode"), ("mode",)) or "ordered"
+        if mode not in MODES:
+            self.bad(("mode",), f"expected one of {', '.join(MODES)}, got {mode!r}{_suggest(mode, MODES)}")
+            mode = "ordered"
+        window_s, window_text = None, None
+        wv = top.get("window")
+        if wv is not None and str(wv).strip().lower() not in ("none", "off"):
+            window_s = parse_window(str(wv))
+            if window_s is None:
+                self.bad(("window",), f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w")
+            else:
+                window_text = str(wv).strip()
+        columns = self.columns(top.get("columns"))
+        stages = self.stages(top.get("stages"))
+        sat, eff = self.scores(top.get("scores"))
+        wd, ws, min_c = self.ranking(top.get("ranking"))
+        gates = self.gates(top.get("gates"), stages)
+        if self.problems:
+            raise ModelError(self.problems)
+        return JourneyModel(
+            name=name,
+            title=self.text(top.get("title"), ("title",), name),
+            description=self.string(top.get("description"), ("description",)) or "",
+            mode=mode,
+            window_s=window_s,
+            window_text=window_text,
+            columns=columns,
+            timestamp_format=self.string(top.get("timestamp_format"), ("timestamp_format",)),
+            stages=stages,
+            satisfaction_scale=sat,
+            effort_scale=eff,
+            weight_drop_off=wd,
+            weight_dissatisfaction=ws,
+            min_customers=min_c,
+            gates=gates,
+            source=self.doc.source,
+        )
+
+    def columns(self, value: Any) -> tuple[tuple[str, str], ...]:
+        cols = self.mapping(value, ("columns",), ROLES)
+        out = []
+        for role in ROLES:
+            header = self.string(cols.get(role), ("columns", role)) if role in cols else None
+            if header:
+                out.append((role, header))
+        headers = [explicit.get(r, r) for explicit in [dict(out)] for r in ROLES]
+        for h in set(headers):
+            if headers.count(h) > 1:
+                self.bad(("columns",), f"the column `{h}` is mapped to more than one role")
+        return tuple(out)
+
+    def stages(self, value: Any) -> tuple[Stage, ...]:
+        if value is None:
+            self.bad(("stages",), "is required: list the journey's stages in order")
+            return ()
+        if not isinstance(value, list) or not value:
+            self.bad(("stages",), "must be a non-empty list of stages")
+            return ()
+        stages, seen = [], set()
+        for i, raw in enumerate(value):
+            path: tuple[str | int, ...] = ("stages", i)
+            st = self.mapping(raw, path, STAGE_KEYS)
+            if not isinstance(raw, dict):
+                continue
+            sid = self.string(st.get("id"), path + ("id",), required=True)
+            if sid is not None:
+                if not _ID_RE.match(sid):
+                    self.bad(path + ("id",), f"{sid!r} is not a valid id: use letters, digits, `_`, `-` or `.`")
+                if sid in seen:
+                    self.bad(path + ("id",), f"duplicate stage id `{sid}`")
+                seen.add(sid)
+            tps = self.string_list(st.get("touchpoints"), path + ("touchpoints",)) or ()
+            match = self.string(st.get("match"), path + ("match",))
+            if match is not None:
+                err = regex_error(match)
+                if err:
+                    self.bad(path + ("match",), f"invalid regular expression in stage `{sid}`: {err}")
+                    match = None
+                elif match == "":
+                    self.bad(path + ("match",), f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one")
+            elif not tps:
+                self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
+            channels = self.string_list(st.get("channels"), path + ("channels",))
+            if channels is not None and not channels:
+                self.bad(path + ("channels",), f"an empty channel list means stage `{sid}` can match nothing")
+            stages.append(Stage(
+                id=sid or f"stage{i + 1}",
+                label=self.text(st.get("label"), path + ("label",), sid or f"stage{i + 1}"),
+                description=self.string(st.get("description"), path + ("description",)) or "",
+                touchpoints=tps,
+                match=match,
+                channels=channels,
+                moment_of_truth=self.string(st.get("moment_of_truth"), path + ("moment_of_truth",)),
+            ))
+        return tuple(stages)
+
+    def scale(self, value: Any, path: tuple[str, ...], default: Scale) -> Scale:
+        sc = self.mapping(value, path, ("min", "max"))
+        lo = self.number(sc.get("min"), path + ("min",), default.min)
+        hi = self.number(sc.get("max"), path + ("max",), default.max)
+        if hi <= lo:
+            self.bad(path, f"max ({hi:g}) must be greater than min ({lo:g})")
+            return default
+        return Scale(lo, hi)
+
+    def scores(self, value: Any) -> tuple[Scale, Scale]:
+        sc = self.mapping(value, ("scores",), ("satisfaction", "effort"))
+        return (self.scale(sc.get("satisfaction"), ("scores", "satisfaction"), Scale(1, 5)),
+                self.scale(sc.get("effort"), ("scores", "effort"), Scale(1, 7)))
+
+    def ranking(self, value: Any) -> tuple[float, float, int]:
+        rk = self.mapping(value, ("ranking",), ("weights", "min_customers"))
+        w = self.mapping(rk.get("weights"), ("ranking", "weights"), ("drop_off", "dissatisfaction"))
+        wd = self.number(w.get("drop_off"), ("ranking", "weights", "drop_off"), 1.0, minimum=0)
+        ws = self.number(w.get("dissatisfaction"), ("ranking", "weights", "dissatisfaction"), 1.0, minimum=0)
+        if wd + ws <= 0:
+            self.bad(("ranking", "weights"), "the weights must not both be 0")
+            wd, ws = 1.0, 1.0
+        mc = self.number(rk.get("min_customers"), ("ranking", "min_customers"), 1, minimum=0)
+        if mc != int(mc):
+            self.bad(("ranking", "min_customers"), f"expected a whole number, got {mc:g}")
+        return wd, ws, int(mc)
+
+    def gates(self, value: Any, stages: tuple[Stage, ...]) -> Gates:
+        keys = ("min_conversion", "min_satisfaction", "max_drop_off", "min_nps")
+        g = self.mapping(value, ("gates",), keys)
+        out: dict[str, tuple[tuple[str, float], ...]] = {}
+        for key in keys:
+            items = self.mapping(g.get(key), ("gates", key), None)
+            pairs = []
+            for target, thr in items.items():
+                x = self.number(thr, ("gates", key, target), float("nan"))
+                if x == x:
+                    pairs.append((target, x))
+            out[key] = tuple(pairs)
+        return Gates(**out)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{value!r}"
+
+
+def model_to_yaml(model: JourneyModel) -> str:
+    """A plain YAML rendering (used for round-trip tests; `cjtool init` copies the commented file)."""
+    import yaml
+
+    data: dict[str, Any] = {"name": model.name, "title": model.title.as_yaml(), "mode": model.mode}
+    if model.window_text:
+        data["window"] = model.window_text
+    if model.columns:
+        data["columns"] = dict(model.columns)
+    data["stages"] = []
+    for s in model.stages:
+        st: dict[str, Any] = {"id": s.id, "label": s.label.as_yaml()}
+        if s.touchpoints:
+            st["touchpoints"] = list(s.touchpoints)
+        if s.match:
+            st["match"] = s.match
+        if s.channels is not None:
+            st["channels"] = list(s.channels)
+        data["stages"].append(st)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,134 @@
+"""The result of mapping a journey: plain data, rendered by ``cjtool.render``.
+
+``JourneyMap.to_dict()`` is the JSON contract of SPEC section 7 (plus extra keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cjtool.model import JourneyModel
+
+SCHEMA = "cjtool.map/1"
+
+
+@dataclass(frozen=True)
+class Scores:
+    satisfaction: float | None = None
+    responses: int = 0
+    nps: float | None = None
+    effort: float | None = None
+
+
+@dataclass(frozen=True)
+class StageMetrics:
+    index: int
+    id: str
+    customers: int
+    conversion_from_previous: float | None
+    conversion_from_first: float | None
+    drop_off: int | None
+    median_time_to_convert_s: float | None
+    scores: Scores
+    events: int = 0
+
+
+@dataclass(frozen=True)
+class TouchpointMetrics:
+    stage: str
+    stage_index: int
+    touchpoint: str
+    events: int
+    customers: int
+    exits: int
+    drop_off_rate: float
+    scores: Scores
+    priority: float
+    rank: int | None
+
+
+@dataclass
+class JourneyMap:
+    model: JourneyModel
+    rows_read: int
+    rejected: dict[str, int]
+    events_assigned: int
+    events_unassigned: int
+    customers_total: int
+    customers_entered: int
+    customers_completed: int
+    stages: list[StageMetrics]
+    touchpoints: list[TouchpointMetrics]
+    unassigned: list[tuple[str, int]]
+    period: tuple[datetime, datetime] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    def stage_label(self, stage_id: str, lang: str = "en") -> str:
+        return self.model.stages[self.model.stage_index(stage_id) - 1].label.get(lang)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        m = self.model
+        return {
+            "schema": SCHEMA,
+            "model": m.name,
+            "title": m.title.get(lang),
+            "mode": m.mode,
+            "window_s": m.window_s,
+            "period": None if self.period is None else {
+                "first": _iso(self.period[0]), "last": _iso(self.period[1]),
+            },
+            "rows": {"read": self.rows_read, "rejected": self.rows_rejected, "rejected_by_reason": dict(self.rejected)},
+            "events": {"assigned": self.events_assigned, "unassigned": self.events_unassigned},
+            "customers": {
+                "total": self.customers_total,
+                "entered": self.customers_entered,
+                "completed": self.customers_completed,
+            },
+            "stages": [
+                {
+                    "id": s.id,
+                    "label": m.stages[s.index - 1].label.get(lang),
+                    "customers": s.customers,
+                    "conversion_from_previous": s.conversion_from_previous,
+                    "conversion_from_first": s.conversion_from_first,
+                    "drop_off": s.drop_off,
+                    "median_time_to_convert_s": s.median_time_to_convert_s,
+                    "satisfaction": s.scores.satisfaction,
+                    "responses": s.scores.responses,
+                    "nps": s.scores.nps,
+                    "effort": s.scores.effort,
+                    "events": s.events,
+                    "moment_of_truth": m.stages[s.index - 1].moment_of_truth,
+                }
+                for s in self.stages
+            ],
+            "touchpoints": [
+                {
+                    "stage": t.stage,
+                    "touchpoint": t.touchpoint,
+                    "events": t.events,
+                    "customers": t.customers,
+                    "exits": t.exits,
+                    "drop_off_rate": t.drop_off_rate,
+                    "satisfaction": t.scores.satisfaction,
+                    "responses": t.scores.responses,
+                    "nps": t.scores.nps,
+                    "effort": t.scores.effort,
+                    "priority": t.priority,
+                    "rank": t.rank,
+                }
+                for t in self.touchpoints
+            ],
+            "unassigned_touchpoints": [{"touchpoint": tp, "events": n} for tp, n in self.unassigned],
+            "warnings": list(self.warnings),
+        }
+
+
+def _iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + (f".{dt.microsecond:06d}" if dt.microsecond else "") + "Z"

@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import polars as pl
 
-from cjtool.model import JourneyModel
+from cjtool.model import JourneyModel, Stage
 
 STAGE = pl.UInt16
+
+
+def stage_condition(stage: Stage, *, channel_blind: bool = False) -> pl.Expr:
+    """Whether an event matches ``stage`` (SPEC section 2): listed touchpoint or regex
+    search, and, when the stage lists channels, a channel among them."""
+    cond = pl.lit(False)
+    if stage.touchpoints:
+        cond = pl.col("touchpoint").is_in(list(stage.touchpoints))
+    if stage.match:
+        cond = cond | pl.col("touchpoint").str.contains(stage.match)
+    if stage.channels is not None and not channel_blind:
+        cond = cond & pl.col("channel").is_in(list(stage.channels)).fill_null(False)
+    return cond.fill_null(False)
 
 
 def stage_expr(model: JourneyModel) -> pl.Expr:
     """1-based index of the first stage matching (touchpoint, channel); null if none."""
     expr = None
     for k, st in enumerate(model.stages, start=1):
-        cond: pl.Expr | None = None
-        if st.touchpoints:
-            cond = pl.col("touchpoint").is_in(list(st.touchpoints))
-        if st.match:
-            found = pl.col("touchpoint").str.contains(st.match)
-            cond = found if cond is None else (cond | found)
-        if cond is None:  # the model loader refuses such stages; be safe anyway
-            continue
-        if st.channels is not None:
-            cond = cond & pl.col("channel").is_in(list(st.channels)).fill_null(False)
+        cond = stage_condition(st)
         expr = pl.when(cond).then(pl.lit(k, STAGE)) if expr is None else expr.when(cond).then(pl.lit(k, STAGE))
     if expr is None:
         return pl.lit(None, STAGE).alias("stage")

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     MODEL = 3  # the journey model is invalid
     DATA = 4  # the event data cannot be used
     OUTPUT = 5  # an output could not be written
+    INTERNAL = 70  # a bug in cjtool (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C
 
 

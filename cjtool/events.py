@@ -102,7 +102,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         infer_schema=False,  # every column as text; roles are cast/parsed explicitly
         encoding="utf8",
         has_header=True,
-        missing_utf8_is_empty_string=False,
+        glob=False,  # a file name with * or [ is a name, not a pattern
         raise_if_empty=False,
     )
     return _select_roles(lf, model, name, header)[0]

@@ -1,0 +1,108 @@
+"""The `cjtool` command: one Typer app, one command module per command.
+
+This is the one place where exceptions become messages and exit codes
+(``CjtoolGroup.invoke``); commands only parse options, call the library and render.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cjtool import __version__
+from cjtool.errors import CjtoolError, ExitCode
+from cjtool.output import quiet_broken_pipe
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 a `cjtool check` gate failed; 2 bad usage (unknown option, "
+    "missing file); 3 invalid journey model; 4 unusable event data; 5 an output could not "
+    "be written; 70 internal error (a bug: please report it with --debug output); 130 interrupted."
+)
+
+
+def _debug_enabled(ctx: typer.Context) -> bool:
+    root = ctx.find_root()
+    return bool(root.params.get("debug")) or os.environ.get("CJTOOL_DEBUG", "") not in ("", "0")
+
+
+def error_line(message: str) -> None:
+    """One line on stderr, no markup, no colour codes when piped."""
+    try:
+        print(f"cjtool: error: {message}", file=sys.stderr, flush=True)
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+class CjtoolGroup(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CjtoolError as exc:
+            if _debug_enabled(ctx):
+                traceback.print_exc()
+            error_line(exc.message + (f"; {exc.hint}" if exc.hint else ""))
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            error_line("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            quiet_broken_pipe()
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("typer"):  # usage errors: Click prints them
+                raise
+            if _debug_enabled(ctx):
+                traceback.print_exc()
+            error_line(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; please report it)")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+app = typer.Typer(
+    cls=CjtoolGroup,
+    name="cjtool",
+    help=(
+        "Customer-journey mapping from event exports: stages, funnel, drop-off, pain points "
+        "and journey maps.\n\n" + EXIT_CODES_HELP
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cjtool {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Customer-journey mapping from event exports."""
+
+
+def _register() -> None:
+    from cjtool.cli import check_cmd, map_cmd, models_cmd, validate_cmd
+
+    for module in (map_cmd, validate_cmd, check_cmd, models_cmd):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,138 @@
+"""Options shared by several commands, defined once, and the steps they share."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cjtool.api import map_journey
+from cjtool.errors import UsageError
+from cjtool.model import JourneyModel, load_model
+from cjtool.result import JourneyMap
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class Mode(str, Enum):
+    ordered = "ordered"
+    furthest = "furthest"
+
+
+EventsArg = Annotated[
+    list[str],
+    typer.Argument(help="Event files: CSV or Parquet (several allowed, read in order); - reads CSV from stdin.",
+                   show_default=False),
+]
+ModelOpt = Annotated[
+    str,
+    typer.Option("--model", "-m", help="Journey model: a YAML file or a built-in name (aipl, 5a, b2b, experience).",
+                 show_default=False),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False),
+]
+WindowOpt = Annotated[
+    str | None,
+    typer.Option("--window", help="Conversion window overriding the model's: 30d, 12h, 90m, 45s; `none` for no window.",
+                 show_default=False),
+]
+ModeOpt = Annotated[
+    Mode | None,
+    typer.Option("--mode", help="ordered (a funnel in time order) or furthest (highest stage reached); overrides the model.",
+                 show_default=False),
+]
+ColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option("--column", "-c", help="Map a role to a CSV header, ROLE=HEADER (repeatable), e.g. -c customer_id=user_id.",
+                 show_default=False),
+]
+TimestampFormatOpt = Annotated[
+    str | None,
+    typer.Option("--timestamp-format", help="strftime format of the timestamps, e.g. '%d/%m/%Y %H:%M' (default: ISO 8601 or epoch).",
+                 show_default=False),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Text encoding of CSV input: utf-8 or gbk (default: detect UTF-8, UTF-8 with BOM, GBK).",
+                 show_default=False),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")]
+
+
+def parse_columns(pairs: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        role, sep, header = pair.partition("=")
+        if not sep or not role.strip() or not header:
+            raise UsageError(f"--column {pair!r}: expected ROLE=HEADER, e.g. customer_id=user_id")
+        out[role.strip()] = header
+    return out
+
+
+def resolve_model(
+    spec: str,
+    *,
+    window: str | None = None,
+    mode: Mode | None = None,
+    columns: list[str] | None = None,
+    timestamp_format: str | None = None,
+) -> JourneyModel:
+    model = load_model(spec)
+    return model.with_overrides(
+        mode=mode.value if mode else None,
+        window=window,
+        columns=parse_columns(columns),
+        timestamp_format=timestamp_format,
+    )
+
+
+def stdout_console() -> Console:
+    return Console(file=sys.stdout, highlight=False)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr, highlight=False)
+
+
+@contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner on stderr while long work runs, only when stderr is a terminal."""
+    console = stderr_console()
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(message, spinner="dots"):
+        yield
+
+
+def run_map(
+    events: list[str],
+    model: JourneyModel,
+    *,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+) -> JourneyMap:
+    with progress(f"Mapping {', '.join(events)} with model {model.name}…"):
+        result = map_journey(events, model, encoding=encoding, strict=strict)
+    if not quiet:
+        warn_console = stderr_console()
+        if result.rows_rejected:
+            reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
+            warn_console.print(f"cjtool: warning: {result.rows_rejected} of {result.rows_read} rows rejected ({reasons})",
+                               style="yellow", markup=False)
+        for w in result.warnings:
+            warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False)
+    return result

@@ -1,0 +1,77 @@
+"""`cjtool map`: map a journey and render it."""
+
+from __future__ import annotations
+
+import io
+from enum import Enum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cjtool.cli import common as c
+from cjtool.output import emit
+from cjtool.render.machine import to_csv, to_json
+from cjtool.render.markdown import to_markdown
+from cjtool.render.table import render_table
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class TableName(str, Enum):
+    touchpoints = "touchpoints"
+    stages = "stages"
+
+
+def map_command(
+    events: c.EventsArg,
+    model: c.ModelOpt,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: c.OutputOpt = None,
+    table: Annotated[TableName, typer.Option("--table", help="Which table --format csv writes.")] = TableName.touchpoints,
+    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.")] = 10,
+    png: Annotated[str | None, typer.Option("--png", help="Also draw the journey map as a PNG to this file.",
+                                            show_default=False)] = None,
+    window: c.WindowOpt = None,
+    mode: c.ModeOpt = None,
+    column: c.ColumnOpt = None,
+    timestamp_format: c.TimestampFormatOpt = None,
+    encoding: c.EncodingOpt = None,
+    strict: c.StrictOpt = False,
+    lang: c.LangOpt = c.Lang.en,
+    no_sanitize: Annotated[bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are "
+                                              "(by default they get a leading ' so spreadsheets do not run them).")] = False,
+    quiet: c.QuietOpt = False,
+) -> None:
+    """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.
+
+    Example: cjtool map events.csv --model aipl --format json -o map.json
+    """
+    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    lg = lang.value
+    if png:
+        from cjtool.render.png import save_journey_map
+
+        save_journey_map(result, png, lang=lg)
+    if format is Format.json:
+        emit(to_json(result, lg), output)
+    elif format is Format.csv:
+        emit(to_csv(result, table.value, lg, sanitize=not no_sanitize), output)
+    elif format is Format.markdown:
+        emit(to_markdown(result, lg, top=top), output)
+    elif output and output != "-":
+        buf = io.StringIO()
+        render_table(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+        emit(buf.getvalue(), output)
+    else:
+        render_table(result, c.stdout_console(), lg, top)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("map")(map_command)

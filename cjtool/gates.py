@@ -1,0 +1,97 @@
+"""CI gates: thresholds on a JourneyMap that pass or fail (`cjtool check`).
+
+A gate's target is a stage id or a touchpoint name. A gate whose value cannot be
+measured (no scores, no customers) fails: a CI job should not pass on missing data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cjtool.errors import UsageError
+from cjtool.model import Gates
+from cjtool.result import JourneyMap
+
+KINDS = {
+    "min_conversion": ("conversion from first", ">="),
+    "min_satisfaction": ("satisfaction", ">="),
+    "max_drop_off": ("drop-off", "<="),
+    "min_nps": ("NPS", ">="),
+}
+
+
+@dataclass(frozen=True)
+class GateResult:
+    kind: str
+    target: str
+    threshold: float
+    value: float | None
+
+    @property
+    def passed(self) -> bool:
+        if self.value is None:
+            return False
+        op = KINDS[self.kind][1]
+        return self.value >= self.threshold if op == ">=" else self.value <= self.threshold
+
+    def describe(self) -> str:
+        what, op = KINDS[self.kind]
+        return f"{what} of {self.target} {op} {self.threshold:g}"
+
+
+def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
+    """The model's gates with command-line gates added; the command line wins per target."""
+    merged = {}
+    for kind in KINDS:
+        d = dict(getattr(model_gates, kind))
+        d.update(dict(cli.get(kind, [])))
+        merged[kind] = tuple(d.items())
+    return Gates(**merged)
+
+
+def _stage_value(result: JourneyMap, kind: str, stage_id: str) -> float | None:
+    s = next(s for s in result.stages if s.id == stage_id)
+    if kind == "min_conversion":
+        return s.conversion_from_first
+    if kind == "min_satisfaction":
+        return s.scores.satisfaction
+    if kind == "min_nps":
+        return s.scores.nps
+    # max_drop_off of a stage: the share of its customers who do not reach the next one
+    if s.drop_off is None or not s.customers:
+        return None
+    return s.drop_off / s.customers
+
+
+def _touchpoint_value(result: JourneyMap, kind: str, name: str) -> float | None:
+    pairs = [t for t in result.touchpoints if t.touchpoint == name]
+    if not pairs:
+        return None
+    if kind == "max_drop_off":
+        exits, customers = sum(t.exits for t in pairs), sum(t.customers for t in pairs)
+        return exits / customers if customers else None
+    if kind == "min_satisfaction":
+        n = sum(t.scores.responses for t in pairs)
+        return sum(t.scores.satisfaction * t.scores.responses for t in pairs if t.scores.satisfaction is not None) / n if n else None
+    if kind == "min_nps":
+        values = [t.scores.nps for t in pairs if t.scores.nps is not None]
+        return values[0] if len(values) == 1 else (None if not values else min(values))
+    return None
+
+
+def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
+    stage_ids = {s.id for s in result.model.stages}
+    known_tps = {t.touchpoint for t in result.touchpoints} | {tp for s in result.model.stages for tp in s.touchpoints}
+    out = []
+    for kind in KINDS:
+        for target, threshold in getattr(gates, kind):
+            if target in stage_ids:
+                value = _stage_value(result, kind, target)
+            elif kind == "min_conversion":
+                raise UsageError(f"gate min_conversion {target}: not a stage id; stages: {', '.join(sorted(stage_ids))}")
+            elif target in known_tps:
+                value = _touchpoint_value(result, kind, target)
+            else:
+                raise UsageError(f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data")
+            out.append(GateResult(kind, target, threshold, value))
+    return out

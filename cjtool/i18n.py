@@ -1,0 +1,91 @@
+"""Headings and fixed words of every output, in English and Chinese (`--lang`)."""
+
+from __future__ import annotations
+
+_T: dict[str, dict[str, str]] = {
+    "customers": {"en": "customers", "zh": "客户"},
+    "entered": {"en": "entered", "zh": "进入旅程"},
+    "completed": {"en": "completed", "zh": "走完旅程"},
+    "rows_rejected": {"en": "rows rejected", "zh": "行被拒绝"},
+    "events_unassigned": {"en": "events unassigned", "zh": "事件未归入阶段"},
+    "funnel": {"en": "Funnel by stage", "zh": "阶段漏斗"},
+    "stage": {"en": "Stage", "zh": "阶段"},
+    "touchpoint": {"en": "Touchpoint", "zh": "接触点"},
+    "col_customers": {"en": "Customers", "zh": "客户数"},
+    "col_cust": {"en": "Cust.", "zh": "客户"},
+    "conv_prev": {"en": "Conv.", "zh": "转化率"},
+    "conv_first": {"en": "From 1st", "zh": "累计转化"},
+    "drop_off": {"en": "Drop-off", "zh": "流失"},
+    "exits": {"en": "Exits", "zh": "离开"},
+    "drop_rate": {"en": "Drop", "zh": "流失率"},
+    "median_time": {"en": "Median", "zh": "中位时长"},
+    "csat": {"en": "CSAT", "zh": "满意度"},
+    "nps": {"en": "NPS", "zh": "NPS"},
+    "ces": {"en": "CES", "zh": "费力度"},
+    "priority": {"en": "Prio.", "zh": "优先级"},
+    "rank": {"en": "#", "zh": "#"},
+    "events": {"en": "Events", "zh": "事件数"},
+    "pain_points": {"en": "Pain points: touchpoints by priority", "zh": "痛点：按优先级排序的接触点"},
+    "unassigned": {"en": "Unassigned touchpoints", "zh": "未归入阶段的接触点"},
+    "unassigned_hint": {
+        "en": "add them to a stage's `touchpoints:` or `match:` in the model if they belong to the journey",
+        "zh": "如属于该旅程，请在模型中加入某阶段的 `touchpoints:` 或 `match:`",
+    },
+    "summary": {"en": "Summary", "zh": "概览"},
+    "period": {"en": "period", "zh": "时间范围"},
+    "model": {"en": "model", "zh": "模型"},
+    "journey_map": {"en": "Journey map", "zh": "客户旅程地图"},
+    "worst": {"en": "Worst touchpoint", "zh": "最差接触点"},
+    "none": {"en": "none", "zh": "无"},
+    "no_scores": {"en": "no scores", "zh": "无评分"},
+    "pain_point": {"en": "pain point", "zh": "痛点"},
+    "wow_moment": {"en": "wow moment", "zh": "尖叫点"},
+    "emotion_curve": {"en": "Emotion curve (CSAT)", "zh": "情感曲线（满意度）"},
+    "satisfaction": {"en": "Satisfaction", "zh": "满意度"},
+    "drop_off_rate": {"en": "Drop-off rate", "zh": "流失率"},
+    "priority_matrix": {"en": "Pain-point priority matrix", "zh": "痛点优先级矩阵"},
+    "fix_first": {"en": "Fix first", "zh": "优先改进"},
+    "keep_up": {"en": "Keep up", "zh": "保持优势"},
+    "watch": {"en": "Watch", "zh": "持续关注"},
+    "low_priority": {"en": "Low priority", "zh": "次要"},
+    "funnel_chart": {"en": "Journey funnel", "zh": "旅程漏斗"},
+    "more": {"en": "more", "zh": "更多"},
+    "gates": {"en": "Gates", "zh": "质量门禁"},
+    "pass": {"en": "PASS", "zh": "通过"},
+    "fail": {"en": "FAIL", "zh": "未通过"},
+    "report": {"en": "Customer journey report", "zh": "客户旅程报告"},
+    "mode_ordered": {"en": "ordered", "zh": "按顺序"},
+    "mode_furthest": {"en": "furthest stage", "zh": "最远阶段"},
+    "window": {"en": "window", "zh": "转化窗口"},
+    "conversion": {"en": "conversion", "zh": "转化"},
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    entry = _T[key]
+    return entry.get(lang) or entry["en"]
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """Human units: `45 s`, `12.5 min`, `3.2 h`, `4.1 d`; an em dash for none."""
+    if seconds is None:
+        return "—"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
+
+
+def fmt_pct(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def fmt_num(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def fmt_int(x: int | None) -> str:
+    return "—" if x is None else f"{x:,}"

@@ -1,0 +1,93 @@
+"""Checks of a model, and of event data against it, for `cjtool validate`.
+
+Every finding is collected (not only the first), each with a severity: ``error`` makes
+the model or data unusable, ``warning`` is worth a look (first match wins, so an
+overlap is not an error, but often a surprise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from cjtool.engine import stage_condition
+from cjtool.events import EventsInput
+from cjtool.model import JourneyModel
+from cjtool.result import JourneyMap
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning" | "info"
+    message: str
+
+
+@dataclass
+class Validation:
+    model: JourneyModel | None
+    findings: list[Finding] = field(default_factory=list)
+    result: JourneyMap | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def add(self, severity: str, message: str) -> None:
+        self.findings.append(Finding(severity, message))
+
+
+def check_model(model: JourneyModel, v: Validation) -> None:
+    """Overlaps visible from the model alone: a listed touchpoint an earlier stage takes."""
+    listed = [(tp, st) for st in model.stages for tp in st.touchpoints]
+    if not listed:
+        return
+    frame = pl.DataFrame({"touchpoint": [tp for tp, _ in listed], "channel": [None] * len(listed)},
+                         schema={"touchpoint": pl.String, "channel": pl.String})
+    matches = frame.select([stage_condition(st).alias(st.id) for st in model.stages])
+    for i, (tp, st) in enumerate(listed):
+        earlier = [s.id for s in model.stages if s.id != st.id and matches[s.id][i]]
+        earlier = [sid for sid in earlier if model.stage_index(sid) < model.stage_index(st.id)]
+        if earlier and st.channels is None and all(model.stages[model.stage_index(e) - 1].channels is None for e in earlier):
+            v.add("warning", f"touchpoint `{tp}` is listed in stage `{st.id}` but stage `{earlier[0]}` "
+                             f"comes first and matches it too; it will never reach `{st.id}`")
+
+
+def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encoding: str | None) -> None:
+    from cjtool.api import map_journey
+
+    result = map_journey(events, model, encoding=encoding)
+    v.result = result
+    if result.rows_rejected:
+        reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
+        v.add("warning", f"{result.rows_rejected} of {result.rows_read} rows rejected ({reasons})")
+    for w in result.warnings:
+        v.add("warning", w)
+    for s in result.stages:
+        if s.events == 0:
+            v.add("warning", f"no event is assigned to stage `{s.id}`: check its touchpoints/match/channels")
+        elif s.customers == 0:
+            v.add("warning", f"no customer reaches stage `{s.id}` in order (it has {s.events} events)")
+    if result.unassigned:
+        top = ", ".join(f"{tp} ({n})" for tp, n in result.unassigned[:10])
+        more = f" and {len(result.unassigned) - 10} more" if len(result.unassigned) > 10 else ""
+        v.add("info", f"{result.events_unassigned} events at {len(result.unassigned)} unassigned touchpoints: {top}{more}")
+    # Touchpoints several stages match in the data (first match wins).
+    seen = pl.DataFrame(
+        {"touchpoint": [t.touchpoint for t in result.touchpoints], "channel": [None] * len(result.touchpoints)},
+        schema={"touchpoint": pl.String, "channel": pl.String},
+    ).unique(maintain_order=True)
+    if seen.height:
+        matches = seen.select([stage_condition(st, channel_blind=True).alias(st.id) for st in model.stages])
+        for i, tp in enumerate(seen["touchpoint"]):
+            hits = [st.id for st in model.stages if matches[st.id][i]]
+            if len(hits) > 1:
+                v.add("warning", f"touchpoint `{tp}` matches stages {', '.join(hits)}; the first, `{hits[0]}`, wins")
+
+
+def validate(model: JourneyModel, events: EventsInput | None = None, *, encoding: str | None = None) -> Validation:
+    v = Validation(model=model)
+    check_model(model, v)
+    if events:
+        check_data(events, model, v, encoding=encoding)
+    return v

@@ -91,15 +91,16 @@ def setup_fonts() -> list[str]:
 @lru_cache(maxsize=32)
 def _codepoints(path: str, face_index: int) -> frozenset[int]:
     # Cached per font file/face: reading a CJK cmap takes a few milliseconds.
-    font = font_manager.get_font(font_manager.FontPath(path, face_index))
+    # FontPath (collection face index) only exists in matplotlib >= 3.11.
+    font = font_manager.get_font(font_manager.FontPath(path, face_index) if face_index else path)
     return frozenset(font.get_charmap())
 
 
 def missing_glyphs(text: str) -> set[str]:
     """Characters of *text* that no font in ``rcParams["font.family"]`` has.
 
-    Lets renderers warn once (e.g. about emoji) instead of silently drawing
-    boxes.  Control characters such as newlines are never drawn, so ignored.
+    Lets renderers warn once (e.g. about rare ideographs outside GBK when no
+    system CJK font has them) instead of silently drawing boxes.  Control characters such as newlines are never drawn, so ignored.
     """
     needed = {ch for ch in text if unicodedata.category(ch) != "Cc"}
     if not needed:

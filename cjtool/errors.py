@@ -33,7 +33,8 @@ class CjtoolError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return self.message
+        """The one line the user sees: what is wrong; what to do."""
+        return self.message + (f"; {self.hint}" if self.hint else "")
 
 
 class UsageError(CjtoolError):

@@ -61,21 +61,27 @@ def read_events(
         else:
             if not events:
                 raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
-            frames, sources = [], []
+            frames, sources, csv_paths = [], [], []
             for src in events:
-                frames.append(_scan_one(src, model, encoding, stack))
+                lf, path = _scan_one(src, model, encoding, stack)
+                frames.append(lf)
                 sources.append(str(src))
+                if path is not None:
+                    csv_paths.append((str(src), path))
         lf = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
         try:
             raw = lf.with_row_index("row").collect()
         except pl.exceptions.PolarsError as exc:
-            raise _read_error(sources, exc) from None
+            raise _read_error(sources, exc, csv_paths if not isinstance(events, (pl.DataFrame, pl.LazyFrame)) else [],
+                              ) from None
     return _validate(raw, model, strict=strict, sources=sources)
 
 
 # ------------------------------------------------------------------------- scanning
 
-def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> pl.LazyFrame:
+def _scan_one(src: Source, model: JourneyModel, encoding: str | None,
+              stack: ExitStack) -> tuple[pl.LazyFrame, Path | None]:
+    """The role columns of one file, lazily; and the UTF-8 CSV path read (None for Parquet)."""
     name = str(src)
     if name == "-":
         path = enc.spool_stdin(stack)
@@ -92,7 +98,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             columns = lf.collect_schema().names()
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
-        return _select_roles(lf, model, name, columns)[0]
+        return _select_roles(lf, model, name, columns)[0], None
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
@@ -105,7 +111,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         glob=False,  # a file name with * or [ is a name, not a pattern
         raise_if_empty=False,
     )
-    return _select_roles(lf, model, name, header)[0]
+    return _select_roles(lf, model, name, header)[0], path
 
 
 def _read_header(path: Path, name: str) -> list[str]:
@@ -154,15 +160,38 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _read_error(sources: list[str], exc: BaseException) -> DataError:
+def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[str, Path]]) -> DataError:
     msg = _first_line(exc)
     where = sources[0] if len(sources) == 1 else ", ".join(sources)
     if "utf-8" in msg.lower() or "utf8" in msg.lower():
         return DataError(f"{where}: invalid UTF-8 text ({msg})", hint="give the file's encoding with --encoding gbk (or utf-8)")
-    if "found more fields" in msg.lower() or "ragged" in msg.lower():
+    if "more fields" in msg.lower() or "ragged" in msg.lower():
+        for name, path in csv_paths:  # the error path only: find the row, slowly but exactly
+            found = _first_long_row(path)
+            if found:
+                line, n, expected = found
+                return DataError(f"{name}: line {line}: {n} fields, but the header has {expected}",
+                                 hint="fix that row; a value containing a comma must be in double quotes")
         return DataError(f"{where}: a row has more fields than the header ({msg})",
-                         hint="fix or quote that row; values with commas must be in double quotes")
+                         hint="fix that row; a value containing a comma must be in double quotes")
     return DataError(f"{where}: cannot read the events ({msg})")
+
+
+def _first_long_row(path: Path) -> tuple[int, int, int] | None:
+    """(line, fields, header fields) of the first row with more fields than the header."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            expected = len(next(reader))
+        except (StopIteration, csv.Error):
+            return None
+        try:
+            for row in reader:
+                if len(row) > expected:
+                    return reader.line_num, len(row), expected
+        except csv.Error:
+            return None
+    return None
 
 
 # ----------------------------------------------------------------------- validating

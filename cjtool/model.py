@@ -218,11 +218,18 @@ class _Builder:
 
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
-        self.problems: list[str] = []
+        self._problems: list[tuple[int, str]] = []
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem found, in file order."""
+        return [msg for _, msg in sorted(self._problems, key=lambda lm: lm[0])]
 
     def bad(self, path: tuple[str | int, ...], message: str) -> None:
         name = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
-        self.problems.append(f"{self.doc.where(path)}: {name + ': ' if name else ''}{message}")
+        where = self.doc.where(path)
+        line = int(where.rsplit(":", 1)[1]) if ":" in where and where.rsplit(":", 1)[1].isdigit() else 0
+        self._problems.append((line, f"{where}: {name + ': ' if name else ''}{message}"))
 
     # -- typed getters ------------------------------------------------------------------
     def mapping(self, value: Any, path: tuple[str | int, ...], keys: tuple[str, ...] | None) -> dict[str, Any]:

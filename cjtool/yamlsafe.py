@@ -64,21 +64,22 @@ _PLAIN_TAGS = {
 
 def load_yaml(text: str, source: str) -> YamlDoc:
     """Parse one YAML document. Raises ModelError with ``file:line:col`` on any problem."""
-    loader = _NoAliasLoader(text)
+    loader = None
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-            what = exc.problem or exc.context or "invalid YAML"
-            raise ModelError(f"{where}: YAML syntax error: {what}") from None
-        except yaml.YAMLError as exc:
-            raise ModelError(f"{source}: YAML syntax error: {exc}") from None
-        except RecursionError:
-            raise ModelError(f"{source}: YAML nesting is too deep") from None
+        loader = _NoAliasLoader(text)  # the reader already refuses control characters here
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ModelError(f"{where}: YAML syntax error: {what}") from None
+    except yaml.YAMLError as exc:
+        raise ModelError(f"{source}: YAML error: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise ModelError(f"{source}: YAML nesting is too deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDoc(data=None, source=source)
     if node is None:
         return doc

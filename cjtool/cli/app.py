@@ -45,7 +45,7 @@ class CjtoolGroup(TyperGroup):
         except CjtoolError as exc:
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(exc.message + (f"; {exc.hint}" if exc.hint else ""))
+            error_line(str(exc))
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -95,9 +95,9 @@ def root(
 
 
 def _register() -> None:
-    from cjtool.cli import check_cmd, map_cmd, models_cmd, validate_cmd
+    from cjtool.cli import check_cmd, map_cmd, models_cmd, report_cmd, validate_cmd
 
-    for module in (map_cmd, validate_cmd, check_cmd, models_cmd):
+    for module in (map_cmd, validate_cmd, check_cmd, report_cmd, models_cmd):
         module.register(app)
 
 

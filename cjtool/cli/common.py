@@ -132,7 +132,7 @@ def run_map(
         if result.rows_rejected:
             reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
             warn_console.print(f"cjtool: warning: {result.rows_rejected} of {result.rows_read} rows rejected ({reasons})",
-                               style="yellow", markup=False)
+                               style="yellow", markup=False, soft_wrap=True)
         for w in result.warnings:
-            warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False)
+            warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
     return result

@@ -31,19 +31,19 @@ def validate_command(
         jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     except ModelError as exc:
         for p in exc.problems[1:]:
-            console.print(f"error: {p}", style="bold red", markup=False)
+            console.print(f"error: {p}", style="bold red", markup=False, soft_wrap=True)
         exc.message = exc.problems[0] + (f" (and {len(exc.problems) - 1} more above)" if len(exc.problems) > 1 else "")
         raise
     v = validate(jm, events or None, encoding=encoding)
     for f in v.findings:
-        console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False)
+        console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
     stages = len(jm.stages)
     summary = f"model {jm.name}: {stages} stages, valid"
     if v.result is not None:
         r = v.result
         summary += (f"; data: {r.rows_read} rows, {r.rows_rejected} rejected, {r.events_assigned} events assigned, "
                     f"{r.events_unassigned} unassigned, {r.customers_total} customers")
-    console.print(summary, style="bold green", markup=False)
+    console.print(summary, style="bold green", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -50,7 +50,8 @@ def summary(result: JourneyMap, lang: str) -> Text:
 
 def _table(title: str) -> Table:
     # one space between columns (right padding only), so ten columns fit in 80
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0),
+                 min_width=_cells(title) + 1)  # a narrow table must not wrap its title
 
 
 def _num(table: Table, header: str, width: int) -> None:

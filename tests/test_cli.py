@@ -1,0 +1,311 @@
+"""The CLI as a user drives it: outputs, formats, exit codes and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cjtool.api import map_journey
+from cjtool.errors import ExitCode
+from cjtool.model import load_model
+from tests.conftest import EXAMPLES, SMALL_EVENTS
+
+
+def test_version_and_help(cli):
+    r = cli("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("cjtool ")
+    r = cli("--help")
+    assert r.exit_code == 0
+    for command in ("map", "validate", "check", "report", "models", "init"):
+        assert command in r.stdout
+    assert "Exit codes" in r.stdout
+
+
+def test_python_dash_m_runs():
+    r = subprocess.run([sys.executable, "-m", "cjtool", "--version"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and r.stdout.startswith("cjtool ")
+
+
+def test_map_json_hand_computed(cli, small):
+    model, events = small
+    r = cli("map", events, "-m", model, "-f", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["schema"] == "cjtool.map/1"
+    assert d["rows"]["read"] == 9 and d["rows"]["rejected"] == 1
+    assert d["events"] == {"assigned": 7, "unassigned": 1}
+    assert d["customers"] == {"total": 3, "entered": 2, "completed": 1}
+    assert [s["customers"] for s in d["stages"]] == [2, 2, 1]
+    assert [s["drop_off"] for s in d["stages"]] == [0, 1, None]
+    # c1: view 30 min after its ad; c2: 10 min after its second ad (the first is 3 h before: outside 1 h)
+    assert [s["median_time_to_convert_s"] for s in d["stages"]] == [None, 1200.0, 1200.0]
+    assert d["stages"][1]["satisfaction"] == 2.5 and d["stages"][1]["nps"] == -100.0
+    assert d["stages"][2]["nps"] == 100.0 and d["stages"][2]["effort"] == 3.0
+    tps = [(t["touchpoint"], t["exits"], t["rank"]) for t in d["touchpoints"]]
+    assert tps == [("view", 2, 1), ("buy_now", 0, 2), ("ad", 0, 3)]
+    # view: drop-off 2/3, satisfaction 2.5 -> dissatisfaction 1 - 1.5/4 = 0.625
+    assert d["touchpoints"][0]["priority"] == pytest.approx((2 / 3 + 0.625) / 2)
+    assert d["unassigned_touchpoints"] == [{"touchpoint": "login", "events": 1}]
+
+
+def test_map_json_equals_library(cli, small):
+    model, events = small
+    r = cli("map", events, "-m", model, "-f", "json")
+    lib = map_journey([str(events)], load_model(model)).to_dict()
+    assert json.loads(r.stdout) == json.loads(json.dumps(lib))
+
+
+def test_json_is_deterministic(cli):
+    args = ("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json")
+    assert cli(*args).stdout == cli(*args).stdout
+
+
+def test_stdin_dash(cli, small):
+    model, _ = small
+    r = cli("map", "-", "-m", model, "-f", "json", input=SMALL_EVENTS)
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["customers"]["total"] == 3
+
+
+def test_several_files_in_order(cli, small, tmp_path):
+    model, events = small
+    lines = SMALL_EVENTS.splitlines(keepends=True)
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("".join(lines[:5]), encoding="utf-8")
+    b.write_text(lines[0] + "".join(lines[5:]), encoding="utf-8")
+    one = json.loads(cli("map", events, "-m", model, "-f", "json").stdout)
+    two = json.loads(cli("map", a, b, "-m", model, "-f", "json").stdout)
+    assert one == two
+
+
+def test_csv_tables(cli, small):
+    model, events = small
+    r = cli("map", events, "-m", model, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["touchpoint"] for row in rows] == ["view", "buy_now", "ad"]
+    assert rows[0]["rank"] == "1" and rows[0]["stage_label"] == "View"
+    r = cli("map", events, "-m", model, "-f", "csv", "--table", "stages", "--lang", "zh")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["label"] for row in rows] == ["认知", "浏览", "购买"]
+    assert rows[2]["conversion_from_previous"] == "0.5" and rows[2]["drop_off"] == ""
+
+
+def test_csv_neutralises_formulas(cli, tmp_path):
+    model = tmp_path / "m.yaml"
+    model.write_text("stages:\n  - id: s\n    match: '.'\n", encoding="utf-8")
+    events = tmp_path / "e.csv"
+    events.write_text("customer_id,timestamp,touchpoint\nc1,2024-01-01,=HYPERLINK(\"x\")\nc2,2024-01-01,-5\n",
+                      encoding="utf-8")
+    out = cli("map", events, "-m", model, "-f", "csv").stdout
+    cells = {row["touchpoint"] for row in csv.DictReader(io.StringIO(out))}
+    assert cells == {"'=HYPERLINK(\"x\")", "'-5"}
+    raw = cli("map", events, "-m", model, "-f", "csv", "--no-sanitize").stdout
+    assert {row["touchpoint"] for row in csv.DictReader(io.StringIO(raw))} == {"=HYPERLINK(\"x\")", "-5"}
+
+
+def test_markdown(cli, small):
+    model, events = small
+    md = cli("map", events, "-m", model, "-f", "markdown").stdout
+    assert md.startswith("## Small journey\n")
+    assert "| Aware | 2 | — | 100.0% | 0 |" in md
+    assert "| 1 | View | view | 3 | 2 | 66.7% | 2.50 |" in md
+    assert "login" in md
+    zh = cli("map", events, "-m", model, "-f", "markdown", "--lang", "zh").stdout
+    assert zh.startswith("## 小旅程\n") and "阶段漏斗" in zh
+
+
+def test_table_fits_80_columns_without_ansi(cli):
+    for lang in ("en", "zh"):
+        r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "--lang", lang)
+        assert r.exit_code == 0
+        assert "\x1b[" not in r.stdout
+        from rich.cells import cell_len
+
+        widest = max(cell_len(line) for line in r.stdout.splitlines())
+        assert widest <= 80, (lang, widest)
+        assert "checkout" in r.stdout
+
+
+def test_table_summary_and_sections(cli, small):
+    model, events = small
+    out = cli("map", events, "-m", model).stdout
+    assert "3 customers · 2 entered · 1 completed · 1 rows rejected · 1 events unassigned" in out
+    assert "Funnel by stage" in out and "Pain points" in out and "Unassigned touchpoints" in out
+    assert "20.0 min" in out  # median time to convert, in human units
+
+
+def test_output_file_written_atomically(cli, small, tmp_path):
+    model, events = small
+    target = tmp_path / "out.json"
+    r = cli("map", events, "-m", model, "-f", "json", "-o", target)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["customers"]["total"] == 3
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []
+
+
+def test_failed_run_leaves_existing_output_untouched(cli, small, tmp_path):
+    model, _ = small
+    target = tmp_path / "out.json"
+    target.write_text("previous", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,when\n1,2\n", encoding="utf-8")
+    r = cli("map", bad, "-m", model, "-f", "json", "-o", target)
+    assert r.exit_code == ExitCode.DATA
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "events.csv", "out.json", "small.yaml"]
+
+
+def test_unwritable_output(cli, small, tmp_path):
+    model, events = small
+    r = cli("map", events, "-m", model, "-f", "json", "-o", tmp_path / "no" / "such" / "dir.json")
+    assert r.exit_code == ExitCode.OUTPUT
+    assert "does not exist" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("map", "missing.csv", "-m", "aipl"), ExitCode.DATA, "missing.csv: no such file"),
+        (("map", "{events}", "-m", "aipx"), ExitCode.MODEL, "did you mean `aipl`?"),
+        (("map", "{events}", "-m", "{model}", "--window", "30 days"), ExitCode.MODEL, "--window"),
+        (("map", "{events}", "-m", "{model}", "--column", "nonsense"), ExitCode.USAGE, "ROLE=HEADER"),
+        (("map", "{events}", "-m", "{model}", "--format", "xml"), ExitCode.USAGE, ""),
+        (("map", "{events}", "-m", "{model}", "--column", "custmer_id=x"), ExitCode.MODEL, "did you mean `customer_id`?"),
+    ],
+)
+def test_errors_exit_codes(cli, small, args, code, message):
+    model, events = small
+    args = [a.format(events=events, model=model) for a in args]
+    r = cli(*args)
+    assert r.exit_code == code, r.output
+    assert message in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_error_is_one_line(cli, small):
+    model, _ = small
+    r = cli("map", "missing.csv", "-m", model)
+    assert r.stderr.strip().count("\n") == 0
+    assert r.stderr.startswith("cjtool: error: ")
+
+
+def test_debug_shows_traceback(cli, small):
+    model, _ = small
+    r = cli("--debug", "map", "missing.csv", "-m", model)
+    assert r.exit_code == ExitCode.DATA
+    assert "Traceback" in r.stderr
+
+
+def test_broken_pipe_is_quiet(tmp_path):
+    script = (
+        "import subprocess, sys\n"
+        f"p = subprocess.Popen([sys.executable, '-m', 'cjtool', 'map', {str(EXAMPLES / 'aipl_events.csv')!r}, "
+        f"'-m', {str(EXAMPLES / 'aipl.yaml')!r}, '-f', 'csv'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+        "p.stdout.readline(); p.stdout.close(); err = p.stderr.read(); code = p.wait()\n"
+        "print(code); print(err.decode())\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    code, _, err = r.stdout.partition("\n")
+    assert "BrokenPipe" not in err and "Traceback" not in err
+    assert code.strip() in ("0", "-13")
+
+
+def test_models_and_init(cli, tmp_path):
+    r = cli("models")
+    assert r.exit_code == 0
+    for name in ("aipl", "5a", "b2b", "experience"):
+        assert name in r.stdout
+    assert "认知" in cli("models", "--lang", "zh").stdout
+    target = tmp_path / "mine.yaml"
+    r = cli("init", "aipl", "-o", target)
+    assert r.exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "# stages:" in text and "# window:" in text  # every key explained
+    assert load_model(target).stages == load_model("aipl").stages
+    r = cli("init", "aipl", "-o", target)
+    assert r.exit_code == ExitCode.OUTPUT and "--force" in r.stderr
+    assert cli("init", "aipl", "-o", target, "--force").exit_code == 0
+    assert cli("init", "nope").exit_code == ExitCode.USAGE
+
+
+def test_validate_reports(cli, tmp_path):
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "stages:\n"
+        "  - id: a\n    match: 'view'\n"
+        "  - id: b\n    touchpoints: [page_view, buy]\n"
+        "  - id: c\n    touchpoints: [never_seen]\n",
+        encoding="utf-8",
+    )
+    events = tmp_path / "e.csv"
+    events.write_text("customer_id,timestamp,touchpoint\n1,2024-01-01,page_view\n1,2024-01-02,buy\n"
+                      "2,2024-01-01,login\n3,oops,buy\n", encoding="utf-8")
+    r = cli("validate", "-m", model, events)
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "touchpoint `page_view` is listed in stage `b` but stage `a` comes first" in out
+    assert "no event is assigned to stage `c`" in out
+    assert "1 of 4 rows rejected (1 bad timestamp)" in out
+    assert "login (1)" in out
+    assert "valid" in out
+
+
+def test_validate_lists_every_model_problem(cli, tmp_path):
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "stagse: []\n"
+        "window: 30 days\n"
+        "stages:\n"
+        "  - id: a\n    match: '(unclosed'\n"
+        "  - id: a\n    touchpoints: [x]\n",
+        encoding="utf-8",
+    )
+    r = cli("validate", "-m", model)
+    assert r.exit_code == ExitCode.MODEL
+    text = r.stdout + r.stderr
+    assert "m.yaml:1: stagse: unknown key `stagse` (did you mean `stages`?)" in text
+    assert "m.yaml:2: window:" in text
+    assert "invalid regular expression in stage `a`" in text
+    assert "duplicate stage id `a`" in text
+
+
+def test_check_gates(cli):
+    events, model = EXAMPLES / "aipl_events.csv", EXAMPLES / "aipl.yaml"
+    r = cli("check", events, "-m", model, "--format", "json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == ExitCode.GATE_FAILED
+    failed = {(g["gate"], g["target"]) for g in doc["gates"] if not g["passed"]}
+    assert ("max_drop_off", "checkout") in failed
+    r = cli("check", events, "-m", "aipl", "--min-conversion", "purchase=0.05")
+    assert r.exit_code == 0, r.output
+    assert "PASS" in r.stdout and "2 passed, 0 failed" in r.stdout  # with the model's own two gates
+    r = cli("check", events, "-m", "aipl", "--min-conversion", "purchase=0.5")
+    assert r.exit_code == ExitCode.GATE_FAILED and "FAIL" in r.stdout
+    r = cli("check", events, "-m", "aipl", "--min-conversion", "nowhere=0.5")
+    assert r.exit_code == ExitCode.USAGE and "not a stage id" in r.stderr
+
+
+def test_check_values_are_the_map_values(cli):
+    events, model = EXAMPLES / "aipl_events.csv", "aipl"
+    d = json.loads(cli("map", events, "-m", model, "-f", "json").stdout)
+    purchase = next(s for s in d["stages"] if s["id"] == "purchase")
+    interest = next(s for s in d["stages"] if s["id"] == "interest")
+    doc = json.loads(cli("check", events, "-m", model, "-f", "json", "--min-conversion", "purchase=0",
+                         "--max-drop-off", "interest=1", "--min-satisfaction", "interest=0").stdout)
+    values = {(g["gate"], g["target"]): g["value"] for g in doc["gates"]}
+    assert values[("min_conversion", "purchase")] == purchase["conversion_from_first"]
+    assert values[("max_drop_off", "interest")] == interest["drop_off"] / interest["customers"]
+    assert values[("min_satisfaction", "interest")] == interest["satisfaction"]
+
+
+def test_readme_documents_every_command(cli):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for command in ("map", "validate", "check", "report", "models", "init"):
+        assert f"cjtool {command}" in readme
+        assert cli(command, "--help").exit_code == 0

@@ -1,0 +1,260 @@
+"""Reading messy exports: encodings, CSV shapes, timestamps; and fuzzing of the loaders."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cjtool.errors import CjtoolError, DataError, ExitCode, ModelError
+from cjtool.events import read_events
+from cjtool.model import parse_model
+from cjtool.timestamps import parse_timestamps
+
+MODEL = parse_model("stages:\n  - id: a\n    match: '.'\n")
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "e.csv") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return p
+
+
+def frame(tmp_path: Path, text: str | bytes, **kw):
+    return read_events([str(write(tmp_path, text))], MODEL, **kw)
+
+
+# ------------------------------------------------------------------------ timestamps
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-05T10:00:00Z", datetime(2024, 1, 5, 10)),
+        ("2024-01-05T10:00:00+08:00", datetime(2024, 1, 5, 2)),
+        ("2024-01-05T10:00:00-0130", datetime(2024, 1, 5, 11, 30)),
+        ("2024-01-05 10:00:00.250", datetime(2024, 1, 5, 10, 0, 0, 250000)),
+        ("2024-01-05T10:00", datetime(2024, 1, 5, 10)),
+        ("2024-01-05 10:00+08:00", datetime(2024, 1, 5, 2)),
+        ("2024-01-05", datetime(2024, 1, 5)),
+        (" 2024-01-05T10:00:00Z ", datetime(2024, 1, 5, 10)),
+        ("1704067200", datetime(2024, 1, 1)),
+        ("1704067200.5", datetime(2024, 1, 1, 0, 0, 0, 500000)),
+        ("1704067200000", datetime(2024, 1, 1)),
+        ("20240105", None),  # too ambiguous for epoch seconds
+        ("2024-13-01", None),
+        ("2024-02-30T10:00:00", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_timestamp_formats(value, expected):
+    assert parse_timestamps(pl.Series("t", [value], dtype=pl.String)).to_list() == [expected]
+
+
+def test_mixed_offsets_in_one_column():
+    s = pl.Series("t", ["2024-01-05T10:00:00Z", "2024-01-05T10:00:00+08:00", "2024-01-05", "1704067200"])
+    assert parse_timestamps(s).to_list() == [
+        datetime(2024, 1, 5, 10), datetime(2024, 1, 5, 2), datetime(2024, 1, 5), datetime(2024, 1, 1)]
+
+
+def test_explicit_format():
+    s = pl.Series("t", ["05/01/2024 10:00", "2024-01-05"])
+    assert parse_timestamps(s, "%d/%m/%Y %H:%M").to_list() == [datetime(2024, 1, 5, 10), None]
+
+
+def test_typed_columns_from_parquet(tmp_path):
+    df = pl.DataFrame({
+        "customer_id": [1, 2],
+        "timestamp": [datetime(2024, 1, 1, 8), datetime(2024, 1, 2)],
+        "touchpoint": ["a", "b"],
+        "satisfaction": [4, 9],
+    }).with_columns(pl.col("timestamp").dt.replace_time_zone("Asia/Shanghai"))
+    path = tmp_path / "e.parquet"
+    df.write_parquet(path)
+    t = read_events([str(path)], MODEL)
+    assert t.frame["customer_id"].to_list() == ["1", "2"]
+    assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 1, 0), datetime(2024, 1, 1, 16)]
+    assert t.frame["satisfaction"].to_list() == [4.0, None]  # 9 is outside 1..5
+    assert t.warnings == ["satisfaction: 1 value outside 1..5, treated as missing"]
+
+
+# ----------------------------------------------------------------------- encodings
+
+CHINESE = "customer_id,timestamp,touchpoint,channel\n客户1,2024-01-01,看到广告,门店\n客户2,2024-01-02,结算,官网\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_encodings_detected(tmp_path, codec):
+    t = frame(tmp_path, CHINESE.encode(codec))
+    assert t.frame["touchpoint"].to_list() == ["看到广告", "结算"]
+    assert t.frame["channel"].to_list() == ["门店", "官网"]
+
+
+def test_explicit_encoding_and_crlf(tmp_path):
+    t = frame(tmp_path, CHINESE.replace("\n", "\r\n").encode("gbk"), encoding="gbk")
+    assert t.frame["channel"].to_list() == ["门店", "官网"]
+
+
+def test_wrong_explicit_encoding_is_an_error(tmp_path):
+    with pytest.raises(DataError, match="not valid gb18030|invalid UTF-8"):
+        frame(tmp_path, b"customer_id,timestamp,touchpoint\nc1,2024-01-01,\xff\xff\n", encoding="gbk")
+    with pytest.raises(DataError, match="--encoding"):
+        frame(tmp_path, CHINESE.encode("gbk"), encoding="utf-8")
+
+
+def test_unknown_encoding(tmp_path):
+    with pytest.raises(DataError, match="unknown encoding"):
+        frame(tmp_path, CHINESE, encoding="klingon")
+
+
+def test_gbk_after_a_long_ascii_prefix_is_not_mojibake(tmp_path):
+    # the guess looks at the first 4 MiB; GBK bytes after that must fail loudly, not decode wrongly
+    body = "customer_id,timestamp,touchpoint\n" + "c1,2024-01-01,ad\n" * 300_000
+    data = body.encode() + "c2,2024-01-01,结算\n".encode("gbk")
+    with pytest.raises(DataError, match="--encoding"):
+        frame(tmp_path, data)
+    assert frame(tmp_path, data, encoding="gbk").frame["touchpoint"][-1] == "结算"
+
+
+# ---------------------------------------------------------------------- CSV shapes
+
+def test_quoted_fields_and_crlf(tmp_path):
+    t = frame(tmp_path, 'customer_id,timestamp,touchpoint\r\n"c,1",2024-01-01,"say ""hi""\nthere"\r\n')
+    assert t.frame["customer_id"].to_list() == ["c,1"]
+    assert t.frame["touchpoint"].to_list() == ['say "hi"\nthere']
+
+
+def test_header_only_is_an_empty_valid_map(cli, tmp_path):
+    p = write(tmp_path, "customer_id,timestamp,touchpoint\n")
+    m = write(tmp_path, "stages:\n  - id: a\n    match: x\n", "m.yaml")
+    r = cli("map", p, "-m", m, "-f", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["rows"]["read"] == 0 and d["customers"]["total"] == 0 and d["touchpoints"] == []
+    assert d["stages"][0]["customers"] == 0 and d["stages"][0]["conversion_from_first"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not UTF-8 or GBK text"),
+        (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
+        (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
+        (b"customer_id,timestamp,touchpoint,touchpoint\nc1,2024-01-01,a,b\n", "`touchpoint` appears twice"),
+        (b"customer_id,timestamp,touchpoint\nc1,01/02/2024,a\nc2,03/02/2024,b\n",
+         "no timestamp could be read; the first is '01/02/2024'"),
+    ],
+)
+def test_bad_files(tmp_path, content, message):
+    with pytest.raises(DataError) as err:
+        frame(tmp_path, content)
+    assert message in str(err.value) + (err.value.hint or "")
+
+
+def test_too_few_fields_become_missing_values(tmp_path):
+    t = frame(tmp_path, "customer_id,timestamp,touchpoint,channel\nc1,2024-01-01\nc2,2024-01-01,a\n")
+    assert t.rejected == {"missing touchpoint": 1}
+    assert t.frame["customer_id"].to_list() == ["c2"]
+
+
+def test_rejections_counted_by_reason(tmp_path):
+    t = frame(tmp_path, "customer_id,timestamp,touchpoint\n ,2024-01-01,a\nc2,2024-01-01,  \nc3,never,a\n"
+                        "c4,2024-01-01,a\n,2024-01-01,a\n")
+    assert t.rejected == {"missing customer_id": 2, "missing touchpoint": 1, "bad timestamp": 1}
+    assert t.rows_read == 5 and t.rows_rejected == 4
+    assert t.frame["row"].to_list() == [3]
+
+
+def test_strict_turns_a_rejected_row_into_an_error(tmp_path):
+    text = "customer_id,timestamp,touchpoint\nc1,2024-01-01,a\nc2,never,a\n"
+    assert frame(tmp_path, text).rows_rejected == 1
+    with pytest.raises(DataError, match="row 2: cannot read timestamp 'never'"):
+        frame(tmp_path, text, strict=True)
+
+
+def test_scores_with_text(tmp_path):
+    t = frame(tmp_path, "customer_id,timestamp,touchpoint,satisfaction,nps,effort\n"
+                        "c1,2024-01-01,a,good,11,0\nc2,2024-01-01,a, 4 ,10,7\nc3,2024-01-01,a,nan,,inf\n")
+    assert t.frame["satisfaction"].to_list() == [None, 4.0, None]
+    assert t.frame["nps"].to_list() == [None, 10.0, None]
+    assert t.frame["effort"].to_list() == [None, 7.0, None]
+    assert t.warnings == [
+        "satisfaction: 2 values not a number, treated as missing",
+        "nps: 1 value outside 0..10, treated as missing",
+        "effort: 1 value not a number, treated as missing",
+        "effort: 1 value outside 1..7, treated as missing",
+    ]
+
+
+def test_very_long_fields(tmp_path):
+    long = "x" * 1_000_000
+    t = frame(tmp_path, f"customer_id,timestamp,touchpoint\nc1,2024-01-01,{long}\n")
+    assert t.frame["touchpoint"].str.len_chars().to_list() == [1_000_000]
+
+
+def test_column_mapping(tmp_path):
+    model = parse_model("columns: {customer_id: 用户, timestamp: 时间, touchpoint: 事件}\n"
+                        "stages:\n  - id: a\n    match: '.'\n")
+    p = write(tmp_path, "用户,时间,事件\nu1,2024-01-01,看\n")
+    assert read_events([str(p)], model).frame["customer_id"].to_list() == ["u1"]
+    with pytest.raises(DataError, match="no `渠道` column for channel; found: 用户, 时间, 事件"):
+        read_events([str(p)], model.with_overrides(columns={"channel": "渠道"}))
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600))
+def test_random_bytes_never_crash(tmp_path, data):
+    try:
+        t = frame(tmp_path, data)
+    except CjtoolError as exc:
+        assert exc.exit_code in (ExitCode.DATA, ExitCode.USAGE)
+    else:
+        assert t.rows_read >= t.rows_rejected >= 0
+
+
+_cell = st.one_of(
+    st.sampled_from(["", " ", "c1", "c2", "a", "b", "2024-01-01", "2024-01-01T10:00:00+08:00", "1704067200",
+                     "3", "9", "x", '"q,1"', '"a""b"', "=1+1", "结算", "nan"]),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cell, min_size=0, max_size=6), max_size=12),
+       header=st.permutations(["customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps"]),
+       newline=st.sampled_from(["\n", "\r\n"]))
+def test_random_csv_shapes_never_crash(tmp_path, rows, header, newline):
+    text = ",".join(header) + newline + newline.join(",".join(r) for r in rows) + newline
+    try:
+        t = frame(tmp_path, text)
+    except CjtoolError as exc:
+        assert exc.exit_code == ExitCode.DATA
+    else:
+        assert t.frame.height == t.rows_read - t.rows_rejected
+
+
+_yaml_token = st.sampled_from([
+    "stages:", "  - id: a", "    touchpoints: [x]", "    match: '('", "window: 3d", "window: x", "mode: furthest",
+    "&a [1]", "*a", "!!python/object:os.system {}", "name: [", "{", "}", "- ", ": ", "columns: {customer_id: 1}",
+    "ranking: {weights: {drop_off: -1}}", "    channels: []", "  - {id: b, match: y}", "gates: {min_nps: {a: x}}",
+    "scores: {satisfaction: {min: 1, max: 1}}", "\t", "'", '"', "%YAML 1.1", "---", "...",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.one_of(_yaml_token, st.text(max_size=12)), max_size=12))
+def test_random_yaml_never_crashes(lines):
+    try:
+        parse_model("\n".join(lines), "fuzz.yaml")
+    except ModelError as exc:
+        assert exc.problems and all(p.startswith("fuzz.yaml") for p in exc.problems)

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.engine import assign_stages, customer_depths
+from cjtool.engine import assign_stages, customer_codes, customer_journeys
 from cjtool.events import EventTable
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
@@ -47,8 +47,20 @@ def _scores(row: dict[str, Any]) -> Scores:
 def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     K = len(model.stages)
     events = assign_stages(table.frame.lazy(), model)
-    assigned = events.filter(pl.col("stage").is_not_null())
-    customers = customer_depths(assigned, model)
+    unassigned_lf = (
+        events.filter(pl.col("stage").is_null())
+        .group_by("touchpoint")
+        .len("events")
+        .sort(["events", "touchpoint"], descending=[True, False])
+    )
+    assigned_lf = events.filter(pl.col("stage").is_not_null()).with_columns(customer_codes()).drop("customer_id")
+    assigned, un_df = pl.collect_all([assigned_lf, unassigned_lf])
+
+    journeys = customer_journeys(assigned.select("cust", "timestamp", "row", "stage"), model)
+    customers = journeys.customers.with_columns(
+        assigned["touchpoint"].gather(journeys.customers["last"]).alias("last_touchpoint")
+    ).lazy()
+    ev = assigned.lazy()
 
     depth_counts = customers.group_by("depth").len()
     medians = customers.select(
@@ -57,7 +69,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
             for k in range(2, K + 1)
         ]
     )
-    stage_aggs = assigned.group_by("stage").agg(pl.len().alias("events"), *score_aggs())
+    stage_aggs = ev.group_by("stage").agg(pl.len().alias("events"), *score_aggs())
     exits = (
         customers.filter(pl.col("depth") < K)
         .group_by("last_stage", "last_touchpoint")
@@ -65,8 +77,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         .rename({"last_stage": "stage", "last_touchpoint": "touchpoint"})
     )
     tp = (
-        assigned.group_by("stage", "touchpoint")
-        .agg(pl.len().alias("events"), pl.col("customer_id").n_unique().alias("customers"), *score_aggs())
+        ev.group_by("stage", "touchpoint")
+        .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs())
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
@@ -80,20 +92,14 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
             pl.when(pl.col("ranked")).then(pl.col("ranked").cast(pl.Int64).cum_sum()).alias("rank")
         )
     )
-    unassigned = (
-        events.filter(pl.col("stage").is_null())
-        .group_by("touchpoint")
-        .len("events")
-        .sort(["events", "touchpoint"], descending=[True, False])
-    )
     period = table.frame.lazy().select(pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last"))
     counts = customers.select(
         pl.len().alias("total"),
         (pl.col("depth") >= 1).sum().alias("entered"),
         (pl.col("depth") == K).sum().alias("completed"),
     )
-    depth_df, med_df, stage_df, tp_df, un_df, period_df, counts_df = pl.collect_all(
-        [depth_counts, medians, stage_aggs, tp, unassigned, period, counts]
+    depth_df, med_df, stage_df, tp_df, period_df, counts_df = pl.collect_all(
+        [depth_counts, medians, stage_aggs, tp, period, counts]
     )
 
     by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))

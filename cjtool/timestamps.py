@@ -17,8 +17,14 @@ import polars as pl
 
 UTC_NAIVE = pl.Datetime("us")
 
-# (format, has offset). A literal `Z` parses as naive, which is UTC here.
+# (format, has offset). A literal `Z` parses as naive, which is UTC here. Formats without
+# fractional seconds come first: polars parses those several times faster, and among
+# formats that fit a sample equally well the earlier one is used.
 _ISO_FORMATS: list[tuple[str, bool]] = [
+    ("%Y-%m-%dT%H:%M:%SZ", False),
+    ("%Y-%m-%dT%H:%M:%S%z", True),
+    ("%Y-%m-%d %H:%M:%S", False),
+    ("%Y-%m-%dT%H:%M:%S", False),
     ("%Y-%m-%dT%H:%M:%S%.fZ", False),
     ("%Y-%m-%dT%H:%M:%S%.f%z", True),
     ("%Y-%m-%dT%H:%M:%S%.f", False),

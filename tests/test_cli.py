@@ -309,3 +309,31 @@ def test_readme_documents_every_command(cli):
     for command in ("map", "validate", "check", "report", "models", "init"):
         assert f"cjtool {command}" in readme
         assert cli(command, "--help").exit_code == 0
+
+
+def test_interrupt_exits_130_and_leaves_no_file(cli, small, tmp_path, monkeypatch):
+    from cjtool.cli import common
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    model, events = small
+    monkeypatch.setattr(common, "map_journey", interrupted)
+    target = tmp_path / "out.json"
+    r = cli("map", events, "-m", model, "-f", "json", "-o", target)
+    assert r.exit_code == ExitCode.INTERRUPTED
+    assert "interrupted" in r.stderr
+    assert not target.exists()
+
+
+def test_unexpected_error_is_reported_as_internal(cli, small, monkeypatch):
+    from cjtool.cli import common
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("boom")
+
+    model, events = small
+    monkeypatch.setattr(common, "map_journey", broken)
+    r = cli("map", events, "-m", model)
+    assert r.exit_code == ExitCode.INTERNAL
+    assert "internal error: ZeroDivisionError: boom" in r.stderr and "Traceback" not in r.stderr

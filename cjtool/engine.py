@@ -31,13 +31,14 @@ POS = pl.UInt32
 def stage_condition(stage: Stage, *, channel_blind: bool = False) -> pl.Expr:
     """Whether an event matches ``stage`` (SPEC section 2): listed touchpoint or regex
     search, and, when the stage lists channels, a channel among them."""
+    touchpoint, channel = pl.col("touchpoint").cast(pl.String), pl.col("channel").cast(pl.String)
     cond = pl.lit(False)
     if stage.touchpoints:
-        cond = pl.col("touchpoint").is_in(list(stage.touchpoints))
+        cond = touchpoint.is_in(list(stage.touchpoints))
     if stage.match:
-        cond = cond | pl.col("touchpoint").str.contains(stage.match)
+        cond = cond | touchpoint.str.contains(stage.match)
     if stage.channels is not None and not channel_blind:
-        cond = cond & pl.col("channel").is_in(list(stage.channels)).fill_null(False)
+        cond = cond & channel.is_in(list(stage.channels)).fill_null(False)
     return cond.fill_null(False)
 
 
@@ -72,12 +73,6 @@ class Journeys:
     customers: pl.DataFrame
 
 
-def customer_codes(col: str = "customer_id") -> pl.Expr:
-    """Dense-enough integer codes for customer ids: grouping and sorting on u32 is far
-    cheaper than on strings, and the ids themselves are never output."""
-    return pl.col(col).cast(pl.Categorical).to_physical().alias("cust")
-
-
 def _sort_key() -> pl.Expr:
     # (customer, timestamp, input order) packed into one Int128: a single-key sort is
     # several times faster than a three-key one. 32 + 63 + 32 bits fit in 127.
@@ -93,6 +88,7 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
     """Depth, chain and last event of every customer. ``assigned`` holds the assigned
     events with ``cust``, ``timestamp``, ``row`` and ``stage``."""
     K = len(model.stages)
+    assigned = assigned.with_columns(pl.col("cust").to_physical())  # u32 codes: cheap to sort and group
     order = assigned.select(_sort_key().arg_sort().cast(POS).alias("pos")).to_series()
     ev = assigned.select("cust", "timestamp", "stage").with_columns(pos=order).select(
         pl.col("cust").gather(pl.col("pos")),

@@ -2,12 +2,17 @@
 
 The canonical events frame has one row per *valid* input row:
 
-    row (UInt32/64, input order: file order, then row order), customer_id (String),
-    timestamp (Datetime us, naive UTC), touchpoint (String), channel (String|null),
+    row (input order: file order, then row order), cust (the customer id, Categorical),
+    timestamp (Datetime us, naive UTC), touchpoint, channel (Categorical),
     satisfaction, nps, effort (Float64|null: missing, or invalid and warned about)
 
 Rows with a blank customer id or touchpoint, or an unparseable timestamp, are rejected
 (SPEC section 1): counted by reason, never silently dropped.
+
+Everything from the CSV scan to this compact frame is one lazy query run by polars'
+streaming engine: the text of the export is never held in memory at once, only ~50
+bytes per event. Ids and names become categorical codes there, because grouping and
+sorting millions of strings is the expensive part of the engine.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool.errors import DataError
 from cjtool.model import REQUIRED_ROLES, ROLES, SCORE_ROLES, JourneyModel, Scale
-from cjtool.timestamps import EXPECTED, UTC_NAIVE, parse_timestamps
+from cjtool.timestamps import EXPECTED, SAMPLE_ROWS, choose_parsers, is_blank, parse_expr, parse_timestamps
 
 Source = str | Path
 EventsInput = Sequence[Source] | pl.DataFrame | pl.LazyFrame
@@ -56,32 +61,32 @@ def read_events(
     """Read, validate and collect the events of ``events`` for ``model``."""
     with ExitStack() as stack:
         if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
-            lf, names = _select_roles(events.lazy(), model, "<frame>", events.lazy().collect_schema().names())
-            frames, sources = [lf], ["<frame>"]
+            lf = events.lazy()
+            scans = [_Scan("<frame>", _select_roles(lf, model, "<frame>", lf.collect_schema().names()), None)]
         else:
             if not events:
                 raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
-            frames, sources, csv_paths = [], [], []
-            for src in events:
-                lf, path = _scan_one(src, model, encoding, stack)
-                frames.append(lf)
-                sources.append(str(src))
-                if path is not None:
-                    csv_paths.append((str(src), path))
-        lf = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+            scans = [_scan_one(src, model, encoding, stack) for src in events]
+        sources = [s.name for s in scans]
         try:
-            raw = lf.with_row_index("row").collect()
+            plan = _compact([_typed(s, model) for s in scans])
+            raw = plan.collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
-            raise _read_error(sources, exc, csv_paths if not isinstance(events, (pl.DataFrame, pl.LazyFrame)) else [],
-                              ) from None
+            raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
     return _validate(raw, model, strict=strict, sources=sources)
 
 
 # ------------------------------------------------------------------------- scanning
 
-def _scan_one(src: Source, model: JourneyModel, encoding: str | None,
-              stack: ExitStack) -> tuple[pl.LazyFrame, Path | None]:
-    """The role columns of one file, lazily; and the UTF-8 CSV path read (None for Parquet)."""
+@dataclass
+class _Scan:
+    name: str
+    lf: pl.LazyFrame  # the role columns, renamed to the role names, as typed in the file
+    csv_path: Path | None  # the UTF-8 text read (None for Parquet and frames)
+
+
+def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> _Scan:
+    """The role columns of one file, lazily."""
     name = str(src)
     if name == "-":
         path = enc.spool_stdin(stack)
@@ -98,7 +103,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None,
             columns = lf.collect_schema().names()
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
-        return _select_roles(lf, model, name, columns)[0], None
+        return _Scan(name, _select_roles(lf, model, name, columns), None)
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
@@ -111,7 +116,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None,
         glob=False,  # a file name with * or [ is a name, not a pattern
         raise_if_empty=False,
     )
-    return _select_roles(lf, model, name, header)[0], path
+    return _Scan(name, _select_roles(lf, model, name, header), path)
 
 
 def _read_header(path: Path, name: str) -> list[str]:
@@ -129,7 +134,7 @@ def _read_header(path: Path, name: str) -> list[str]:
     return row
 
 
-def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: list[str]) -> tuple[pl.LazyFrame, list[str]]:
+def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: list[str]) -> pl.LazyFrame:
     """Rename the model's headers to role names; absent optional roles become nulls."""
     cmap = model.column_map
     explicit = dict(model.columns)
@@ -152,7 +157,7 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             )
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(role))
-    return lf.select(exprs), columns
+    return lf.select(exprs)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -196,35 +201,77 @@ def _first_long_row(path: Path) -> tuple[int, int, int] | None:
 
 # ----------------------------------------------------------------------- validating
 
-def _text(col: str) -> pl.Expr:
-    return pl.col(col).cast(pl.String)
+_SCALES = ("satisfaction", "nps", "effort")
 
 
-def _score(raw: pl.Series, scale: Scale) -> tuple[pl.Series, int, int]:
-    """(valid values, count not a number, count out of scale)."""
-    if raw.dtype == pl.String:
-        s = raw.str.strip_chars()
-        given = s.is_not_null() & (s != "")
-        x = s.cast(pl.Float64, strict=False)
+def _scales(model: JourneyModel) -> dict[str, Scale]:
+    return {"satisfaction": model.satisfaction_scale, "nps": Scale(0, 10), "effort": model.effort_scale}
+
+
+def _score_exprs(role: str, dtype: pl.DataType, scale: Scale) -> list[pl.Expr]:
+    """The valid value, and flags for "not a number" and "outside the scale"."""
+    col = pl.col(role)
+    if dtype == pl.String:
+        text = col.str.strip_chars()
+        given = text.is_not_null() & (text != "")
+        x = text.cast(pl.Float64, strict=False)
     else:
-        given = raw.is_not_null()
-        x = raw.cast(pl.Float64, strict=False)
-    numeric = x.is_not_null() & x.is_finite()
+        given = col.is_not_null()
+        x = col.cast(pl.Float64, strict=False)
+    numeric = (x.is_not_null() & x.is_finite()).fill_null(False)
     in_scale = numeric & (x >= scale.min) & (x <= scale.max)
-    not_number = int((given & ~numeric.fill_null(False)).sum())
-    out_of_scale = int((numeric & ~in_scale).sum())
-    valid = pl.select(pl.when(pl.lit(in_scale.fill_null(False))).then(pl.lit(x))).to_series()
-    return valid, not_number, out_of_scale
+    return [
+        pl.when(in_scale).then(x).alias(role),
+        (given & ~numeric).alias(f"_nan_{role}"),
+        (numeric & ~in_scale).alias(f"_oos_{role}"),
+    ]
+
+
+def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
+    """One source's rows with parsed timestamps and scores (still lazy)."""
+    schema = scan.lf.collect_schema()
+    ts_type = schema["timestamp"]
+    parsers: list = []
+    ts_text = ts_type == pl.String or ts_type.is_numeric()
+    if ts_text:
+        sample = scan.lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
+        parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format)
+    parsed = parse_expr(pl.col("timestamp").cast(pl.String) if ts_text else pl.col("timestamp"),
+                        pl.String if ts_text else ts_type, parsers)
+    exprs = [
+        pl.col("customer_id").cast(pl.String),
+        parsed.alias("timestamp"),
+        # the text of timestamps the sampled formats missed, for a second try (see _validate)
+        (pl.when(parsed.is_null()).then(pl.col("timestamp").cast(pl.String)) if ts_text
+         else pl.lit(None, pl.String)).alias("_ts_text"),
+        pl.col("touchpoint").cast(pl.String),
+        pl.col("channel").cast(pl.String),
+    ]
+    scales = _scales(model)
+    for role in _SCALES:
+        exprs += _score_exprs(role, schema[role], scales[role])
+    return scan.lf.select(exprs)
+
+
+def _compact(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
+    lf = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    return lf.with_row_index("row").with_columns(
+        is_blank(pl.col("customer_id")).alias("_blank_id"),
+        is_blank(pl.col("touchpoint")).alias("_blank_tp"),
+        pl.col("customer_id").cast(pl.Categorical).alias("cust"),
+        pl.col("touchpoint").cast(pl.Categorical),
+        pl.col("channel").cast(pl.Categorical),
+    ).drop("customer_id")
 
 
 def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: list[str]) -> EventTable:
     n = raw.height
-    ts = parse_timestamps(raw["timestamp"], model.timestamp_format)
-    cid = raw["customer_id"].cast(pl.String)
-    tp = raw["touchpoint"].cast(pl.String)
-    blank_id = cid.is_null() | (cid.str.strip_chars() == "")
-    blank_tp = tp.is_null() | (tp.str.strip_chars() == "")
-    bad_ts = ts.is_null()
+    ts = raw["timestamp"]
+    missed = ts.is_null() & raw["_ts_text"].is_not_null()
+    if missed.any():  # values the sampled formats did not fit: try every format on them
+        idx = missed.arg_true()
+        ts = ts.scatter(idx, parse_timestamps(raw["_ts_text"].gather(idx), model.timestamp_format))
+    blank_id, blank_tp, bad_ts = raw["_blank_id"], raw["_blank_tp"], ts.is_null()
     rejected = {
         "missing customer_id": int(blank_id.sum()),
         "missing touchpoint": int((~blank_id & blank_tp).sum()),
@@ -232,12 +279,9 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: 
     }
     rejected = {k: v for k, v in rejected.items() if v}
     warnings: list[str] = []
-    scales = {"satisfaction": model.satisfaction_scale, "nps": Scale(0, 10), "effort": model.effort_scale}
-    scores = {}
-    for role in SCORE_ROLES:
-        values, not_number, out_of_scale = _score(raw[role], scales[role])
-        scores[role] = values.alias(role)
-        sc = scales[role]
+    for role in _SCALES:
+        sc = _scales(model)[role]
+        not_number, out_of_scale = int(raw[f"_nan_{role}"].sum()), int(raw[f"_oos_{role}"].sum())
         if not_number:
             warnings.append(f"{role}: {not_number} value{'s' * (not_number > 1)} not a number, treated as missing")
         if out_of_scale:
@@ -246,24 +290,20 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: 
     n_bad = int(bad.sum())
     if n_bad and (strict or n_bad == n):
         first = int(bad.arg_true()[0])
-        why = _why_rejected(raw, ts, first)
         if n_bad == n and rejected.get("bad timestamp") == n:
-            sample = raw["timestamp"][first]
+            sample = raw["_ts_text"][first]
             fmt = f"the format {model.timestamp_format!r}" if model.timestamp_format else EXPECTED
             raise DataError(
                 f"{_row_where(sources, first)}: no timestamp could be read; the first is {sample!r}, expected {fmt}",
                 hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
             )
         if strict:
+            why = ("missing customer_id" if blank_id[first] else "missing touchpoint" if blank_tp[first]
+                   else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {EXPECTED}")
             raise DataError(f"{_row_where(sources, first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
-    frame = pl.DataFrame({
-        "row": raw["row"],
-        "customer_id": cid,
-        "timestamp": ts.cast(UTC_NAIVE),
-        "touchpoint": tp,
-        "channel": raw["channel"].cast(pl.String),
-        **scores,
-    })
+    frame = raw.select(
+        "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES,
+    )
     if n_bad:
         frame = frame.filter(~bad)
     return EventTable(frame=frame, rows_read=n, rejected=rejected, warnings=warnings, sources=sources)
@@ -272,12 +312,3 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: 
 def _row_where(sources: list[str], row: int) -> str:
     src = sources[0] if len(sources) == 1 else "input"
     return f"{src}: row {row + 1}"
-
-
-def _why_rejected(raw: pl.DataFrame, ts: pl.Series, i: int) -> str:
-    cid, tp = raw["customer_id"][i], raw["touchpoint"][i]
-    if cid is None or str(cid).strip() == "":
-        return "missing customer_id"
-    if tp is None or str(tp).strip() == "":
-        return "missing touchpoint"
-    return f"cannot read timestamp {raw['timestamp'][i]!r}; expected {EXPECTED}"

@@ -58,6 +58,25 @@ _T: dict[str, dict[str, str]] = {
     "mode_furthest": {"en": "furthest stage", "zh": "最远阶段"},
     "window": {"en": "window", "zh": "转化窗口"},
     "conversion": {"en": "conversion", "zh": "转化"},
+    # PNG charts (cjtool.render.png*); "{...}" fields are filled in with str.format
+    "png_customers_reached": {"en": "Customers reached", "zh": "到达客户"},
+    "png_main_touchpoints": {"en": "Main touchpoints", "zh": "主要接触点"},
+    "png_tp_legend": {"en": "customers · drop-off rate", "zh": "客户数 · 流失率"},
+    "png_of_first": {"en": "{pct} of first stage", "zh": "占首阶段 {pct}"},
+    "png_from_prev": {"en": "{pct} from previous", "zh": "较上阶段 {pct}"},
+    "png_drop_tp": {"en": "{pct} drop-off", "zh": "流失 {pct}"},
+    "png_more": {"en": "+{n} more", "zh": "另有 {n} 个"},
+    "png_entry": {"en": "journey entry", "zh": "旅程入口"},
+    "png_stage_csat": {"en": "stage CSAT", "zh": "阶段满意度"},
+    "png_tp_csat": {"en": "touchpoint CSAT", "zh": "接触点满意度"},
+    "png_mot_note": {"en": "★ moment of truth", "zh": "★ 关键时刻"},
+    "png_pain_rule": {"en": "pain points: top 3 by priority + lowest CSAT", "zh": "痛点：优先级前三 + 满意度最低"},
+    "png_wow_rule": {"en": "wow moments: CSAT ≥ {thr}, top 2", "zh": "尖叫点：满意度 ≥ {thr} 的前两名"},
+    "png_not_shown": {"en": "Not shown (no satisfaction scores): {names}", "zh": "未显示（无满意度评分）：{names}"},
+    "png_unranked": {"en": "{n} touchpoints with fewer than {m} customers are not ranked", "zh": "{n} 个接触点客户数少于 {m}，未参与排名"},
+    "png_bubble_note": {"en": "bubble size = customers · dashed lines = medians", "zh": "气泡大小 = 客户数 · 虚线 = 中位数"},
+    "png_no_data": {"en": "no ranked touchpoints with satisfaction scores", "zh": "没有带满意度评分的已排名接触点"},
+    "png_ranked_tp": {"en": "{n} ranked touchpoints", "zh": "{n} 个已排名接触点"},
 }
 
 

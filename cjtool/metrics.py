@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.engine import assign_stages, customer_codes, customer_journeys
+from cjtool.engine import assign_stages, customer_journeys
 from cjtool.events import EventTable
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
@@ -51,9 +51,10 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         events.filter(pl.col("stage").is_null())
         .group_by("touchpoint")
         .len("events")
+        .with_columns(pl.col("touchpoint").cast(pl.String))  # names sort by code point, not by code
         .sort(["events", "touchpoint"], descending=[True, False])
     )
-    assigned_lf = events.filter(pl.col("stage").is_not_null()).with_columns(customer_codes()).drop("customer_id")
+    assigned_lf = events.filter(pl.col("stage").is_not_null())
     assigned, un_df = pl.collect_all([assigned_lf, unassigned_lf])
 
     journeys = customer_journeys(assigned.select("cust", "timestamp", "row", "stage"), model)
@@ -80,7 +81,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         ev.group_by("stage", "touchpoint")
         .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs())
         .join(exits, on=["stage", "touchpoint"], how="left")
-        .with_columns(pl.col("exits").fill_null(0))
+        .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
         .with_columns(priority_expr(model))
         .with_columns((pl.col("customers") >= model.min_customers).alias("ranked"))

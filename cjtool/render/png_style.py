@@ -1,0 +1,277 @@
+"""Shared pieces of the PNG charts: palette, figure setup, text fitting, label placement,
+pain-point selection and atomic saving.
+
+Everything is drawn with matplotlib's object API (``Figure`` + the Agg canvas), never
+pyplot, and laid out in inches on a fixed-size figure so a chart looks the same for every
+input. Text is measured with the Agg renderer of the figure itself, so truncation and
+label placement match the saved PNG exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, offset_copy
+
+from cjtool.output import atomic_path
+from cjtool.render.fonts import setup_fonts
+from cjtool.result import JourneyMap, TouchpointMetrics
+
+DPI = 150
+MIN_FONT = 9  # points: the smallest text on any chart (legible on a slide)
+
+INK = "#1F2933"
+MUTED = "#52606D"
+FAINT = "#9AA5B1"
+GRID = "#E4E7EB"
+PANEL = "#F1F4F8"
+ACCENT = "#2F6DB5"
+ACCENT_LIGHT = "#CFDDF0"
+PAIN = "#C8374A"
+WOW = "#1E8C55"
+MOT = "#B7791F"
+# Stage colours: muted, distinguishable, none of them the pain red or the wow green.
+STAGE_COLORS = ("#2F6DB5", "#7B61A8", "#D08C2E", "#3C9AB2", "#8C6D53",
+                "#C46FA2", "#5D6D7E", "#8FA43A", "#B25A3C", "#4A4FA3")
+
+RC = {
+    "font.size": 10,
+    "axes.edgecolor": FAINT,
+    "axes.labelcolor": MUTED,
+    "axes.labelsize": 10,
+    "axes.linewidth": 0.8,
+    "axes.unicode_minus": True,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 9.5,
+    "legend.frameon": False,
+    "lines.solid_capstyle": "round",
+    "path.simplify": False,
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Fonts registered (global, by design of ``setup_fonts``) and the chart rcParams."""
+    setup_fonts()
+    with mpl.rc_context(RC):
+        yield
+
+
+def new_figure(width_in: float, height_in: float) -> tuple[Figure, RendererBase]:
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    return fig, canvas.get_renderer()
+
+
+def save_png(fig: Figure, path: str | Path) -> None:
+    """Write ``fig`` as PNG atomically; same figure, same bytes (no timestamp/software)."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def clean(text: object) -> str:
+    """One line of text: line breaks, tabs and other control white space become a space."""
+    return re.sub(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip()
+
+
+def text_px(renderer: RendererBase, text: str, size: float, weight: str = "normal") -> float:
+    """Width in pixels of ``text`` drawn at ``size`` points (font fallback included)."""
+    if not text:
+        return 0.0
+    w, _h, _d = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return float(w)
+
+
+def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal") -> str:
+    """``text`` on one line, cut with an ellipsis to at most ``max_px`` pixels wide."""
+    s = clean(text)
+    if text_px(renderer, s, size, weight) <= max_px:
+        return s
+    lo, hi = 0, len(s)
+    while lo < hi:  # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if text_px(renderer, s[:mid].rstrip() + "…", size, weight) <= max_px:
+            lo = mid
+        else:
+            hi = mid - 1
+    return s[:lo].rstrip() + "…"
+
+
+def wrap(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",
+         max_lines: int = 2) -> str:
+    """Greedy word wrap (character wrap for text without spaces, e.g. Chinese)."""
+    s = clean(text)
+    tokens = re.findall(r"\S+\s*", s) if " " in s else list(s)
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        if not line or text_px(renderer, (line + tok).rstrip(), size, weight) <= max_px:
+            line += tok
+        else:
+            lines.append(line.rstrip())
+            line = tok
+    if line:
+        lines.append(line.rstrip())
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+    return "\n".join(fit(renderer, ln, max_px, size, weight) for ln in lines)
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def num(x: float) -> str:
+    """A scale value: `5`, `4.5`, `3.25`."""
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x == x else "—"
+
+
+def period_text(result: JourneyMap) -> str | None:
+    if result.period is None:
+        return None
+    a, b = (d.strftime("%Y-%m-%d") for d in result.period)
+    return a if a == b else f"{a} – {b}"
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def ranked(result: JourneyMap) -> list[TouchpointMetrics]:
+    return sorted((tp for tp in result.touchpoints if tp.rank is not None), key=lambda tp: tp.rank or 0)
+
+
+def pain_points(result: JourneyMap) -> list[TouchpointMetrics]:
+    """The top 3 ranked touchpoints by priority, plus the lowest-satisfaction ranked one."""
+    order = ranked(result)
+    pains = order[:3]
+    scored = [tp for tp in order if tp.scores.satisfaction is not None]
+    if scored:
+        low = min(scored, key=lambda tp: (tp.scores.satisfaction, tp.rank))
+        if low not in pains:
+            pains.append(low)
+    return pains
+
+
+def wow_threshold(result: JourneyMap) -> float:
+    sc = result.model.satisfaction_scale
+    return sc.min + 0.8 * (sc.max - sc.min)
+
+
+def wow_moments(result: JourneyMap, exclude: Sequence[TouchpointMetrics] = ()) -> list[TouchpointMetrics]:
+    """Up to 2 ranked touchpoints with the highest satisfaction, at least 80% up the scale."""
+    thr = wow_threshold(result) - 1e-9
+    cands = [tp for tp in ranked(result)
+             if tp.scores.satisfaction is not None and tp.scores.satisfaction >= thr and tp not in exclude]
+    cands.sort(key=lambda tp: (-(tp.scores.satisfaction or 0.0), -tp.customers, tp.rank))
+    return cands[:2]
+
+
+def stage_color(index: int) -> str:
+    return STAGE_COLORS[(index - 1) % len(STAGE_COLORS)]
+
+
+# --------------------------------------------------------------------------- label placement
+
+
+@dataclass
+class Label:
+    x: float  # anchor, data coordinates
+    y: float
+    text: str
+    color: str = INK
+    size: float = 9.5
+    weight: str = "bold"
+    gap: float = 5.0  # points between the anchor and the nearest label position
+    gid: str = "label"
+    above: bool = False  # prefer above/below the anchor (values on a curve) to beside it
+
+
+_BESIDE = ((1, 0), (0.8, 0.6), (0.8, -0.6), (0, 1), (0, -1), (-1, 0), (-0.8, 0.6), (-0.8, -0.6))
+_ABOVE = ((0, 1), (0, -1), (0.8, 0.6), (-0.8, 0.6), (0.8, -0.6), (-0.8, -0.6), (1, 0), (-1, 0))
+_RINGS = (0, 8, 18, 32, 50, 72, 100)
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def marker_box(ax, renderer: RendererBase, x: float, y: float, radius_pt: float) -> Bbox:
+    """The display box of a marker of ``radius_pt`` points at data (x, y)."""
+    px, py = ax.transData.transform((x, y))
+    r = radius_pt * renderer.points_to_pixels(1.0)
+    return Bbox.from_extents(px - r, py - r, px + r, py + r)
+
+
+def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequence[Bbox] = (),
+                 soft: Sequence[Bbox] = (), leader_color: str = FAINT) -> list[Text]:
+    """Place each label at the first good position around its anchor, deterministically.
+
+    Candidates are 8 directions on rings of growing distance, nearest ring first. A
+    candidate is rejected when its text box leaves the axes or overlaps an earlier label
+    or a ``hard`` box (other texts); among the rest the one covering the least of the
+    ``soft`` boxes (markers, the curve) plus a distance penalty wins. Labels
+    placed away from their anchor get a thin leader line."""
+    fig = ax.figure
+    ax_box = ax.get_window_extent(renderer)
+    pad = renderer.points_to_pixels(2.0)
+    taken = list(hard)
+    placed: list[Text] = []
+    for lab in labels:
+        txt = ax.text(lab.x, lab.y, lab.text, color=lab.color, fontsize=lab.size, fontweight=lab.weight,
+                      parse_math=False, zorder=6, gid=lab.gid, clip_on=False)
+        best: tuple[float, int, float, float, str, str] | None = None
+        i = 0
+        for ring in _RINGS:
+            for ux, uy in _ABOVE if lab.above else _BESIDE:
+                r = lab.gap + ring
+                dx, dy = ux * r, uy * r
+                ha = "left" if ux > 0.3 else "right" if ux < -0.3 else "center"
+                va = "bottom" if uy > 0.3 else "top" if uy < -0.3 else "center"
+                txt.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+                txt.set_ha(ha)
+                txt.set_va(va)
+                bb = txt.get_window_extent(renderer).padded(pad)
+                out = (max(0.0, ax_box.x0 - bb.x0) + max(0.0, bb.x1 - ax_box.x1)
+                       + max(0.0, ax_box.y0 - bb.y0) + max(0.0, bb.y1 - ax_box.y1))
+                clash = sum(_overlap(bb, o) for o in taken)
+                cover = sum(_overlap(bb, o) for o in soft)
+                cost = 1e9 * out + 1e6 * clash + cover + 25.0 * i
+                if best is None or cost < best[0]:
+                    best = (cost, i, dx, dy, ha, va)
+                i += 1
+        assert best is not None
+        _cost, _i, dx, dy, ha, va = best
+        txt.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+        txt.set_ha(ha)
+        txt.set_va(va)
+        taken.append(txt.get_window_extent(renderer).padded(pad))
+        placed.append(txt)
+        dist = math.hypot(dx, dy)
+        if dist > lab.gap + 1:
+            ax.annotate("", xy=(lab.x, lab.y), xytext=(dx, dy), textcoords="offset points",
+                        arrowprops={"arrowstyle": "-", "color": leader_color, "lw": 0.8,
+                                    "shrinkA": 1, "shrinkB": max(0.0, lab.gap - 2)},
+                        zorder=5, annotation_clip=False)
+    return placed

@@ -30,7 +30,7 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool.errors import DataError
 from cjtool.model import REQUIRED_ROLES, ROLES, SCORE_ROLES, JourneyModel, Scale
-from cjtool.timestamps import EXPECTED, SAMPLE_ROWS, choose_parsers, is_blank, parse_expr, parse_timestamps
+from cjtool.timestamps import EXPECTED, SAMPLE_ROWS, choose_parsers, is_blank, parse_steps, parse_timestamps
 
 Source = str | Path
 EventsInput = Sequence[Source] | pl.DataFrame | pl.LazyFrame
@@ -208,23 +208,24 @@ def _scales(model: JourneyModel) -> dict[str, Scale]:
     return {"satisfaction": model.satisfaction_scale, "nps": Scale(0, 10), "effort": model.effort_scale}
 
 
-def _score_exprs(role: str, dtype: pl.DataType, scale: Scale) -> list[pl.Expr]:
-    """The valid value, and flags for "not a number" and "outside the scale"."""
+def _score_steps(role: str, dtype: pl.DataType, scale: Scale) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """Two steps: the number and whether a value was given; then the valid value and the
+    flags "not a number" and "outside the scale"."""
     col = pl.col(role)
     if dtype == pl.String:
         text = col.str.strip_chars()
-        given = text.is_not_null() & (text != "")
-        x = text.cast(pl.Float64, strict=False)
+        first = [text.cast(pl.Float64, strict=False).alias(f"_x_{role}"), (text.is_not_null() & (text != "")).alias(f"_given_{role}")]
     else:
-        given = col.is_not_null()
-        x = col.cast(pl.Float64, strict=False)
-    numeric = (x.is_not_null() & x.is_finite()).fill_null(False)
+        first = [col.cast(pl.Float64, strict=False).alias(f"_x_{role}"), col.is_not_null().alias(f"_given_{role}")]
+    x = pl.col(f"_x_{role}")
+    numeric = x.is_finite().fill_null(False)
     in_scale = numeric & (x >= scale.min) & (x <= scale.max)
-    return [
+    second = [
         pl.when(in_scale).then(x).alias(role),
-        (given & ~numeric).alias(f"_nan_{role}"),
+        (pl.col(f"_given_{role}") & ~numeric).alias(f"_nan_{role}"),
         (numeric & ~in_scale).alias(f"_oos_{role}"),
     ]
+    return first, second
 
 
 def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
@@ -232,25 +233,20 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
     schema = scan.lf.collect_schema()
     ts_type = schema["timestamp"]
     parsers: list = []
-    ts_text = ts_type == pl.String or ts_type.is_numeric()
-    if ts_text:
-        sample = scan.lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
+    lf = scan.lf.with_columns(pl.col("customer_id", "touchpoint", "channel").cast(pl.String))
+    if ts_type == pl.String or ts_type.is_numeric():
+        sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
         parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format)
-    parsed = parse_expr(pl.col("timestamp").cast(pl.String) if ts_text else pl.col("timestamp"),
-                        pl.String if ts_text else ts_type, parsers)
-    exprs = [
-        pl.col("customer_id").cast(pl.String),
-        parsed.alias("timestamp"),
-        # the text of timestamps the sampled formats missed, for a second try (see _validate)
-        (pl.when(parsed.is_null()).then(pl.col("timestamp").cast(pl.String)) if ts_text
-         else pl.lit(None, pl.String)).alias("_ts_text"),
-        pl.col("touchpoint").cast(pl.String),
-        pl.col("channel").cast(pl.String),
-    ]
+        lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String
+    for step in parse_steps("timestamp", ts_type, parsers):
+        lf = lf.with_columns(step)
     scales = _scales(model)
-    for role in _SCALES:
-        exprs += _score_exprs(role, schema[role], scales[role])
-    return scan.lf.select(exprs)
+    steps = [_score_steps(role, schema[role], scales[role]) for role in _SCALES]
+    lf = lf.with_columns([e for first, _ in steps for e in first]).with_columns([e for _, second in steps for e in second])
+    return lf.select(
+        "customer_id", "timestamp", "_ts_text", "touchpoint", "channel",
+        *[c for role in _SCALES for c in (role, f"_nan_{role}", f"_oos_{role}")],
+    )
 
 
 def _compact(frames: list[pl.LazyFrame]) -> pl.LazyFrame:

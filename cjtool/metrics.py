@@ -7,6 +7,8 @@ The big frames are aggregated in polars; only the per-stage / per-touchpoint res
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -38,6 +40,33 @@ def priority_expr(model: JourneyModel) -> pl.Expr:
     dissatisfaction = 1 - (pl.col("satisfaction") - lo) / (hi - lo)
     weighted = (wd * pl.col("drop_off_rate") + ws * dissatisfaction) / (wd + ws)
     return pl.when(pl.col("satisfaction").is_null()).then(pl.col("drop_off_rate")).otherwise(weighted).alias("priority")
+
+
+def exact_priority(tp: TouchpointMetrics, satisfaction_sum: float | None, model: JourneyModel) -> Fraction:
+    """The priority as an exact rational, for ranking only. Two mathematically equal
+    priorities can differ in the last bit as floats (1 + 2 * 0.4 vs 2 * 0.9); ranking on
+    the exact value lets the SPEC's tie order (exits, customers, ...) decide them. Score
+    sums are exact in float64 for the integer and half-point scores surveys give."""
+    rate = Fraction(tp.exits, tp.customers)
+    if not tp.scores.responses or satisfaction_sum is None:
+        return rate
+    lo, hi = Fraction(model.satisfaction_scale.min), Fraction(model.satisfaction_scale.max)
+    wd, ws = Fraction(model.weight_drop_off), Fraction(model.weight_dissatisfaction)
+    dissatisfaction = 1 - (Fraction(satisfaction_sum) / tp.scores.responses - lo) / (hi - lo)
+    return (wd * rate + ws * dissatisfaction) / (wd + ws)
+
+
+def rank_touchpoints(tps: list[TouchpointMetrics], satisfaction_sums: dict[tuple[int, str], float | None],
+                     model: JourneyModel) -> list[TouchpointMetrics]:
+    """SPEC section 5: ranked pairs by priority desc, exits desc, customers desc, stage
+    index asc, touchpoint asc (code point); pairs under ``min_customers`` unranked, last."""
+    def key(tp: TouchpointMetrics) -> tuple[Any, ...]:
+        exact = exact_priority(tp, satisfaction_sums.get((tp.stage_index, tp.touchpoint)), model)
+        return (tp.customers < model.min_customers, -exact, -tp.exits, -tp.customers, tp.stage_index, tp.touchpoint)
+
+    ordered = sorted(tps, key=key)
+    n_ranked = sum(tp.customers >= model.min_customers for tp in ordered)
+    return [replace(tp, rank=i + 1 if i < n_ranked else None) for i, tp in enumerate(ordered)]
 
 
 def _scores(row: dict[str, Any]) -> Scores:
@@ -79,19 +108,12 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     )
     tp = (
         ev.group_by("stage", "touchpoint")
-        .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs())
+        .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs(),
+             pl.col("satisfaction").sum().alias("satisfaction_sum"))
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
         .with_columns(priority_expr(model))
-        .with_columns((pl.col("customers") >= model.min_customers).alias("ranked"))
-        .sort(
-            ["ranked", "priority", "exits", "customers", "stage", "touchpoint"],
-            descending=[True, True, True, True, False, False],
-        )
-        .with_columns(
-            pl.when(pl.col("ranked")).then(pl.col("ranked").cast(pl.Int64).cum_sum()).alias("rank")
-        )
     )
     period = table.frame.lazy().select(pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last"))
     counts = customers.select(
@@ -135,10 +157,12 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
             drop_off_rate=float(r["drop_off_rate"]),
             scores=_scores(r),
             priority=float(r["priority"]),
-            rank=None if r["rank"] is None else int(r["rank"]),
+            rank=None,
         )
         for r in tp_df.iter_rows(named=True)
     ]
+    sums = {(r["stage"], r["touchpoint"]): r["satisfaction_sum"] for r in tp_df.iter_rows(named=True)}
+    touchpoints = rank_touchpoints(touchpoints, sums, model)
     cnt = counts_df.row(0, named=True)
     first, last = period_df.row(0)
     n_unassigned = int(un_df["events"].sum()) if un_df.height else 0

@@ -6,7 +6,7 @@ as UTC). Unparseable values become null; the caller rejects those rows.
 
 polars' ``str.to_datetime(strict=False)`` silently nulls what a format does not fit, and
 a format that fails is slow. So the formats a file uses are learnt from a sample
-(``choose_parsers``) and only those run over the whole column (``parse_expr``, lazy, so
+(``choose_parsers``) and only those run over the whole column (``parse_steps``, lazy, so
 it streams); values that none of them fit are retried with every format afterwards
 (``parse_timestamps``, on those values only).
 """
@@ -87,28 +87,46 @@ def _text(s: pl.Expr) -> pl.Expr:
 
 
 def choose_parsers(sample: pl.Series, fmt: str | None = None) -> list[Parser]:
-    """The parsers that read values of ``sample``, most values first (at least one)."""
+    """The fewest parsers that read the values of ``sample`` (a greedy cover, most
+    values first; at least one). Every parser chosen runs over the whole column, so a
+    redundant one (``%S%.fZ`` next to ``%SZ``) would only cost time."""
     parsers = all_parsers(fmt)
     if len(parsers) == 1:
         return parsers
     frame = pl.DataFrame({"s": sample.cast(pl.String)})
-    hits = frame.select([p.build(_text(pl.col("s"))).is_not_null().sum().alias(str(i))
-                         for i, p in enumerate(parsers)]).row(0)
-    ranked = sorted(range(len(parsers)), key=lambda i: -hits[i])
-    chosen = [parsers[i] for i in ranked if hits[i] > 0]
+    fits = frame.select([p.build(_text(pl.col("s"))).is_not_null().alias(str(i)) for i, p in enumerate(parsers)])
+    remaining = pl.Series([True] * frame.height, dtype=pl.Boolean)
+    chosen: list[Parser] = []
+    while True:
+        hits = [int((fits[str(i)] & remaining).sum()) for i in range(len(parsers))]
+        best = max(range(len(parsers)), key=lambda i: (hits[i], -i))
+        if hits[best] == 0:
+            break
+        chosen.append(parsers[best])
+        remaining = remaining & ~fits[str(best)]
     return chosen or parsers[:1]
 
 
-def parse_expr(col: pl.Expr, dtype: pl.DataType, parsers: list[Parser]) -> pl.Expr:
-    """Lazy parse of a timestamp column of type ``dtype`` to naive UTC datetimes."""
+def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[list[pl.Expr]]:
+    """Lazy parse of the timestamp column ``col`` (type ``dtype``) to naive UTC datetimes,
+    as successive ``with_columns`` steps that leave the result in ``col`` and the text of
+    values no parser read in ``_ts_text``. Named intermediate columns keep polars from
+    recomputing shared sub-expressions."""
+    c = pl.col(col)
     if isinstance(dtype, pl.Datetime):
-        out = col.dt.cast_time_unit("us")
-        return out.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if dtype.time_zone else out
+        out = c.dt.cast_time_unit("us")
+        out = out.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if dtype.time_zone else out
+        return [[out.alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     if dtype == pl.Date:
-        return col.cast(UTC_NAIVE)
-    text = _text(col)
-    exprs = [p.build(text) for p in parsers]
-    return (pl.coalesce(exprs) if len(exprs) > 1 else exprs[0]).cast(UTC_NAIVE)
+        return [[c.cast(UTC_NAIVE).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
+    steps = [[_text(c).alias("_ts_text")], [parsers[0].build(pl.col("_ts_text")).cast(UTC_NAIVE).alias("_ts")]]
+    for parser in parsers[1:]:
+        # only the values still unparsed reach the next format: parsing null is free,
+        # failing to parse is not
+        steps.append([pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")])
+        steps.append([pl.coalesce(pl.col("_ts"), parser.build(pl.col("_ts_text")).cast(UTC_NAIVE)).alias("_ts")])
+    steps.append([pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")])
+    return steps
 
 
 def is_blank(col: pl.Expr) -> pl.Expr:
@@ -118,7 +136,8 @@ def is_blank(col: pl.Expr) -> pl.Expr:
 def parse_timestamps(raw: pl.Series, fmt: str | None = None) -> pl.Series:
     """Parse a column with every format in turn, each only on values still unparsed."""
     if raw.dtype != pl.String and not raw.dtype.is_numeric():
-        return pl.select(parse_expr(pl.lit(raw), raw.dtype, [])).to_series().alias(raw.name)
+        steps = parse_steps(raw.name, raw.dtype, [])
+        return raw.to_frame().with_columns(steps[0])[raw.name]
     s = raw.cast(pl.String).str.strip_chars()
     result = pl.Series(raw.name, [None] * len(s), dtype=UTC_NAIVE)
     todo = s.is_not_null() & (s != "")

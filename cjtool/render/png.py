@@ -68,7 +68,7 @@ GUTTER, RIGHT = 1.6, 0.35  # left column for row labels and the y axis; right ma
 HEADER = (7.15, 7.95)  # (bottom, top) of each band, inches from the bottom
 FUNNEL = (5.3, 7.0)
 TOUCH = (3.72, 5.18)
-EMOTION = (0.78, 3.12)
+EMOTION = (0.86, 3.12)
 MAX_TOUCHPOINTS = 4  # listed per stage
 BAND_CENTER, BAND_MAX = 0.40, 0.42  # funnel band, axes fraction of the funnel row
 
@@ -170,12 +170,17 @@ class _JourneyMapChart:
             ax.add_patch(Rectangle((x - 0.47, 0.9), 0.94, 0.1, facecolor=stage_color(s.index),
                                    edgecolor="none", zorder=2))
             inner = self.col_px * 0.88
-            y = 0.56 if stage.moment_of_truth else 0.45
-            ax.text(x, y, fit(self.rd, self.label(s.index), inner, 13, "bold"), fontsize=13, fontweight="bold",
-                    color=INK, ha="center", va="center", parse_math=False, gid="stage_label")
+            label = wrap(self.rd, self.label(s.index), inner, 12.5, "bold")
+            two = "\n" in label
             if stage.moment_of_truth:
-                ax.text(x, 0.2, fit(self.rd, "★ " + clean(stage.moment_of_truth), inner, 9.5), fontsize=9.5,
-                        color=MOT, ha="center", va="center", parse_math=False, gid="moment_of_truth")
+                y = 0.58 if two else 0.56
+            else:
+                y = 0.45
+            ax.text(x, y, label, fontsize=12.5, fontweight="bold", color=INK, ha="center", va="center",
+                    linespacing=1.05, parse_math=False, gid="stage_label")
+            if stage.moment_of_truth:
+                ax.text(x, 0.17 if two else 0.2, fit(self.rd, "★ " + clean(stage.moment_of_truth), inner, 9.5),
+                        fontsize=9.5, color=MOT, ha="center", va="center", parse_math=False, gid="moment_of_truth")
 
     # ---------------------------------------------------------------- funnel band
     def funnel(self) -> None:
@@ -234,10 +239,10 @@ class _JourneyMapChart:
                 scored = tp.scores.satisfaction is not None
                 color = PAIN if key in pain_keys else WOW if key in wow_keys else FAINT
                 marker = "*" if key in wow_keys else "o"
-                ax.plot([x0 + dx * 0.3], [y - line * 0.5], marker=marker, ms=8 if marker == "*" else 6,
+                ax.plot([x0 + dx * 0.3], [y - line * 0.42], marker=marker, ms=8 if marker == "*" else 6,
                         mfc=color if scored else "white", mec=color, mew=1.3, ls="none", zorder=3,
                         gid="touchpoint_marker", label=tp.touchpoint)
-                ax.text(x0 + dx, y, fit(self.rd, tp.touchpoint, block - 17, 10, "bold"), fontsize=10,
+                ax.text(x0 + dx, y, fit(self.rd, tp.touchpoint, block - 17, 10, "bold", middle=True), fontsize=10,
                         fontweight="bold", color=PAIN if key in pain_keys else INK, ha="left", va="top",
                         parse_math=False, gid="touchpoint_name")
                 stats = f"{fmt_int(tp.customers)} · {self.tr('png_drop_tp', pct=pct(tp.drop_off_rate))}"
@@ -288,9 +293,12 @@ class _JourneyMapChart:
             scored = sorted((tp for tp in r.touchpoints if tp.stage == s.id and tp.scores.satisfaction is not None),
                             key=lambda tp: tp.touchpoint)
             n = len(scored)
-            w = min(0.3, 0.07 * (n - 1))
-            for j, tp in enumerate(scored):
-                x = s.index - 1 + (-w + 2 * w * j / (n - 1) if n > 1 else 0.0)
+            w = min(0.32, 0.06 * (n + 1))
+            slots = [-w + 2 * w * i / n for i in range(n + 1)] if n else []
+            if slots:  # the slot nearest the centre is left to the stage's own marker
+                slots.pop(min(range(len(slots)), key=lambda i: abs(slots[i])))
+            for tp, off in zip(scored, slots, strict=True):
+                x = s.index - 1 + off
                 y = float(tp.scores.satisfaction or 0.0)
                 where[(tp.stage, tp.touchpoint)] = (x, y, size(tp))
                 xs.append(x)
@@ -326,18 +334,19 @@ class _JourneyMapChart:
         missing: dict[int, int] = {}  # unscored pain points per stage column
         for tp in self.pains:
             pos = where.get((tp.stage, tp.touchpoint))
-            if pos is None:  # a pain point without scores: hollow marker at the column foot
+            if pos is None:  # a pain point without scores: a hollow marker under the axis, off the scale
                 x = tp.stage_index - 1
-                yf = 0.06 + 0.09 * missing.get(x, 0)
+                yf = -0.055 - 0.085 * missing.get(x, 0)
                 missing[x] = missing.get(x, 0) + 1
                 tr = blended_transform_factory(ax.transData, ax.transAxes)
-                ax.plot([x - 0.42], [yf], marker="o", ms=7, mfc="white", mec=PAIN, mew=1.5, transform=tr,
-                        ls="none", zorder=5, gid="pain_point", label=tp.touchpoint)
+                ax.plot([x - 0.45], [yf], marker="o", ms=7, mfc="white", mec=PAIN, mew=1.5, transform=tr,
+                        ls="none", zorder=5, gid="pain_point", label=tp.touchpoint, clip_on=False)
                 tail = f" · {t('no_scores', self.lang)}"
-                note = fit(rd, tp.touchpoint, self.col_px * 0.8 - text_px(rd, tail, 9.5, "bold"), 9.5, "bold") + tail
-                txt = ax.text(x - 0.42, yf, "  " + note, transform=tr,
-                              fontsize=9.5, fontweight="bold", color=PAIN, ha="left", va="center",
-                              parse_math=False, gid="pain_label")
+                limit = self.col_px * 0.9 - 12 - text_px(rd, tail, 9.5)
+                note = fit(rd, tp.touchpoint, limit, 9.5, middle=True) + tail
+                ax.annotate(note, xy=(x - 0.45, yf), xycoords=tr, xytext=(7, 0), textcoords="offset points",
+                            fontsize=9.5, color=PAIN, ha="left", va="center", parse_math=False, gid="pain_note",
+                            annotation_clip=False)
                 hard.append(txt.get_window_extent(rd))
                 continue
             x, y, s_ = pos
@@ -356,7 +365,7 @@ class _JourneyMapChart:
         """``name  3.85``, the name cut to fit a column (the value always shows)."""
         value = f"  {y:.2f}"
         limit = min(self.col_px * 0.95, 2.6 * self.px) - text_px(self.rd, value, 9.5, "bold")
-        return fit(self.rd, tp.touchpoint, limit, 9.5, "bold") + value
+        return fit(self.rd, tp.touchpoint, limit, 9.5, "bold", middle=True) + value
 
     def legend(self, ax) -> None:
         handles = [

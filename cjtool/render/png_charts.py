@@ -14,8 +14,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
-from matplotlib.ticker import PercentFormatter
-from matplotlib.transforms import blended_transform_factory, offset_copy
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
 from cjtool.i18n import fmt_int, t
 from cjtool.render.png_style import (
@@ -134,6 +134,7 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     xs = [tp.drop_off_rate for tp in shown]
     x_hi = min(1.0, max(0.1, max(xs, default=0.0) * 1.12 + 0.02))
     ax.set_xlim(-0.07 * x_hi, x_hi)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if span <= 10 and float(span).is_integer() and float(sc.min).is_integer():
         ax.set_yticks([sc.min + i for i in range(int(span) + 1)])
@@ -177,10 +178,16 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
 
     soft = [marker_box(ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0),
                        math.sqrt(_bubble(tp.customers, top_c)) / 2) for tp in shown]
+    # the median lines: labels should not be struck through (weighted like 2 bubbles)
+    ax_box = ax.get_window_extent(rd)
+    (px_x, px_y) = ax.transData.transform((mx, my))
+    for _ in range(3):
+        soft.append(Bbox.from_extents(px_x - 2, ax_box.y0, px_x + 2, ax_box.y1))
+        soft.append(Bbox.from_extents(ax_box.x0, px_y - 2, ax_box.x1, px_y + 2))
     labels = []
     for tp in shown[:TOP_LABELS]:
         radius = math.sqrt(_bubble(tp.customers, top_c)) / 2
-        text = fit(rd, f"#{tp.rank} {tp.touchpoint}", 2.4 * px, 9.5, "bold")
+        text = fit(rd, f"#{tp.rank} {tp.touchpoint}", 2.4 * px, 9.5, "bold", middle=True)
         labels.append(Label(tp.drop_off_rate, float(tp.scores.satisfaction or 0.0), text,
                             PAIN if (tp.rank or 99) <= 3 else INK, gap=radius + 3, gid="label"))
     place_labels(ax, rd, labels, hard=hard, soft=soft)

@@ -102,19 +102,30 @@ def text_px(renderer: RendererBase, text: str, size: float, weight: str = "norma
     return float(w)
 
 
-def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal") -> str:
-    """``text`` on one line, cut with an ellipsis to at most ``max_px`` pixels wide."""
+def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",
+        middle: bool = False) -> str:
+    """``text`` on one line, cut with an ellipsis to at most ``max_px`` pixels wide.
+
+    ``middle`` keeps the start and the end (``customer_serv…request_3``): names that share
+    a long prefix stay distinguishable."""
     s = clean(text)
     if text_px(renderer, s, size, weight) <= max_px:
         return s
-    lo, hi = 0, len(s)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
+
+    def cut(n: int) -> str:
+        if not middle:
+            return s[:n].rstrip() + "…"
+        head = (n + 1) * 3 // 5
+        return s[:head].rstrip() + "…" + (s[len(s) - (n - head):].lstrip() if n > head else "")
+
+    lo, hi = 0, len(s) - 1
+    while lo < hi:  # the most characters that fit with the ellipsis
         mid = (lo + hi + 1) // 2
-        if text_px(renderer, s[:mid].rstrip() + "…", size, weight) <= max_px:
+        if text_px(renderer, cut(mid), size, weight) <= max_px:
             lo = mid
         else:
             hi = mid - 1
-    return s[:lo].rstrip() + "…"
+    return cut(lo)
 
 
 def wrap(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",

@@ -42,26 +42,36 @@ def priority_expr(model: JourneyModel) -> pl.Expr:
     return pl.when(pl.col("satisfaction").is_null()).then(pl.col("drop_off_rate")).otherwise(weighted).alias("priority")
 
 
-def exact_priority(tp: TouchpointMetrics, satisfaction_sum: float | None, model: JourneyModel) -> Fraction:
+SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
+
+
+def _exact(x: float) -> Fraction:
+    """The decimal a float was read from (its shortest repr): 0.1 -> 1/10, not 0.1000...0055."""
+    return Fraction(repr(float(x)))
+
+
+def exact_priority(tp: TouchpointMetrics, satisfaction_units: int | None, model: JourneyModel) -> Fraction:
     """The priority as an exact rational, for ranking only. Two mathematically equal
-    priorities can differ in the last bit as floats (1 + 2 * 0.4 vs 2 * 0.9); ranking on
-    the exact value lets the SPEC's tie order (exits, customers, ...) decide them. Score
-    sums are exact in float64 for the integer and half-point scores surveys give."""
+    priorities can differ in the last bit as floats (1 + 2 * 0.4 vs 2 * 0.9, or a score
+    of 3.4); ranking on the exact value lets the SPEC's tie order (exits, customers, ...)
+    decide them. Scores are summed as integer millionths, exact for scores with up to six
+    decimals (surveys give whole or half points)."""
     rate = Fraction(tp.exits, tp.customers)
-    if not tp.scores.responses or satisfaction_sum is None:
+    if not tp.scores.responses or satisfaction_units is None:
         return rate
-    lo, hi = Fraction(model.satisfaction_scale.min), Fraction(model.satisfaction_scale.max)
-    wd, ws = Fraction(model.weight_drop_off), Fraction(model.weight_dissatisfaction)
-    dissatisfaction = 1 - (Fraction(satisfaction_sum) / tp.scores.responses - lo) / (hi - lo)
+    lo, hi = _exact(model.satisfaction_scale.min), _exact(model.satisfaction_scale.max)
+    wd, ws = _exact(model.weight_drop_off), _exact(model.weight_dissatisfaction)
+    mean = Fraction(satisfaction_units, SCORE_SCALE * tp.scores.responses)
+    dissatisfaction = 1 - (mean - lo) / (hi - lo)
     return (wd * rate + ws * dissatisfaction) / (wd + ws)
 
 
-def rank_touchpoints(tps: list[TouchpointMetrics], satisfaction_sums: dict[tuple[int, str], float | None],
+def rank_touchpoints(tps: list[TouchpointMetrics], satisfaction_units: dict[tuple[int, str], int | None],
                      model: JourneyModel) -> list[TouchpointMetrics]:
     """SPEC section 5: ranked pairs by priority desc, exits desc, customers desc, stage
     index asc, touchpoint asc (code point); pairs under ``min_customers`` unranked, last."""
     def key(tp: TouchpointMetrics) -> tuple[Any, ...]:
-        exact = exact_priority(tp, satisfaction_sums.get((tp.stage_index, tp.touchpoint)), model)
+        exact = exact_priority(tp, satisfaction_units.get((tp.stage_index, tp.touchpoint)), model)
         return (tp.customers < model.min_customers, -exact, -tp.exits, -tp.customers, tp.stage_index, tp.touchpoint)
 
     ordered = sorted(tps, key=key)
@@ -109,7 +119,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     tp = (
         ev.group_by("stage", "touchpoint")
         .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs(),
-             pl.col("satisfaction").sum().alias("satisfaction_sum"))
+             (pl.col("satisfaction") * SCORE_SCALE).round(0).cast(pl.Int64).sum().alias("satisfaction_units"))
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
@@ -161,7 +171,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         )
         for r in tp_df.iter_rows(named=True)
     ]
-    sums = {(r["stage"], r["touchpoint"]): r["satisfaction_sum"] for r in tp_df.iter_rows(named=True)}
+    sums = {(r["stage"], r["touchpoint"]): r["satisfaction_units"] for r in tp_df.iter_rows(named=True)}
     touchpoints = rank_touchpoints(touchpoints, sums, model)
     cnt = counts_df.row(0, named=True)
     first, last = period_df.row(0)

@@ -172,10 +172,7 @@ class _JourneyMapChart:
             inner = self.col_px * 0.88
             label = wrap(self.rd, self.label(s.index), inner, 12.5, "bold")
             two = "\n" in label
-            if stage.moment_of_truth:
-                y = 0.58 if two else 0.56
-            else:
-                y = 0.45
+            y = (0.58 if two else 0.56) if stage.moment_of_truth else 0.45
             ax.text(x, y, label, fontsize=12.5, fontweight="bold", color=INK, ha="center", va="center",
                     linespacing=1.05, parse_math=False, gid="stage_label")
             if stage.moment_of_truth:
@@ -263,7 +260,7 @@ class _JourneyMapChart:
         ax.set_xlim(-0.5, self.k - 0.5)
         ax.set_ylim(sc.min, sc.max)
         span = sc.max - sc.min
-        if span <= 10 and float(span).is_integer() and float(sc.min).is_integer():
+        if span <= 6 and float(span).is_integer() and float(sc.min).is_integer():
             ax.set_yticks([sc.min + i for i in range(int(span) + 1)])
         else:
             ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
@@ -293,7 +290,7 @@ class _JourneyMapChart:
             scored = sorted((tp for tp in r.touchpoints if tp.stage == s.id and tp.scores.satisfaction is not None),
                             key=lambda tp: tp.touchpoint)
             n = len(scored)
-            w = min(0.32, 0.06 * (n + 1))
+            w = min(0.32, 0.13 * (n + 1) * self.px / self.col_px)  # at most ~0.13 in apart
             slots = [-w + 2 * w * i / n for i in range(n + 1)] if n else []
             if slots:  # the slot nearest the centre is left to the stage's own marker
                 slots.pop(min(range(len(slots)), key=lambda i: abs(slots[i])))
@@ -324,7 +321,7 @@ class _JourneyMapChart:
                               bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": GRID, "lw": 0.8})
                 hard.append(txt.get_window_extent(rd).padded(6))
         # the curve itself, sampled, so labels avoid crossing it where they can
-        for (x0, y0), (x1, y1) in zip(zip(cx, cy), zip(cx[1:], cy[1:])):
+        for x0, y0, x1, y1 in zip(cx[:-1], cy[:-1], cx[1:], cy[1:], strict=True):
             if y0 == y0 and y1 == y1:
                 for f in [j / 12 for j in range(13)]:
                     soft.append(marker_box(ax, rd, x0 + f * (x1 - x0), y0 + f * (y1 - y0), 3))
@@ -368,15 +365,21 @@ class _JourneyMapChart:
         return fit(self.rd, tp.touchpoint, limit, 9.5, "bold", middle=True) + value
 
     def legend(self, ax) -> None:
+        """The symbols of the emotion curve, each only when the chart uses it."""
+        r = self.r
         handles = [
             Line2D([], [], color=ACCENT, lw=2.4, marker="o", ms=7, mfc="white", mec=ACCENT, mew=2,
                    label=t("png_stage_csat", self.lang)),
             Line2D([], [], ls="none", marker="o", ms=7, color="#B8C2CC", label=t("png_tp_csat", self.lang)),
-            Line2D([], [], ls="none", marker="o", ms=8, color=PAIN, label=t("pain_point", self.lang)),
-            Line2D([], [], ls="none", marker="*", ms=11, color=WOW, label=t("wow_moment", self.lang)),
-            Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=FAINT, mew=1.3,
-                   label=t("no_scores", self.lang)),
         ]
+        if self.pains:
+            handles.append(Line2D([], [], ls="none", marker="o", ms=8, color=PAIN, label=t("pain_point", self.lang)))
+        if self.wows:
+            handles.append(Line2D([], [], ls="none", marker="*", ms=11, color=WOW, label=t("wow_moment", self.lang)))
+        if any(s.scores.satisfaction is None for s in r.stages) or any(
+                tp.scores.satisfaction is None for tp in r.touchpoints):
+            handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=FAINT, mew=1.3,
+                                  label=t("no_scores", self.lang)))
         box = ax.get_position()
         self.fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(box.x1, box.y1 + 0.02 / H),
                         ncol=len(handles), fontsize=9.5, frameon=False, handletextpad=0.4, columnspacing=1.4,

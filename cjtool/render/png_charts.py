@@ -136,7 +136,7 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     ax.set_xlim(-0.07 * x_hi, x_hi)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    if span <= 10 and float(span).is_integer() and float(sc.min).is_integer():
+    if span <= 6 and float(span).is_integer() and float(sc.min).is_integer():
         ax.set_yticks([sc.min + i for i in range(int(span) + 1)])
     ax.grid(color=GRID, lw=0.8)
     ax.set_axisbelow(True)
@@ -154,7 +154,7 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
 
     top_c = max(tp.customers for tp in shown) or 1
     drawn = sorted(shown, key=lambda tp: (-tp.customers, tp.rank))  # big bubbles first, small on top
-    ax.scatter([tp.drop_off_rate for tp in drawn], [tp.scores.satisfaction for tp in drawn],
+    ax.scatter([tp.drop_off_rate for tp in drawn], [float(tp.scores.satisfaction or 0.0) for tp in drawn],
                s=[_bubble(tp.customers, top_c) for tp in drawn], c=[stage_color(tp.stage_index) for tp in drawn],
                alpha=0.78, edgecolors="white", linewidths=1.0, zorder=3, gid="bubbles", clip_on=False)
 

@@ -15,8 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -70,7 +72,7 @@ RC = {
 def style() -> Iterator[None]:
     """Fonts registered (global, by design of ``setup_fonts``) and the chart rcParams."""
     setup_fonts()
-    with mpl.rc_context(RC):
+    with mpl.rc_context(cast(Any, RC)):
         yield
 
 
@@ -89,17 +91,37 @@ def save_png(fig: Figure, path: str | Path) -> None:
 # --------------------------------------------------------------------------- text
 
 
+def pt_px(renderer: RendererBase, points: float) -> float:
+    """``points`` in pixels of ``renderer``."""
+    return float(cast(Any, renderer.points_to_pixels(points)))
+
+
+
 def clean(text: object) -> str:
     """One line of text: line breaks, tabs and other control white space become a space."""
     return re.sub(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip()
 
 
+_WIDTHS: dict[tuple[str, float, str, float, tuple[str, ...]], float] = {}
+
+
 def text_px(renderer: RendererBase, text: str, size: float, weight: str = "normal") -> float:
-    """Width in pixels of ``text`` drawn at ``size`` points (font fallback included)."""
+    """Width in pixels of ``text`` drawn at ``size`` points (font fallback included).
+
+    Cached: fitting and wrapping measure the same strings many times. A width depends
+    only on the text, the font and the renderer's scale, which are the key (not the
+    renderer, so no figure is kept alive)."""
     if not text:
         return 0.0
-    w, _h, _d = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
-    return float(w)
+    key = (text, size, weight, pt_px(renderer, 1.0), tuple(mpl.rcParams["font.family"]))
+    width = _WIDTHS.get(key)
+    if width is None:
+        if len(_WIDTHS) > 20000:
+            _WIDTHS.clear()
+        w, _h, _d = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
+                                                           ismath=False)
+        width = _WIDTHS[key] = float(w)
+    return width
 
 
 def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",
@@ -222,16 +244,24 @@ _ABOVE = ((0, 1), (0, -1), (0.8, 0.6), (-0.8, 0.6), (0.8, -0.6), (-0.8, -0.6), (
 _RINGS = (0, 8, 18, 32, 50, 72, 100)
 
 
-def _overlap(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
+def _extents(boxes: Sequence[Bbox]) -> np.ndarray:
+    return np.array([b.extents for b in boxes], dtype=float).reshape(-1, 4)
+
+
+def _covered(box: Bbox, others: np.ndarray) -> float:
+    """Total area of ``box`` overlapped by the boxes in ``others`` (rows x0, y0, x1, y1)."""
+    if not len(others):
+        return 0.0
+    x0, y0, x1, y1 = box.extents
+    w = np.minimum(x1, others[:, 2]) - np.maximum(x0, others[:, 0])
+    h = np.minimum(y1, others[:, 3]) - np.maximum(y0, others[:, 1])
+    return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
 
 
 def marker_box(ax, renderer: RendererBase, x: float, y: float, radius_pt: float) -> Bbox:
     """The display box of a marker of ``radius_pt`` points at data (x, y)."""
     px, py = ax.transData.transform((x, y))
-    r = radius_pt * renderer.points_to_pixels(1.0)
+    r = radius_pt * pt_px(renderer, 1.0)
     return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
@@ -246,8 +276,9 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
     placed away from their anchor get a thin leader line."""
     fig = ax.figure
     ax_box = ax.get_window_extent(renderer)
-    pad = renderer.points_to_pixels(2.0)
-    taken = list(hard)
+    pad = pt_px(renderer, 2.0)
+    taken = _extents(hard)
+    soft_ext = _extents(soft)
     placed: list[Text] = []
     for lab in labels:
         txt = ax.text(lab.x, lab.y, lab.text, color=lab.color, fontsize=lab.size, fontweight=lab.weight,
@@ -266,8 +297,8 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
                 bb = txt.get_window_extent(renderer).padded(pad)
                 out = (max(0.0, ax_box.x0 - bb.x0) + max(0.0, bb.x1 - ax_box.x1)
                        + max(0.0, ax_box.y0 - bb.y0) + max(0.0, bb.y1 - ax_box.y1))
-                clash = sum(_overlap(bb, o) for o in taken)
-                cover = sum(_overlap(bb, o) for o in soft)
+                clash = _covered(bb, taken)
+                cover = _covered(bb, soft_ext)
                 cost = 1e9 * out + 1e6 * clash + cover + 25.0 * i
                 if best is None or cost < best[0]:
                     best = (cost, i, dx, dy, ha, va)
@@ -277,7 +308,7 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
         txt.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
         txt.set_ha(ha)
         txt.set_va(va)
-        taken.append(txt.get_window_extent(renderer).padded(pad))
+        taken = np.vstack([taken, _extents([txt.get_window_extent(renderer).padded(pad)])])
         placed.append(txt)
         dist = math.hypot(dx, dy)
         if dist > lab.gap + 1:

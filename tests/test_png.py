@@ -1,0 +1,457 @@
+"""PNG charts, tested by their data (artists, texts and their extents), not by pixels."""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import random
+import statistics
+import warnings
+from datetime import datetime, timedelta
+from functools import cache
+from itertools import combinations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import polars as pl  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from cjtool.api import map_journey  # noqa: E402
+from cjtool.errors import OutputError  # noqa: E402
+from cjtool.model import load_model, parse_model  # noqa: E402
+from cjtool.render.png import (  # noqa: E402
+    funnel_figure,
+    journey_map_figure,
+    priority_matrix_figure,
+    save_funnel,
+    save_journey_map,
+    save_priority_matrix,
+)
+from cjtool.render.png_style import MIN_FONT, pain_points, wow_moments  # noqa: E402
+from cjtool.result import JourneyMap  # noqa: E402
+
+from .conftest import EXAMPLES  # noqa: E402
+
+FIGURES = (journey_map_figure, priority_matrix_figure, funnel_figure)
+LONG_EN = "customer_service_callback_request"
+LONG_ZH = "客户服务中心回电请求与投诉处理流程"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_rc():
+    # setup_fonts() sets rcParams["font.family"]; keep other test modules unaffected.
+    with matplotlib.rc_context():
+        yield
+
+
+# --------------------------------------------------------------------------- data
+
+
+@cache
+def aipl() -> JourneyMap:
+    return map_journey([str(EXAMPLES / "aipl_events.csv")], load_model(EXAMPLES / "aipl.yaml"))
+
+
+@cache
+def zh() -> JourneyMap:
+    return map_journey([str(EXAMPLES / "zh" / "旅程事件.csv")], load_model(EXAMPLES / "zh" / "旅程模型.yaml"))
+
+
+def synthetic(stages: int, touchpoints: int, *, long: bool = False, unscored_stages: tuple[int, ...] = (),
+              unscored_every: int = 0, customers: int = 300, first_step: float = 0.72, seed: int = 7) -> JourneyMap:
+    """A generated journey: ``stages`` stages sharing ``touchpoints`` touchpoints.
+
+    ``long`` gives long English and Chinese names; stages in ``unscored_stages`` (1-based)
+    and every ``unscored_every``-th touchpoint get no satisfaction scores."""
+    rng = random.Random(seed)
+    per = [touchpoints // stages + (1 if i < touchpoints % stages else 0) for i in range(stages)]
+    names: list[list[str]] = []
+    lines = ["name: synthetic", "title: {en: Synthetic journey with a rather long title for layout tests,"
+             " zh: 合成旅程（用于布局测试的较长标题）}", "window: 60d", "stages:"]
+    n = 0
+    for i in range(stages):
+        tps = []
+        for j in range(per[i]):
+            n += 1
+            if long and j % 2 == 0:
+                tps.append(f"{LONG_EN}_{i + 1}_{j + 1}")
+            elif long:
+                tps.append(f"{LONG_ZH}{i + 1}{j + 1}")
+            else:
+                tps.append(f"tp{i + 1}_{j + 1}")
+        names.append(tps)
+        en = f"Stage {i + 1} post-purchase onboarding and activation" if long else f"Stage {i + 1}"
+        zh_label = f"第{i + 1}阶段售后服务与客户关怀回访" if long else f"阶段{i + 1}"
+        lines += [f"  - id: s{i + 1}", f"    label: {{en: {en}, zh: {zh_label}}}",
+                  "    touchpoints: [" + ", ".join(f'"{tp}"' for tp in tps) + "]"]
+        if i % 2 == 0:
+            lines.append(f"    moment_of_truth: {'the very first contact with the brand' if long else 'first'}")
+    lines += ["ranking:", "  min_customers: 3"]
+    model = parse_model("\n".join(lines) + "\n")
+    rows: dict[str, list[str | None]] = {k: [] for k in ("customer_id", "timestamp", "touchpoint", "channel",
+                                                         "satisfaction", "nps", "effort")}
+    start = datetime(2024, 3, 1)
+    mean = {tp: rng.uniform(2.4, 4.9) for tps in names for tp in tps}
+    for c in range(customers):
+        t = start + timedelta(hours=c)
+        for i in range(stages):
+            if i and rng.random() > (first_step if i == 1 else 0.72):
+                break
+            for _ in range(rng.randint(1, 3)):
+                tps = names[i]
+                tp = tps[min(int(rng.expovariate(0.6)), len(tps) - 1)]
+                scored = (i + 1) not in unscored_stages and not (unscored_every and tps.index(tp) % unscored_every == 1)
+                sat = min(5, max(1, round(rng.gauss(mean[tp], 0.7)))) if scored and rng.random() < 0.6 else None
+                rows["customer_id"].append(f"c{c}")
+                rows["timestamp"].append(t.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                rows["touchpoint"].append(tp)
+                rows["channel"].append("web")
+                rows["satisfaction"].append(None if sat is None else str(sat))
+                rows["nps"].append(None)
+                rows["effort"].append(None)
+                t += timedelta(minutes=rng.randint(5, 600))
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in rows})
+    return map_journey(frame, model)
+
+
+@cache
+def small() -> JourneyMap:
+    return synthetic(2, 3, customers=80)
+
+
+@cache
+def big() -> JourneyMap:
+    return synthetic(7, 40, long=True, unscored_stages=(1, 4), unscored_every=3, customers=500, first_step=0.3)
+
+
+CASES = {"aipl": aipl, "zh": zh, "small": small, "big": big}
+
+
+@cache
+def figure(kind: str, case: str, lang: str) -> Figure:
+    fn = {"map": journey_map_figure, "matrix": priority_matrix_figure, "funnel": funnel_figure}[kind]
+    fig = fn(CASES[case](), lang)
+    fig.canvas.draw()
+    return fig
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def by_gid(fig: Figure, gid: str, kind: type = object) -> list:
+    return [a for a in fig.findobj(lambda a: a.get_gid() == gid) if isinstance(a, kind)]
+
+
+def texts(fig: Figure, gid: str) -> list[str]:
+    return [t.get_text() for t in by_gid(fig, gid, Text)]
+
+
+def visible_texts(fig: Figure) -> list[Text]:
+    """Every text drawn on the figure (figure texts, axes texts, titles, labels, ticks, legends)."""
+    out: list[Text] = list(fig.texts)
+    for ax in fig.axes:
+        if not ax.axison:
+            out += [t for t in ax.texts]
+            continue
+        out += list(ax.texts) + [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        for axis in (ax.xaxis, ax.yaxis):  # tick labels of the ticks drawn (inside the view)
+            lo, hi = sorted(axis.get_view_interval())
+            out += [lab for loc, lab in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True)
+                    if lo - 1e-9 <= loc <= hi + 1e-9]
+    for leg in fig.legends:
+        out += [*leg.get_texts(), leg.get_title()]
+    return [t for t in out if t.get_visible() and t.get_text().strip()]
+
+
+def extent(t: Text, renderer):
+    return Text.get_window_extent(t, renderer)
+
+
+def overlaps(a, b) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5
+
+
+def assert_no_overlap(items: list[Text], renderer) -> None:
+    boxes = [(t.get_text(), extent(t, renderer)) for t in items]
+    clashes = [(a, b) for (a, ba), (b, bb) in combinations(boxes, 2) if overlaps(ba, bb)]
+    assert not clashes, clashes
+
+
+# --------------------------------------------------------------------------- journey map
+
+
+def test_journey_map_texts_aipl():
+    r = aipl()
+    fig = figure("map", "aipl", "en")
+    assert tuple(fig.get_size_inches()) == (16.0, 9.0)
+    assert texts(fig, "stage_label") == ["Awareness", "Interest", "Purchase", "Loyalty"]
+    assert texts(fig, "moment_of_truth") == ["★ first contact", "★ purchase decision", "★ after-sales and feedback"]
+    assert texts(fig, "title") == ["AIPL customer journey (example shop, Q1 2026)"]
+    sub = texts(fig, "subtitle")[0]
+    assert "2026-01-01 – 2026-03-31" in sub and "4,377 customers" in sub
+    assert texts(fig, "stage_customers") == [f"{s.customers:,}" for s in r.stages]
+    assert texts(fig, "drop_off") == ["\u22121,426 (36.2%)", "\u22121,853 (73.6%)", "\u2212303 (45.7%)"]
+    assert texts(fig, "conversion") == ["→ 63.8%", "→ 26.4%", "→ 54.3%"]
+    # the main touchpoints of a stage: top 4 by customers, then "+N more"
+    names = texts(fig, "touchpoint_name")
+    assert names[:4] == ["ad_impression", "search_result_view", "social_post_view", "livestream_view"]
+    assert "+2 more" in texts(fig, "touchpoint_more")
+
+
+def test_funnel_band_heights_are_proportional_to_customers():
+    r = aipl()
+    bands = by_gid(figure("map", "aipl", "en"), "funnel_band", Rectangle)
+    heights = [b.get_height() for b in bands]
+    assert heights[0] > 0
+    for h, s in zip(heights, r.stages, strict=True):
+        assert h / heights[0] == pytest.approx(s.customers / r.stages[0].customers)
+
+
+@pytest.mark.parametrize("case", ["aipl", "zh", "big"])
+def test_emotion_curve_is_stage_satisfaction_with_gaps(case):
+    r = CASES[case]()
+    (line,) = by_gid(figure("map", case, "en"), "emotion_curve", Line2D)
+    expected = [math.nan if s.scores.satisfaction is None else s.scores.satisfaction for s in r.stages]
+    assert list(line.get_xdata()) == list(range(len(r.stages)))
+    assert line.get_ydata() == pytest.approx(expected, nan_ok=True)
+    if any(s.scores.satisfaction is None for s in r.stages):
+        assert texts(figure("map", case, "en"), "no_scores")
+
+
+def test_emotion_axis_is_the_satisfaction_scale():
+    fig = figure("map", "aipl", "en")
+    (line,) = by_gid(fig, "emotion_curve", Line2D)
+    ax = line.axes
+    assert ax.get_ylim() == (1.0, 5.0)
+    assert ax.get_ylabel() == "Satisfaction (1–5)"
+    assert ax.get_title(loc="left") == "Emotion curve (CSAT)"
+
+
+def test_pain_points_and_wow_moments_aipl():
+    r = aipl()
+    fig = figure("map", "aipl", "en")
+    pains = by_gid(fig, "pain_point", Line2D)
+    assert [p.get_label() for p in pains] == ["checkout", "presale_chat", "store_visit"]
+    sat = {tp.touchpoint: tp.scores.satisfaction for tp in r.touchpoints}
+    for p in pains:
+        assert p.get_ydata()[0] == pytest.approx(sat[p.get_label()])
+    assert [p.get_label() for p in by_gid(fig, "wow_moment", Line2D)] == ["store_purchase", "referral_share"]
+    assert texts(fig, "pain_label") == ["checkout  2.20", "presale_chat  2.32", "store_visit  4.21"]
+    assert texts(fig, "wow_label") == ["store_purchase  4.73", "referral_share  4.64"]
+
+
+@pytest.mark.parametrize("case", ["zh", "small", "big"])
+def test_pain_points_are_top3_by_priority_plus_lowest_satisfaction(case):
+    r = CASES[case]()
+    ranked = sorted((tp for tp in r.touchpoints if tp.rank is not None), key=lambda tp: tp.rank)
+    expected = [tp.touchpoint for tp in ranked[:3]]
+    scored = [tp for tp in ranked if tp.scores.satisfaction is not None]
+    lowest = min(scored, key=lambda tp: (tp.scores.satisfaction, tp.rank)).touchpoint
+    if lowest not in expected:
+        expected.append(lowest)
+    fig = figure("map", case, "en")
+    assert [p.get_label() for p in by_gid(fig, "pain_point", Line2D)] == expected
+    assert [tp.touchpoint for tp in pain_points(r)] == expected
+    for tp in wow_moments(r, pain_points(r)):
+        assert tp.scores.satisfaction >= 1 + 0.8 * 4
+
+
+def test_unscored_pain_point_is_hollow_and_says_no_scores():
+    r = big()
+    pains = pain_points(r)
+    unscored = [tp.touchpoint for tp in pains if tp.scores.satisfaction is None]
+    assert unscored, "the big journey should have a pain point without scores"
+    fig = figure("map", "big", "en")
+    for marker in by_gid(fig, "pain_point", Line2D):
+        if marker.get_label() in unscored:
+            assert marker.get_markerfacecolor() == "white"
+    notes = texts(fig, "pain_note")  # under the axis, off the satisfaction scale
+    assert len(notes) == len(unscored) and all(s.endswith(" · no scores") for s in notes)
+    ax = by_gid(fig, "emotion_curve", Line2D)[0].axes
+    renderer = fig.canvas.get_renderer()
+    for note in by_gid(fig, "pain_note", Text):
+        assert extent(note, renderer).y1 < ax.get_window_extent(renderer).y0
+
+
+def test_long_names_are_cut_with_an_ellipsis_inside_their_column():
+    fig = figure("map", "big", "zh")
+    renderer = fig.canvas.get_renderer()
+    names = by_gid(fig, "touchpoint_name", Text)
+    full = {tp.touchpoint for tp in big().touchpoints}
+    cut = [t.get_text() for t in names if t.get_text() not in full]
+    assert cut
+    for text in cut:  # cut in the middle: the start and the distinguishing end are kept
+        head, _, tail = text.partition("…")
+        assert head and tail and any(n.startswith(head) and n.endswith(tail) for n in full), text
+    col = (by_gid(fig, "funnel_band", Rectangle)[0].axes.get_window_extent(renderer).width) / 7
+    for t in names + by_gid(fig, "stage_label", Text):
+        assert extent(t, renderer).width <= col
+
+
+# --------------------------------------------------------------------------- layout of every figure
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("kind", ["map", "matrix", "funnel"])
+def test_no_text_overlaps_none_cut_off_all_legible(kind, case):
+    lang = "zh" if case in ("zh", "big") else "en"
+    fig = figure(kind, case, lang)
+    renderer = fig.canvas.get_renderer()
+    items = visible_texts(fig)
+    assert items
+    assert_no_overlap(items, renderer)
+    page = fig.bbox
+    for t in items:
+        box = extent(t, renderer)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, t.get_text()
+        assert t.get_fontsize() >= MIN_FONT, t.get_text()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_placed_labels_stay_inside_their_axes(case):
+    for kind, gids in (("map", ("pain_label", "wow_label", "stage_value")), ("matrix", ("label",))):
+        fig = figure(kind, case, "en")
+        renderer = fig.canvas.get_renderer()
+        for gid in gids:
+            for t in by_gid(fig, gid, Text):
+                box, ax_box = extent(t, renderer), t.axes.get_window_extent(renderer)
+                assert ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1, t.get_text()
+                assert ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1, t.get_text()
+
+
+# --------------------------------------------------------------------------- priority matrix
+
+
+@pytest.mark.parametrize("case", ["aipl", "big"])
+def test_matrix_bubbles_are_drop_off_against_satisfaction(case):
+    r = CASES[case]()
+    fig = figure("matrix", case, "en")
+    (bubbles,) = by_gid(fig, "bubbles", PathCollection)
+    shown = [tp for tp in r.touchpoints if tp.rank is not None and tp.scores.satisfaction is not None]
+    offsets = sorted(map(tuple, bubbles.get_offsets().tolist()))
+    expected = sorted((tp.drop_off_rate, tp.scores.satisfaction) for tp in shown)
+    assert len(offsets) == len(expected)
+    for got, want in zip(offsets, expected, strict=True):
+        assert got == pytest.approx(want)
+    sizes = dict(zip(map(tuple, bubbles.get_offsets().tolist()), bubbles.get_sizes(), strict=True))
+    by_customers = sorted(shown, key=lambda tp: tp.customers)
+    assert [sizes[(tp.drop_off_rate, tp.scores.satisfaction)] for tp in by_customers] == sorted(sizes.values())
+    (vx,) = by_gid(fig, "median_x", Line2D)
+    (hy,) = by_gid(fig, "median_y", Line2D)
+    assert vx.get_xdata()[0] == pytest.approx(statistics.median(tp.drop_off_rate for tp in shown))
+    assert hy.get_ydata()[0] == pytest.approx(statistics.median(tp.scores.satisfaction for tp in shown))
+    ax = bubbles.axes
+    assert ax.get_xlabel() == "Drop-off rate →"
+    assert ax.get_ylabel() == "Satisfaction (1–5)"
+    assert sorted(texts(fig, "quadrant")) == ["Fix first", "Keep up", "Low priority", "Watch"]
+    stage_labels = {s.id: r.model.stages[s.index - 1].label.get("en") for s in r.stages}
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    present = [stage_labels[s.id] for s in r.stages if any(tp.stage == s.id for tp in shown)]
+    assert len(legend) == len(present)
+    for got, label in zip(legend, present, strict=True):  # long labels are cut with an ellipsis
+        assert got == label or (got.endswith("…") and label.startswith(got[:-1]))
+
+
+def test_matrix_labels_top_priorities_and_notes_what_is_left_out():
+    fig = figure("matrix", "aipl", "en")
+    labels = texts(fig, "label")
+    assert labels[:3] == ["#1 checkout", "#2 presale_chat", "#3 store_visit"]
+    assert len(labels) == 8
+    notes = " ".join(texts(fig, "footnote"))
+    for name in ("ad_impression", "search_result_view", "ad_click", "kol_post_view"):
+        assert name in notes
+    renderer = fig.canvas.get_renderer()
+    assert_no_overlap(by_gid(fig, "label", Text) + by_gid(fig, "quadrant", Text), renderer)
+
+
+# --------------------------------------------------------------------------- funnel
+
+
+@pytest.mark.parametrize("case", ["aipl", "small", "big"])
+def test_funnel_bars_are_customers_centred(case):
+    r = CASES[case]()
+    fig = figure("funnel", case, "en")
+    bars = by_gid(fig, "funnel_bar", Rectangle)
+    assert [b.get_width() for b in bars] == [s.customers for s in r.stages]
+    for b in bars:
+        assert b.get_x() == pytest.approx(-b.get_width() / 2)
+    assert len(texts(fig, "stage_label")) == len(r.stages)
+
+
+def test_funnel_conversions():
+    fig = figure("funnel", "aipl", "en")
+    conv = texts(fig, "conversion")
+    assert conv[0] == "journey entry"
+    assert conv[1] == "63.8% from previous  ·  63.8% of first stage"
+    assert conv[3] == "54.3% from previous  ·  9.1% of first stage"
+    assert texts(fig, "drop_off")[0] == "↓ \u22121,426 (36.2%)"
+    assert texts(figure("funnel", "zh", "zh"), "conversion")[1] == "较上阶段 61.0%  ·  占首阶段 61.0%"
+
+
+# --------------------------------------------------------------------------- fonts, bytes, files
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_figure_renders_without_missing_glyphs(lang):
+    logger = logging.getLogger("matplotlib.font_manager")
+    handler = _Records()
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for fn in FIGURES:  # zh: the Chinese example; en: long mixed English/Chinese names
+                fn((zh if lang == "zh" else big)(), lang).savefig(io.BytesIO(), format="png")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    bad = [str(w.message) for w in caught if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    assert not bad, bad
+    assert not [m for m in handler.messages if "findfont" in m or "Glyph" in m], handler.messages
+    assert not caught, [str(w.message) for w in caught]
+
+
+def test_same_result_gives_the_same_bytes(tmp_path):
+    r = small()
+    for save in (save_journey_map, save_priority_matrix, save_funnel):
+        a, b = tmp_path / "a.png", tmp_path / "b.png"
+        save(r, a, lang="zh")
+        save(r, b, lang="zh")
+        assert a.read_bytes().startswith(b"\x89PNG")
+        assert a.read_bytes() == b.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png"]  # no temp files left
+
+
+def test_save_into_a_missing_folder_raises_and_leaves_nothing(tmp_path):
+    target = tmp_path / "missing" / "map.png"
+    for save in (save_journey_map, save_priority_matrix, save_funnel):
+        with pytest.raises(OutputError):
+            save(small(), target)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_map_writes_the_png(cli, tmp_path):
+    png = tmp_path / "map.png"
+    res = cli("map", EXAMPLES / "aipl_events.csv", "--model", EXAMPLES / "aipl.yaml", "--png", png,
+              "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes().startswith(b"\x89PNG")

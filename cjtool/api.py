@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cjtool.events import EventsInput, read_events
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
@@ -16,8 +18,13 @@ def map_journey(
     *,
     encoding: str | None = None,
     strict: bool = False,
+    on_phase: Callable[[str], None] | None = None,
 ) -> JourneyMap:
     """Map a journey: read ``events`` (paths, ``-`` for stdin, or a polars frame whose
-    headers follow the model's ``columns:``), assign stages and compute every metric."""
+    headers follow the model's ``columns:``), assign stages and compute every metric.
+    ``on_phase`` is told what is being done, for a progress display."""
+    phase = on_phase or (lambda _: None)
+    phase("reading events")
     table = read_events(events, model, encoding=encoding, strict=strict)
+    phase(f"mapping {table.frame.height:,} events")
     return compute_map(table, model)

@@ -73,29 +73,58 @@ class Journeys:
     customers: pl.DataFrame
 
 
-def _sort_key() -> pl.Expr:
-    # (customer, timestamp, input order) packed into one Int128: a single-key sort is
-    # several times faster than a three-key one. 32 + 63 + 32 bits fit in 127.
+KEY_BITS = 127  # an Int128 sort key, sign bit unused
+
+
+def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFrame:
+    """The assigned events sorted by (customer, timestamp, input order): columns ``cust``
+    (u32 code), ``timestamp``, ``stage`` and ``pos`` (the row's position in ``assigned``,
+    which is in input order).
+
+    Sorting one column of values is several times faster in polars than sorting three
+    columns, or an arg-sort followed by gathers; so all four fields are packed into one
+    Int128 (customer | time offset | position | stage, most significant first), sorted,
+    and unpacked. Stage sits below the unique position, so it never affects the order.
+    If the fields need more than 127 bits (billions of rows over centuries in
+    microseconds), a plain three-column sort does the same job."""
+    frame = assigned.select(pl.col("cust").to_physical(), "timestamp", "stage",
+                            pl.int_range(pl.len(), dtype=POS).alias("pos"))
+    if frame.height == 0:
+        return frame
     t = pl.col("timestamp").to_physical()
-    return (
-        pl.col("cust").cast(pl.Int128) * pl.lit(2**95, pl.Int128)
-        + (t - t.min()).cast(pl.Int128) * pl.lit(2**32, pl.Int128)
-        + pl.col("row").cast(pl.Int128)
+    t0, t1 = frame.select(t.min().alias("t0"), t.max().alias("t1")).row(0)
+    widths = {
+        "cust": max(1, int(frame["cust"].max()).bit_length()),  # type: ignore[arg-type]
+        "t": max(1, (t1 - t0).bit_length()),
+        "pos": max(1, frame.height.bit_length()),
+        "stage": max(1, int(frame["stage"].max()).bit_length()),  # type: ignore[arg-type]
+    }
+    if sum(widths.values()) > key_bits:
+        return frame.sort(["cust", "timestamp", "pos"])
+    ws, wp, wt = widths["stage"], widths["pos"], widths["t"]
+
+    def i128(e: pl.Expr) -> pl.Expr:
+        return e.cast(pl.Int128)
+
+    def lit(v: int) -> pl.Expr:
+        return pl.lit(v, pl.Int128)
+
+    key = ((i128(pl.col("cust")) * lit(2**wt) + i128(t - t0)) * lit(2**wp) + i128(pl.col("pos"))) * lit(2**ws) \
+        + i128(pl.col("stage"))
+    k = frame.select(key.alias("k")).to_series().sort().to_frame()
+    return k.select(
+        (pl.col("k") // lit(2 ** (ws + wp + wt))).cast(pl.UInt32).alias("cust"),
+        ((pl.col("k") // lit(2 ** (ws + wp)) % lit(2**wt)).cast(pl.Int64) + t0).cast(pl.Datetime("us")).alias("timestamp"),
+        (pl.col("k") % lit(2**ws)).cast(STAGE).alias("stage"),
+        (pl.col("k") // lit(2**ws) % lit(2**wp)).cast(POS).alias("pos"),
     )
 
 
 def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
     """Depth, chain and last event of every customer. ``assigned`` holds the assigned
-    events with ``cust``, ``timestamp``, ``row`` and ``stage``."""
+    events, in input order, with ``cust``, ``timestamp`` and ``stage``."""
     K = len(model.stages)
-    assigned = assigned.with_columns(pl.col("cust").to_physical())  # u32 codes: cheap to sort and group
-    order = assigned.select(_sort_key().arg_sort().cast(POS).alias("pos")).to_series()
-    ev = assigned.select("cust", "timestamp", "stage").with_columns(pos=order).select(
-        pl.col("cust").gather(pl.col("pos")),
-        pl.col("timestamp").gather(pl.col("pos")),
-        pl.col("stage").gather(pl.col("pos")),
-        pl.col("pos"),
-    )
+    ev = sorted_events(assigned)
     is_last = pl.col("cust").shift(-1).is_null() | (pl.col("cust") != pl.col("cust").shift(-1))
     last = ev.filter(is_last).select(
         "cust", pl.col("pos").alias("last"), pl.col("stage").alias("last_stage")

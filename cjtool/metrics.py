@@ -96,7 +96,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     assigned_lf = events.filter(pl.col("stage").is_not_null())
     assigned, un_df = pl.collect_all([assigned_lf, unassigned_lf])
 
-    journeys = customer_journeys(assigned.select("cust", "timestamp", "row", "stage"), model)
+    journeys = customer_journeys(assigned.select("cust", "timestamp", "stage"), model)
     customers = journeys.customers.with_columns(
         assigned["touchpoint"].gather(journeys.customers["last"]).alias("last_touchpoint")
     ).lazy()

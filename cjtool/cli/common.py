@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated
@@ -107,14 +107,15 @@ def stderr_console() -> Console:
 
 
 @contextmanager
-def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while long work runs, only when stderr is a terminal."""
+def progress(message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr while long work runs, only when stderr is a terminal. Yields a
+    function that changes its text (a no-op elsewhere)."""
     console = stderr_console()
     if not console.is_terminal:
-        yield
+        yield lambda _: None
         return
-    with console.status(message, spinner="dots"):
-        yield
+    with console.status(message, spinner="dots") as status:
+        yield lambda text: status.update(f"{message} {text}…")
 
 
 def run_map(
@@ -125,8 +126,8 @@ def run_map(
     strict: bool,
     quiet: bool,
 ) -> JourneyMap:
-    with progress(f"Mapping {', '.join(events)} with model {model.name}…"):
-        result = map_journey(events, model, encoding=encoding, strict=strict)
+    with progress(f"cjtool {model.name}:") as phase:
+        result = map_journey(events, model, encoding=encoding, strict=strict, on_phase=phase)
     if not quiet:
         warn_console = stderr_console()
         if result.rows_rejected:

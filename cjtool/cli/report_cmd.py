@@ -32,7 +32,7 @@ def report_command(
     """
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
-    with c.progress("Drawing the report…"):
+    with c.progress("cjtool report: drawing"):
         files = write_report(result, out, lang=lang.value, top=top)
     if not quiet:
         c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)

@@ -142,7 +142,13 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
 
 
 def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
-    """The deepest chain of every customer with a stage-1 event (see the module docstring)."""
+    """The deepest chain of every customer with a stage-1 event (see the module docstring).
+
+    Customers often have many stage-1 events (every ad impression is a start). Starts
+    whose next stage-2 event is the same form a run that shares the whole chain from
+    stage 2 on, so the chain is followed once per run, from its latest start (the one
+    the window favours). The run's earliest start reaching the same depth D is its first
+    start ``s`` with ``r_D - s <= W``; among runs of equal depth the earliest run wins."""
     K = len(model.stages)
     idx = pl.int_range(pl.len(), dtype=POS)
     same_block = (pl.col("cust") == pl.col("cust").shift(1)) & (pl.col("timestamp") == pl.col("timestamp").shift(1))
@@ -154,26 +160,59 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
     )
     cust, t, block = arrays["cust"], arrays["t"], arrays["block"]
     window = None if model.window_s is None else round(model.window_s * 1_000_000)
-    starts = arrays.select(idx.alias("p"), "stage").filter(pl.col("stage") == 1)["p"]
-    s = t.gather(starts)
-    chain = pl.DataFrame({"cust": cust.gather(starts), "r1": s})
-    p = starts
-    alive = pl.Series([True] * len(starts), dtype=pl.Boolean)
-    depth = pl.Series([1] * len(starts), dtype=pl.Int32)
-    for k in range(2, K + 1):
+
+    def step(k: int, p: pl.Series, owner: pl.Series) -> pl.Series:
+        """Position of the first stage-k event at or after the time of ``p``, if it is
+        still ``owner``'s; else null."""
         nxt = arrays.select(pl.when(pl.col("stage") == k).then(idx).backward_fill().alias("n"))["n"]
         q = nxt.gather(block.gather(p))
+        mine = (cust.gather(q.fill_null(0)) == owner) & q.is_not_null()
+        return q.set(~mine.fill_null(False), None)  # type: ignore[arg-type]
+
+    starts = arrays.select(idx.alias("p"), "stage").filter(pl.col("stage") == 1)["p"]
+    st = pl.DataFrame({"cust": cust.gather(starts), "s": t.gather(starts)})
+    q2 = step(2, starts, st["cust"]) if K > 1 else pl.Series([None] * len(starts), dtype=POS)
+    key = pl.col("q").fill_null(pl.lit(2**32 - 1, pl.UInt32).cast(POS))
+    st = st.with_columns(q=q2).with_columns(
+        ((pl.col("cust") != pl.col("cust").shift(1)) | (key != key.shift(1))).fill_null(True).alias("first"),
+        ((pl.col("cust") != pl.col("cust").shift(-1)) | (key != key.shift(-1))).fill_null(True).alias("last"),
+    ).with_columns(pl.col("first").cum_sum().alias("run"))
+    runs = st.filter(pl.col("last")).select("cust", pl.col("s").alias("s_max"), "q")
+    runs = runs.with_columns(st.filter(pl.col("first"))["s"].alias("s_min"))
+
+    s_max, owner = runs["s_max"], runs["cust"]
+    r_cols: dict[str, pl.Series] = {"r1": s_max}
+    depth = pl.Series([1] * runs.height, dtype=pl.Int32)
+    p = runs["q"]
+    for k in range(2, K + 1):
+        q = p if k == 2 else step(k, p.fill_null(0), owner).set(p.is_null(), None)  # type: ignore[arg-type]
         tq = t.gather(q.fill_null(0))
-        ok = alive & q.is_not_null() & (cust.gather(q.fill_null(0)) == chain["cust"])
+        ok = q.is_not_null()
         if window is not None:
-            ok = ok & (tq - s <= window)
+            ok = ok & (tq - s_max <= window)
         ok = ok.fill_null(False)
-        chain = chain.with_columns(pl.Series(f"r{k}", tq).set(~ok, None))  # type: ignore[arg-type]
+        r_cols[f"r{k}"] = tq.set(~ok, None)  # type: ignore[arg-type]
         depth = depth + ok.cast(pl.Int32)
-        p, alive = q.fill_null(0), ok
-    chain = chain.with_columns(depth.alias("depth"))
-    # Starts are in (customer, time, input order) order: the first row of a customer with
-    # its maximum depth is its earliest start reaching that depth.
-    best = chain.filter(pl.col("depth") == pl.col("depth").max().over("cust")).unique("cust", keep="first",
-                                                                                       maintain_order=True)
-    return best.with_columns([pl.col(f"r{k}").cast(pl.Datetime("us")) for k in range(1, K + 1)])
+        p = q.set(~ok, None)  # type: ignore[arg-type]
+    runs = runs.with_columns(depth=depth, **{c: v for c, v in r_cols.items() if c != "r1"})
+
+    # The run's earliest start that still reaches its depth D: the first with s >= r_D - W.
+    if window is None or K == 1:
+        runs = runs.with_columns(pl.col("s_min").alias("r1"))
+    else:
+        r_depth = pl.coalesce([pl.col(f"r{k}") for k in range(K, 1, -1)])  # the last step reached
+        threshold = runs.select(
+            pl.when(pl.col("depth") > 1).then(r_depth - window).otherwise(pl.col("s_min")).alias("thr")
+        )["thr"]
+        earliest = (
+            st.select("s", "run", threshold.gather(st["run"] - 1).alias("thr"))
+            .filter(pl.col("s") >= pl.col("thr"))
+            .filter(pl.col("run") != pl.col("run").shift(1).fill_null(0))["s"]
+        )
+        runs = runs.with_columns(earliest.alias("r1"))
+    # Runs are in time order: the first run of a customer with its maximum depth holds its
+    # earliest start reaching that depth.
+    best = runs.filter(pl.col("depth") == pl.col("depth").max().over("cust")).unique(
+        "cust", keep="first", maintain_order=True
+    )
+    return best.select("cust", "depth", *[pl.col(f"r{k}").cast(pl.Datetime("us")) for k in range(1, K + 1)])

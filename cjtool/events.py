@@ -137,7 +137,9 @@ def _read_header(path: Path, name: str) -> list[str]:
 def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: list[str]) -> pl.LazyFrame:
     """Rename the model's headers to role names; absent optional roles become nulls."""
     cmap = model.column_map
-    explicit = dict(model.columns)
+    # an optional role mapped to another header must find it (a typo is an error); one left
+    # at, or spelled out as, its own name is simply absent when the file has no such column
+    explicit = {role: header for role, header in model.columns if header != role}
     seen: set[str] = set()
     for c in columns:
         if c in seen and c in cmap.values():

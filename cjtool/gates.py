@@ -6,6 +6,7 @@ measured (no scores, no customers) fails: a CI job should not pass on missing da
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from cjtool.errors import UsageError
@@ -13,11 +14,21 @@ from cjtool.model import Gates
 from cjtool.result import JourneyMap
 
 KINDS = {
-    "min_conversion": ("conversion from first", ">="),
+    "min_conversion": ("conversion", ">="),
     "min_satisfaction": ("satisfaction", ">="),
-    "max_drop_off": ("drop-off", "<="),
-    "min_nps": ("NPS", ">="),
+    "max_drop_off": ("drop_off", "<="),
+    "min_nps": ("nps_gate", ">="),
 }
+RATE_KINDS = ("min_conversion", "max_drop_off")
+
+
+def gate_threshold_problem(kind: str, x: float) -> str | None:
+    """Why ``x`` cannot be a threshold of ``kind``: rates are shares, 0.3 not 30."""
+    if kind in RATE_KINDS and not 0 <= x <= 1:
+        return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
+    if kind == "min_nps" and not -100 <= x <= 100:
+        return f"{x:g} is not an NPS between -100 and 100"
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,9 +45,11 @@ class GateResult:
         op = KINDS[self.kind][1]
         return self.value >= self.threshold if op == ">=" else self.value <= self.threshold
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        from cjtool.i18n import t
+
         what, op = KINDS[self.kind]
-        return f"{what} of {self.target} {op} {self.threshold:g}"
+        return f"{t(what + '_of', lang).format(target=self.target)} {op} {self.threshold:g}"
 
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
@@ -64,6 +77,8 @@ def _stage_value(result: JourneyMap, kind: str, stage_id: str) -> float | None:
 
 
 def _touchpoint_value(result: JourneyMap, kind: str, name: str) -> float | None:
+    """A touchpoint's value over every stage it appears in: drop-off and satisfaction
+    pooled; NPS the worst of its stages (the pairs' answers are not kept)."""
     pairs = [t for t in result.touchpoints if t.touchpoint == name]
     if not pairs:
         return None
@@ -72,26 +87,31 @@ def _touchpoint_value(result: JourneyMap, kind: str, name: str) -> float | None:
         return exits / customers if customers else None
     if kind == "min_satisfaction":
         n = sum(t.scores.responses for t in pairs)
-        return sum(t.scores.satisfaction * t.scores.responses for t in pairs if t.scores.satisfaction is not None) / n if n else None
-    if kind == "min_nps":
-        values = [t.scores.nps for t in pairs if t.scores.nps is not None]
-        return values[0] if len(values) == 1 else (None if not values else min(values))
-    return None
+        total = sum(t.scores.satisfaction * t.scores.responses for t in pairs if t.scores.satisfaction is not None)
+        return total / n if n else None
+    values = [t.scores.nps for t in pairs if t.scores.nps is not None]
+    return min(values) if values else None
 
 
 def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
-    stage_ids = {s.id for s in result.model.stages}
+    stage_ids = [s.id for s in result.model.stages]
     known_tps = {t.touchpoint for t in result.touchpoints} | {tp for s in result.model.stages for tp in s.touchpoints}
     out = []
     for kind in KINDS:
         for target, threshold in getattr(gates, kind):
             if target in stage_ids:
+                if kind == "max_drop_off" and target == stage_ids[-1]:
+                    raise UsageError(f"gate max_drop_off {target}: the last stage has no next stage to drop off to; "
+                                     "gate a touchpoint of it instead")
                 value = _stage_value(result, kind, target)
             elif kind == "min_conversion":
-                raise UsageError(f"gate min_conversion {target}: not a stage id; stages: {', '.join(sorted(stage_ids))}")
+                raise UsageError(f"gate min_conversion {target}: not a stage id; stages: {', '.join(stage_ids)}")
             elif target in known_tps:
                 value = _touchpoint_value(result, kind, target)
             else:
-                raise UsageError(f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data")
+                close = difflib.get_close_matches(target, [*stage_ids, *sorted(known_tps)], n=1)
+                hint = f"did you mean `{close[0]}`? " if close else ""
+                raise UsageError(f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; "
+                                 f"{hint}stages: {', '.join(stage_ids)}")
             out.append(GateResult(kind, target, threshold, value))
     return out

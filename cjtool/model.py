@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.errors import ModelError
+from cjtool.errors import ModelError, UsageError
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
@@ -25,7 +25,7 @@ MODES = ("ordered", "furthest")
 LANGS = ("en", "zh")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")  # lower case: `M` is not minutes
 _WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -122,7 +122,7 @@ class JourneyModel:
         m = self
         if mode is not None:
             if mode not in MODES:
-                raise ModelError(f"--mode: expected one of {', '.join(MODES)}, got {mode!r}")
+                raise UsageError(f"--mode: expected one of {', '.join(MODES)}, got {mode!r}")
             m = replace(m, mode=mode)
         if window is not None:
             if window.strip().lower() in ("none", "off", ""):
@@ -130,13 +130,13 @@ class JourneyModel:
             else:
                 seconds = parse_window(window)
                 if seconds is None:
-                    raise ModelError(f"--window: {window!r} is not a window; use a number and a unit, e.g. 30d, 12h, 90m, 45s")
+                    raise UsageError(f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)")
                 m = replace(m, window_s=seconds, window_text=window.strip())
         if columns:
             explicit = dict(m.columns)
             for role, header in columns.items():
                 if role not in ROLES:
-                    raise ModelError(f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}")
+                    raise UsageError(f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}")
                 explicit[role] = header
             m = replace(m, columns=tuple(explicit.items()))
         if timestamp_format is not None:
@@ -146,7 +146,7 @@ class JourneyModel:
 
 def parse_window(text: str) -> float | None:
     """`30d`, `12h`, `90m`, `45s`, `2w` -> seconds (> 0); None if not a window."""
-    m = _WINDOW_RE.match(str(text).lower())
+    m = _WINDOW_RE.match(str(text))
     if not m:
         return None
     seconds = float(m.group(1)) * _WINDOW_UNITS[m.group(2)]
@@ -303,6 +303,9 @@ class _Builder:
         data = self.doc.data
         if data is None:
             raise ModelError(f"{self.doc.source}: the model is empty; it needs at least `stages:`")
+        if isinstance(data, str) and "," in data.split("\n", 1)[0]:
+            raise ModelError(f"{self.doc.source}: this looks like CSV data, not a journey model",
+                             hint="the model goes after --model; the events file is an argument")
         top = self.mapping(data, (), TOP_KEYS)
         if not isinstance(data, dict):
             raise ModelError(self.problems)
@@ -316,7 +319,7 @@ class _Builder:
         if wv is not None and str(wv).strip().lower() not in ("none", "off"):
             window_s = parse_window(str(wv))
             if window_s is None:
-                self.bad(("window",), f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w")
+                self.bad(("window",), f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)")
             else:
                 window_text = str(wv).strip()
         columns = self.columns(top.get("columns"))
@@ -440,6 +443,11 @@ class _Builder:
             for target, thr in items.items():
                 x = self.number(thr, ("gates", key, target), float("nan"))
                 if x == x:
+                    from cjtool.gates import gate_threshold_problem
+
+                    problem = gate_threshold_problem(key, x)
+                    if problem:
+                        self.bad(("gates", key, target), problem)
                     pairs.append((target, x))
             out[key] = tuple(pairs)
         return Gates(**out)
@@ -452,7 +460,8 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{value!r}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
 
 
 def model_to_yaml(model: JourneyModel) -> str:

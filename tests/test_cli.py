@@ -173,10 +173,12 @@ def test_unwritable_output(cli, small, tmp_path):
     [
         (("map", "missing.csv", "-m", "aipl"), ExitCode.DATA, "missing.csv: no such file"),
         (("map", "{events}", "-m", "aipx"), ExitCode.MODEL, "did you mean `aipl`?"),
-        (("map", "{events}", "-m", "{model}", "--window", "30 days"), ExitCode.MODEL, "--window"),
+        (("map", "{events}", "-m", "{model}", "--window", "30 days"), ExitCode.USAGE, "--window"),
+        (("map", "{events}", "-m", "{model}", "--window", "1M"), ExitCode.USAGE, "write months as days"),
         (("map", "{events}", "-m", "{model}", "--column", "nonsense"), ExitCode.USAGE, "ROLE=HEADER"),
         (("map", "{events}", "-m", "{model}", "--format", "xml"), ExitCode.USAGE, ""),
-        (("map", "{events}", "-m", "{model}", "--column", "custmer_id=x"), ExitCode.MODEL, "did you mean `customer_id`?"),
+        (("map", "{events}", "-m", "{model}", "--column", "custmer_id=x"), ExitCode.USAGE, "did you mean `customer_id`?"),
+        (("map", "{events}", "-m", "{model}", "--top", "0"), ExitCode.USAGE, "--top"),
     ],
 )
 def test_errors_exit_codes(cli, small, args, code, message):
@@ -284,11 +286,22 @@ def test_check_gates(cli):
     assert ("max_drop_off", "checkout") in failed
     r = cli("check", events, "-m", "aipl", "--min-conversion", "purchase=0.05")
     assert r.exit_code == 0, r.output
-    assert "PASS" in r.stdout and "2 passed, 0 failed" in r.stdout  # with the model's own two gates
+    assert "PASS" in r.stdout and "2 of 2 gates passed" in r.stdout  # with the model's own two gates
     r = cli("check", events, "-m", "aipl", "--min-conversion", "purchase=0.5")
     assert r.exit_code == ExitCode.GATE_FAILED and "FAIL" in r.stdout
     r = cli("check", events, "-m", "aipl", "--min-conversion", "nowhere=0.5")
     assert r.exit_code == ExitCode.USAGE and "not a stage id" in r.stderr
+    r = cli("check", events, "-m", "aipl", "--max-drop-off", "checkout=30")
+    assert r.exit_code == ExitCode.USAGE and "write 0.3 or 30%" in r.stderr
+    r = cli("check", events, "-m", "aipl", "--max-drop-off", "checkout=50%", "-f", "json")
+    assert r.exit_code == 0 and {"gate": "max_drop_off", "target": "checkout", "threshold": 0.5} in [
+        {k: g[k] for k in ("gate", "target", "threshold")} for g in json.loads(r.stdout)["gates"]]
+    r = cli("check", events, "-m", "aipl", "--max-drop-off", "loyalty=0.5")
+    assert r.exit_code == ExitCode.USAGE and "last stage" in r.stderr
+    r = cli("check", events, "-m", "aipl", "--min-satisfaction", "chekout=3")
+    assert r.exit_code == ExitCode.USAGE and "did you mean `checkout`?" in r.stderr
+    r = cli("check", events, "-m", EXAMPLES / "aipl.yaml", "--lang", "zh")
+    assert "checkout 流失率 <= 0.3" in r.stdout and "门禁：4 项中 2 项通过" in r.stdout
 
 
 def test_check_values_are_the_map_values(cli):

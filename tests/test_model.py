@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cjtool import builtin_models
-from cjtool.errors import ModelError
+from cjtool.errors import ModelError, UsageError
 from cjtool.model import load_model, parse_model, parse_window
 
 BUILTIN_STAGES = {
@@ -79,12 +79,12 @@ gates:
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("30d", 2592000), ("12h", 43200), ("90m", 5400), ("45s", 45),
-                                               ("2w", 1209600), ("1.5h", 5400), (" 7D ", 604800)])
+                                               ("2w", 1209600), ("1.5h", 5400), (" 7d ", 604800)])
 def test_windows(text, seconds):
     assert parse_window(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["30 days", "-1d", "0d", "d", "30", "1:30", ""])
+@pytest.mark.parametrize("text", ["30 days", "-1d", "0d", "d", "30", "1:30", "", "1M", "7D"])
 def test_bad_windows(text):
     assert parse_window(text) is None
 
@@ -174,5 +174,5 @@ def test_overrides():
     assert m.with_overrides(window="2h").window_s == 7200
     assert m.with_overrides(mode="furthest").mode == "furthest"
     assert m.with_overrides(columns={"customer_id": "uid"}).column_map["customer_id"] == "uid"
-    with pytest.raises(ModelError, match="did you mean `timestamp`"):
+    with pytest.raises(UsageError, match="did you mean `timestamp`"):
         m.with_overrides(columns={"timestmp": "t"})

@@ -7,11 +7,13 @@ This is the one place where exceptions become messages and exit codes
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors Click
 from typer.core import TyperGroup
 
 from cjtool import __version__
@@ -20,8 +22,9 @@ from cjtool.output import quiet_broken_pipe
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a `cjtool check` gate failed; 2 bad usage (unknown option, "
-    "missing file); 3 invalid journey model; 4 unusable event data; 5 an output could not "
-    "be written; 70 internal error (a bug: please report it with --debug output); 130 interrupted."
+    "bad option value); 3 invalid journey model; 4 unusable event data (missing or unreadable file, "
+    "missing column); 5 an output could not be written; 70 internal error (a bug: please report "
+    "it with --debug output); 130 interrupted."
 )
 
 
@@ -49,6 +52,13 @@ class CjtoolGroup(TyperGroup):
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except ClickException as exc:  # usage errors: one line, like every other error
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            sub = getattr(exc, "ctx", None)
+            where = f" (see `{sub.command_path} --help`)" if sub is not None else ""
+            error_line(" ".join(exc.format_message().split()) + where)
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             error_line("interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -86,9 +96,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", metavar="")] = False,
     version: Annotated[
-        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.",
+                           metavar="")
     ] = False,
 ) -> None:
     """Customer-journey mapping from event exports."""
@@ -105,4 +116,7 @@ _register()
 
 
 def main() -> None:
+    # Like other Unix tools, end quietly when the reader of a pipe goes away (`| head`).
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     app()

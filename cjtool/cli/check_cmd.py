@@ -12,7 +12,7 @@ from rich.table import Table
 
 from cjtool.cli import common as c
 from cjtool.errors import ExitCode, UsageError
-from cjtool.gates import GateResult, evaluate, merge
+from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
 from cjtool.i18n import t
 from cjtool.output import emit
 
@@ -27,21 +27,27 @@ GateOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float]]:
     out = []
+    option = f"--{kind.replace('_', '-')}"
     for v in values or []:
         target, sep, number = v.rpartition("=")
+        number = number.strip()
+        percent = number.endswith("%")
         try:
-            x = float(number)
+            x = float(number.removesuffix("%")) / (100 if percent else 1)
         except ValueError:
             x = float("nan")
         if not sep or not target or x != x:
-            raise UsageError(f"--{kind.replace('_', '-')} {v!r}: expected TARGET=NUMBER, e.g. purchase=0.05")
+            raise UsageError(f"{option} {v!r}: expected TARGET=NUMBER, e.g. purchase=0.05 or purchase=5%")
+        problem = gate_threshold_problem(kind, x)
+        if problem:
+            raise UsageError(f"{option} {v!r}: {problem}")
         out.append((target, x))
     return out
 
 
-def _value_text(g: GateResult) -> str:
+def _value_text(g: GateResult, lang: str) -> str:
     if g.value is None:
-        return "no data"
+        return t("no_data", lang)
     return f"{g.value:.4g}"
 
 
@@ -49,17 +55,18 @@ def check_command(
     events: c.EventsArg,
     model: c.ModelOpt,
     min_conversion: Annotated[list[str] | None, typer.Option(
-        "--min-conversion", help="STAGE=RATE: conversion from the first stage must be at least RATE (repeatable).",
+        "--min-conversion", metavar="STAGE=RATE", help="STAGE=RATE: conversion from the first stage must be at least RATE (repeatable).",
         show_default=False)] = None,
     min_satisfaction: Annotated[list[str] | None, typer.Option(
-        "--min-satisfaction", help="STAGE_OR_TOUCHPOINT=SCORE: mean satisfaction at least SCORE (repeatable).",
+        "--min-satisfaction", metavar="TARGET=SCORE", help="STAGE_OR_TOUCHPOINT=SCORE: mean satisfaction at least SCORE (repeatable).",
         show_default=False)] = None,
     max_drop_off: Annotated[list[str] | None, typer.Option(
-        "--max-drop-off", help="STAGE_OR_TOUCHPOINT=RATE: drop-off share at most RATE (repeatable).",
+        "--max-drop-off", metavar="TARGET=RATE", help="STAGE_OR_TOUCHPOINT=RATE: drop-off share at most RATE (repeatable).",
         show_default=False)] = None,
     min_nps: Annotated[list[str] | None, typer.Option(
-        "--min-nps", help="STAGE_OR_TOUCHPOINT=NPS: NPS at least this (repeatable).", show_default=False)] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.table,
+        "--min-nps", metavar="TARGET=NPS", help="STAGE_OR_TOUCHPOINT=NPS: NPS at least this (repeatable).", show_default=False)] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format: table or json.",
+                                                metavar="FORMAT")] = CheckFormat.table,
     output: c.OutputOpt = None,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
@@ -101,15 +108,16 @@ def check_command(
         emit(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
     else:
         table = Table(title=t("gates", lg), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("Gate")
-        table.add_column("Value", justify="right")
+        table.add_column(t("gate", lg))
+        table.add_column(t("value", lg), justify="right")
         table.add_column("", no_wrap=True)
         for g in results:
             mark = t("pass", lg) if g.passed else t("fail", lg)
-            table.add_row(g.describe(), _value_text(g), f"[{'green' if g.passed else 'bold red'}]{mark}[/]")
+            table.add_row(g.describe(lg), _value_text(g, lg), f"[{'green' if g.passed else 'bold red'}]{mark}[/]")
         console = c.stdout_console()
         console.print(table)
-        verdict = f"{len(results) - len(failed)} passed, {len(failed)} failed"
+        # not "N passed, N failed": CI runners read that phrase as a test summary
+        verdict = t("gates_verdict", lg).format(passed=len(results) - len(failed), total=len(results))
         console.print(verdict, style="bold red" if failed else "bold green", markup=False)
     if failed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))

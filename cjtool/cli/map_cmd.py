@@ -31,12 +31,15 @@ class TableName(str, Enum):
 def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json, csv or markdown.",
+                                           metavar="FORMAT")] = Format.table,
     output: c.OutputOpt = None,
-    table: Annotated[TableName, typer.Option("--table", help="Which table --format csv writes.")] = TableName.touchpoints,
-    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.")] = 10,
-    png: Annotated[str | None, typer.Option("--png", help="Also draw the journey map as a PNG to this file.",
-                                            show_default=False)] = None,
+    table: Annotated[TableName, typer.Option("--table", help="Which table --format csv writes: touchpoints or stages.",
+                                             metavar="TABLE")] = TableName.touchpoints,
+    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.",
+                                     metavar="N")] = 10,
+    png: Annotated[str | None, typer.Option("--png", help="Also draw the journey map to this file (.png, .svg or .pdf).",
+                                            show_default=False, metavar="FILE")] = None,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
@@ -45,7 +48,8 @@ def map_command(
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are "
-                                              "(by default they get a leading ' so spreadsheets do not run them).")] = False,
+                                              "(by default they get a leading ' so spreadsheets do not run them).",
+                                              metavar="")] = False,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.

@@ -32,8 +32,8 @@ def models_command(lang: c.LangOpt = c.Lang.en) -> None:
 def init_command(
     name: Annotated[str, typer.Argument(help="Built-in model to copy: aipl, 5a, b2b or experience.", show_default=False)],
     output: Annotated[str | None, typer.Option("--output", "-o", help="File to write (default NAME.yaml); - for stdout.",
-                                               show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+                                               show_default=False, metavar="FILE")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.", metavar="")] = False,
 ) -> None:
     """Write a built-in model as an editable YAML file whose comments explain every key."""
     key = name.lower()

@@ -13,8 +13,9 @@ from cjtool.render.report import write_report
 def report_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    out: Annotated[str, typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False)],
-    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.")] = 10,
+    out: Annotated[str, typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False,
+                                     metavar="DIR")],
+    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
@@ -24,9 +25,7 @@ def report_command(
     lang: c.LangOpt = c.Lang.en,
     quiet: c.QuietOpt = False,
 ) -> None:
-    """Write a report folder: index.html (self-contained, offline), report.md (for a CI job
-    summary or PR comment, with a Mermaid journey), journey_map/priority_matrix/funnel PNGs
-    and map.json.
+    """Write a report folder: index.html (self-contained, offline), report.md (for a CI job summary or PR comment, with a Mermaid journey), journey_map/priority_matrix/funnel PNGs and map.json.
 
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """

@@ -13,7 +13,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 def validate_command(
     model: c.ModelOpt,
-    events: c.EventsArg = None,  # type: ignore[assignment]
+    events: c.EventsArg = None,  # type: ignore[assignment]  # optional here
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
@@ -22,9 +22,7 @@ def validate_command(
 ) -> None:
     """Check a journey model and, given event files, the data against it.
 
-    Reports every problem found: model errors with file and line; rejected rows; unassigned
-    touchpoints by volume; stages no event reaches; touchpoints more than one stage matches.
-    Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data.
+    Reports every problem found: model errors with file and line; rejected rows; unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data.
     """
     console = c.stdout_console()
     try:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 _T: dict[str, dict[str, str]] = {
     "customers": {"en": "customers", "zh": "客户"},
+    "customers_one": {"en": "customer", "zh": "客户"},
+    "rows_rejected_one": {"en": "row rejected", "zh": "行被拒绝"},
+    "events_unassigned_one": {"en": "event unassigned", "zh": "事件未归入阶段"},
     "entered": {"en": "entered", "zh": "进入旅程"},
     "completed": {"en": "completed", "zh": "走完旅程"},
     "rows_rejected": {"en": "rows rejected", "zh": "行被拒绝"},
@@ -35,7 +38,7 @@ _T: dict[str, dict[str, str]] = {
     "period": {"en": "period", "zh": "时间范围"},
     "model": {"en": "model", "zh": "模型"},
     "journey_map": {"en": "Journey map", "zh": "客户旅程地图"},
-    "worst": {"en": "Worst touchpoint", "zh": "最差接触点"},
+    "worst": {"en": "Worst touchpoint per stage", "zh": "各阶段最差接触点"},
     "none": {"en": "none", "zh": "无"},
     "no_scores": {"en": "no scores", "zh": "无评分"},
     "pain_point": {"en": "pain point", "zh": "痛点"},
@@ -59,6 +62,10 @@ _T: dict[str, dict[str, str]] = {
     "window": {"en": "window", "zh": "转化窗口"},
     "conversion": {"en": "conversion", "zh": "转化"},
     "gate": {"en": "Gate", "zh": "门禁"},
+    "unranked_note": {
+        "en": "{n} more touchpoints have fewer than {min} customers (ranking.min_customers) and are not ranked",
+        "zh": "另有 {n} 个接触点客户数少于 {min}（ranking.min_customers），未参与排名",
+    },
     "value": {"en": "Value", "zh": "数值"},
     "no_data": {"en": "no data", "zh": "无数据"},
     "gates_verdict": {"en": "{passed} of {total} gates passed", "zh": "门禁：{total} 项中 {passed} 项通过"},
@@ -85,11 +92,13 @@ _T: dict[str, dict[str, str]] = {
     "png_bubble_note": {"en": "bubble size = customers · dashed lines = medians", "zh": "气泡大小 = 客户数 · 虚线 = 中位数"},
     "png_no_data": {"en": "no ranked touchpoints with satisfaction scores", "zh": "没有带满意度评分的已排名接触点"},
     "png_ranked_tp": {"en": "{n} ranked touchpoints", "zh": "{n} 个已排名接触点"},
+    "png_no_loss": {"en": "no loss", "zh": "无流失"},
 }
 
 
-def t(key: str, lang: str = "en") -> str:
-    entry = _T[key]
+def t(key: str, lang: str = "en", n: int | None = None) -> str:
+    """The text of ``key`` in ``lang`` (English if missing); with ``n`` == 1 the singular."""
+    entry = _T[f"{key}_one"] if n == 1 and f"{key}_one" in _T else _T[key]
     return entry.get(lang) or entry["en"]
 
 

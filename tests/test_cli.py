@@ -120,22 +120,30 @@ def test_markdown(cli, small):
     assert zh.startswith("## 小旅程\n") and "阶段漏斗" in zh
 
 
-def test_table_fits_80_columns_without_ansi(cli):
-    for lang in ("en", "zh"):
-        r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "--lang", lang)
-        assert r.exit_code == 0
-        assert "\x1b[" not in r.stdout
-        from rich.cells import cell_len
+@pytest.mark.parametrize("width", [80, 60, 44])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_table_fits_the_width_and_never_cuts_a_number(cli, lang, width):
+    from rich.cells import cell_len
 
-        widest = max(cell_len(line) for line in r.stdout.splitlines())
-        assert widest <= 80, (lang, widest)
-        assert "checkout" in r.stdout
+    r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "--lang", lang,
+            env={"COLUMNS": str(width)})
+    assert r.exit_code == 0
+    assert "\x1b[" not in r.stdout
+    widest = max(cell_len(line) for line in r.stdout.splitlines())
+    assert widest <= width, (lang, widest)
+    assert "checkout" in r.stdout
+    # the numbers shown are whole: checkout's priority and customers, the funnel counts
+    d = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json").stdout)
+    for s in d["stages"]:
+        assert f"{s['customers']:,}" in r.stdout
+    assert " 0.58" in r.stdout and "1,188" in r.stdout
+    assert "…" not in "".join(line for line in r.stdout.splitlines() if "1,188" in line).split("1,188")[1]
 
 
 def test_table_summary_and_sections(cli, small):
     model, events = small
     out = cli("map", events, "-m", model).stdout
-    assert "3 customers · 2 entered · 1 completed · 1 rows rejected · 1 events unassigned" in out
+    assert "3 customers · 2 entered · 1 completed · 1 row rejected · 1 event unassigned" in out
     assert "Funnel by stage" in out and "Pain points" in out and "Unassigned touchpoints" in out
     assert "20.0 min" in out  # median time to convert, in human units
 

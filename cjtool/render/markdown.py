@@ -22,11 +22,11 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
 
 def summary_line(result: JourneyMap, lang: str = "en") -> str:
     parts = [
-        f"**{fmt_int(result.customers_total)}** {t('customers', lang)}",
+        f"**{fmt_int(result.customers_total)}** {t('customers', lang, result.customers_total)}",
         f"{fmt_int(result.customers_entered)} {t('entered', lang)}",
         f"{fmt_int(result.customers_completed)} {t('completed', lang)}",
-        f"{fmt_int(result.rows_rejected)} {t('rows_rejected', lang)}",
-        f"{fmt_int(result.events_unassigned)} {t('events_unassigned', lang)}",
+        f"{fmt_int(result.rows_rejected)} {t('rows_rejected', lang, result.rows_rejected)}",
+        f"{fmt_int(result.events_unassigned)} {t('events_unassigned', lang, result.events_unassigned)}",
     ]
     return " · ".join(parts)
 

@@ -47,7 +47,8 @@ from cjtool.render.png_style import (
     pct,
     period_text,
     place_labels,
-    save_png,
+    picture_format,
+    save_figure,
     stage_color,
     style,
     text_px,
@@ -80,8 +81,10 @@ def journey_map_figure(result: JourneyMap, lang: str = "en") -> Figure:
 
 
 def save_journey_map(result: JourneyMap, path: str | Path, lang: str = "en") -> None:
+    """Write the journey map to ``path``: .png, .svg or .pdf, by its suffix."""
+    picture_format(path)  # an unsupported suffix fails before anything is drawn
     with style():
-        save_png(_JourneyMapChart(result, lang).build(), path)
+        save_figure(_JourneyMapChart(result, lang).build(), path)
 
 
 class _JourneyMapChart:
@@ -208,6 +211,10 @@ class _JourneyMapChart:
             ax.text(i + 0.5, mid_top + 0.03, "→ " + pct(b.conversion_from_previous), fontsize=9.5,
                     fontweight="bold", color=ACCENT, ha="center", va="bottom", parse_math=False, gid="conversion")
             lost = a.drop_off if a.drop_off is not None else a.customers - b.customers
+            if lost <= 0:  # nobody lost: no arrow, no "−0 (0.0%)"
+                ax.text(i + 0.5, 0.02, self.tr("png_no_loss"), fontsize=9.5, color=FAINT, ha="center",
+                        va="bottom", parse_math=False, gid="no_loss")
+                continue
             share = f" ({pct(lost / a.customers)})" if a.customers else ""
             ax.annotate(f"\u2212{fmt_int(lost)}{share}", xy=(i + 0.5, c - (ha_ + hb) / 4), xytext=(i + 0.5, 0.02),
                         fontsize=9.5, color=PAIN, ha="center", va="bottom", parse_math=False, gid="drop_off",

@@ -37,7 +37,8 @@ from cjtool.render.png_style import (
     period_text,
     place_labels,
     ranked,
-    save_png,
+    picture_format,
+    save_figure,
     stage_color,
     style,
     text_px,
@@ -55,8 +56,10 @@ def priority_matrix_figure(result: JourneyMap, lang: str = "en") -> Figure:
 
 
 def save_priority_matrix(result: JourneyMap, path: str | Path, lang: str = "en") -> None:
+    """Write the chart to ``path``: .png, .svg or .pdf, by its suffix."""
+    picture_format(path)  # an unsupported suffix fails before anything is drawn
     with style():
-        save_png(_matrix(result, lang), path)
+        save_figure(_matrix(result, lang), path)
 
 
 def funnel_figure(result: JourneyMap, lang: str = "en") -> Figure:
@@ -66,8 +69,10 @@ def funnel_figure(result: JourneyMap, lang: str = "en") -> Figure:
 
 
 def save_funnel(result: JourneyMap, path: str | Path, lang: str = "en") -> None:
+    """Write the chart to ``path``: .png, .svg or .pdf, by its suffix."""
+    picture_format(path)  # an unsupported suffix fails before anything is drawn
     with style():
-        save_png(_funnel(result, lang), path)
+        save_figure(_funnel(result, lang), path)
 
 
 def _headline(fig: Figure, rd, title: str, parts: list[str], width_in: float) -> None:
@@ -274,6 +279,10 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
                 va="center", parse_math=False, gid="conversion")
         if i < len(stages) - 1:
             lost = s.drop_off if s.drop_off is not None else s.customers - stages[i + 1].customers
+            if lost <= 0:  # nobody lost: no "↓ −0 (0.0%)"
+                ax.text(col_x, i + 0.5, t("png_no_loss", lang), transform=col, fontsize=9.5, color=FAINT,
+                        ha="left", va="center", parse_math=False, gid="no_loss")
+                continue
             share = f" ({pct(lost / s.customers)})" if s.customers else ""
             ax.text(col_x, i + 0.5, f"↓ \u2212{fmt_int(lost)}{share}", transform=col, fontsize=9.5, color=PAIN,
                     ha="left", va="center", parse_math=False, gid="drop_off")

@@ -26,6 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, offset_copy
 
+from cjtool.errors import UsageError
 from cjtool.output import atomic_path
 from cjtool.render.fonts import setup_fonts
 from cjtool.result import JourneyMap, TouchpointMetrics
@@ -65,6 +66,11 @@ RC = {
     "savefig.facecolor": "white",
     "savefig.edgecolor": "white",
     "savefig.transparent": False,
+    # SVG and PDF: text as outlines / Type 3 glyphs (the bundled CJK font is CFF-based), and
+    # element ids hashed with a fixed salt, so the same figure gives the same bytes
+    "svg.fonttype": "path",
+    "svg.hashsalt": "cjtool",
+    "pdf.fonttype": 3,
 }
 
 
@@ -82,10 +88,34 @@ def new_figure(width_in: float, height_in: float) -> tuple[Figure, RendererBase]
     return fig, canvas.get_renderer()
 
 
-def save_png(fig: Figure, path: str | Path) -> None:
-    """Write ``fig`` as PNG atomically; same figure, same bytes (no timestamp/software)."""
+# picture type by file suffix: matplotlib format and the metadata left out (no
+# timestamp, no software version), so the same figure always gives the same bytes
+FORMATS: dict[str, tuple[str, dict[str, None]]] = {
+    ".png": ("png", {"Software": None}),
+    ".svg": ("svg", {"Date": None, "Creator": None}),
+    ".pdf": ("pdf", {"Creator": None, "Producer": None, "CreationDate": None}),
+}
+
+
+def picture_format(path: str | Path) -> str:
+    """The picture type of ``path`` by its suffix: ``png``, ``svg`` or ``pdf``.
+
+    Checked before a chart is drawn. Raises ``UsageError`` for any other suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{path}: unsupported picture type; use .png, .svg or .pdf")
+    return FORMATS[suffix][0]
+
+
+def save_figure(fig: Figure, path: str | Path) -> None:
+    """Write ``fig`` atomically (temp file + rename) in the type given by the suffix of
+    ``path`` (.png, .svg, .pdf); same figure, same bytes.
+
+    The temp file has its own suffix, so the format is passed explicitly."""
+    fmt = picture_format(path)
+    metadata = FORMATS["." + fmt][1]
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=dict(metadata), facecolor="white")
 
 
 # --------------------------------------------------------------------------- text

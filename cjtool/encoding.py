@@ -63,6 +63,14 @@ def detect(path: Path) -> str:
     return "gb18030"
 
 
+def utf8_with_non_ascii(path: Path) -> bool:
+    """Whether the start of ``path`` is UTF-8 with some non-ASCII text: forcing another
+    encoding on it would garble that text."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE)
+    return any(b > 0x7F for b in sample) and _is_utf8_prefix(sample, len(sample) < SAMPLE)
+
+
 def transcode(src: Path, encoding: str, stack: ExitStack) -> Path:
     """A temporary UTF-8 copy of ``src`` (deleted when ``stack`` closes)."""
     fd, tmp = tempfile.mkstemp(prefix="cjtool-", suffix=".csv")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,11 +69,49 @@ def read_events(
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
-            plan = _compact([_typed(s, model) for s in scans])
+            plan = _compact([_typed(s, model).with_columns(pl.lit(i, pl.UInt16).alias("_src"))
+                             for i, s in enumerate(scans)])
             raw = plan.collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
-    return _validate(raw, model, strict=strict, sources=sources)
+        table = _validate(raw, model, strict=strict, locate=lambda row: _locate(raw, scans, row))
+    table.sources = sources
+    table.warnings = [w for s in scans for w in s.warnings] + table.warnings
+    seen = set()
+    for name in sources:
+        if name in seen and name not in ("<stdin>", "<frame>"):
+            table.warnings.append(f"{name} is given more than once: its events are counted twice")
+        seen.add(name)
+    if table.rows_read == 0:
+        table.warnings.append("the input has no events (a header only): the map is empty")
+    return table
+
+
+def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int) -> str:
+    """`file: line N` of a row of ``raw`` (error path only: it may read the file again)."""
+    src = int(raw["_src"][row])
+    scan = scans[src]
+    in_file = row - int(raw["_src"].search_sorted(src, side="left"))
+    if scan.csv_path is None:
+        return f"{scan.name}: row {in_file + 1}"
+    line = _line_of_record(scan.csv_path, in_file, scan.separator)
+    return f"{scan.name}: line {line}" if line else f"{scan.name}: row {in_file + 1}"
+
+
+def _line_of_record(path: Path, index: int, separator: str) -> int | None:
+    """The line on which data record ``index`` (0-based, after the header) starts."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=separator)
+        try:
+            next(reader)
+            line = reader.line_num + 1
+            for i, _ in enumerate(reader):
+                if i == index:
+                    return line
+                line = reader.line_num + 1
+        except (csv.Error, StopIteration):
+            return None
+    return None
 
 
 # ------------------------------------------------------------------------- scanning
@@ -83,6 +121,8 @@ class _Scan:
     name: str
     lf: pl.LazyFrame  # the role columns, renamed to the role names, as typed in the file
     csv_path: Path | None  # the UTF-8 text read (None for Parquet and frames)
+    separator: str = ","
+    warnings: list[str] = field(default_factory=list)
 
 
 def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> _Scan:
@@ -97,29 +137,41 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             raise DataError(f"{name}: no such file")
         if path.is_dir():
             raise DataError(f"{name}: is a directory, not an events file")
-    if path.suffix.lower() in PARQUET_SUFFIXES:
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if path.suffix.lower() in PARQUET_SUFFIXES or magic == b"PAR1":  # by content too: a .csv may be Parquet
         try:
             lf = pl.scan_parquet(path)
             columns = lf.collect_schema().names()
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
         return _Scan(name, _select_roles(lf, model, name, columns), None)
+    warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
+    if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
+        warnings.append(f"{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text "
+                        "is probably garbled (leave --encoding out)")
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
-    header = _read_header(path, name)
+    header, separator = _read_header(path, name)
     lf = pl.scan_csv(
         path,
+        separator=separator,
         infer_schema=False,  # every column as text; roles are cast/parsed explicitly
         encoding="utf8",
         has_header=True,
         glob=False,  # a file name with * or [ is a name, not a pattern
         raise_if_empty=False,
     )
-    return _Scan(name, _select_roles(lf, model, name, header), path)
+    return _Scan(name, _select_roles(lf, model, name, header), path, separator, warnings)
 
 
-def _read_header(path: Path, name: str) -> list[str]:
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def _read_header(path: Path, name: str) -> tuple[list[str], str]:
+    """The header's column names, and the separator: the one of , ; tab | the header
+    line has most of (Excel in many locales saves `;`-separated "CSV")."""
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip():
@@ -127,11 +179,13 @@ def _read_header(path: Path, name: str) -> list[str]:
     if b"\x00" in head:
         raise DataError(f"{name}: a binary file, not CSV text")
     text = head.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text.splitlines() else ""
+    separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
-        row = next(csv.reader(io.StringIO(text)))
+        row = next(csv.reader(io.StringIO(text), delimiter=separator))
     except (csv.Error, StopIteration):
         raise DataError(f"{name}: line 1: cannot read the CSV header") from None
-    return row
+    return row, separator
 
 
 def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: list[str]) -> pl.LazyFrame:
@@ -151,8 +205,8 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         if header in columns:
             exprs.append(pl.col(header).alias(role))
         elif role in REQUIRED_ROLES or role in explicit:
-            close = difflib.get_close_matches(header, columns, n=1, cutoff=0.5)
-            hint = f"did you mean `{close[0]}`? " if close else ""
+            close = _closest_column(header, role, columns)
+            hint = f"did you mean `{close}`? " if close else ""
             raise DataError(
                 f"{name}: no `{header}` column for {role}; found: {', '.join(columns) or '(none)'}",
                 hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
@@ -160,6 +214,18 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(role))
     return lf.select(exprs)
+
+
+def _closest_column(header: str, role: str, columns: list[str]) -> str | None:
+    """The column most like ``header`` (or the role's name): similar spelling, with a
+    bonus when one name contains the other (`event_time` and `time`)."""
+    def score(col: str) -> float:
+        a, b = col.lower(), header.lower()
+        ratio = max(difflib.SequenceMatcher(None, a, b).ratio(), difflib.SequenceMatcher(None, a, role).ratio())
+        return ratio + (0.3 if a and (a in b or b in a) else 0.0)
+
+    best = max(columns, key=score, default=None)
+    return best if best is not None and score(best) >= 0.6 else None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -262,7 +328,7 @@ def _compact(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
     ).drop("customer_id")
 
 
-def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: list[str]) -> EventTable:
+def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: Callable[[int], str]) -> EventTable:
     n = raw.height
     ts = raw["timestamp"]
     missed = ts.is_null() & raw["_ts_text"].is_not_null()
@@ -292,21 +358,16 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, sources: 
             sample = raw["_ts_text"][first]
             fmt = f"the format {model.timestamp_format!r}" if model.timestamp_format else EXPECTED
             raise DataError(
-                f"{_row_where(sources, first)}: no timestamp could be read; the first is {sample!r}, expected {fmt}",
+                f"{locate(first)}: no timestamp could be read; the first is {sample!r}, expected {fmt}",
                 hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
             )
         if strict:
             why = ("missing customer_id" if blank_id[first] else "missing touchpoint" if blank_tp[first]
                    else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {EXPECTED}")
-            raise DataError(f"{_row_where(sources, first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
+            raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
     frame = raw.select(
         "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES,
     )
     if n_bad:
         frame = frame.filter(~bad)
-    return EventTable(frame=frame, rows_read=n, rejected=rejected, warnings=warnings, sources=sources)
-
-
-def _row_where(sources: list[str], row: int) -> str:
-    src = sources[0] if len(sources) == 1 else "input"
-    return f"{src}: row {row + 1}"
+    return EventTable(frame=frame, rows_read=n, rejected=rejected, warnings=warnings)

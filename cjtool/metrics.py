@@ -19,6 +19,22 @@ from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
 
 
+SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
+
+
+def units(col: str) -> pl.Expr:
+    """The exact sum of a score column, in millionths."""
+    return (pl.col(col) * SCORE_SCALE).round(0).cast(pl.Int64).sum()
+
+
+def exact_mean(col: str) -> pl.Expr:
+    """Mean of a score column from its exact integer sum: the same bits whatever order
+    polars' threads add in (a float sum is not: 2.725 one run, 2.7249999999999996 the
+    next), and the correctly rounded quotient for scores of up to six decimals."""
+    n = pl.col(col).count()
+    return pl.when(n > 0).then(units(col).cast(pl.Float64) / (n.cast(pl.Float64) * SCORE_SCALE))
+
+
 def score_aggs() -> list[pl.Expr]:
     """SPEC section 6 over the events of a group."""
     nps = pl.col("nps")
@@ -26,10 +42,10 @@ def score_aggs() -> list[pl.Expr]:
     promoters = (nps >= 9).sum().cast(pl.Int64)
     detractors = (nps <= 6).sum().cast(pl.Int64)
     return [
-        pl.col("satisfaction").mean().alias("satisfaction"),
+        exact_mean("satisfaction").alias("satisfaction"),
         pl.col("satisfaction").count().cast(pl.Int64).alias("responses"),
         pl.when(n > 0).then(100 * (promoters - detractors) / n).alias("nps"),
-        pl.col("effort").mean().alias("effort"),
+        exact_mean("effort").alias("effort"),
     ]
 
 
@@ -40,9 +56,6 @@ def priority_expr(model: JourneyModel) -> pl.Expr:
     dissatisfaction = 1 - (pl.col("satisfaction") - lo) / (hi - lo)
     weighted = (wd * pl.col("drop_off_rate") + ws * dissatisfaction) / (wd + ws)
     return pl.when(pl.col("satisfaction").is_null()).then(pl.col("drop_off_rate")).otherwise(weighted).alias("priority")
-
-
-SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
 
 
 def _exact(x: float) -> Fraction:
@@ -119,7 +132,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     tp = (
         ev.group_by("stage", "touchpoint")
         .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs(),
-             (pl.col("satisfaction") * SCORE_SCALE).round(0).cast(pl.Int64).sum().alias("satisfaction_units"))
+             units("satisfaction").alias("satisfaction_units"))
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
@@ -189,5 +202,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         touchpoints=touchpoints,
         unassigned=[(r[0], int(r[1])) for r in un_df.iter_rows()],
         period=None if first is None else (first, last),
-        warnings=list(table.warnings),
+        warnings=list(table.warnings) + (
+            ["no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)"]
+            if table.frame.height and table.frame.height == n_unassigned else []
+        ),
     )

@@ -185,6 +185,8 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
 
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        if path.is_dir():
+            raise ModelError(f"{spec}: is a folder; give the model's YAML file")
         if not path.is_file():
             raise ModelError(f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)")
         raw = path.read_bytes()

@@ -176,8 +176,45 @@ def test_rejections_counted_by_reason(tmp_path):
 def test_strict_turns_a_rejected_row_into_an_error(tmp_path):
     text = "customer_id,timestamp,touchpoint\nc1,2024-01-01,a\nc2,never,a\n"
     assert frame(tmp_path, text).rows_rejected == 1
-    with pytest.raises(DataError, match="row 2: cannot read timestamp 'never'"):
+    with pytest.raises(DataError, match="e.csv: line 3: cannot read timestamp 'never'"):
         frame(tmp_path, text, strict=True)
+
+
+def test_errors_name_the_file_and_line_of_the_row(tmp_path):
+    a = write(tmp_path, "customer_id,timestamp,touchpoint\nc1,2024-01-01,a\n", "a.csv")
+    # a quoted field spanning two lines: the bad row starts on line 4, not 3
+    b = write(tmp_path, 'customer_id,timestamp,touchpoint\nc2,2024-01-01,"two\nlines"\nc3,never,a\n', "b.csv")
+    with pytest.raises(DataError, match="b.csv: line 4: cannot read timestamp 'never'"):
+        read_events([str(a), str(b)], MODEL, strict=True)
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_separator_is_detected(tmp_path, sep):
+    t = frame(tmp_path, f"customer_id{sep}timestamp{sep}touchpoint\nc1{sep}2024-01-01{sep}a,b\n")
+    assert t.frame["touchpoint"].cast(pl.String).to_list() == ["a,b"]
+
+
+def test_parquet_named_csv_is_read_as_parquet(tmp_path):
+    path = tmp_path / "export.csv"
+    pl.DataFrame({"customer_id": ["c1"], "timestamp": ["2024-01-01"], "touchpoint": ["a"]}).write_parquet(path)
+    assert read_events([str(path)], MODEL).frame.height == 1
+
+
+def test_column_suggestion_prefers_contained_names(tmp_path):
+    model = parse_model("columns: {timestamp: event_time}\nstages:\n  - id: a\n    match: '.'\n")
+    p = write(tmp_path, "customer_id,time,touchpoint,event_name\nc1,2024-01-01,a,x\n")
+    with pytest.raises(DataError, match="did you mean `time`"):
+        read_events([str(p)], model)
+
+
+def test_warnings_for_suspicious_input(tmp_path):
+    p = write(tmp_path, "customer_id,timestamp,touchpoint\n")
+    assert "the input has no events (a header only): the map is empty" in read_events([str(p)], MODEL).warnings
+    q = write(tmp_path, "customer_id,timestamp,touchpoint\nc1,2024-01-01,结算\n", "q.csv")
+    w = read_events([str(q), str(q)], MODEL).warnings
+    assert f"{q} is given more than once: its events are counted twice" in w
+    w = read_events([str(q)], MODEL, encoding="gbk").warnings
+    assert any("reads as UTF-8" in x for x in w)
 
 
 def test_scores_with_text(tmp_path):

@@ -22,10 +22,11 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from cjtool.api import map_journey  # noqa: E402
-from cjtool.errors import OutputError  # noqa: E402
+from cjtool.errors import OutputError, UsageError  # noqa: E402
 from cjtool.model import load_model, parse_model  # noqa: E402
 from cjtool.render.png import (  # noqa: E402
     funnel_figure,
@@ -230,7 +231,10 @@ def test_emotion_axis_is_the_satisfaction_scale():
     fig = figure("map", "aipl", "en")
     (line,) = by_gid(fig, "emotion_curve", Line2D)
     ax = line.axes
-    assert ax.get_ylim() == (1.0, 5.0)
+    lo, hi = ax.get_ylim()  # the scale, plus room for a whole marker at either end
+    assert lo < 1.0 and hi > 5.0 and 1.0 - lo == pytest.approx(hi - 5.0) and hi - 5.0 < 0.1 * 4
+    assert [tick for tick in ax.get_yticks() if lo <= tick <= hi] == [1, 2, 3, 4, 5]
+    assert tuple(ax.spines["left"].get_bounds()) == (1.0, 5.0)
     assert ax.get_ylabel() == "Satisfaction (1–5)"
     assert ax.get_title(loc="left") == "Emotion curve (CSAT)"
 
@@ -455,3 +459,252 @@ def test_cli_map_writes_the_png(cli, tmp_path):
               "--format", "json")
     assert res.exit_code == 0, res.output
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+# --------------------------------------------------------------------------- reported problems
+
+EDGE_MODEL = """
+name: edge
+title: {en: My shop journey, zh: 我的店铺旅程}
+stages:
+  - id: awareness
+    label: {en: Awareness and first contact, zh: 认知与首次接触}
+    moment_of_truth: first contact
+    touchpoints: [广告曝光, search]
+  - id: interest
+    label: {en: Interest and product research, zh: 兴趣与商品研究}
+    touchpoints: [商品浏览, add_to_cart]
+  - id: purchase
+    label: {en: Purchase decision and checkout, zh: 购买决策与结算}
+    moment_of_truth: purchase decision
+    touchpoints: [下单支付]
+  - id: loyalty
+    label: {en: Loyalty and repeat purchase, zh: 忠诚与复购}
+    touchpoints: [复购, review]
+ranking:
+  min_customers: 1
+"""
+EDGE_EVENTS = [  # customer, day, touchpoint, satisfaction: nobody is lost between the first two stages
+    ("u1", 1, "广告曝光", None), ("u1", 2, "商品浏览", 4), ("u1", 3, "下单支付", 5), ("u1", 9, "复购", 5),
+    ("u2", 1, "广告曝光", None), ("u2", 2, "商品浏览", 2), ("u2", 3, "add_to_cart", 1),
+    ("u3", 1, "search", None), ("u3", 2, "商品浏览", 3), ("u3", 4, "下单支付", 2),
+]
+
+
+@cache
+def edge() -> JourneyMap:
+    """The new user's case: a step with no loss, a wow moment at the top of the scale."""
+    frame = pl.DataFrame(
+        {"customer_id": [c for c, *_ in EDGE_EVENTS],
+         "timestamp": [f"2026-03-{d:02d}T10:00:00Z" for _, d, *_ in EDGE_EVENTS],
+         "touchpoint": [tp for _, _, tp, _ in EDGE_EVENTS],
+         "satisfaction": [None if s is None else str(s) for *_, s in EDGE_EVENTS]},
+        schema={k: pl.String for k in ("customer_id", "timestamp", "touchpoint", "satisfaction")})
+    return map_journey(frame, parse_model(EDGE_MODEL))
+
+
+@cache
+def lossless() -> JourneyMap:
+    """Long labels and names; every customer of the first stage reaches the second."""
+    return synthetic(4, 8, long=True, first_step=1.0, customers=120, seed=3)
+
+
+CASES.update({"edge": edge, "lossless": lossless})
+
+
+def bubble_boxes(fig: Figure) -> list:
+    (bubbles,) = by_gid(fig, "bubbles", PathCollection)
+    ax, renderer = bubbles.axes, fig.canvas.get_renderer()
+    out = []
+    for (x, y), s in zip(bubbles.get_offsets().tolist(), bubbles.get_sizes(), strict=True):
+        px, py = ax.transData.transform((x, y))
+        r = renderer.points_to_pixels(math.sqrt(s) / 2)
+        out.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
+    return out
+
+
+def marker_boxes(fig: Figure) -> list[tuple[str, object, bool]]:
+    """(name, display box, drawn on the scale) of every marker of the emotion curve."""
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for gid in ("emotion_curve", "pain_point", "wow_moment"):
+        for line in by_gid(fig, gid, Line2D):
+            r = renderer.points_to_pixels((line.get_markersize() + line.get_markeredgewidth()) / 2)
+            on_scale = line.get_transform() == line.axes.transData
+            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
+                if y != y:
+                    continue
+                px, py = line.get_transform().transform((x, y))
+                out.append((f"{gid} {line.get_label()}", Bbox.from_extents(px - r, py - r, px + r, py + r), on_scale))
+    (points,) = by_gid(fig, "touchpoint_points", PathCollection)
+    for (x, y), s in zip(points.get_offsets().tolist(), points.get_sizes(), strict=True):
+        px, py = points.axes.transData.transform((x, y))
+        r = renderer.points_to_pixels(math.sqrt(s) / 2)
+        out.append((f"touchpoint {x:.2f} {y:.2f}", Bbox.from_extents(px - r, py - r, px + r, py + r), True))
+    return out
+
+
+def test_edge_case_is_the_reported_one():
+    r = edge()
+    assert [s.customers for s in r.stages] == [3, 3, 2, 1]
+    assert r.stages[0].drop_off == 0
+    assert r.stages[-1].scores.satisfaction == 5.0
+    assert any(tp.scores.satisfaction == 5.0 for tp in wow_moments(r, pain_points(r)))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", ["edge", "lossless"])
+def test_a_step_without_loss_says_no_loss_without_an_arrow(case, lang):
+    r = CASES[case]()
+    steps = len(r.stages) - 1
+    none_lost = [i for i in range(steps) if r.stages[i].customers == r.stages[i + 1].customers]
+    assert none_lost == [0]
+    for kind, prefix in (("map", "\u2212"), ("funnel", "↓ \u2212")):
+        fig = figure(kind, case, lang)
+        drops, calm = by_gid(fig, "drop_off", Text), by_gid(fig, "no_loss", Text)
+        assert len(drops) == steps - 1 and len(calm) == 1
+        assert [t.get_text() for t in calm] == ["no loss" if lang == "en" else "无流失"]
+        assert all(t.get_text().startswith(prefix) and not t.get_text().startswith(prefix + "0") for t in drops)
+        assert not any(isinstance(t, Annotation) for t in calm)  # no arrow
+        if kind == "map":
+            assert all(isinstance(t, Annotation) and t.arrow_patch is not None for t in drops)
+
+
+FUNNEL_TEXTS = ("stage_label", "moment_of_truth", "conversion", "drop_off", "no_loss", "customers")
+
+
+def _assert_funnel_uncut(fig: Figure) -> None:
+    renderer = fig.canvas.get_renderer()
+    items = [t for gid in FUNNEL_TEXTS for t in by_gid(fig, gid, Text)]
+    for t in items:
+        assert "…" not in t.get_text(), t.get_text()
+        box = extent(t, renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 - 0.2 * fig.dpi, t.get_text()  # a margin to the edge
+    assert_no_overlap(visible_texts(fig), renderer)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", ["edge", "lossless", "aipl", "big"])
+def test_funnel_texts_are_never_cut(case, lang):
+    fig = figure("funnel", case, lang)
+    _assert_funnel_uncut(fig)
+    r = CASES[case]()
+    conv = texts(fig, "conversion")
+    s = r.stages[1]
+    expected = {"en": f"{100 * s.conversion_from_previous:.1f}% from previous  ·  "
+                      f"{100 * s.conversion_from_first:.1f}% of first stage",
+                "zh": f"较上阶段 {100 * s.conversion_from_previous:.1f}%  ·  "
+                      f"占首阶段 {100 * s.conversion_from_first:.1f}%"}[lang]
+    assert conv[1] == expected
+    labels = [r.model.stages[s.index - 1].label.get(lang) for s in r.stages]
+    assert [t.replace("\n", " ") for t in texts(fig, "stage_label")] == labels  # wrapped, not cut
+
+
+def test_funnel_conversions_wrap_rather_than_cut_when_room_is_short(monkeypatch):
+    import cjtool.render.png_charts as charts
+
+    monkeypatch.setattr(charts, "FUNNEL_COL_MAX", 0.25)
+    fig = funnel_figure(edge(), "en")
+    fig.canvas.draw()
+    _assert_funnel_uncut(fig)
+    assert texts(fig, "conversion")[1] == "100.0% from previous\n100.0% of first stage"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", ["edge", "aipl", "zh", "big", "small"])
+def test_emotion_legend_and_title_never_cover_data(case, lang):
+    fig = figure("map", case, lang)
+    renderer = fig.canvas.get_renderer()
+    ax = by_gid(fig, "emotion_curve", Line2D)[0].axes
+    ax_box = ax.get_window_extent(renderer)
+    (legend,) = fig.legends
+    leg_box = legend.get_window_extent(renderer)
+    assert leg_box.y0 >= ax_box.y1  # outside the plotting area, above it
+    title = extent(ax.title, renderer)
+    assert title.y0 >= ax_box.y1
+    markers = marker_boxes(fig)
+    assert markers
+    for name, box, on_scale in markers:
+        assert not overlaps(box, leg_box), name
+        assert not overlaps(box, title), name
+        if on_scale:  # every marker on the scale lies wholly inside the axes, even at its ends
+            assert ax_box.x0 - 0.5 <= box.x0 and box.x1 <= ax_box.x1 + 0.5, name
+            assert ax_box.y0 - 0.5 <= box.y0 and box.y1 <= ax_box.y1 + 0.5, name
+    if case == "edge":  # the reported case: a wow moment at 5.00, the top of the scale
+        assert 5.0 in [y for line in by_gid(fig, "wow_moment", Line2D) for y in line.get_ydata()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_quadrant_labels_are_where_no_bubble_is(case, lang):
+    fig = figure("matrix", case, lang)
+    renderer = fig.canvas.get_renderer()
+    quads = by_gid(fig, "quadrant", Text)
+    assert len(quads) == 4
+    bubbles = bubble_boxes(fig)
+    ax = quads[0].axes
+    ax_box = ax.get_window_extent(renderer)
+    mx = ax.transData.transform((by_gid(fig, "median_x", Line2D)[0].get_xdata()[0], 0))[0]
+    my = ax.transData.transform((0, by_gid(fig, "median_y", Line2D)[0].get_ydata()[0]))[1]
+    for q, (right, top) in zip(quads, ((0, 1), (1, 1), (0, 0), (1, 0)), strict=True):
+        box = extent(q, renderer)
+        for b in bubbles:
+            assert not overlaps(box, b), q.get_text()
+        inside = ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
+        if inside:  # in its own quadrant
+            assert (box.x0 >= mx) if right else (box.x1 <= mx), q.get_text()
+            assert (box.y0 >= my) if top else (box.y1 <= my), q.get_text()
+        else:  # or outside the plot, at its corner
+            assert not overlaps(box, ax_box), q.get_text()
+
+
+def test_quadrant_labels_go_outside_when_bubbles_fill_the_plot():
+    from cjtool.render.png_charts import MH, MW, _quadrant_labels
+    from cjtool.render.png_style import new_figure, style
+
+    with style():
+        fig, rd = new_figure(MW, MH)
+        ax = fig.add_axes((1.05 / MW, 1.45 / MH, 9.0 / MW, 4.85 / MH))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(1, 5)
+        ax.set_xlabel("Drop-off rate →")
+        full = ax.get_window_extent(rd)
+        boxes = _quadrant_labels(ax, rd, "en", 0.5, 3.0, [full])
+        fig.canvas.draw()
+    assert len(boxes) == 4
+    for box in boxes:
+        assert not overlaps(box, full)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1
+    assert_no_overlap(visible_texts(fig), fig.canvas.get_renderer())
+    keep, watch, low, fix = boxes  # each at its own corner
+    assert keep.y0 > full.y1 and watch.y0 > full.y1 and low.y1 < full.y0 and fix.y1 < full.y0
+    assert keep.x0 == pytest.approx(full.x0) and low.x0 == pytest.approx(full.x0)
+    assert watch.x1 == pytest.approx(full.x1) and fix.x1 == pytest.approx(full.x1)
+
+
+SAVERS = (save_journey_map, save_priority_matrix, save_funnel)
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".pdf", b"%PDF"), (".PNG", b"\x89PNG")])
+def test_the_suffix_gives_the_picture_type_byte_for_byte(tmp_path, suffix, magic):
+    r = edge()
+    for save in SAVERS:
+        a, b = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+        save(r, a, lang="zh")
+        save(r, b, lang="zh")
+        data = a.read_bytes()
+        assert data.startswith(magic), save.__name__
+        assert data == b.read_bytes(), save.__name__
+        if suffix == ".svg":
+            assert b"<svg" in data and b"<dc:date>" not in data and b"Matplotlib" not in data
+        if suffix == ".pdf":
+            assert b"/CreationDate" not in data and b"/Producer" not in data and b"/Creator" not in data
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"a{suffix}", f"b{suffix}"]  # no temp files left
+
+
+@pytest.mark.parametrize("name", ["map.jpg", "map.png.txt", "map", "map.svgz"])
+def test_an_unsupported_picture_type_is_a_usage_error(tmp_path, name):
+    for save in SAVERS:
+        with pytest.raises(UsageError, match=r"unsupported picture type; use \.png, \.svg or \.pdf"):
+            save(small(), tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

@@ -69,3 +69,19 @@ def test_report_into_a_file_path_fails_cleanly(cli, tmp_path):
     assert r.exit_code == ExitCode.OUTPUT
     assert "not a folder" in r.stderr
     assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_failed_report_leaves_the_previous_one_whole(cli, tmp_path, monkeypatch):
+    out = tmp_path / "rep"
+    assert cli("report", *ARGS, "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    from cjtool.render import report
+
+    def broken(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "report_html", broken)  # fails after the pictures are drawn
+    r = cli("report", EXAMPLES / "zh" / "旅程事件.csv", "-m", EXAMPLES / "zh" / "旅程模型.yaml", "--out", out)
+    assert r.exit_code == ExitCode.INTERRUPTED
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no temporary folder left

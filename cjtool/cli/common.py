@@ -127,6 +127,8 @@ def run_map(
     strict: bool,
     quiet: bool,
 ) -> JourneyMap:
+    if "-" in events and sys.stdin.isatty() and not quiet:
+        stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
         result = map_journey(events, model, encoding=encoding, strict=strict, on_phase=phase)
     if not quiet:

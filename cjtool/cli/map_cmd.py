@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from cjtool.cli import common as c
+from cjtool.errors import UsageError
 from cjtool.output import emit
 from cjtool.render.machine import to_csv, to_json
 from cjtool.render.markdown import to_markdown
@@ -56,6 +58,12 @@ def map_command(
 
     Example: cjtool map events.csv --model aipl --format json -o map.json
     """
+    if png:
+        from cjtool.render.png_style import picture_format
+
+        picture_format(png)  # a bad suffix fails now, not after the work
+        if output and Path(png).resolve() == Path(output).resolve():
+            raise UsageError(f"--png and --output are both {output}; give them different files")
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     lg = lang.value

@@ -4,13 +4,15 @@ matrix and the funnel.
     save_journey_map(result, "map.png", lang="zh")
 
 ``*_figure`` return a matplotlib ``Figure`` (object API, Agg canvas, no pyplot state);
-``save_*`` write it atomically (temp file + rename; a failure leaves no partial file) and
+``save_*`` write it as PNG, SVG or PDF by the suffix of the path (any other suffix is a
+``UsageError``), atomically (temp file + rename; a failure leaves no partial file) and
 byte-for-byte reproducibly. Missing scores are shown as missing (a gap in the emotion
 curve, a hollow marker, "no scores"), never as zero.
 
 Artists the tests look up carry a ``gid``: ``stage_label``, ``emotion_curve``,
 ``touchpoint_points``, ``pain_point`` / ``wow_moment`` (one marker each, its label is
-the touchpoint name), ``pain_label`` / ``wow_label``, ``funnel_band``, ``drop_off``.
+the touchpoint name), ``pain_label`` / ``wow_label``, ``funnel_band``, ``drop_off`` (an
+arrow with the customers lost) or ``no_loss`` (a step nobody left; no arrow).
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ from cjtool.render.png_style import (
     pain_points,
     pct,
     period_text,
-    place_labels,
     picture_format,
+    place_labels,
     save_figure,
     stage_color,
     style,
@@ -72,6 +74,7 @@ TOUCH = (3.72, 5.18)
 EMOTION = (0.86, 3.12)
 MAX_TOUCHPOINTS = 4  # listed per stage
 BAND_CENTER, BAND_MAX = 0.40, 0.42  # funnel band, axes fraction of the funnel row
+MARKER_ROOM = 12.0  # points above and below the satisfaction scale: the largest marker's radius + 1.5
 
 
 def journey_map_figure(result: JourneyMap, lang: str = "en") -> Figure:
@@ -199,8 +202,8 @@ class _JourneyMapChart:
             ax.text(i, 0.98, fit(self.rd, fmt_int(s.customers), inner, 16, "bold"), fontsize=16, fontweight="bold",
                     color=INK, ha="center", va="top", parse_math=False, gid="stage_customers")
             sub = (self.tr("png_entry") if i == 0 else self.tr("png_of_first", pct=pct(s.conversion_from_first)))
-            ax.text(i, 0.8, fit(self.rd, sub, inner, 9.5), fontsize=9.5, color=MUTED, ha="center", va="top",
-                    parse_math=False, gid="stage_conversion")
+            ax.text(i, 0.8, wrap(self.rd, sub, inner, 9.5), fontsize=9.5, color=MUTED, ha="center", va="top",
+                    linespacing=1.0, parse_math=False, gid="stage_conversion")
         for i in range(len(stages) - 1):
             a, b = stages[i], stages[i + 1]
             ha_, hb = heights[i], heights[i + 1]
@@ -265,8 +268,15 @@ class _JourneyMapChart:
         sc = r.model.satisfaction_scale
         ax = self.fig.add_axes((GUTTER / W, EMOTION[0] / H, (W - GUTTER - RIGHT) / W, (EMOTION[1] - EMOTION[0]) / H))
         ax.set_xlim(-0.5, self.k - 0.5)
-        ax.set_ylim(sc.min, sc.max)
         span = sc.max - sc.min
+        # room for a whole marker at either end of the scale, so every marker lies inside the
+        # axes (the legend and the title above it never touch data); the axis line and the
+        # ticks still cover exactly the scale
+        h_px = (EMOTION[1] - EMOTION[0]) * self.px
+        edge = MARKER_ROOM * self.px / 72
+        margin = span * edge / (h_px - 2 * edge)
+        ax.set_ylim(sc.min - margin, sc.max + margin)
+        ax.spines["left"].set_bounds(sc.min, sc.max)
         if span <= 6 and float(span).is_integer() and float(sc.min).is_integer():
             ax.set_yticks([sc.min + i for i in range(int(span) + 1)])
         else:

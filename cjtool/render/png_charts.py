@@ -2,7 +2,8 @@
 
 Artists the tests look up carry a ``gid``: ``bubbles`` (one collection, offsets =
 (drop-off rate, satisfaction)), ``median_x`` / ``median_y``, ``quadrant``, ``label``,
-``funnel_bar`` (bar width = customers), ``stage_label``, ``conversion``, ``drop_off``.
+``funnel_bar`` (bar width = customers), ``stage_label``, ``conversion``, ``drop_off`` /
+``no_loss``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import math
 import statistics
 from pathlib import Path
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
@@ -35,13 +37,14 @@ from cjtool.render.png_style import (
     num,
     pct,
     period_text,
+    picture_format,
     place_labels,
     ranked,
-    picture_format,
     save_figure,
     stage_color,
     style,
     text_px,
+    wrap,
 )
 from cjtool.result import JourneyMap
 
@@ -100,6 +103,14 @@ def _nice(x: float) -> int:
 # --------------------------------------------------------------------------- priority matrix
 
 
+class _RateLocator(MaxNLocator):
+    """Ticks of a rate axis: none past 100%."""
+
+    def tick_values(self, vmin: float, vmax: float):
+        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
+        return ticks[ticks <= 1 + 1e-9]
+
+
 def _bubble(customers: int, top: int) -> float:
     """Marker area in points², proportional to customers."""
     return 40 + 1500 * customers / top
@@ -117,7 +128,8 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
 
     notes = []
     if missing:
-        notes.append(t("png_not_shown", lang).format(names=", ".join(clean(tp.touchpoint) for tp in missing)))
+        note = t("png_not_shown", lang).format(names=", ".join(clean(tp.touchpoint) for tp in missing))
+        notes += wrap(rd, note, (MW - 0.6) * px, 9, max_lines=2).split("\n")  # a long list: two lines
     if unranked:
         notes.append(t("png_unranked", lang).format(n=len(unranked), m=m.min_customers))
     notes.append(t("png_bubble_note", lang))
@@ -137,9 +149,9 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     span = sc.max - sc.min
     ax.set_ylim(sc.min - 0.07 * span, sc.max + 0.07 * span)
     xs = [tp.drop_off_rate for tp in shown]
-    x_hi = min(1.0, max(0.1, max(xs, default=0.0) * 1.12 + 0.02))
+    x_hi = max(0.1, max(xs, default=0.0) * 1.12 + 0.02)  # past 100% if needed: a bubble at 100% stays inside
     ax.set_xlim(-0.07 * x_hi, x_hi)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_locator(_RateLocator(nbins=8, steps=[1, 2, 5, 10]))
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if span <= 6 and float(span).is_integer() and float(sc.min).is_integer():
         ax.set_yticks([sc.min + i for i in range(int(span) + 1)])
@@ -170,19 +182,10 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     y_lo, x_hi_lim = ax.get_ylim()[0], ax.get_xlim()[1]
     ax.add_patch(Rectangle((mx, y_lo), x_hi_lim - mx, my - y_lo, facecolor=PAIN, alpha=0.05, edgecolor="none",
                            zorder=0))
-    hard = []
-    for key, (qx, qy, ha, va), color in (
-        ("keep_up", (0.012, 0.985, "left", "top"), FAINT),
-        ("watch", (0.988, 0.985, "right", "top"), FAINT),
-        ("low_priority", (0.012, 0.015, "left", "bottom"), FAINT),
-        ("fix_first", (0.988, 0.015, "right", "bottom"), PAIN),
-    ):
-        q = ax.text(qx, qy, t(key, lang), transform=ax.transAxes, fontsize=13, fontweight="bold", color=color,
-                    alpha=0.85, ha=ha, va=va, zorder=1, parse_math=False, gid="quadrant")
-        hard.append(q.get_window_extent(rd))
-
-    soft = [marker_box(ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0),
-                       math.sqrt(_bubble(tp.customers, top_c)) / 2) for tp in shown]
+    bubbles = [marker_box(ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0),
+                          math.sqrt(_bubble(tp.customers, top_c)) / 2) for tp in shown]
+    hard = _quadrant_labels(ax, rd, lang, mx, my, bubbles)
+    soft = list(bubbles)
     # the median lines: labels should not be struck through (weighted like 2 bubbles)
     ax_box = ax.get_window_extent(rd)
     (px_x, px_y) = ax.transData.transform((mx, my))
@@ -217,7 +220,105 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     return fig
 
 
+_QUADRANTS = (  # key, colour, the quadrant's outer corner (x: 0 left / 1 right, y: 0 bottom / 1 top)
+    ("keep_up", FAINT, 0, 1),
+    ("watch", FAINT, 1, 1),
+    ("low_priority", FAINT, 0, 0),
+    ("fix_first", PAIN, 1, 0),
+)
+
+
+def _quadrant_labels(ax, rd, lang: str, mx: float, my: float, bubbles: list[Bbox]) -> list[Bbox]:
+    """Name the four quadrants where no bubble is; returns their boxes (pixels).
+
+    Each name goes into its own quadrant, as near its outer corner as it can: first
+    along the quadrant's outer edges, then further in, on a grid of positions. A position
+    is taken only if the name's box (with a margin) touches no bubble and no other name.
+    If the quadrant has no free place big enough, the name goes outside the plot at that
+    corner: above the axes for the upper quadrants, on the x-label row for the lower."""
+    ax_box = ax.get_window_extent(rd)
+    cx, cy = ax.transData.transform((mx, my))
+    cx = min(max(cx, ax_box.x0), ax_box.x1)
+    cy = min(max(cy, ax_box.y0), ax_box.y1)
+    inset = 0.012 * ax_box.width
+    pad = 4.0  # pixels kept free around a name
+    step = 6.0
+    taken = np.array([b.extents for b in bubbles], dtype=float).reshape(-1, 4)
+    boxes: list[Bbox] = []
+    for key, color, right, top in _QUADRANTS:
+        q = ax.text(0, 0, t(key, lang), transform=ax.transAxes, fontsize=13, fontweight="bold", color=color,
+                    alpha=0.85, ha="right" if right else "left", va="top" if top else "bottom", zorder=1,
+                    parse_math=False, gid="quadrant")
+        size = q.get_window_extent(rd)
+        w, h = size.width, size.height
+        # the region the name may use, and its outer corner
+        x0, x1 = (cx + inset, ax_box.x1 - inset) if right else (ax_box.x0 + inset, cx - inset)
+        y0, y1 = (cy + inset, ax_box.y1 - inset) if top else (ax_box.y0 + inset, cy - inset)
+        nx, ny = int((x1 - x0 - w) // step), int((y1 - y0 - h) // step)
+        spot = None
+        if nx >= 0 and ny >= 0:
+            obstacles = np.vstack([taken] + [np.array([b.extents]) for b in boxes])
+            order = sorted(((i, j) for i in range(nx + 1) for j in range(ny + 1)),
+                           key=lambda ij: (min(ij), ij[0] + ij[1], ij[1]))
+            for i, j in order:
+                bx = x1 - w - i * step if right else x0 + i * step  # box's left edge
+                by = y1 - h - j * step if top else y0 + j * step  # box's bottom edge
+                if not _hits((bx - pad, by - pad, bx + w + pad, by + h + pad), obstacles):
+                    spot = (bx, by)
+                    break
+        if spot is None:  # outside the plot, at the quadrant's corner
+            if top:
+                spot = (ax_box.x1 - w if right else ax_box.x0, ax_box.y1 + 6)
+            else:
+                ax.xaxis.get_tightbbox(rd)  # lays out the tick labels and the axis label
+                lab = ax.xaxis.label.get_window_extent(rd)
+                spot = (ax_box.x1 - w if right else ax_box.x0, (lab.y0 + lab.y1) / 2 - h / 2)
+        bx, by = spot
+        anchor = (bx + w if right else bx, by + h if top else by)
+        q.set_position(tuple(ax.transAxes.inverted().transform(anchor)))
+        q.set_clip_on(False)
+        boxes.append(q.get_window_extent(rd))
+    return boxes
+
+
+def _hits(box: tuple[float, float, float, float], others: np.ndarray) -> bool:
+    """Whether ``box`` (x0, y0, x1, y1) overlaps any row of ``others``."""
+    if not len(others):
+        return False
+    x0, y0, x1, y1 = box
+    return bool(np.any((np.minimum(x1, others[:, 2]) > np.maximum(x0, others[:, 0]))
+                       & (np.minimum(y1, others[:, 3]) > np.maximum(y0, others[:, 1]))))
+
+
 # --------------------------------------------------------------------------- funnel
+
+
+FUNNEL_LABEL_MAX = 3.0  # inches: widest stage label column (longer labels wrap, then are cut)
+FUNNEL_COL_MAX = 0.42  # of the figure width: widest right-hand column before its texts wrap
+
+
+def _funnel_texts(result: JourneyMap, lang: str) -> tuple[list[str], list[tuple[str, bool] | None]]:
+    """The right-hand column: the conversion of each stage (``a  ·  b`` on one line) and the
+    drop-off to the next stage (text, whether anyone was lost) or None for the last."""
+    stages = result.stages
+    conv: list[str] = []
+    drops: list[tuple[str, bool] | None] = []
+    for i, s in enumerate(stages):
+        if i == 0:
+            conv.append(t("png_entry", lang))
+        else:
+            conv.append(t("png_from_prev", lang).format(pct=pct(s.conversion_from_previous)) + "  ·  "
+                        + t("png_of_first", lang).format(pct=pct(s.conversion_from_first)))
+        if i == len(stages) - 1:
+            drops.append(None)
+            continue
+        lost = s.drop_off if s.drop_off is not None else s.customers - stages[i + 1].customers
+        if lost <= 0:  # nobody lost: "no loss", never "↓ −0 (0.0%)"
+            drops.append((t("png_no_loss", lang), False))
+        else:
+            share = f" ({pct(lost / s.customers)})" if s.customers else ""
+            drops.append((f"↓ \u2212{fmt_int(lost)}{share}", True))
+    return conv, drops
 
 
 def _funnel(result: JourneyMap, lang: str) -> Figure:
@@ -228,11 +329,23 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
     k = max(1, len(stages))
     _headline(fig, rd, t("funnel_chart", lang), _context(result, lang), MW - 0.6)
 
-    labels = [fit(rd, m.stages[s.index - 1].label.get(lang), 3.0 * px, 12, "bold") for s in stages]
-    mots = [fit(rd, "★ " + clean(m.stages[s.index - 1].moment_of_truth or ""), 3.0 * px, 9.5)
+    # left column: stage labels (wrapped onto two lines rather than cut) and moments of truth
+    labels = [wrap(rd, m.stages[s.index - 1].label.get(lang), FUNNEL_LABEL_MAX * px, 12, "bold") for s in stages]
+    mots = [fit(rd, "★ " + clean(m.stages[s.index - 1].moment_of_truth or ""), FUNNEL_LABEL_MAX * px, 9.5)
             if m.stages[s.index - 1].moment_of_truth else "" for s in stages]
-    lab_w = max([text_px(rd, s, 12, "bold") / px for s in labels] + [text_px(rd, s, 9.5) / px for s in mots] + [0.8])
-    left, right, bottom, top = 0.3 + lab_w + 0.3, 3.9, 0.45, 1.3
+    lab_w = max([text_px(rd, ln, 12, "bold") / px for s in labels for ln in s.split("\n")]
+                + [text_px(rd, s, 9.5) / px for s in mots] + [0.8])
+    # right column: as wide as its longest text, measured; conversions wrap onto two lines
+    # ("from previous" / "of first stage") only when one line would take too much room
+    conv, drops = _funnel_texts(result, lang)
+    col_max = FUNNEL_COL_MAX * MW - 0.65
+    drop_w = max([text_px(rd, d[0], 9.5) / px for d in drops if d] + [0.0])
+    conv_w = max(text_px(rd, c, 10.5) / px for c in conv) if conv else 0.0
+    if max(conv_w, drop_w) > col_max:
+        conv = [c.replace("  ·  ", "\n") for c in conv]
+        conv_w = max(text_px(rd, ln, 10.5) / px for c in conv for ln in c.split("\n"))
+    col_in = min(col_max, max(conv_w, drop_w, 1.5))
+    left, right, bottom, top = 0.3 + lab_w + 0.3, col_in + 0.35 + 0.3, 0.45, 1.3
     ax = fig.add_axes((left / MW, bottom / MH, (MW - left - right) / MW, (MH - bottom - top) / MH))
     ax.set_axis_off()
     widest = max((s.customers for s in stages), default=0) or 1
@@ -253,7 +366,7 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
     side = blended_transform_factory(ax.transAxes, ax.transData)
     col = blended_transform_factory(fig.transFigure, ax.transData)
     col_x = (MW - right + 0.35) / MW
-    col_w = (right - 0.65) * px
+    col_w = col_in * px + 1  # + 1: the measured widths, back from inches
     for i, s in enumerate(stages):
         number = fmt_int(s.customers)
         inside = text_px(rd, number, 13, "bold") + 20 <= s.customers * unit_px
@@ -263,27 +376,22 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
         else:
             ax.annotate(number, xy=(s.customers / 2, i), xytext=(7, 0), textcoords="offset points", fontsize=13,
                         fontweight="bold", color=INK, ha="left", va="center", zorder=4, gid="customers")
-        has_mot = bool(mots[i])
-        lab_tr = offset_copy(side, fig=fig, x=-14, y=7 if has_mot else 0, units="points")
-        ax.text(0, i, labels[i], transform=lab_tr, fontsize=12, fontweight="bold", color=INK, ha="right",
-                va="center", parse_math=False, gid="stage_label")
-        if has_mot:
-            ax.text(0, i, mots[i], transform=offset_copy(side, fig=fig, x=-14, y=-9, units="points"), fontsize=9.5,
-                    color=MOT, ha="right", va="center", parse_math=False, gid="moment_of_truth")
-        if i == 0:
-            conv = t("png_entry", lang)
+        if mots[i]:  # the label just above the bar's centre line, the moment of truth just below
+            ax.text(0, i, labels[i], transform=offset_copy(side, fig=fig, x=-14, y=1, units="points"), fontsize=12,
+                    fontweight="bold", color=INK, ha="right", va="bottom", linespacing=1.1, parse_math=False,
+                    gid="stage_label")
+            ax.text(0, i, mots[i], transform=offset_copy(side, fig=fig, x=-14, y=-2, units="points"), fontsize=9.5,
+                    color=MOT, ha="right", va="top", parse_math=False, gid="moment_of_truth")
         else:
-            conv = (t("png_from_prev", lang).format(pct=pct(s.conversion_from_previous)) + "  ·  "
-                    + t("png_of_first", lang).format(pct=pct(s.conversion_from_first)))
-        ax.text(col_x, i, fit(rd, conv, col_w, 10.5), transform=col, fontsize=10.5, color=INK, ha="left",
-                va="center", parse_math=False, gid="conversion")
-        if i < len(stages) - 1:
-            lost = s.drop_off if s.drop_off is not None else s.customers - stages[i + 1].customers
-            if lost <= 0:  # nobody lost: no "↓ −0 (0.0%)"
-                ax.text(col_x, i + 0.5, t("png_no_loss", lang), transform=col, fontsize=9.5, color=FAINT,
-                        ha="left", va="center", parse_math=False, gid="no_loss")
-                continue
-            share = f" ({pct(lost / s.customers)})" if s.customers else ""
-            ax.text(col_x, i + 0.5, f"↓ \u2212{fmt_int(lost)}{share}", transform=col, fontsize=9.5, color=PAIN,
-                    ha="left", va="center", parse_math=False, gid="drop_off")
+            ax.text(0, i, labels[i], transform=offset_copy(side, fig=fig, x=-14, y=0, units="points"), fontsize=12,
+                    fontweight="bold", color=INK, ha="right", va="center", linespacing=1.1, parse_math=False,
+                    gid="stage_label")
+        text = conv[i] if "\n" in conv[i] else fit(rd, conv[i], col_w, 10.5)
+        ax.text(col_x, i, text, transform=col, fontsize=10.5, color=INK, ha="left", va="center",
+                linespacing=1.25, parse_math=False, gid="conversion")
+        drop = drops[i]
+        if drop is not None:
+            ax.text(col_x, i + 0.5, fit(rd, drop[0], col_w, 9.5), transform=col, fontsize=9.5,
+                    color=PAIN if drop[1] else FAINT, ha="left", va="center", parse_math=False,
+                    gid="drop_off" if drop[1] else "no_loss")
     return fig

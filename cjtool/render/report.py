@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import html
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from cjtool.errors import OutputError
@@ -124,23 +127,48 @@ def report_html(result: JourneyMap, images: dict[str, bytes], lang: str = "en", 
 
 
 def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top: int = 10) -> list[Path]:
-    """Write the report folder; returns the files written. Each file is written atomically."""
+    """Write the report folder; returns the files written.
+
+    Everything is drawn into a temporary folder next to ``out_dir`` first, then moved in:
+    an interrupted or failing run leaves the previous report whole (not half old, half
+    new) and no partial files."""
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
+    parent = out.parent if str(out.parent) else Path(".")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
-    savers = {"journey_map.png": save_journey_map, "priority_matrix.png": save_priority_matrix,
-              "funnel.png": save_funnel}
-    images = {}
-    for name in IMAGES:
-        savers[name](result, out / name, lang=lang)
-        images[name] = (out / name).read_bytes()
-    write_file(out / "map.json", to_json(result, lang))
-    write_file(out / "report.md", report_markdown(result, lang, top))
-    write_file(out / "index.html", report_html(result, images, lang))
-    return [out / n for n in (*IMAGES, "map.json", "report.md", "index.html")]
+    names = [*IMAGES, "map.json", "report.md", "index.html"]
+    try:
+        savers = {"journey_map.png": save_journey_map, "priority_matrix.png": save_priority_matrix,
+                  "funnel.png": save_funnel}
+        images = {}
+        for name in IMAGES:
+            savers[name](result, work / name, lang=lang)
+            images[name] = (work / name).read_bytes()
+        write_file(work / "map.json", to_json(result, lang))
+        write_file(work / "report.md", report_markdown(result, lang, top))
+        write_file(work / "index.html", report_html(result, images, lang))
+        try:
+            if out.exists():
+                for name in names:
+                    os.replace(work / name, out / name)
+            else:
+                os.chmod(work, 0o777 & ~_umask())
+                os.replace(work, out)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [out / n for n in names]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -19,6 +19,7 @@ each customer keeps the deepest chain, from its earliest start among equals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -44,7 +45,7 @@ def stage_condition(stage: Stage, *, channel_blind: bool = False) -> pl.Expr:
 
 def stage_expr(model: JourneyModel) -> pl.Expr:
     """1-based index of the first stage matching (touchpoint, channel); null if none."""
-    expr = None
+    expr: Any = None  # a when/then chain
     for k, st in enumerate(model.stages, start=1):
         cond = stage_condition(st)
         expr = pl.when(cond).then(pl.lit(k, STAGE)) if expr is None else expr.when(cond).then(pl.lit(k, STAGE))
@@ -87,8 +88,9 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     and unpacked. Stage sits below the unique position, so it never affects the order.
     If the fields need more than 127 bits (billions of rows over centuries in
     microseconds), a plain three-column sort does the same job."""
-    frame = assigned.select(pl.col("cust").to_physical(), "timestamp", "stage",
-                            pl.int_range(pl.len(), dtype=POS).alias("pos"))
+    frame = assigned.select(
+        pl.col("cust").to_physical(), "timestamp", "stage", pl.int_range(pl.len(), dtype=POS).alias("pos")
+    )
     if frame.height == 0:
         return frame
     t = pl.col("timestamp").to_physical()
@@ -109,12 +111,15 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     def lit(v: int) -> pl.Expr:
         return pl.lit(v, pl.Int128)
 
-    key = ((i128(pl.col("cust")) * lit(2**wt) + i128(t - t0)) * lit(2**wp) + i128(pl.col("pos"))) * lit(2**ws) \
-        + i128(pl.col("stage"))
+    key = ((i128(pl.col("cust")) * lit(2**wt) + i128(t - t0)) * lit(2**wp) + i128(pl.col("pos"))) * lit(2**ws) + i128(
+        pl.col("stage")
+    )
     k = frame.select(key.alias("k")).to_series().sort().to_frame()
     return k.select(
         (pl.col("k") // lit(2 ** (ws + wp + wt))).cast(pl.UInt32).alias("cust"),
-        ((pl.col("k") // lit(2 ** (ws + wp)) % lit(2**wt)).cast(pl.Int64) + t0).cast(pl.Datetime("us")).alias("timestamp"),
+        ((pl.col("k") // lit(2 ** (ws + wp)) % lit(2**wt)).cast(pl.Int64) + t0)
+        .cast(pl.Datetime("us"))
+        .alias("timestamp"),
         (pl.col("k") % lit(2**ws)).cast(STAGE).alias("stage"),
         (pl.col("k") // lit(2**ws) % lit(2**wp)).cast(POS).alias("pos"),
     )
@@ -126,9 +131,7 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
     K = len(model.stages)
     ev = sorted_events(assigned)
     is_last = pl.col("cust").shift(-1).is_null() | (pl.col("cust") != pl.col("cust").shift(-1))
-    last = ev.filter(is_last).select(
-        "cust", pl.col("pos").alias("last"), pl.col("stage").alias("last_stage")
-    )
+    last = ev.filter(is_last).select("cust", pl.col("pos").alias("last"), pl.col("stage").alias("last_stage"))
     r_cols = [f"r{k}" for k in range(1, K + 1)]
     if model.mode == "furthest":
         depth = ev.group_by("cust").agg(pl.col("stage").max().cast(pl.Int32).alias("depth"))
@@ -173,10 +176,14 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
     st = pl.DataFrame({"cust": cust.gather(starts), "s": t.gather(starts)})
     q2 = step(2, starts, st["cust"]) if K > 1 else pl.Series([None] * len(starts), dtype=POS)
     key = pl.col("q").fill_null(pl.lit(2**32 - 1, pl.UInt32).cast(POS))
-    st = st.with_columns(q=q2).with_columns(
-        ((pl.col("cust") != pl.col("cust").shift(1)) | (key != key.shift(1))).fill_null(True).alias("first"),
-        ((pl.col("cust") != pl.col("cust").shift(-1)) | (key != key.shift(-1))).fill_null(True).alias("last"),
-    ).with_columns(pl.col("first").cum_sum().alias("run"))
+    st = (
+        st.with_columns(q=q2)
+        .with_columns(
+            ((pl.col("cust") != pl.col("cust").shift(1)) | (key != key.shift(1))).fill_null(True).alias("first"),
+            ((pl.col("cust") != pl.col("cust").shift(-1)) | (key != key.shift(-1))).fill_null(True).alias("last"),
+        )
+        .with_columns(pl.col("first").cum_sum().alias("run"))
+    )
     runs = st.filter(pl.col("last")).select("cust", pl.col("s").alias("s_max"), "q")
     runs = runs.with_columns(st.filter(pl.col("first"))["s"].alias("s_min"))
 

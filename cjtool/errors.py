@@ -50,9 +50,13 @@ class ModelError(CjtoolError):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         # an unknown key is usually the cause of the other problems (a misspelt
         # `touchpoints:` leaves a stage that "can match nothing"): lead with it
-        first = next((p for p in self.problems if "unknown key" in p), self.problems[0] if self.problems else "invalid model")
+        first = next(
+            (p for p in self.problems if "unknown key" in p), self.problems[0] if self.problems else "invalid model"
+        )
         more = len(self.problems) - 1
-        message = first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `cjtool validate`)"
+        message = (
+            first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `cjtool validate`)"
+        )
         super().__init__(message, hint=hint)
 
 

@@ -29,7 +29,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool.errors import DataError
-from cjtool.model import REQUIRED_ROLES, ROLES, SCORE_ROLES, JourneyModel, Scale
+from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
 from cjtool.timestamps import EXPECTED, SAMPLE_ROWS, choose_parsers, is_blank, parse_steps, parse_timestamps
 
 Source = str | Path
@@ -69,8 +69,9 @@ def read_events(
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
-            plan = _compact([_typed(s, model).with_columns(pl.lit(i, pl.UInt16).alias("_src"))
-                             for i, s in enumerate(scans)])
+            plan = _compact(
+                [_typed(s, model).with_columns(pl.lit(i, pl.UInt16).alias("_src")) for i, s in enumerate(scans)]
+            )
             raw = plan.collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
@@ -116,6 +117,7 @@ def _line_of_record(path: Path, index: int, separator: str) -> int | None:
 
 # ------------------------------------------------------------------------- scanning
 
+
 @dataclass
 class _Scan:
     name: str
@@ -149,8 +151,10 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
-        warnings.append(f"{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text "
-                        "is probably garbled (leave --encoding out)")
+        warnings.append(
+            f"{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text "
+            "is probably garbled (leave --encoding out)"
+        )
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
     header, separator = _read_header(path, name)
@@ -219,6 +223,7 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
 def _closest_column(header: str, role: str, columns: list[str]) -> str | None:
     """The column most like ``header`` (or the role's name): similar spelling, with a
     bonus when one name contains the other (`event_time` and `time`)."""
+
     def score(col: str) -> float:
         a, b = col.lower(), header.lower()
         ratio = max(difflib.SequenceMatcher(None, a, b).ratio(), difflib.SequenceMatcher(None, a, role).ratio())
@@ -237,16 +242,22 @@ def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[st
     msg = _first_line(exc)
     where = sources[0] if len(sources) == 1 else ", ".join(sources)
     if "utf-8" in msg.lower() or "utf8" in msg.lower():
-        return DataError(f"{where}: invalid UTF-8 text ({msg})", hint="give the file's encoding with --encoding gbk (or utf-8)")
+        return DataError(
+            f"{where}: invalid UTF-8 text ({msg})", hint="give the file's encoding with --encoding gbk (or utf-8)"
+        )
     if "more fields" in msg.lower() or "ragged" in msg.lower():
         for name, path in csv_paths:  # the error path only: find the row, slowly but exactly
             found = _first_long_row(path)
             if found:
                 line, n, expected = found
-                return DataError(f"{name}: line {line}: {n} fields, but the header has {expected}",
-                                 hint="fix that row; a value containing a comma must be in double quotes")
-        return DataError(f"{where}: a row has more fields than the header ({msg})",
-                         hint="fix that row; a value containing a comma must be in double quotes")
+                return DataError(
+                    f"{name}: line {line}: {n} fields, but the header has {expected}",
+                    hint="fix that row; a value containing a comma must be in double quotes",
+                )
+        return DataError(
+            f"{where}: a row has more fields than the header ({msg})",
+            hint="fix that row; a value containing a comma must be in double quotes",
+        )
     return DataError(f"{where}: cannot read the events ({msg})")
 
 
@@ -282,7 +293,10 @@ def _score_steps(role: str, dtype: pl.DataType, scale: Scale) -> tuple[list[pl.E
     col = pl.col(role)
     if dtype == pl.String:
         text = col.str.strip_chars()
-        first = [text.cast(pl.Float64, strict=False).alias(f"_x_{role}"), (text.is_not_null() & (text != "")).alias(f"_given_{role}")]
+        first = [
+            text.cast(pl.Float64, strict=False).alias(f"_x_{role}"),
+            (text.is_not_null() & (text != "")).alias(f"_given_{role}"),
+        ]
     else:
         first = [col.cast(pl.Float64, strict=False).alias(f"_x_{role}"), col.is_not_null().alias(f"_given_{role}")]
     x = pl.col(f"_x_{role}")
@@ -305,27 +319,37 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
     if ts_type == pl.String or ts_type.is_numeric():
         sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
         parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format)
-        lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String
+        lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String()
     for step in parse_steps("timestamp", ts_type, parsers):
         lf = lf.with_columns(step)
     scales = _scales(model)
     steps = [_score_steps(role, schema[role], scales[role]) for role in _SCALES]
-    lf = lf.with_columns([e for first, _ in steps for e in first]).with_columns([e for _, second in steps for e in second])
+    lf = lf.with_columns([e for first, _ in steps for e in first]).with_columns(
+        [e for _, second in steps for e in second]
+    )
     return lf.select(
-        "customer_id", "timestamp", "_ts_text", "touchpoint", "channel",
+        "customer_id",
+        "timestamp",
+        "_ts_text",
+        "touchpoint",
+        "channel",
         *[c for role in _SCALES for c in (role, f"_nan_{role}", f"_oos_{role}")],
     )
 
 
 def _compact(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
     lf = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    return lf.with_row_index("row").with_columns(
-        is_blank(pl.col("customer_id")).alias("_blank_id"),
-        is_blank(pl.col("touchpoint")).alias("_blank_tp"),
-        pl.col("customer_id").cast(pl.Categorical).alias("cust"),
-        pl.col("touchpoint").cast(pl.Categorical),
-        pl.col("channel").cast(pl.Categorical),
-    ).drop("customer_id")
+    return (
+        lf.with_row_index("row")
+        .with_columns(
+            is_blank(pl.col("customer_id")).alias("_blank_id"),
+            is_blank(pl.col("touchpoint")).alias("_blank_tp"),
+            pl.col("customer_id").cast(pl.Categorical).alias("cust"),
+            pl.col("touchpoint").cast(pl.Categorical),
+            pl.col("channel").cast(pl.Categorical),
+        )
+        .drop("customer_id")
+    )
 
 
 def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: Callable[[int], str]) -> EventTable:
@@ -349,7 +373,9 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: C
         if not_number:
             warnings.append(f"{role}: {not_number} value{'s' * (not_number > 1)} not a number, treated as missing")
         if out_of_scale:
-            warnings.append(f"{role}: {out_of_scale} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, treated as missing")
+            warnings.append(
+                f"{role}: {out_of_scale} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, treated as missing"
+            )
     bad = blank_id | blank_tp | bad_ts
     n_bad = int(bad.sum())
     if n_bad and (strict or n_bad == n):
@@ -362,11 +388,21 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: C
                 hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
             )
         if strict:
-            why = ("missing customer_id" if blank_id[first] else "missing touchpoint" if blank_tp[first]
-                   else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {EXPECTED}")
+            why = (
+                "missing customer_id"
+                if blank_id[first]
+                else "missing touchpoint"
+                if blank_tp[first]
+                else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {EXPECTED}"
+            )
             raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
     frame = raw.select(
-        "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES,
+        "row",
+        "cust",
+        ts.alias("timestamp"),
+        "touchpoint",
+        "channel",
+        *_SCALES,
     )
     if n_bad:
         frame = frame.filter(~bad)

@@ -101,8 +101,10 @@ def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
         for target, threshold in getattr(gates, kind):
             if target in stage_ids:
                 if kind == "max_drop_off" and target == stage_ids[-1]:
-                    raise UsageError(f"gate max_drop_off {target}: the last stage has no next stage to drop off to; "
-                                     "gate a touchpoint of it instead")
+                    raise UsageError(
+                        f"gate max_drop_off {target}: the last stage has no next stage to drop off to; "
+                        "gate a touchpoint of it instead"
+                    )
                 value = _stage_value(result, kind, target)
             elif kind == "min_conversion":
                 raise UsageError(f"gate min_conversion {target}: not a stage id; stages: {', '.join(stage_ids)}")
@@ -111,7 +113,9 @@ def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
             else:
                 close = difflib.get_close_matches(target, [*stage_ids, *sorted(known_tps)], n=1)
                 hint = f"did you mean `{close[0]}`? " if close else ""
-                raise UsageError(f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; "
-                                 f"{hint}stages: {', '.join(stage_ids)}")
+                raise UsageError(
+                    f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; "
+                    f"{hint}stages: {', '.join(stage_ids)}"
+                )
             out.append(GateResult(kind, target, threshold, value))
     return out

@@ -88,8 +88,14 @@ _T: dict[str, dict[str, str]] = {
     "png_pain_rule": {"en": "pain points: top 3 by priority + lowest CSAT", "zh": "痛点：优先级前三 + 满意度最低"},
     "png_wow_rule": {"en": "wow moments: CSAT ≥ {thr}, top 2", "zh": "尖叫点：满意度 ≥ {thr} 的前两名"},
     "png_not_shown": {"en": "Not shown (no satisfaction scores): {names}", "zh": "未显示（无满意度评分）：{names}"},
-    "png_unranked": {"en": "{n} touchpoints with fewer than {m} customers are not ranked", "zh": "{n} 个接触点客户数少于 {m}，未参与排名"},
-    "png_bubble_note": {"en": "bubble size = customers · dashed lines = medians", "zh": "气泡大小 = 客户数 · 虚线 = 中位数"},
+    "png_unranked": {
+        "en": "{n} touchpoints with fewer than {m} customers are not ranked",
+        "zh": "{n} 个接触点客户数少于 {m}，未参与排名",
+    },
+    "png_bubble_note": {
+        "en": "bubble size = customers · dashed lines = medians",
+        "zh": "气泡大小 = 客户数 · 虚线 = 中位数",
+    },
     "png_no_data": {"en": "no ranked touchpoints with satisfaction scores", "zh": "没有带满意度评分的已排名接触点"},
     "png_ranked_tp": {"en": "{n} ranked touchpoints", "zh": "{n} 个已排名接触点"},
     "png_no_loss": {"en": "no loss", "zh": "无流失"},

@@ -18,7 +18,6 @@ from cjtool.events import EventTable
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
 
-
 SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
 
 
@@ -79,10 +78,12 @@ def exact_priority(tp: TouchpointMetrics, satisfaction_units: int | None, model:
     return (wd * rate + ws * dissatisfaction) / (wd + ws)
 
 
-def rank_touchpoints(tps: list[TouchpointMetrics], satisfaction_units: dict[tuple[int, str], int | None],
-                     model: JourneyModel) -> list[TouchpointMetrics]:
+def rank_touchpoints(
+    tps: list[TouchpointMetrics], satisfaction_units: dict[tuple[int, str], int | None], model: JourneyModel
+) -> list[TouchpointMetrics]:
     """SPEC section 5: ranked pairs by priority desc, exits desc, customers desc, stage
     index asc, touchpoint asc (code point); pairs under ``min_customers`` unranked, last."""
+
     def key(tp: TouchpointMetrics) -> tuple[Any, ...]:
         exact = exact_priority(tp, satisfaction_units.get((tp.stage_index, tp.touchpoint)), model)
         return (tp.customers < model.min_customers, -exact, -tp.exits, -tp.customers, tp.stage_index, tp.touchpoint)
@@ -131,14 +132,20 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     )
     tp = (
         ev.group_by("stage", "touchpoint")
-        .agg(pl.len().alias("events"), pl.col("cust").n_unique().alias("customers"), *score_aggs(),
-             units("satisfaction").alias("satisfaction_units"))
+        .agg(
+            pl.len().alias("events"),
+            pl.col("cust").n_unique().alias("customers"),
+            *score_aggs(),
+            units("satisfaction").alias("satisfaction_units"),
+        )
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
         .with_columns(priority_expr(model))
     )
-    period = table.frame.lazy().select(pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last"))
+    period = table.frame.lazy().select(
+        pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last")
+    )
     counts = customers.select(
         pl.len().alias("total"),
         (pl.col("depth") >= 1).sum().alias("entered"),
@@ -157,17 +164,19 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         c = reached[k - 1]
         prev = reached[k - 2] if k > 1 else 0
         row = stage_rows.get(k, {"satisfaction": None, "responses": 0, "nps": None, "effort": None, "events": 0})
-        stages.append(StageMetrics(
-            index=k,
-            id=st.id,
-            customers=c,
-            conversion_from_previous=(c / prev) if k > 1 and prev else None,
-            conversion_from_first=(c / reached[0]) if reached[0] else None,
-            drop_off=(c - reached[k]) if k < K else None,
-            median_time_to_convert_s=(med.get(f"m{k}") if model.mode == "ordered" and k > 1 else None),
-            scores=_scores(row),
-            events=int(row["events"]),
-        ))
+        stages.append(
+            StageMetrics(
+                index=k,
+                id=st.id,
+                customers=c,
+                conversion_from_previous=(c / prev) if k > 1 and prev else None,
+                conversion_from_first=(c / reached[0]) if reached[0] else None,
+                drop_off=(c - reached[k]) if k < K else None,
+                median_time_to_convert_s=(med.get(f"m{k}") if model.mode == "ordered" and k > 1 else None),
+                scores=_scores(row),
+                events=int(row["events"]),
+            )
+        )
     ids = [s.id for s in model.stages]
     touchpoints = [
         TouchpointMetrics(
@@ -202,8 +211,10 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         touchpoints=touchpoints,
         unassigned=[(r[0], int(r[1])) for r in un_df.iter_rows()],
         period=None if first is None else (first, last),
-        warnings=list(table.warnings) + (
+        warnings=list(table.warnings)
+        + (
             ["no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)"]
-            if table.frame.height and table.frame.height == n_unassigned else []
+            if table.frame.height and table.frame.height == n_unassigned
+            else []
         ),
     )

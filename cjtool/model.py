@@ -130,13 +130,17 @@ class JourneyModel:
             else:
                 seconds = parse_window(window)
                 if seconds is None:
-                    raise UsageError(f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)")
+                    raise UsageError(
+                        f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)"
+                    )
                 m = replace(m, window_s=seconds, window_text=window.strip())
         if columns:
             explicit = dict(m.columns)
             for role, header in columns.items():
                 if role not in ROLES:
-                    raise UsageError(f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}")
+                    raise UsageError(
+                        f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}"
+                    )
                 explicit[role] = header
             m = replace(m, columns=tuple(explicit.items()))
         if timestamp_format is not None:
@@ -174,8 +178,19 @@ def regex_error(pattern: str) -> str | None:
 
 # --------------------------------------------------------------------------- loading
 
-TOP_KEYS = ("name", "title", "description", "mode", "window", "timestamp_format", "columns",
-            "stages", "scores", "ranking", "gates")
+TOP_KEYS = (
+    "name",
+    "title",
+    "description",
+    "mode",
+    "window",
+    "timestamp_format",
+    "columns",
+    "stages",
+    "scores",
+    "ranking",
+    "gates",
+)
 STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
 
 
@@ -188,7 +203,9 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
         if path.is_dir():
             raise ModelError(f"{spec}: is a folder; give the model's YAML file")
         if not path.is_file():
-            raise ModelError(f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)")
+            raise ModelError(
+                f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)"
+            )
         raw = path.read_bytes()
         source = str(spec)
     elif builtin_ok and str(spec).lower() in builtin_models.names():
@@ -306,8 +323,10 @@ class _Builder:
         if data is None:
             raise ModelError(f"{self.doc.source}: the model is empty; it needs at least `stages:`")
         if isinstance(data, str) and "," in data.split("\n", 1)[0]:
-            raise ModelError(f"{self.doc.source}: this looks like CSV data, not a journey model",
-                             hint="the model goes after --model; the events file is an argument")
+            raise ModelError(
+                f"{self.doc.source}: this looks like CSV data, not a journey model",
+                hint="the model goes after --model; the events file is an argument",
+            )
         top = self.mapping(data, (), TOP_KEYS)
         if not isinstance(data, dict):
             raise ModelError(self.problems)
@@ -321,7 +340,10 @@ class _Builder:
         if wv is not None and str(wv).strip().lower() not in ("none", "off"):
             window_s = parse_window(str(wv))
             if window_s is None:
-                self.bad(("window",), f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)")
+                self.bad(
+                    ("window",),
+                    f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)",
+                )
             else:
                 window_text = str(wv).strip()
         columns = self.columns(top.get("columns"))
@@ -391,21 +413,26 @@ class _Builder:
                     self.bad(path + ("match",), f"invalid regular expression in stage `{sid}`: {err}")
                     match = None
                 elif match == "":
-                    self.bad(path + ("match",), f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one")
+                    self.bad(
+                        path + ("match",),
+                        f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
+                    )
             elif not tps:
                 self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
             channels = self.string_list(st.get("channels"), path + ("channels",))
             if channels is not None and not channels:
                 self.bad(path + ("channels",), f"an empty channel list means stage `{sid}` can match nothing")
-            stages.append(Stage(
-                id=sid or f"stage{i + 1}",
-                label=self.text(st.get("label"), path + ("label",), sid or f"stage{i + 1}"),
-                description=self.string(st.get("description"), path + ("description",)) or "",
-                touchpoints=tps,
-                match=match,
-                channels=channels,
-                moment_of_truth=self.string(st.get("moment_of_truth"), path + ("moment_of_truth",)),
-            ))
+            stages.append(
+                Stage(
+                    id=sid or f"stage{i + 1}",
+                    label=self.text(st.get("label"), path + ("label",), sid or f"stage{i + 1}"),
+                    description=self.string(st.get("description"), path + ("description",)) or "",
+                    touchpoints=tps,
+                    match=match,
+                    channels=channels,
+                    moment_of_truth=self.string(st.get("moment_of_truth"), path + ("moment_of_truth",)),
+                )
+            )
         return tuple(stages)
 
     def scale(self, value: Any, path: tuple[str, ...], default: Scale) -> Scale:
@@ -419,8 +446,10 @@ class _Builder:
 
     def scores(self, value: Any) -> tuple[Scale, Scale]:
         sc = self.mapping(value, ("scores",), ("satisfaction", "effort"))
-        return (self.scale(sc.get("satisfaction"), ("scores", "satisfaction"), Scale(1, 5)),
-                self.scale(sc.get("effort"), ("scores", "effort"), Scale(1, 7)))
+        return (
+            self.scale(sc.get("satisfaction"), ("scores", "satisfaction"), Scale(1, 5)),
+            self.scale(sc.get("effort"), ("scores", "effort"), Scale(1, 7)),
+        )
 
     def ranking(self, value: Any) -> tuple[float, float, int]:
         rk = self.mapping(value, ("ranking",), ("weights", "min_customers"))

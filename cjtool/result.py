@@ -80,8 +80,11 @@ class JourneyMap:
             "title": m.title.get(lang),
             "mode": m.mode,
             "window_s": m.window_s,
-            "period": None if self.period is None else {
-                "first": _iso(self.period[0]), "last": _iso(self.period[1]),
+            "period": None
+            if self.period is None
+            else {
+                "first": _iso(self.period[0]),
+                "last": _iso(self.period[1]),
             },
             "rows": {"read": self.rows_read, "rejected": self.rows_rejected, "rejected_by_reason": dict(self.rejected)},
             "events": {"assigned": self.events_assigned, "unassigned": self.events_unassigned},

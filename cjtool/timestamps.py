@@ -55,8 +55,7 @@ class Parser:
 
 def _datetime(fmt: str, has_offset: bool) -> Parser:
     def build(s: pl.Expr) -> pl.Expr:
-        out = s.str.to_datetime(fmt, strict=False, time_unit="us", exact=True,
-                                time_zone="UTC" if has_offset else None)
+        out = s.str.to_datetime(fmt, strict=False, time_unit="us", exact=True, time_zone="UTC" if has_offset else None)
         return out.dt.replace_time_zone(None) if has_offset else out
 
     return Parser(fmt, build)
@@ -71,8 +70,12 @@ def _epoch(s: pl.Expr) -> pl.Expr:
     # too ambiguous (20260304 is a date, not 1970-08-23) and are rejected.
     x = s.cast(pl.Float64, strict=False)
     int_digits = s.str.replace(r"^-", "").str.replace(r"\..*$", "").str.len_chars()
-    micros = pl.when(s.str.contains(_EPOCH_RE) & (int_digits <= 11)).then(x * 1e6).when(
-        s.str.contains(_EPOCH_RE)).then(x * 1e3)
+    micros = (
+        pl.when(s.str.contains(_EPOCH_RE) & (int_digits <= 11))
+        .then(x * 1e6)
+        .when(s.str.contains(_EPOCH_RE))
+        .then(x * 1e3)
+    )
     return micros.round(0).cast(pl.Int64, strict=False).cast(UTC_NAIVE)
 
 
@@ -125,7 +128,9 @@ def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[lis
         # failing to parse is not
         steps.append([pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")])
         steps.append([pl.coalesce(pl.col("_ts"), parser.build(pl.col("_ts_text")).cast(UTC_NAIVE)).alias("_ts")])
-    steps.append([pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")])
+    steps.append(
+        [pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")]
+    )
     return steps
 
 

@@ -42,15 +42,24 @@ def check_model(model: JourneyModel, v: Validation) -> None:
     listed = [(tp, st) for st in model.stages for tp in st.touchpoints]
     if not listed:
         return
-    frame = pl.DataFrame({"touchpoint": [tp for tp, _ in listed], "channel": [None] * len(listed)},
-                         schema={"touchpoint": pl.String, "channel": pl.String})
+    frame = pl.DataFrame(
+        {"touchpoint": [tp for tp, _ in listed], "channel": [None] * len(listed)},
+        schema={"touchpoint": pl.String, "channel": pl.String},
+    )
     matches = frame.select([stage_condition(st).alias(st.id) for st in model.stages])
     for i, (tp, st) in enumerate(listed):
         earlier = [s.id for s in model.stages if s.id != st.id and matches[s.id][i]]
         earlier = [sid for sid in earlier if model.stage_index(sid) < model.stage_index(st.id)]
-        if earlier and st.channels is None and all(model.stages[model.stage_index(e) - 1].channels is None for e in earlier):
-            v.add("warning", f"touchpoint `{tp}` is listed in stage `{st.id}` but stage `{earlier[0]}` "
-                             f"comes first and matches it too; it will never reach `{st.id}`")
+        if (
+            earlier
+            and st.channels is None
+            and all(model.stages[model.stage_index(e) - 1].channels is None for e in earlier)
+        ):
+            v.add(
+                "warning",
+                f"touchpoint `{tp}` is listed in stage `{st.id}` but stage `{earlier[0]}` "
+                f"comes first and matches it too; it will never reach `{st.id}`",
+            )
 
 
 def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encoding: str | None) -> None:
@@ -71,7 +80,9 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
     if result.unassigned:
         top = ", ".join(f"{tp} ({n})" for tp, n in result.unassigned[:10])
         more = f" and {len(result.unassigned) - 10} more" if len(result.unassigned) > 10 else ""
-        v.add("info", f"{result.events_unassigned} events at {len(result.unassigned)} unassigned touchpoints: {top}{more}")
+        v.add(
+            "info", f"{result.events_unassigned} events at {len(result.unassigned)} unassigned touchpoints: {top}{more}"
+        )
     # Touchpoints several stages match in the data (first match wins).
     seen = pl.DataFrame(
         {"touchpoint": [t.touchpoint for t in result.touchpoints], "channel": [None] * len(result.touchpoints)},

@@ -47,7 +47,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                "while reading the model", None,
+                "while reading the model",
+                None,
                 f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
                 event.start_mark,
             )
@@ -57,8 +58,12 @@ class _NoAliasLoader(yaml.SafeLoader):
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
-    _NULL_TAG, _STR_TAG, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+    _NULL_TAG,
+    _STR_TAG,
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
 }
 
 

@@ -33,7 +33,9 @@ stages:
     match: "buy"
 """
 
-SMALL_EVENTS = HEADER + """\
+SMALL_EVENTS = (
+    HEADER
+    + """\
 c1,2024-01-01T00:00:00Z,ad,web,5,,
 c1,2024-01-01T00:30:00Z,view,web,4,,
 c1,2024-01-01T00:50:00Z,buy_now,app,2,10,3
@@ -44,6 +46,7 @@ c3,2024-01-01,view,store,,,
 c4,not a time,view,web,,,
 c5,2024-01-01,login,web,,,
 """
+)
 
 
 @pytest.fixture

@@ -220,16 +220,18 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         if k >= 2 and model.mode == "ordered":
             gaps = [(chain[c][k - 1] - chain[c][k - 2]).total_seconds() for c in customers if depth[c] >= k]
             median_time = median(gaps)
-        stages.append({
-            "id": stage.id,
-            "label": stage.label.get("en"),
-            "customers": c_k,
-            "conversion_from_previous": c_k / prev if prev else None,
-            "conversion_from_first": c_k / first if first else None,
-            "drop_off": c_k - nxt if nxt is not None else None,
-            "median_time_to_convert_s": median_time,
-            **scores([e for e in assigned if e.stage == k]),
-        })
+        stages.append(
+            {
+                "id": stage.id,
+                "label": stage.label.get("en"),
+                "customers": c_k,
+                "conversion_from_previous": c_k / prev if prev else None,
+                "conversion_from_first": c_k / first if first else None,
+                "drop_off": c_k - nxt if nxt is not None else None,
+                "median_time_to_convert_s": median_time,
+                **scores([e for e in assigned if e.stage == k]),
+            }
+        )
 
     # 5. touchpoint metrics
     last_event = {c: by_customer[c][-1] for c in customers}
@@ -240,10 +242,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
     for k, tp in pairs:
         events = [e for e in assigned if e.stage == k and e.touchpoint == tp]
         who = {e.customer for e in events}
-        exits = sum(
-            1 for c in who
-            if last_event[c].stage == k and last_event[c].touchpoint == tp and depth[c] < K
-        )
+        exits = sum(1 for c in who if last_event[c].stage == k and last_event[c].touchpoint == tp and depth[c] < K)
         drop_off_rate = exits / len(who)
         sc = scores(events)
         # priority in exact arithmetic: pairs whose priorities are equal must tie exactly (and
@@ -257,19 +256,21 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
             lo, hi = Fraction(sat_scale.min), Fraction(sat_scale.max)
             dissatisfaction = 1 - (satisfaction - lo) / (hi - lo)
             priority = (Fraction(wd) * rate + Fraction(ws) * dissatisfaction) / (Fraction(wd) + Fraction(ws))
-        touchpoints.append({
-            "stage": model.stages[k - 1].id,
-            "touchpoint": tp,
-            "events": len(events),
-            "customers": len(who),
-            "exits": exits,
-            "drop_off_rate": drop_off_rate,
-            **sc,
-            "priority": float(priority),
-            "rank": None,
-            "_stage_index": k,
-            "_priority": priority,
-        })
+        touchpoints.append(
+            {
+                "stage": model.stages[k - 1].id,
+                "touchpoint": tp,
+                "events": len(events),
+                "customers": len(who),
+                "exits": exits,
+                "drop_off_rate": drop_off_rate,
+                **sc,
+                "priority": float(priority),
+                "rank": None,
+                "_stage_index": k,
+                "_priority": priority,
+            }
+        )
 
     def tie_order(t: dict) -> tuple:
         # priority desc, exits desc, customers desc, stage index asc, touchpoint asc (code point)
@@ -288,8 +289,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
     for e in unassigned:
         counts[e.touchpoint] = counts.get(e.touchpoint, 0) + 1
     unassigned_touchpoints = [
-        {"touchpoint": name, "events": n}
-        for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        {"touchpoint": name, "events": n} for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
     # 7. the JSON object

@@ -100,13 +100,14 @@ def test_csv_neutralises_formulas(cli, tmp_path):
     model = tmp_path / "m.yaml"
     model.write_text("stages:\n  - id: s\n    match: '.'\n", encoding="utf-8")
     events = tmp_path / "e.csv"
-    events.write_text("customer_id,timestamp,touchpoint\nc1,2024-01-01,=HYPERLINK(\"x\")\nc2,2024-01-01,-5\n",
-                      encoding="utf-8")
+    events.write_text(
+        'customer_id,timestamp,touchpoint\nc1,2024-01-01,=HYPERLINK("x")\nc2,2024-01-01,-5\n', encoding="utf-8"
+    )
     out = cli("map", events, "-m", model, "-f", "csv").stdout
     cells = {row["touchpoint"] for row in csv.DictReader(io.StringIO(out))}
-    assert cells == {"'=HYPERLINK(\"x\")", "'-5"}
+    assert cells == {'\'=HYPERLINK("x")', "'-5"}
     raw = cli("map", events, "-m", model, "-f", "csv", "--no-sanitize").stdout
-    assert {row["touchpoint"] for row in csv.DictReader(io.StringIO(raw))} == {"=HYPERLINK(\"x\")", "-5"}
+    assert {row["touchpoint"] for row in csv.DictReader(io.StringIO(raw))} == {'=HYPERLINK("x")', "-5"}
 
 
 def test_markdown(cli, small):
@@ -125,8 +126,9 @@ def test_markdown(cli, small):
 def test_table_fits_the_width_and_never_cuts_a_number(cli, lang, width):
     from rich.cells import cell_len
 
-    r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "--lang", lang,
-            env={"COLUMNS": str(width)})
+    r = cli(
+        "map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "--lang", lang, env={"COLUMNS": str(width)}
+    )
     assert r.exit_code == 0
     assert "\x1b[" not in r.stdout
     widest = max(cell_len(line) for line in r.stdout.splitlines())
@@ -185,7 +187,11 @@ def test_unwritable_output(cli, small, tmp_path):
         (("map", "{events}", "-m", "{model}", "--window", "1M"), ExitCode.USAGE, "write months as days"),
         (("map", "{events}", "-m", "{model}", "--column", "nonsense"), ExitCode.USAGE, "ROLE=HEADER"),
         (("map", "{events}", "-m", "{model}", "--format", "xml"), ExitCode.USAGE, ""),
-        (("map", "{events}", "-m", "{model}", "--column", "custmer_id=x"), ExitCode.USAGE, "did you mean `customer_id`?"),
+        (
+            ("map", "{events}", "-m", "{model}", "--column", "custmer_id=x"),
+            ExitCode.USAGE,
+            "did you mean `customer_id`?",
+        ),
         (("map", "{events}", "-m", "{model}", "--top", "0"), ExitCode.USAGE, "--top"),
     ],
 )
@@ -254,8 +260,10 @@ def test_validate_reports(cli, tmp_path):
         encoding="utf-8",
     )
     events = tmp_path / "e.csv"
-    events.write_text("customer_id,timestamp,touchpoint\n1,2024-01-01,page_view\n1,2024-01-02,buy\n"
-                      "2,2024-01-01,login\n3,oops,buy\n", encoding="utf-8")
+    events.write_text(
+        "customer_id,timestamp,touchpoint\n1,2024-01-01,page_view\n1,2024-01-02,buy\n2,2024-01-01,login\n3,oops,buy\n",
+        encoding="utf-8",
+    )
     r = cli("validate", "-m", model, events)
     assert r.exit_code == 0, r.output
     out = r.stdout
@@ -269,11 +277,7 @@ def test_validate_reports(cli, tmp_path):
 def test_validate_lists_every_model_problem(cli, tmp_path):
     model = tmp_path / "m.yaml"
     model.write_text(
-        "stagse: []\n"
-        "window: 30 days\n"
-        "stages:\n"
-        "  - id: a\n    match: '(unclosed'\n"
-        "  - id: a\n    touchpoints: [x]\n",
+        "stagse: []\nwindow: 30 days\nstages:\n  - id: a\n    match: '(unclosed'\n  - id: a\n    touchpoints: [x]\n",
         encoding="utf-8",
     )
     r = cli("validate", "-m", model)
@@ -303,7 +307,8 @@ def test_check_gates(cli):
     assert r.exit_code == ExitCode.USAGE and "write 0.3 or 30%" in r.stderr
     r = cli("check", events, "-m", "aipl", "--max-drop-off", "checkout=50%", "-f", "json")
     assert r.exit_code == 0 and {"gate": "max_drop_off", "target": "checkout", "threshold": 0.5} in [
-        {k: g[k] for k in ("gate", "target", "threshold")} for g in json.loads(r.stdout)["gates"]]
+        {k: g[k] for k in ("gate", "target", "threshold")} for g in json.loads(r.stdout)["gates"]
+    ]
     r = cli("check", events, "-m", "aipl", "--max-drop-off", "loyalty=0.5")
     assert r.exit_code == ExitCode.USAGE and "last stage" in r.stderr
     r = cli("check", events, "-m", "aipl", "--min-satisfaction", "chekout=3")
@@ -317,8 +322,22 @@ def test_check_values_are_the_map_values(cli):
     d = json.loads(cli("map", events, "-m", model, "-f", "json").stdout)
     purchase = next(s for s in d["stages"] if s["id"] == "purchase")
     interest = next(s for s in d["stages"] if s["id"] == "interest")
-    doc = json.loads(cli("check", events, "-m", model, "-f", "json", "--min-conversion", "purchase=0",
-                         "--max-drop-off", "interest=1", "--min-satisfaction", "interest=0").stdout)
+    doc = json.loads(
+        cli(
+            "check",
+            events,
+            "-m",
+            model,
+            "-f",
+            "json",
+            "--min-conversion",
+            "purchase=0",
+            "--max-drop-off",
+            "interest=1",
+            "--min-satisfaction",
+            "interest=0",
+        ).stdout
+    )
     values = {(g["gate"], g["target"]): g["value"] for g in doc["gates"]}
     assert values[("min_conversion", "purchase")] == purchase["conversion_from_first"]
     assert values[("max_drop_off", "interest")] == interest["drop_off"] / interest["customers"]

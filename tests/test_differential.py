@@ -20,12 +20,45 @@ except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys
     from reference import is_blank, parse_timestamp, reference_map  # type: ignore[no-redef]
 
 COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
-SPEC_KEYS = ("schema", "model", "mode", "window_s", "rows", "events", "customers", "stages",
-             "touchpoints", "unassigned_touchpoints")
-STAGE_KEYS = ("id", "label", "customers", "conversion_from_previous", "conversion_from_first",
-              "drop_off", "median_time_to_convert_s", "satisfaction", "responses", "nps", "effort")
-TOUCHPOINT_KEYS = ("stage", "touchpoint", "events", "customers", "exits", "drop_off_rate",
-                   "satisfaction", "responses", "nps", "effort", "priority", "rank")
+SPEC_KEYS = (
+    "schema",
+    "model",
+    "mode",
+    "window_s",
+    "rows",
+    "events",
+    "customers",
+    "stages",
+    "touchpoints",
+    "unassigned_touchpoints",
+)
+STAGE_KEYS = (
+    "id",
+    "label",
+    "customers",
+    "conversion_from_previous",
+    "conversion_from_first",
+    "drop_off",
+    "median_time_to_convert_s",
+    "satisfaction",
+    "responses",
+    "nps",
+    "effort",
+)
+TOUCHPOINT_KEYS = (
+    "stage",
+    "touchpoint",
+    "events",
+    "customers",
+    "exits",
+    "drop_off_rate",
+    "satisfaction",
+    "responses",
+    "nps",
+    "effort",
+    "priority",
+    "rank",
+)
 # floats that are means (or built from means): compared with a relative tolerance
 CLOSE_KEYS = {"satisfaction", "effort", "nps", "priority"}
 
@@ -65,7 +98,10 @@ def differences(got: dict, want: dict) -> list[str]:
         g = {k: (got.get(key) or {}).get(k) for k in want[key]}
         if g != want[key]:
             out.append(f"{key}: engine {g!r}, reference {want[key]!r}")
-    for name, keys, ident in (("stages", STAGE_KEYS, ("id",)), ("touchpoints", TOUCHPOINT_KEYS, ("stage", "touchpoint"))):
+    for name, keys, ident in (
+        ("stages", STAGE_KEYS, ("id",)),
+        ("touchpoints", TOUCHPOINT_KEYS, ("stage", "touchpoint")),
+    ):
         g_items, w_items = got.get(name) or [], want[name]
         g_ids = [tuple(x.get(k) for k in ident) for x in g_items]
         w_ids = [tuple(x[k] for k in ident) for x in w_items]
@@ -78,7 +114,9 @@ def differences(got: dict, want: dict) -> list[str]:
                     out.append(f"{name}{list(i)}: no key {k!r} in the engine's object")
                 elif not same_value(g[k], w[k], k):
                     out.append(f"{name}{list(i)}.{k}: engine {g[k]!r}, reference {w[k]!r}")
-    g_un = [{"touchpoint": u.get("touchpoint"), "events": u.get("events")} for u in got.get("unassigned_touchpoints") or []]
+    g_un = [
+        {"touchpoint": u.get("touchpoint"), "events": u.get("events")} for u in got.get("unassigned_touchpoints") or []
+    ]
     if g_un != want["unassigned_touchpoints"]:
         out.append(f"unassigned_touchpoints: engine {g_un!r}, reference {want['unassigned_touchpoints']!r}")
     return out
@@ -106,8 +144,22 @@ def check_invariants(out: dict, K: int) -> None:
 
 # --------------------------------------------------------------------------- random inputs
 
-TOUCHPOINTS = ["ad", "ad_click", "search", "view", "product_view", "cart", "pay", "pay_ok",
-               "review", "login", "Zeta", "alpha", "浏览", "购买"]
+TOUCHPOINTS = [
+    "ad",
+    "ad_click",
+    "search",
+    "view",
+    "product_view",
+    "cart",
+    "pay",
+    "pay_ok",
+    "review",
+    "login",
+    "Zeta",
+    "alpha",
+    "浏览",
+    "购买",
+]
 REGEXES = ["view", "^ad", "pay", "_", "a$", "(cart|review)", "浏", "^[A-Z]", "o"]
 CHANNELS = ["web", "app", "store"]
 
@@ -132,7 +184,11 @@ def render_instant(seconds: float, style: int) -> str:
 
 BAD_TIMESTAMPS = ["not a time", "2024-02-30T10:00:00Z", "", None, "2024-03-01T25:00:00"]
 ODD_TIMESTAMPS = [  # valid: dates are midnight UTC (before BASE); fractional seconds
-    "2024-03-01", "2024-03-02", "2024-03-01T10:00:01.500Z", "2024-03-01T10:01:29.250+00:00"]
+    "2024-03-01",
+    "2024-03-02",
+    "2024-03-01T10:00:01.500Z",
+    "2024-03-01T10:01:29.250+00:00",
+]
 UNITS = [0, 30, 45, 60, 90, 91, 3600, 7200]  # seconds between journey steps (0: all ties)
 JITTER = [0, 0, 0, 0, 1, -1, 30, -30, 60, 3600]
 SATISFACTIONS = [None, None, "", "1", "2", "3", "4", "5", "0", "6", "10", "x", "2.5", "3.4", "0.6"]
@@ -160,12 +216,17 @@ def model_yaml_of(draw, stages: list[dict], window: str | None) -> str:
     if draw(st.booleans()):
         lines.append("scores:\n  satisfaction: {min: 0, max: 10}\n  effort: {min: 0, max: 5}")
     wd, ws = draw(st.sampled_from([(1, 1), (1, 1), (3, 1), (1, 2), (0, 1), (1, 0), (2.5, 0.5)]))
-    lines.append(f"ranking:\n  weights: {{drop_off: {wd}, dissatisfaction: {ws}}}\n"
-                 f"  min_customers: {draw(st.sampled_from([0, 1, 1, 2, 3]))}")
+    lines.append(
+        f"ranking:\n  weights: {{drop_off: {wd}, dissatisfaction: {ws}}}\n"
+        f"  min_customers: {draw(st.sampled_from([0, 1, 1, 2, 3]))}"
+    )
     lines.append("stages:")
     for i, spec in enumerate(stages, start=1):
-        lines += [f"  - id: s{i}", f"    label: {{en: Stage {i}, zh: 阶段{i}}}",
-                  f"    touchpoints: {json.dumps(spec['touchpoints'], ensure_ascii=False)}"]
+        lines += [
+            f"  - id: s{i}",
+            f"    label: {{en: Stage {i}, zh: 阶段{i}}}",
+            f"    touchpoints: {json.dumps(spec['touchpoints'], ensure_ascii=False)}",
+        ]
         if spec["match"] is not None:
             lines.append(f"    match: {json.dumps(spec['match'], ensure_ascii=False)}")
         if spec["channels"] is not None:
@@ -209,15 +270,17 @@ def cases(draw) -> tuple[str, list[dict]]:
             ts = draw(st.sampled_from(ODD_TIMESTAMPS))
         else:
             ts = draw(st.sampled_from(BAD_TIMESTAMPS))
-        rows.append({
-            "customer_id": draw(st.sampled_from(ids * 6 + ["", "  ", None])),
-            "timestamp": ts,
-            "touchpoint": tp,
-            "channel": draw(st.sampled_from([None, "web", "web", "app", "store", ""])),
-            "satisfaction": draw(st.sampled_from(SATISFACTIONS)),
-            "nps": draw(st.sampled_from(NPSS)),
-            "effort": draw(st.sampled_from(EFFORTS)),
-        })
+        rows.append(
+            {
+                "customer_id": draw(st.sampled_from(ids * 6 + ["", "  ", None])),
+                "timestamp": ts,
+                "touchpoint": tp,
+                "channel": draw(st.sampled_from([None, "web", "web", "app", "store", ""])),
+                "satisfaction": draw(st.sampled_from(SATISFACTIONS)),
+                "nps": draw(st.sampled_from(NPSS)),
+                "effort": draw(st.sampled_from(EFFORTS)),
+            }
+        )
     return model_text, rows
 
 
@@ -228,9 +291,12 @@ def only_bad_timestamps(rows: list[dict]) -> bool:
     asks for a map with rows.rejected = rows.read. That disagreement has its own failing
     test (test_spec_rules.py::test_every_row_rejected_still_gives_a_map); it is left out
     here only so that this test can go on finding other disagreements."""
+
     def bad_ts(r: dict) -> bool:
-        return (parse_timestamp(r["timestamp"]) is None
-                and not is_blank(r["customer_id"]) and not is_blank(r["touchpoint"]))
+        return (
+            parse_timestamp(r["timestamp"]) is None and not is_blank(r["customer_id"]) and not is_blank(r["touchpoint"])
+        )
+
     return bool(rows) and all(bad_ts(r) for r in rows)
 
 
@@ -293,8 +359,11 @@ stages:
 
 
 @settings(max_examples=12, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), mode=st.sampled_from(["ordered", "furthest"]),
-       window=st.sampled_from(["", "window: 90s", "window: 1h"]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    mode=st.sampled_from(["ordered", "furthest"]),
+    window=st.sampled_from(["", "window: 90s", "window: 1h"]),
+)
 def test_engine_equals_reference_on_larger_logs(seed: int, mode: str, window: str) -> None:
     """A few thousand rows and a few hundred customers, with many exact ties, so that the
     engine's sorting and grouping (stable order, parallel work) are checked at scale."""
@@ -304,18 +373,22 @@ def test_engine_equals_reference_on_larger_logs(seed: int, mode: str, window: st
     n_customers = rnd.randint(50, 400)
     rows = []
     for _ in range(n):
-        ts: str | None = render_instant(rnd.choice([0, 30, 45, 60, 90, 91, 120, 3600, 3601, 7200]) * rnd.randint(0, 3), rnd.randint(0, 4))
+        ts: str | None = render_instant(
+            rnd.choice([0, 30, 45, 60, 90, 91, 120, 3600, 3601, 7200]) * rnd.randint(0, 3), rnd.randint(0, 4)
+        )
         if rnd.random() < 0.02:
             ts = rnd.choice(BAD_TIMESTAMPS)
-        rows.append({
-            "customer_id": f"c{rnd.randrange(n_customers)}" if rnd.random() > 0.01 else rnd.choice(["", " ", None]),
-            "timestamp": ts,
-            "touchpoint": rnd.choice(names),
-            "channel": rnd.choice([None, "web", "app", "store"]),
-            "satisfaction": rnd.choice(SATISFACTIONS),
-            "nps": rnd.choice(NPSS),
-            "effort": rnd.choice(EFFORTS),
-        })
+        rows.append(
+            {
+                "customer_id": f"c{rnd.randrange(n_customers)}" if rnd.random() > 0.01 else rnd.choice(["", " ", None]),
+                "timestamp": ts,
+                "touchpoint": rnd.choice(names),
+                "channel": rnd.choice([None, "web", "app", "store"]),
+                "satisfaction": rnd.choice(SATISFACTIONS),
+                "nps": rnd.choice(NPSS),
+                "effort": rnd.choice(EFFORTS),
+            }
+        )
     model = parse_model(BULK_MODEL.format(mode=mode, window=window))
     want = reference_map(rows, model)
     got = engine_map(rows, model)

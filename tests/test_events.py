@@ -31,6 +31,7 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
 
 # ------------------------------------------------------------------------ timestamps
 
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -60,7 +61,11 @@ def test_timestamp_formats(value, expected):
 def test_mixed_offsets_in_one_column():
     s = pl.Series("t", ["2024-01-05T10:00:00Z", "2024-01-05T10:00:00+08:00", "2024-01-05", "1704067200"])
     assert parse_timestamps(s).to_list() == [
-        datetime(2024, 1, 5, 10), datetime(2024, 1, 5, 2), datetime(2024, 1, 5), datetime(2024, 1, 1)]
+        datetime(2024, 1, 5, 10),
+        datetime(2024, 1, 5, 2),
+        datetime(2024, 1, 5),
+        datetime(2024, 1, 1),
+    ]
 
 
 def test_explicit_format():
@@ -69,12 +74,14 @@ def test_explicit_format():
 
 
 def test_typed_columns_from_parquet(tmp_path):
-    df = pl.DataFrame({
-        "customer_id": [1, 2],
-        "timestamp": [datetime(2024, 1, 1, 8), datetime(2024, 1, 2)],
-        "touchpoint": ["a", "b"],
-        "satisfaction": [4, 9],
-    }).with_columns(pl.col("timestamp").dt.replace_time_zone("Asia/Shanghai"))
+    df = pl.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "timestamp": [datetime(2024, 1, 1, 8), datetime(2024, 1, 2)],
+            "touchpoint": ["a", "b"],
+            "satisfaction": [4, 9],
+        }
+    ).with_columns(pl.col("timestamp").dt.replace_time_zone("Asia/Shanghai"))
     path = tmp_path / "e.parquet"
     df.write_parquet(path)
     t = read_events([str(path)], MODEL)
@@ -124,6 +131,7 @@ def test_gbk_after_a_long_ascii_prefix_is_not_mojibake(tmp_path):
 
 # ---------------------------------------------------------------------- CSV shapes
 
+
 def test_quoted_fields_and_crlf(tmp_path):
     t = frame(tmp_path, 'customer_id,timestamp,touchpoint\r\n"c,1",2024-01-01,"say ""hi""\nthere"\r\n')
     assert t.frame["cust"].cast(pl.String).to_list() == ["c,1"]
@@ -149,8 +157,10 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
         (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
         (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
         (b"customer_id,timestamp,touchpoint,touchpoint\nc1,2024-01-01,a,b\n", "`touchpoint` appears twice"),
-        (b"customer_id,timestamp,touchpoint\nc1,01/02/2024,a\nc2,03/02/2024,b\n",
-         "no timestamp could be read; the first is '01/02/2024'"),
+        (
+            b"customer_id,timestamp,touchpoint\nc1,01/02/2024,a\nc2,03/02/2024,b\n",
+            "no timestamp could be read; the first is '01/02/2024'",
+        ),
     ],
 )
 def test_bad_files(tmp_path, content, message):
@@ -166,8 +176,11 @@ def test_too_few_fields_become_missing_values(tmp_path):
 
 
 def test_rejections_counted_by_reason(tmp_path):
-    t = frame(tmp_path, "customer_id,timestamp,touchpoint\n ,2024-01-01,a\nc2,2024-01-01,  \nc3,never,a\n"
-                        "c4,2024-01-01,a\n,2024-01-01,a\n")
+    t = frame(
+        tmp_path,
+        "customer_id,timestamp,touchpoint\n ,2024-01-01,a\nc2,2024-01-01,  \nc3,never,a\n"
+        "c4,2024-01-01,a\n,2024-01-01,a\n",
+    )
     assert t.rejected == {"missing customer_id": 2, "missing touchpoint": 1, "bad timestamp": 1}
     assert t.rows_read == 5 and t.rows_rejected == 4
     assert t.frame["row"].to_list() == [3]
@@ -218,8 +231,11 @@ def test_warnings_for_suspicious_input(tmp_path):
 
 
 def test_scores_with_text(tmp_path):
-    t = frame(tmp_path, "customer_id,timestamp,touchpoint,satisfaction,nps,effort\n"
-                        "c1,2024-01-01,a,good,11,0\nc2,2024-01-01,a, 4 ,10,7\nc3,2024-01-01,a,nan,,inf\n")
+    t = frame(
+        tmp_path,
+        "customer_id,timestamp,touchpoint,satisfaction,nps,effort\n"
+        "c1,2024-01-01,a,good,11,0\nc2,2024-01-01,a, 4 ,10,7\nc3,2024-01-01,a,nan,,inf\n",
+    )
     assert t.frame["satisfaction"].to_list() == [None, 4.0, None]
     assert t.frame["nps"].to_list() == [None, 10.0, None]
     assert t.frame["effort"].to_list() == [None, 7.0, None]
@@ -238,8 +254,9 @@ def test_very_long_fields(tmp_path):
 
 
 def test_column_mapping(tmp_path):
-    model = parse_model("columns: {customer_id: 用户, timestamp: 时间, touchpoint: 事件}\n"
-                        "stages:\n  - id: a\n    match: '.'\n")
+    model = parse_model(
+        "columns: {customer_id: 用户, timestamp: 时间, touchpoint: 事件}\nstages:\n  - id: a\n    match: '.'\n"
+    )
     p = write(tmp_path, "用户,时间,事件\nu1,2024-01-01,看\n")
     assert read_events([str(p)], model).frame["cust"].cast(pl.String).to_list() == ["u1"]
     with pytest.raises(DataError, match="no `渠道` column for channel; found: 用户, 时间, 事件"):
@@ -247,6 +264,7 @@ def test_column_mapping(tmp_path):
 
 
 # --------------------------------------------------------------------------- fuzzing
+
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=600))
@@ -260,16 +278,37 @@ def test_random_bytes_never_crash(tmp_path, data):
 
 
 _cell = st.one_of(
-    st.sampled_from(["", " ", "c1", "c2", "a", "b", "2024-01-01", "2024-01-01T10:00:00+08:00", "1704067200",
-                     "3", "9", "x", '"q,1"', '"a""b"', "=1+1", "结算", "nan"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "c1",
+            "c2",
+            "a",
+            "b",
+            "2024-01-01",
+            "2024-01-01T10:00:00+08:00",
+            "1704067200",
+            "3",
+            "9",
+            "x",
+            '"q,1"',
+            '"a""b"',
+            "=1+1",
+            "结算",
+            "nan",
+        ]
+    ),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8),
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(_cell, min_size=0, max_size=6), max_size=12),
-       header=st.permutations(["customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps"]),
-       newline=st.sampled_from(["\n", "\r\n"]))
+@given(
+    rows=st.lists(st.lists(_cell, min_size=0, max_size=6), max_size=12),
+    header=st.permutations(["customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
 def test_random_csv_shapes_never_crash(tmp_path, rows, header, newline):
     text = ",".join(header) + newline + newline.join(",".join(r) for r in rows) + newline
     try:
@@ -280,12 +319,37 @@ def test_random_csv_shapes_never_crash(tmp_path, rows, header, newline):
         assert t.frame.height == t.rows_read - t.rows_rejected
 
 
-_yaml_token = st.sampled_from([
-    "stages:", "  - id: a", "    touchpoints: [x]", "    match: '('", "window: 3d", "window: x", "mode: furthest",
-    "&a [1]", "*a", "!!python/object:os.system {}", "name: [", "{", "}", "- ", ": ", "columns: {customer_id: 1}",
-    "ranking: {weights: {drop_off: -1}}", "    channels: []", "  - {id: b, match: y}", "gates: {min_nps: {a: x}}",
-    "scores: {satisfaction: {min: 1, max: 1}}", "\t", "'", '"', "%YAML 1.1", "---", "...",
-])
+_yaml_token = st.sampled_from(
+    [
+        "stages:",
+        "  - id: a",
+        "    touchpoints: [x]",
+        "    match: '('",
+        "window: 3d",
+        "window: x",
+        "mode: furthest",
+        "&a [1]",
+        "*a",
+        "!!python/object:os.system {}",
+        "name: [",
+        "{",
+        "}",
+        "- ",
+        ": ",
+        "columns: {customer_id: 1}",
+        "ranking: {weights: {drop_off: -1}}",
+        "    channels: []",
+        "  - {id: b, match: y}",
+        "gates: {min_nps: {a: x}}",
+        "scores: {satisfaction: {min: 1, max: 1}}",
+        "\t",
+        "'",
+        '"',
+        "%YAML 1.1",
+        "---",
+        "...",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

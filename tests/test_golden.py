@@ -18,8 +18,16 @@ CASES = {
     "aipl_map.json": ("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json"),
     "aipl_touchpoints.csv": ("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "csv"),
     "aipl_map.md": ("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "markdown"),
-    "zh_map.json": ("map", EXAMPLES / "zh" / "旅程事件.csv", "-m", EXAMPLES / "zh" / "旅程模型.yaml",
-                    "-f", "json", "--lang", "zh"),
+    "zh_map.json": (
+        "map",
+        EXAMPLES / "zh" / "旅程事件.csv",
+        "-m",
+        EXAMPLES / "zh" / "旅程模型.yaml",
+        "-f",
+        "json",
+        "--lang",
+        "zh",
+    ),
     "aipl_furthest.json": ("map", EXAMPLES / "aipl_events.csv", "-m", "aipl", "--mode", "furthest", "-f", "json"),
 }
 

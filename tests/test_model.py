@@ -13,11 +13,22 @@ from cjtool.model import load_model, parse_model, parse_window
 BUILTIN_STAGES = {
     "aipl": [("Awareness", "认知"), ("Interest", "兴趣"), ("Purchase", "购买"), ("Loyalty", "忠诚")],
     "5a": [("Aware", "感知"), ("Appeal", "好奇"), ("Ask", "询问"), ("Act", "行动"), ("Advocate", "拥护")],
-    "b2b": [("Out of market", "市场外"), ("Trigger", "触发"), ("Initial brand consideration", "初始品牌考虑"),
-            ("Active evaluation", "主动评估"), ("Purchase decision", "采购决策"), ("Product experience", "产品体验"),
-            ("Loyal customer", "忠诚客户")],
-    "experience": [("Awareness", "意识"), ("Consideration", "考虑"), ("Purchase", "购买"), ("Use", "使用"),
-                   ("Feedback", "反馈")],
+    "b2b": [
+        ("Out of market", "市场外"),
+        ("Trigger", "触发"),
+        ("Initial brand consideration", "初始品牌考虑"),
+        ("Active evaluation", "主动评估"),
+        ("Purchase decision", "采购决策"),
+        ("Product experience", "产品体验"),
+        ("Loyal customer", "忠诚客户"),
+    ],
+    "experience": [
+        ("Awareness", "意识"),
+        ("Consideration", "考虑"),
+        ("Purchase", "购买"),
+        ("Use", "使用"),
+        ("Feedback", "反馈"),
+    ],
 }
 
 
@@ -78,8 +89,10 @@ gates:
     assert m.timestamp_format == "%d/%m/%Y %H:%M"
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("30d", 2592000), ("12h", 43200), ("90m", 5400), ("45s", 45),
-                                               ("2w", 1209600), ("1.5h", 5400), (" 7d ", 604800)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30d", 2592000), ("12h", 43200), ("90m", 5400), ("45s", 45), ("2w", 1209600), ("1.5h", 5400), (" 7d ", 604800)],
+)
 def test_windows(text, seconds):
     assert parse_window(text) == seconds
 
@@ -101,13 +114,17 @@ def problems(text: str) -> list[str]:
         ("stages: [\n", "m.yaml:2:1: YAML syntax error"),
         ("stages:\n  - id: a\n    touchpoints: [x]\n  -id: b\n", "m.yaml:"),
         ("stagse:\n  - id: a\n", "m.yaml:1: stagse: unknown key `stagse` (did you mean `stages`?)"),
-        ("stages:\n  - id: a\n    touchpionts: [x]\n",
-         "m.yaml:3: stages[0].touchpionts: unknown key `touchpionts` (did you mean `touchpoints`?)"),
+        (
+            "stages:\n  - id: a\n    touchpionts: [x]\n",
+            "m.yaml:3: stages[0].touchpionts: unknown key `touchpionts` (did you mean `touchpoints`?)",
+        ),
         ("stages: {a: 1}\n", "must be a non-empty list"),
         ("stages: []\n", "must be a non-empty list"),
         ("name: x\n", "stages: is required"),
-        ("stages:\n  - id: a\n    touchpoints: [x]\n  - id: a\n    touchpoints: [y]\n",
-         "m.yaml:4: stages[1].id: duplicate stage id `a`"),
+        (
+            "stages:\n  - id: a\n    touchpoints: [x]\n  - id: a\n    touchpoints: [y]\n",
+            "m.yaml:4: stages[1].id: duplicate stage id `a`",
+        ),
         ("stages:\n  - id: a\n", "stage `a` can match nothing"),
         ("stages:\n  - id: a\n    match: '(x'\n", "invalid regular expression in stage `a`"),
         ("stages:\n  - id: a\n    match: '(?<=x)y'\n", "invalid regular expression in stage `a`"),
@@ -115,15 +132,21 @@ def problems(text: str) -> list[str]:
         ("window: -1d\nstages:\n  - id: a\n    match: x\n", "is not a window"),
         ("mode: sequential\nstages:\n  - id: a\n    match: x\n", "expected one of ordered, furthest"),
         ("stages:\n  - id: a\n    touchpoints: x\n    channels: []\n", "can match nothing"),
-        ("stages:\n  - {id: a, touchpoints: [x]}\nscores: {satisfaction: {min: 5, max: 1}}\n",
-         "max (1) must be greater than min (5)"),
-        ("stages:\n  - {id: a, touchpoints: [x]}\nranking: {weights: {drop_off: 0, dissatisfaction: 0}}\n",
-         "must not both be 0"),
+        (
+            "stages:\n  - {id: a, touchpoints: [x]}\nscores: {satisfaction: {min: 5, max: 1}}\n",
+            "max (1) must be greater than min (5)",
+        ),
+        (
+            "stages:\n  - {id: a, touchpoints: [x]}\nranking: {weights: {drop_off: 0, dissatisfaction: 0}}\n",
+            "must not both be 0",
+        ),
         ("stages:\n  - {id: a, touchpoints: [x]}\nranking: {min_customers: many}\n", "expected a number"),
         ("stages:\n  - {id: 'a b', touchpoints: [x]}\n", "not a valid id"),
         ("stages:\n  - {id: a, touchpoints: [x], label: {en: A, fr: B}}\n", "unknown language `fr`"),
-        ("stages:\n  - {id: a, touchpoints: [x]}\ncolumns: {customer_id: id, timestamp: id}\n",
-         "mapped to more than one role"),
+        (
+            "stages:\n  - {id: a, touchpoints: [x]}\ncolumns: {customer_id: id, timestamp: id}\n",
+            "mapped to more than one role",
+        ),
         ("stages:\n  - id: a\n    touchpoints: [x]\n    touchpoints: [y]\n", "m.yaml:4:5: duplicate key `touchpoints`"),
         ("stages: !!python/object:os.system {}\n", "tag:yaml.org,2002:python/object:os.system is not allowed"),
         ("stages:\n  - id: !!python/name:os.system a\n", "is not allowed"),

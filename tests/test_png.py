@@ -66,8 +66,17 @@ def zh() -> JourneyMap:
     return map_journey([str(EXAMPLES / "zh" / "旅程事件.csv")], load_model(EXAMPLES / "zh" / "旅程模型.yaml"))
 
 
-def synthetic(stages: int, touchpoints: int, *, long: bool = False, unscored_stages: tuple[int, ...] = (),
-              unscored_every: int = 0, customers: int = 300, first_step: float = 0.72, seed: int = 7) -> JourneyMap:
+def synthetic(
+    stages: int,
+    touchpoints: int,
+    *,
+    long: bool = False,
+    unscored_stages: tuple[int, ...] = (),
+    unscored_every: int = 0,
+    customers: int = 300,
+    first_step: float = 0.72,
+    seed: int = 7,
+) -> JourneyMap:
     """A generated journey: ``stages`` stages sharing ``touchpoints`` touchpoints.
 
     ``long`` gives long English and Chinese names; stages in ``unscored_stages`` (1-based)
@@ -75,8 +84,13 @@ def synthetic(stages: int, touchpoints: int, *, long: bool = False, unscored_sta
     rng = random.Random(seed)
     per = [touchpoints // stages + (1 if i < touchpoints % stages else 0) for i in range(stages)]
     names: list[list[str]] = []
-    lines = ["name: synthetic", "title: {en: Synthetic journey with a rather long title for layout tests,"
-             " zh: 合成旅程（用于布局测试的较长标题）}", "window: 60d", "stages:"]
+    lines = [
+        "name: synthetic",
+        "title: {en: Synthetic journey with a rather long title for layout tests,"
+        " zh: 合成旅程（用于布局测试的较长标题）}",
+        "window: 60d",
+        "stages:",
+    ]
     n = 0
     for i in range(stages):
         tps = []
@@ -91,14 +105,18 @@ def synthetic(stages: int, touchpoints: int, *, long: bool = False, unscored_sta
         names.append(tps)
         en = f"Stage {i + 1} post-purchase onboarding and activation" if long else f"Stage {i + 1}"
         zh_label = f"第{i + 1}阶段售后服务与客户关怀回访" if long else f"阶段{i + 1}"
-        lines += [f"  - id: s{i + 1}", f"    label: {{en: {en}, zh: {zh_label}}}",
-                  "    touchpoints: [" + ", ".join(f'"{tp}"' for tp in tps) + "]"]
+        lines += [
+            f"  - id: s{i + 1}",
+            f"    label: {{en: {en}, zh: {zh_label}}}",
+            "    touchpoints: [" + ", ".join(f'"{tp}"' for tp in tps) + "]",
+        ]
         if i % 2 == 0:
             lines.append(f"    moment_of_truth: {'the very first contact with the brand' if long else 'first'}")
     lines += ["ranking:", "  min_customers: 3"]
     model = parse_model("\n".join(lines) + "\n")
-    rows: dict[str, list[str | None]] = {k: [] for k in ("customer_id", "timestamp", "touchpoint", "channel",
-                                                         "satisfaction", "nps", "effort")}
+    rows: dict[str, list[str | None]] = {
+        k: [] for k in ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
+    }
     start = datetime(2024, 3, 1)
     mean = {tp: rng.uniform(2.4, 4.9) for tps in names for tp in tps}
     for c in range(customers):
@@ -165,8 +183,11 @@ def visible_texts(fig: Figure) -> list[Text]:
         out += list(ax.texts) + [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
         for axis in (ax.xaxis, ax.yaxis):  # tick labels of the ticks drawn (inside the view)
             lo, hi = sorted(axis.get_view_interval())
-            out += [lab for loc, lab in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True)
-                    if lo - 1e-9 <= loc <= hi + 1e-9]
+            out += [
+                lab
+                for loc, lab in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True)
+                if lo - 1e-9 <= loc <= hi + 1e-9
+            ]
     for leg in fig.legends:
         out += [*leg.get_texts(), leg.get_title()]
     return [t for t in out if t.get_visible() and t.get_text().strip()]
@@ -455,8 +476,7 @@ def test_save_into_a_missing_folder_raises_and_leaves_nothing(tmp_path):
 
 def test_cli_map_writes_the_png(cli, tmp_path):
     png = tmp_path / "map.png"
-    res = cli("map", EXAMPLES / "aipl_events.csv", "--model", EXAMPLES / "aipl.yaml", "--png", png,
-              "--format", "json")
+    res = cli("map", EXAMPLES / "aipl_events.csv", "--model", EXAMPLES / "aipl.yaml", "--png", png, "--format", "json")
     assert res.exit_code == 0, res.output
     assert png.read_bytes().startswith(b"\x89PNG")
 
@@ -485,9 +505,16 @@ ranking:
   min_customers: 1
 """
 EDGE_EVENTS = [  # customer, day, touchpoint, satisfaction: nobody is lost between the first two stages
-    ("u1", 1, "广告曝光", None), ("u1", 2, "商品浏览", 4), ("u1", 3, "下单支付", 5), ("u1", 9, "复购", 5),
-    ("u2", 1, "广告曝光", None), ("u2", 2, "商品浏览", 2), ("u2", 3, "add_to_cart", 1),
-    ("u3", 1, "search", None), ("u3", 2, "商品浏览", 3), ("u3", 4, "下单支付", 2),
+    ("u1", 1, "广告曝光", None),
+    ("u1", 2, "商品浏览", 4),
+    ("u1", 3, "下单支付", 5),
+    ("u1", 9, "复购", 5),
+    ("u2", 1, "广告曝光", None),
+    ("u2", 2, "商品浏览", 2),
+    ("u2", 3, "add_to_cart", 1),
+    ("u3", 1, "search", None),
+    ("u3", 2, "商品浏览", 3),
+    ("u3", 4, "下单支付", 2),
 ]
 
 
@@ -495,11 +522,14 @@ EDGE_EVENTS = [  # customer, day, touchpoint, satisfaction: nobody is lost betwe
 def edge() -> JourneyMap:
     """The new user's case: a step with no loss, a wow moment at the top of the scale."""
     frame = pl.DataFrame(
-        {"customer_id": [c for c, *_ in EDGE_EVENTS],
-         "timestamp": [f"2026-03-{d:02d}T10:00:00Z" for _, d, *_ in EDGE_EVENTS],
-         "touchpoint": [tp for _, _, tp, _ in EDGE_EVENTS],
-         "satisfaction": [None if s is None else str(s) for *_, s in EDGE_EVENTS]},
-        schema={k: pl.String for k in ("customer_id", "timestamp", "touchpoint", "satisfaction")})
+        {
+            "customer_id": [c for c, *_ in EDGE_EVENTS],
+            "timestamp": [f"2026-03-{d:02d}T10:00:00Z" for _, d, *_ in EDGE_EVENTS],
+            "touchpoint": [tp for _, _, tp, _ in EDGE_EVENTS],
+            "satisfaction": [None if s is None else str(s) for *_, s in EDGE_EVENTS],
+        },
+        schema={k: pl.String for k in ("customer_id", "timestamp", "touchpoint", "satisfaction")},
+    )
     return map_journey(frame, parse_model(EDGE_MODEL))
 
 
@@ -591,10 +621,11 @@ def test_funnel_texts_are_never_cut(case, lang):
     r = CASES[case]()
     conv = texts(fig, "conversion")
     s = r.stages[1]
-    expected = {"en": f"{100 * s.conversion_from_previous:.1f}% from previous  ·  "
-                      f"{100 * s.conversion_from_first:.1f}% of first stage",
-                "zh": f"较上阶段 {100 * s.conversion_from_previous:.1f}%  ·  "
-                      f"占首阶段 {100 * s.conversion_from_first:.1f}%"}[lang]
+    expected = {
+        "en": f"{100 * s.conversion_from_previous:.1f}% from previous  ·  "
+        f"{100 * s.conversion_from_first:.1f}% of first stage",
+        "zh": f"较上阶段 {100 * s.conversion_from_previous:.1f}%  ·  占首阶段 {100 * s.conversion_from_first:.1f}%",
+    }[lang]
     assert conv[1] == expected
     labels = [r.model.stages[s.index - 1].label.get(lang) for s in r.stages]
     assert [t.replace("\n", " ") for t in texts(fig, "stage_label")] == labels  # wrapped, not cut

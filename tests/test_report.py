@@ -55,8 +55,16 @@ def test_report_is_byte_identical_on_rerun(cli, tmp_path):
 
 
 def test_report_in_chinese(cli, tmp_path):
-    r = cli("report", EXAMPLES / "zh" / "旅程事件_gbk.csv", "-m", EXAMPLES / "zh" / "旅程模型.yaml",
-            "--lang", "zh", "--out", tmp_path)
+    r = cli(
+        "report",
+        EXAMPLES / "zh" / "旅程事件_gbk.csv",
+        "-m",
+        EXAMPLES / "zh" / "旅程模型.yaml",
+        "--lang",
+        "zh",
+        "--out",
+        tmp_path,
+    )
     assert r.exit_code == 0, r.output
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "section 购买" in md and "结算" in md and "阶段漏斗" in md

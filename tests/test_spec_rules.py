@@ -14,7 +14,6 @@ import polars as pl
 import pytest
 
 from cjtool.errors import DataError
-
 from cjtool.model import parse_model
 
 try:
@@ -52,8 +51,15 @@ def run(request):
 
 
 def ev(cid, ts, tp, channel=None, sat=None, nps=None, effort=None) -> dict:
-    return {"customer_id": cid, "timestamp": ts, "touchpoint": tp, "channel": channel,
-            "satisfaction": sat, "nps": nps, "effort": effort}
+    return {
+        "customer_id": cid,
+        "timestamp": ts,
+        "touchpoint": tp,
+        "channel": channel,
+        "satisfaction": sat,
+        "nps": nps,
+        "effort": effort,
+    }
 
 
 def T(hh: int, mm: int, ss: int = 0, day: int = 1) -> str:
@@ -124,8 +130,12 @@ def tp_counts(out: dict, stage: str, touchpoint: str) -> tuple:
 
 def test_window_edge_exactly_w_counts_and_one_second_more_does_not(run):
     rows = [
-        ev("a", T(10, 0, 0), "ad"), ev("a", T(10, 1, 0), "view"), ev("a", T(10, 1, 30), "pay"),
-        ev("b", T(10, 0, 0), "ad"), ev("b", T(10, 1, 0), "view"), ev("b", T(10, 1, 31), "pay"),
+        ev("a", T(10, 0, 0), "ad"),
+        ev("a", T(10, 1, 0), "view"),
+        ev("a", T(10, 1, 30), "pay"),
+        ev("b", T(10, 0, 0), "ad"),
+        ev("b", T(10, 1, 0), "view"),
+        ev("b", T(10, 1, 31), "pay"),
     ]
     out = run(rows, shop("window: 90s\n"))
     assert out["window_s"] == 90.0
@@ -143,9 +153,12 @@ def test_window_edge_exactly_w_counts_and_one_second_more_does_not(run):
 def test_window_is_measured_from_the_start_not_from_the_previous_step(run):
     rows = [
         # c: each step 60 s after the previous, but pay - s = 120 s > 90 -> depth 2
-        ev("c", T(10, 0, 0), "ad"), ev("c", T(10, 1, 0), "view"), ev("c", T(10, 2, 0), "pay"),
+        ev("c", T(10, 0, 0), "ad"),
+        ev("c", T(10, 1, 0), "view"),
+        ev("c", T(10, 2, 0), "pay"),
         # d: view - s = 91 s > 90 -> depth 1
-        ev("d", T(10, 0, 0), "ad"), ev("d", T(10, 1, 31), "view"),
+        ev("d", T(10, 0, 0), "ad"),
+        ev("d", T(10, 1, 31), "view"),
     ]
     out = run(rows, shop("window: 90s\n"))
     assert col(out, "customers") == [2, 1, 0]
@@ -182,10 +195,13 @@ def test_equal_timestamps_across_stages_count_as_in_order(run):
     t = T(10, 0)
     rows = [
         # a: all three at the same instant, in reverse input order -> depth 3, gaps 0 and 0
-        ev("a", t, "pay"), ev("a", t, "view"), ev("a", t, "ad"),
+        ev("a", t, "pay"),
+        ev("a", t, "view"),
+        ev("a", t, "ad"),
         # b: view then ad at the same instant -> depth 2; b's last event by (timestamp,
         # input order) is ad (input later), depth 2 < 3 -> b exits at (aware, ad)
-        ev("b", t, "view"), ev("b", t, "ad"),
+        ev("b", t, "view"),
+        ev("b", t, "ad"),
     ]
     out = run(rows, shop())
     assert col(out, "customers") == [2, 2, 1]
@@ -198,7 +214,7 @@ def test_equal_timestamps_across_stages_count_as_in_order(run):
 
 def test_only_a_later_start_fits_the_window(run):
     rows = [
-        ev("a", T(8, 0), "ad"),   # s = 08:00: view at 10:30 is 150 min > 60 -> length 1
+        ev("a", T(8, 0), "ad"),  # s = 08:00: view at 10:30 is 150 min > 60 -> length 1
         ev("a", T(10, 0), "ad"),  # s = 10:00: view 10:30 (30 min), pay 10:50 (50 min) -> length 3
         ev("a", T(10, 30), "view"),
         ev("a", T(10, 40), "ad"),  # s = 10:40: no view at or after 10:40 -> length 1
@@ -212,8 +228,8 @@ def test_only_a_later_start_fits_the_window(run):
 
 def test_times_come_from_the_earliest_start_that_reaches_the_depth(run):
     rows = [
-        ev("a", T(8, 0), "ad"),   # s = 08:00: view 09:50 is 110 min > 60 -> length 1
-        ev("a", T(9, 0), "ad"),   # s = 09:00: view 50 min, pay 55 min -> length 3
+        ev("a", T(8, 0), "ad"),  # s = 08:00: view 09:50 is 110 min > 60 -> length 1
+        ev("a", T(9, 0), "ad"),  # s = 09:00: view 50 min, pay 55 min -> length 3
         ev("a", T(9, 20), "ad"),  # s = 09:20: also length 3, but 09:00 is earlier
         ev("a", T(9, 50), "view"),
         ev("a", T(9, 55), "pay"),
@@ -234,10 +250,10 @@ def test_without_window_the_first_start_gives_the_times(run):
 def test_each_step_takes_the_earliest_event_at_or_after_the_previous(run):
     rows = [
         ev("a", T(10, 0), "ad"),
-        ev("a", T(10, 1), "pay"),   # before any view: not usable as r_3
+        ev("a", T(10, 1), "pay"),  # before any view: not usable as r_3
         ev("a", T(10, 2), "view"),  # r_2 = 10:02 (the earliest view >= 10:00)
         ev("a", T(10, 5), "view"),
-        ev("a", T(10, 6), "pay"),   # r_3 = 10:06 (the earliest pay >= 10:02)
+        ev("a", T(10, 6), "pay"),  # r_3 = 10:06 (the earliest pay >= 10:02)
     ]
     out = run(rows, shop())
     assert col(out, "customers") == [1, 1, 1]
@@ -275,14 +291,19 @@ stages:
 def test_first_matching_stage_wins(run):
     rows = [
         ev("a", T(10, 0), "product_view"),  # s1 by regex "view" although listed in s2
-        ev("a", T(10, 1), "promo_click"),   # s1 by list although s2's regex "click" matches
-        ev("a", T(10, 2), "ad_click"),      # s2 by regex "click"
-        ev("a", T(10, 3), "cart"),          # s2 by list
-        ev("a", T(10, 4), "pay"),           # s3
+        ev("a", T(10, 1), "promo_click"),  # s1 by list although s2's regex "click" matches
+        ev("a", T(10, 2), "ad_click"),  # s2 by regex "click"
+        ev("a", T(10, 3), "cart"),  # s2 by list
+        ev("a", T(10, 4), "pay"),  # s3
     ]
     out = run(rows, FIRST_MATCH)
-    assert sorted(pairs(out)) == [("s1", "product_view"), ("s1", "promo_click"),
-                                  ("s2", "ad_click"), ("s2", "cart"), ("s3", "pay")]
+    assert sorted(pairs(out)) == [
+        ("s1", "product_view"),
+        ("s1", "promo_click"),
+        ("s2", "ad_click"),
+        ("s2", "cart"),
+        ("s3", "pay"),
+    ]
     assert_subset(out["events"], {"assigned": 5, "unassigned": 0})
     assert col(out, "customers") == [1, 1, 1]
 
@@ -307,12 +328,12 @@ stages:
 def test_channel_filters(run):
     rows = [
         ev("a", T(10, 0), "visit", "store"),  # visit_store
-        ev("a", T(10, 1), "page", "web"),     # browse
-        ev("a", T(10, 2), "pay", "web"),      # buy -> a depth 3
-        ev("b", T(10, 0), "visit", "web"),    # browse: visit_store needs channel store
-        ev("b", T(10, 1), "visit", None),     # browse: no channel never matches a channel filter
-        ev("b", T(10, 2), "pay", None),       # unassigned: buy needs web or app
-        ev("b", T(10, 3), "pay", "store"),    # unassigned
+        ev("a", T(10, 1), "page", "web"),  # browse
+        ev("a", T(10, 2), "pay", "web"),  # buy -> a depth 3
+        ev("b", T(10, 0), "visit", "web"),  # browse: visit_store needs channel store
+        ev("b", T(10, 1), "visit", None),  # browse: no channel never matches a channel filter
+        ev("b", T(10, 2), "pay", None),  # unassigned: buy needs web or app
+        ev("b", T(10, 3), "pay", "store"),  # unassigned
     ]
     out = run(rows, CHANNELS)
     assert_subset(out["events"], {"assigned": 5, "unassigned": 2})
@@ -345,11 +366,11 @@ stages:
 def test_regex_search_semantics(run):
     rows = [
         ev("a", T(10, 0), "add_to_cart_now"),  # "cart" found in the middle -> s1
-        ev("a", T(10, 1), "pay_ok"),           # "^pay" -> s2
-        ev("a", T(10, 2), "order_done"),       # "done$" -> s3
-        ev("b", T(10, 0), "prepay"),           # "^pay" needs the start: unassigned
-        ev("b", T(10, 1), "done_order"),       # "done$" needs the end: unassigned
-        ev("b", T(10, 2), "CART"),             # case-sensitive: unassigned
+        ev("a", T(10, 1), "pay_ok"),  # "^pay" -> s2
+        ev("a", T(10, 2), "order_done"),  # "done$" -> s3
+        ev("b", T(10, 0), "prepay"),  # "^pay" needs the start: unassigned
+        ev("b", T(10, 1), "done_order"),  # "done$" needs the end: unassigned
+        ev("b", T(10, 2), "CART"),  # case-sensitive: unassigned
     ]
     out = run(rows, REGEX)
     assert sorted(pairs(out)) == [("s1", "add_to_cart_now"), ("s2", "pay_ok"), ("s3", "order_done")]
@@ -357,11 +378,14 @@ def test_regex_search_semantics(run):
     # b has no assigned event: not a customer of the run
     assert_subset(out["customers"], {"total": 1, "entered": 1, "completed": 1})
     # all 1 event: by name, code point order ("C" < "d" < "p")
-    assert_subset(out["unassigned_touchpoints"], [
-        {"touchpoint": "CART", "events": 1},
-        {"touchpoint": "done_order", "events": 1},
-        {"touchpoint": "prepay", "events": 1},
-    ])
+    assert_subset(
+        out["unassigned_touchpoints"],
+        [
+            {"touchpoint": "CART", "events": 1},
+            {"touchpoint": "done_order", "events": 1},
+            {"touchpoint": "prepay", "events": 1},
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- section 1: rows
@@ -370,16 +394,16 @@ def test_regex_search_semantics(run):
 def test_rejected_rows_are_counted_and_left_out(run):
     rows = [
         ev("a", T(10, 0), "ad", sat="5"),
-        ev("", T(10, 0), "login", sat="1"),               # blank customer_id
-        ev("   ", T(10, 0), "ad", sat="1"),               # white-space customer_id
-        ev(None, T(10, 0), "ad", sat="1"),                # missing customer_id
-        ev("b", T(10, 0), "", sat="1"),                   # blank touchpoint
-        ev("b", T(10, 0), " \t ", sat="1"),               # white-space touchpoint
-        ev("b", T(10, 0), None, sat="1"),                 # missing touchpoint
-        ev("b", "yesterday", "pay", sat="1"),             # unparseable timestamp
-        ev("b", "2024-02-30T10:00:00Z", "ad", sat="1"),   # no such day
-        ev("b", "", "ad", sat="1"),                       # blank timestamp
-        ev("b", None, "ad", sat="1"),                     # missing timestamp
+        ev("", T(10, 0), "login", sat="1"),  # blank customer_id
+        ev("   ", T(10, 0), "ad", sat="1"),  # white-space customer_id
+        ev(None, T(10, 0), "ad", sat="1"),  # missing customer_id
+        ev("b", T(10, 0), "", sat="1"),  # blank touchpoint
+        ev("b", T(10, 0), " \t ", sat="1"),  # white-space touchpoint
+        ev("b", T(10, 0), None, sat="1"),  # missing touchpoint
+        ev("b", "yesterday", "pay", sat="1"),  # unparseable timestamp
+        ev("b", "2024-02-30T10:00:00Z", "ad", sat="1"),  # no such day
+        ev("b", "", "ad", sat="1"),  # blank timestamp
+        ev("b", None, "ad", sat="1"),  # missing timestamp
         ev("a", T(10, 5), "view"),
     ]
     out = run(rows, shop())
@@ -492,7 +516,8 @@ def test_several_files_input_order_is_file_order_then_row_order(impl, tmp_path):
 
 MODES_ROWS = [
     ev("a", T(10, 0), "pay"),
-    ev("b", T(10, 0), "view"), ev("b", T(11, 0), "ad"),
+    ev("b", T(10, 0), "view"),
+    ev("b", T(11, 0), "ad"),
     ev("c", T(10, 0), "ad"),
 ]
 
@@ -547,9 +572,14 @@ def test_all_conversions_null_when_nobody_enters(run):
 
 def test_median_odd_and_even_counts(run):
     rows = [
-        ev("a", T(10, 0, 0), "ad"), ev("a", T(10, 0, 10), "view"), ev("a", T(10, 0, 15), "pay"),  # 10, 5
-        ev("b", T(10, 0, 0), "ad"), ev("b", T(10, 0, 30), "view"), ev("b", T(10, 0, 38), "pay"),  # 30, 8
-        ev("c", T(10, 0, 0), "ad"), ev("c", T(10, 0, 20), "view"),                                # 20
+        ev("a", T(10, 0, 0), "ad"),
+        ev("a", T(10, 0, 10), "view"),
+        ev("a", T(10, 0, 15), "pay"),  # 10, 5
+        ev("b", T(10, 0, 0), "ad"),
+        ev("b", T(10, 0, 30), "view"),
+        ev("b", T(10, 0, 38), "pay"),  # 30, 8
+        ev("c", T(10, 0, 0), "ad"),
+        ev("c", T(10, 0, 20), "view"),  # 20
     ]
     out = run(rows, shop())
     # stage 2: median of {10, 30, 20} = 20; stage 3: (5 + 8) / 2 = 6.5
@@ -577,7 +607,10 @@ def test_fractional_seconds(run):
 def test_completed_customers_never_exit(run):
     rows = [
         # a completes, then comes back to an ad: last event ad but depth 3 = K -> no exit
-        ev("a", T(10, 0), "ad"), ev("a", T(10, 1), "view"), ev("a", T(10, 2), "pay"), ev("a", T(10, 3), "ad"),
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "view"),
+        ev("a", T(10, 2), "pay"),
+        ev("a", T(10, 3), "ad"),
         ev("b", T(10, 0), "ad"),  # depth 1, exits at ad
     ]
     out = run(rows, shop())
@@ -589,11 +622,12 @@ def test_completed_customers_never_exit(run):
 
 def test_exit_is_the_last_event_not_the_last_chain_step(run):
     rows = [
-        ev("a", T(10, 0), "ad"), ev("a", T(10, 1), "view"),
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "view"),
         ev("a", T(10, 2), "search"),  # a's last event: stage aware, although depth is 2
         ev("b", T(10, 0), "ad"),
         ev("b", T(10, 1), "view"),
-        ev("b", T(10, 1), "cart"),   # same instant as view, input later -> b's last event
+        ev("b", T(10, 1), "cart"),  # same instant as view, input later -> b's last event
     ]
     out = run(rows, shop())
     assert tp_counts(out, "aware", "search") == (1, 1, 1, 1.0)
@@ -604,14 +638,18 @@ def test_exit_is_the_last_event_not_the_last_chain_step(run):
 
 def test_drop_off_rate(run):
     rows = [
-        ev("a", T(10, 0), "ad"),                            # exits at ad
-        ev("b", T(10, 0), "ad"), ev("b", T(10, 1), "view"),  # exits at view
-        ev("c", T(10, 0), "ad"), ev("c", T(10, 1), "view"),  # exits at view
-        ev("d", T(10, 0), "ad"), ev("d", T(10, 1), "view"), ev("d", T(10, 2), "pay"),  # complete
+        ev("a", T(10, 0), "ad"),  # exits at ad
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "view"),  # exits at view
+        ev("c", T(10, 0), "ad"),
+        ev("c", T(10, 1), "view"),  # exits at view
+        ev("d", T(10, 0), "ad"),
+        ev("d", T(10, 1), "view"),
+        ev("d", T(10, 2), "pay"),  # complete
     ]
     out = run(rows, shop())
-    assert tp_counts(out, "aware", "ad") == (4, 4, 1, 0.25)          # 1 / 4
-    assert tp_counts(out, "consider", "view") == (3, 3, 2, 2 / 3)    # 2 / 3
+    assert tp_counts(out, "aware", "ad") == (4, 4, 1, 0.25)  # 1 / 4
+    assert tp_counts(out, "consider", "view") == (3, 3, 2, 2 / 3)  # 2 / 3
     assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
     assert col(out, "customers") == [4, 3, 1]
     assert col(out, "drop_off") == [1, 2, None]
@@ -622,8 +660,9 @@ def test_drop_off_rate(run):
 
 def test_priority_with_and_without_satisfaction(run):
     rows = [
-        ev("a", T(10, 0), "ad", sat="2"),                                   # exits at ad
-        ev("b", T(10, 0), "ad", sat="3"), ev("b", T(10, 1), "view"),        # exits at view
+        ev("a", T(10, 0), "ad", sat="2"),  # exits at ad
+        ev("b", T(10, 0), "ad", sat="3"),
+        ev("b", T(10, 1), "view"),  # exits at view
     ]
     out = run(rows, shop())
     ad, view = tp(out, "aware", "ad"), tp(out, "consider", "view")
@@ -639,14 +678,12 @@ def test_priority_with_and_without_satisfaction(run):
 
 
 def test_priority_with_weights_and_a_custom_scale(run):
-    model = shop(
-        "scores:\n  satisfaction: {min: 0, max: 10}\n"
-        "ranking:\n  weights: {drop_off: 3, dissatisfaction: 1}\n"
-    )
+    model = shop("scores:\n  satisfaction: {min: 0, max: 10}\nranking:\n  weights: {drop_off: 3, dissatisfaction: 1}\n")
     rows = [
-        ev("a", T(10, 0), "ad", sat="4"),                              # exits at ad
-        ev("b", T(10, 0), "ad", sat="8"), ev("b", T(10, 1), "view"),   # exits at view
-        ev("c", T(10, 0), "search", sat="0"),                          # 0 is on the 0..10 scale
+        ev("a", T(10, 0), "ad", sat="4"),  # exits at ad
+        ev("b", T(10, 0), "ad", sat="8"),
+        ev("b", T(10, 1), "view"),  # exits at view
+        ev("c", T(10, 0), "search", sat="0"),  # 0 is on the 0..10 scale
     ]
     out = run(rows, model)
     ad, view, search = tp(out, "aware", "ad"), tp(out, "consider", "view"), tp(out, "aware", "search")
@@ -686,29 +723,34 @@ def test_rank_tie_order(run):
             rows.append(ev(cid, T(10, i), name))
 
     for cid in ("u1", "u2"):
-        journey(cid, "p1")            # exit at p1
+        journey(cid, "p1")  # exit at p1
     for cid in ("u3", "u4"):
-        journey(cid, "p1", "fin")     # complete
-    journey("u5", "p2")               # exit at p2
+        journey(cid, "p1", "fin")  # complete
+    journey("u5", "p2")  # exit at p2
     journey("u6", "p2", "fin")
     for cid in ("u7", "u8", "u9"):
         journey(cid, "p3", "fin")
     for cid in ("u10", "u11"):
         journey(cid, "zz", "aa")
     for i, name in enumerate(["😀", "购买", "ｚ", "alpha", "浏览", "Zeta"]):
-        journey(f"v{i}", name)        # one customer each, exits there
+        journey(f"v{i}", name)  # one customer each, exits there
     out = run(rows, RANK_MODEL)
     assert pairs(out) == [
         # priority 1.0 (1 exit of 1), same stage: touchpoint by code point
         # Z U+005A < a U+0061 < 浏 U+6D4F < 购 U+8D2D < ｚ U+FF5A < 😀 U+1F600
         # (locale order would give alpha, Zeta, 购买, 浏览; UTF-16 order would put 😀 before ｚ)
-        ("one", "Zeta"), ("one", "alpha"), ("one", "浏览"), ("one", "购买"), ("one", "ｚ"), ("one", "😀"),
-        ("one", "p1"),   # 0.5 = 2/4, exits 2
-        ("one", "p2"),   # 0.5 = 1/2, exits 1
+        ("one", "Zeta"),
+        ("one", "alpha"),
+        ("one", "浏览"),
+        ("one", "购买"),
+        ("one", "ｚ"),
+        ("one", "😀"),
+        ("one", "p1"),  # 0.5 = 2/4, exits 2
+        ("one", "p2"),  # 0.5 = 1/2, exits 1
         ("two", "fin"),  # 0.0, 0 exits, 6 customers (u3 u4 u6 u7 u8 u9)
-        ("one", "p3"),   # 0.0, 0 exits, 3 customers
-        ("one", "zz"),   # 0.0, 0 exits, 2 customers, stage 1
-        ("two", "aa"),   # 0.0, 0 exits, 2 customers, stage 2
+        ("one", "p3"),  # 0.0, 0 exits, 3 customers
+        ("one", "zz"),  # 0.0, 0 exits, 2 customers, stage 1
+        ("two", "aa"),  # 0.0, 0 exits, 2 customers, stage 2
     ]
     assert [t["rank"] for t in out["touchpoints"]] == list(range(1, 13))
     assert [t["priority"] for t in out["touchpoints"]] == [1.0] * 6 + [0.5, 0.5] + [0.0] * 4
@@ -716,12 +758,18 @@ def test_rank_tie_order(run):
 
 def test_exits_break_a_priority_tie_before_customers(run):
     rows = [
-        ev("a", T(10, 0), "ad"), ev("a", T(10, 1), "cart"),                            # exits at cart
-        ev("b", T(10, 0), "ad"), ev("b", T(10, 1), "cart"), ev("b", T(10, 2), "pay"),  # complete
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "cart"),  # exits at cart
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "cart"),
+        ev("b", T(10, 2), "pay"),  # complete
         # c, d, e: search with satisfaction 1, then ad: they exit at ad, not at search
-        ev("c", T(10, 0), "search", sat="1"), ev("c", T(10, 1), "ad"),
-        ev("d", T(10, 0), "search", sat="1"), ev("d", T(10, 1), "ad"),
-        ev("e", T(10, 0), "search", sat="1"), ev("e", T(10, 1), "ad"),
+        ev("c", T(10, 0), "search", sat="1"),
+        ev("c", T(10, 1), "ad"),
+        ev("d", T(10, 0), "search", sat="1"),
+        ev("d", T(10, 1), "ad"),
+        ev("e", T(10, 0), "search", sat="1"),
+        ev("e", T(10, 1), "ad"),
     ]
     out = run(rows, shop())
     # ad: 3 exits (c d e) of 5 -> 0.6
@@ -736,10 +784,7 @@ def test_exits_break_a_priority_tie_before_customers(run):
 
 
 def test_mathematically_equal_priorities_tie(run):
-    model = shop(
-        "scores:\n  satisfaction: {min: 0, max: 10}\n"
-        "ranking:\n  weights: {drop_off: 1, dissatisfaction: 2}\n"
-    )
+    model = shop("scores:\n  satisfaction: {min: 0, max: 10}\nranking:\n  weights: {drop_off: 1, dissatisfaction: 2}\n")
     rows = [ev("a", T(10, 0), "search", sat="1"), ev("a", T(10, 1), "view", sat="6")]
     out = run(rows, model)
     # a: depth 2 < 3, last event view -> exits at view
@@ -765,9 +810,9 @@ stages:
 
 
 def test_equal_priorities_tie_with_decimal_satisfaction(run):
-    rows = [ev("u1", T(10, 0), "ad")]                                   # exits at ad
+    rows = [ev("u1", T(10, 0), "ad")]  # exits at ad
     for cid in ("u2", "u3", "u4", "u5"):
-        rows += [ev(cid, T(10, 0), "ad"), ev(cid, T(10, 1), "fin")]     # complete
+        rows += [ev(cid, T(10, 0), "ad"), ev(cid, T(10, 1), "fin")]  # complete
     rows += [ev("v", T(10, 0), "search", sat="3.4"), ev("v", T(10, 1), "fin")]  # complete
     out = run(rows, TWO_STAGES)
     # ad:     1 exit of 5 customers, no satisfaction -> 1/5
@@ -782,10 +827,13 @@ def test_equal_priorities_tie_with_decimal_satisfaction(run):
 
 def test_min_customers(run):
     rows = [
-        ev("a", T(10, 0), "ad"), ev("a", T(10, 1), "view"),                           # exits at view
-        ev("b", T(10, 0), "ad"), ev("b", T(10, 1), "view"), ev("b", T(10, 2), "pay"),  # complete
-        ev("c", T(10, 0), "search"),                                                 # exits at search
-        ev("d", T(10, 0), "ad"),                                                     # exits at ad
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "view"),  # exits at view
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "view"),
+        ev("b", T(10, 2), "pay"),  # complete
+        ev("c", T(10, 0), "search"),  # exits at search
+        ev("d", T(10, 0), "ad"),  # exits at ad
     ]
     out = run(rows, shop("ranking:\n  min_customers: 2\n"))
     # ad 1/3 (3 customers), view 1/2 (2), search 1/1 (1: unranked), pay 0/1 (1: unranked)
@@ -803,13 +851,13 @@ def test_min_customers(run):
 
 def test_invalid_scores_are_missing(run):
     rows = [
-        ev("a", T(10, 0), "ad", sat="1", nps="10", effort="7"),     # valid: the scale edges
-        ev("a", T(10, 1), "ad", sat="5", nps="0", effort="1"),      # valid: the other edges
-        ev("a", T(10, 2), "ad", sat="6", nps="11", effort="8"),     # above the scales
-        ev("a", T(10, 3), "ad", sat="0", nps="-1", effort="0"),     # below the scales
+        ev("a", T(10, 0), "ad", sat="1", nps="10", effort="7"),  # valid: the scale edges
+        ev("a", T(10, 1), "ad", sat="5", nps="0", effort="1"),  # valid: the other edges
+        ev("a", T(10, 2), "ad", sat="6", nps="11", effort="8"),  # above the scales
+        ev("a", T(10, 3), "ad", sat="0", nps="-1", effort="0"),  # below the scales
         ev("a", T(10, 4), "ad", sat="abc", nps="n/a", effort="x"),  # not numbers
-        ev("a", T(10, 5), "ad", sat="", nps="", effort=""),         # blank
-        ev("a", T(10, 6), "ad", sat=None, nps=None, effort=None),   # missing
+        ev("a", T(10, 5), "ad", sat="", nps="", effort=""),  # blank
+        ev("a", T(10, 6), "ad", sat=None, nps=None, effort=None),  # missing
         ev("a", T(10, 7), "ad", sat="NaN", nps="nan", effort="inf"),  # not numbers / infinite
         ev("a", T(10, 8), "ad", sat="4.5", nps="9", effort="2.5"),  # valid
     ]
@@ -830,7 +878,11 @@ def test_invalid_scores_are_missing(run):
 
 
 def test_scores_on_a_custom_effort_scale(run):
-    rows = [ev("a", T(10, 0), "ad", effort="0"), ev("a", T(10, 1), "ad", effort="10"), ev("a", T(10, 2), "ad", effort="11")]
+    rows = [
+        ev("a", T(10, 0), "ad", effort="0"),
+        ev("a", T(10, 1), "ad", effort="10"),
+        ev("a", T(10, 2), "ad", effort="11"),
+    ]
     out = run(rows, shop("scores:\n  effort: {min: 0, max: 10}\n"))
     assert tp(out, "aware", "ad")["effort"] == 5.0  # (0 + 10) / 2; 11 is off the scale
 
@@ -860,10 +912,11 @@ def test_nps_formula(run):
 
 def test_stage_scores_cover_all_its_events(run):
     rows = [
-        ev("a", T(10, 0), "view", sat="1"),                                  # depth 0 customer
-        ev("b", T(10, 0), "ad"), ev("b", T(10, 1), "view", sat="5"),
-        ev("b", T(10, 2), "view", sat="3"),                                  # not a chain step
-        ev("c", T(10, 0), "login", sat="1"),                                 # unassigned: no score
+        ev("a", T(10, 0), "view", sat="1"),  # depth 0 customer
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "view", sat="5"),
+        ev("b", T(10, 2), "view", sat="3"),  # not a chain step
+        ev("c", T(10, 0), "login", sat="1"),  # unassigned: no score
     ]
     out = run(rows, shop())
     # consider: (1 + 5 + 3) / 3 = 3
@@ -881,24 +934,30 @@ def test_unassigned_touchpoints_order(run):
         rows += [ev("x", T(10, i), name) for i in range(n)]
     out = run(rows, shop())
     # events desc, then name asc by code point ("A" < "a" < "登")
-    assert_subset(out["unassigned_touchpoints"], [
-        {"touchpoint": "zzz", "events": 3},
-        {"touchpoint": "login", "events": 2},
-        {"touchpoint": "logout", "events": 2},
-        {"touchpoint": "Abc", "events": 1},
-        {"touchpoint": "abc", "events": 1},
-        {"touchpoint": "登录", "events": 1},
-    ])
+    assert_subset(
+        out["unassigned_touchpoints"],
+        [
+            {"touchpoint": "zzz", "events": 3},
+            {"touchpoint": "login", "events": 2},
+            {"touchpoint": "logout", "events": 2},
+            {"touchpoint": "Abc", "events": 1},
+            {"touchpoint": "abc", "events": 1},
+            {"touchpoint": "登录", "events": 1},
+        ],
+    )
     assert_subset(out["events"], {"assigned": 1, "unassigned": 10})
     assert out["customers"]["total"] == 1  # x has no assigned event
 
 
 def test_customer_totals(run):
     rows = [
-        ev("a", T(10, 0), "ad"), ev("a", T(10, 1), "view"), ev("a", T(10, 2), "pay"),  # depth 3
-        ev("b", T(10, 0), "ad"), ev("b", T(10, 1), "cart"),                            # depth 2
-        ev("c", T(10, 0), "pay"),                                                     # depth 0
-        ev("d", T(10, 0), "login"),                                                   # no assigned event
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "view"),
+        ev("a", T(10, 2), "pay"),  # depth 3
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "cart"),  # depth 2
+        ev("c", T(10, 0), "pay"),  # depth 0
+        ev("d", T(10, 0), "login"),  # no assigned event
     ]
     out = run(rows, shop())
     assert_subset(out["customers"], {"total": 3, "entered": 2, "completed": 1})
@@ -907,9 +966,16 @@ def test_customer_totals(run):
     assert_subset(out["events"], {"assigned": 6, "unassigned": 1})
 
 
-EMPTY_STAGE = {"customers": 0, "conversion_from_previous": None, "conversion_from_first": None,
-               "median_time_to_convert_s": None, "satisfaction": None, "responses": 0, "nps": None,
-               "effort": None}
+EMPTY_STAGE = {
+    "customers": 0,
+    "conversion_from_previous": None,
+    "conversion_from_first": None,
+    "median_time_to_convert_s": None,
+    "satisfaction": None,
+    "responses": 0,
+    "nps": None,
+    "effort": None,
+}
 
 
 def test_empty_input(run):
@@ -950,9 +1016,9 @@ stages:
         ev("a", T(10, 0), "ad", "web", sat="4", nps="9", effort="2"),
         ev("a", T(10, 30), "pay", "web", sat="2", nps="5", effort="6"),
         ev("b", T(10, 0), "ad", None, sat="5"),
-        ev("b", T(11, 0, 1), "pay"),                 # 3601 s after the start: outside 1h
-        ev("c", T(10, 0), "help"),                   # unassigned
-        ev("", T(10, 0), "ad"),                      # rejected
+        ev("b", T(11, 0, 1), "pay"),  # 3601 s after the start: outside 1h
+        ev("c", T(10, 0), "help"),  # unassigned
+        ev("", T(10, 0), "ad"),  # rejected
     ]
     out = run(rows, model)
     expected = {
@@ -965,25 +1031,67 @@ stages:
         # a depth 2, b depth 1
         "customers": {"total": 2, "entered": 2, "completed": 1},
         "stages": [
-            {"id": "aware", "label": "Awareness", "customers": 2, "conversion_from_previous": None,
-             "conversion_from_first": 1.0, "drop_off": 1, "median_time_to_convert_s": None,
-             # (4 + 5) / 2; nps over {9}: 100
-             "satisfaction": 4.5, "responses": 2, "nps": 100.0, "effort": 2.0},
-            {"id": "buy", "label": "Purchase", "customers": 1, "conversion_from_previous": 0.5,
-             "conversion_from_first": 0.5, "drop_off": None, "median_time_to_convert_s": 1800.0,
-             # (2 + nothing) / 1; nps over {5}: -100
-             "satisfaction": 2.0, "responses": 1, "nps": -100.0, "effort": 6.0},
+            {
+                "id": "aware",
+                "label": "Awareness",
+                "customers": 2,
+                "conversion_from_previous": None,
+                "conversion_from_first": 1.0,
+                "drop_off": 1,
+                "median_time_to_convert_s": None,
+                # (4 + 5) / 2; nps over {9}: 100
+                "satisfaction": 4.5,
+                "responses": 2,
+                "nps": 100.0,
+                "effort": 2.0,
+            },
+            {
+                "id": "buy",
+                "label": "Purchase",
+                "customers": 1,
+                "conversion_from_previous": 0.5,
+                "conversion_from_first": 0.5,
+                "drop_off": None,
+                "median_time_to_convert_s": 1800.0,
+                # (2 + nothing) / 1; nps over {5}: -100
+                "satisfaction": 2.0,
+                "responses": 1,
+                "nps": -100.0,
+                "effort": 6.0,
+            },
         ],
         "touchpoints": [
             # pay: b exits there (last event, depth 1 < 2): rate 1/2;
             # dissatisfaction 1 - (2 - 1) / 4 = 0.75 -> (0.5 + 0.75) / 2 = 0.625
-            {"stage": "buy", "touchpoint": "pay", "events": 2, "customers": 2, "exits": 1,
-             "drop_off_rate": 0.5, "satisfaction": 2.0, "responses": 1, "nps": -100.0, "effort": 6.0,
-             "priority": 0.625, "rank": 1},
+            {
+                "stage": "buy",
+                "touchpoint": "pay",
+                "events": 2,
+                "customers": 2,
+                "exits": 1,
+                "drop_off_rate": 0.5,
+                "satisfaction": 2.0,
+                "responses": 1,
+                "nps": -100.0,
+                "effort": 6.0,
+                "priority": 0.625,
+                "rank": 1,
+            },
             # ad: no exits; dissatisfaction 1 - (4.5 - 1) / 4 = 0.125 -> (0 + 0.125) / 2 = 0.0625
-            {"stage": "aware", "touchpoint": "ad", "events": 2, "customers": 2, "exits": 0,
-             "drop_off_rate": 0.0, "satisfaction": 4.5, "responses": 2, "nps": 100.0, "effort": 2.0,
-             "priority": 0.0625, "rank": 2},
+            {
+                "stage": "aware",
+                "touchpoint": "ad",
+                "events": 2,
+                "customers": 2,
+                "exits": 0,
+                "drop_off_rate": 0.0,
+                "satisfaction": 4.5,
+                "responses": 2,
+                "nps": 100.0,
+                "effort": 2.0,
+                "priority": 0.0625,
+                "rank": 2,
+            },
         ],
         "unassigned_touchpoints": [{"touchpoint": "help", "events": 1}],
     }

@@ -6,6 +6,7 @@ This is the one place where exceptions become messages and exit codes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -35,10 +36,8 @@ def _debug_enabled(ctx: typer.Context) -> bool:
 
 def error_line(message: str) -> None:
     """One line on stderr, no markup, no colour codes when piped."""
-    try:
+    with contextlib.suppress(BrokenPipeError, ValueError):
         print(f"cjtool: error: {message}", file=sys.stderr, flush=True)
-    except (BrokenPipeError, ValueError):
-        pass
 
 
 class CjtoolGroup(TyperGroup):
@@ -70,7 +69,9 @@ class CjtoolGroup(TyperGroup):
                 raise
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; please report it)")
+            error_line(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; please report it)"
+            )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -98,8 +99,10 @@ def _version(value: bool) -> None:
 def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", metavar="")] = False,
     version: Annotated[
-        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.",
-                           metavar="")
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.", metavar=""
+        ),
     ] = False,
 ) -> None:
     """Customer-journey mapping from event exports."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -17,7 +17,7 @@ from cjtool.i18n import t
 from cjtool.output import emit
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -54,19 +54,45 @@ def _value_text(g: GateResult, lang: str) -> str:
 def check_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    min_conversion: Annotated[list[str] | None, typer.Option(
-        "--min-conversion", metavar="STAGE=RATE", help="STAGE=RATE: conversion from the first stage must be at least RATE (repeatable).",
-        show_default=False)] = None,
-    min_satisfaction: Annotated[list[str] | None, typer.Option(
-        "--min-satisfaction", metavar="TARGET=SCORE", help="STAGE_OR_TOUCHPOINT=SCORE: mean satisfaction at least SCORE (repeatable).",
-        show_default=False)] = None,
-    max_drop_off: Annotated[list[str] | None, typer.Option(
-        "--max-drop-off", metavar="TARGET=RATE", help="STAGE_OR_TOUCHPOINT=RATE: drop-off share at most RATE (repeatable).",
-        show_default=False)] = None,
-    min_nps: Annotated[list[str] | None, typer.Option(
-        "--min-nps", metavar="TARGET=NPS", help="STAGE_OR_TOUCHPOINT=NPS: NPS at least this (repeatable).", show_default=False)] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format: table or json.",
-                                                metavar="FORMAT")] = CheckFormat.table,
+    min_conversion: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-conversion",
+            metavar="STAGE=RATE",
+            help="STAGE=RATE: conversion from the first stage must be at least RATE (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    min_satisfaction: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-satisfaction",
+            metavar="TARGET=SCORE",
+            help="STAGE_OR_TOUCHPOINT=SCORE: mean satisfaction at least SCORE (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    max_drop_off: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--max-drop-off",
+            metavar="TARGET=RATE",
+            help="STAGE_OR_TOUCHPOINT=RATE: drop-off share at most RATE (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    min_nps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-nps",
+            metavar="TARGET=NPS",
+            help="STAGE_OR_TOUCHPOINT=NPS: NPS at least this (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format: table or json.", metavar="FORMAT")
+    ] = CheckFormat.table,
     output: c.OutputOpt = None,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
@@ -90,8 +116,10 @@ def check_command(
     }
     gates = merge(jm.gates, cli)
     if gates.is_empty():
-        raise UsageError("no gates: give --min-conversion, --min-satisfaction, --max-drop-off or --min-nps, "
-                         "or add `gates:` to the model")
+        raise UsageError(
+            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off or --min-nps, "
+            "or add `gates:` to the model"
+        )
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     results = evaluate(result, gates)
     failed = [g for g in results if not g.passed]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -17,58 +17,92 @@ from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     ordered = "ordered"
     furthest = "furthest"
 
 
 EventsArg = Annotated[
     list[str],
-    typer.Argument(help="Event files: CSV or Parquet (several allowed, read in order); - reads CSV from stdin.",
-                   show_default=False, metavar="EVENTS"),
+    typer.Argument(
+        help="Event files: CSV or Parquet (several allowed, read in order); - reads CSV from stdin.",
+        show_default=False,
+        metavar="EVENTS",
+    ),
 ]
 ModelOpt = Annotated[
     str,
-    typer.Option("--model", "-m", help="Journey model: a YAML file or a built-in name (aipl, 5a, b2b, experience).",
-                 show_default=False, metavar="MODEL"),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Journey model: a YAML file or a built-in name (aipl, 5a, b2b, experience).",
+        show_default=False,
+        metavar="MODEL",
+    ),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False,
-                 metavar="FILE"),
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False, metavar="FILE"
+    ),
 ]
 WindowOpt = Annotated[
     str | None,
-    typer.Option("--window", help="Conversion window overriding the model's: 30d, 12h, 90m, 45s; `none` for no window.",
-                 show_default=False, metavar="DURATION"),
+    typer.Option(
+        "--window",
+        help="Conversion window overriding the model's: 30d, 12h, 90m, 45s; `none` for no window.",
+        show_default=False,
+        metavar="DURATION",
+    ),
 ]
 ModeOpt = Annotated[
     Mode | None,
-    typer.Option("--mode", help="ordered (a funnel in time order) or furthest (highest stage reached); overrides the model.",
-                 show_default=False, metavar="MODE"),
+    typer.Option(
+        "--mode",
+        help="ordered (a funnel in time order) or furthest (highest stage reached); overrides the model.",
+        show_default=False,
+        metavar="MODE",
+    ),
 ]
 ColumnOpt = Annotated[
     list[str] | None,
-    typer.Option("--column", "-c", help="Map a role to a CSV header, ROLE=HEADER (repeatable), e.g. -c customer_id=user_id.",
-                 show_default=False, metavar="ROLE=HEADER"),
+    typer.Option(
+        "--column",
+        "-c",
+        help="Map a role to a CSV header, ROLE=HEADER (repeatable), e.g. -c customer_id=user_id.",
+        show_default=False,
+        metavar="ROLE=HEADER",
+    ),
 ]
 TimestampFormatOpt = Annotated[
     str | None,
-    typer.Option("--timestamp-format", help="strftime format of the timestamps, e.g. '%d/%m/%Y %H:%M' (default: ISO 8601 or epoch).",
-                 show_default=False, metavar="FORMAT"),
+    typer.Option(
+        "--timestamp-format",
+        help="strftime format of the timestamps, e.g. '%d/%m/%Y %H:%M' (default: ISO 8601 or epoch).",
+        show_default=False,
+        metavar="FORMAT",
+    ),
 ]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option("--encoding", help="Text encoding of CSV input: utf-8 or gbk (default: detect UTF-8, UTF-8 with BOM, GBK).",
-                 show_default=False, metavar="ENCODING"),
+    typer.Option(
+        "--encoding",
+        help="Text encoding of CSV input: utf-8 or gbk (default: detect UTF-8, UTF-8 with BOM, GBK).",
+        show_default=False,
+        metavar="ENCODING",
+    ),
 ]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.", metavar="")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.", metavar="")
+]
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.", metavar="")]
 
 
@@ -135,8 +169,12 @@ def run_map(
         warn_console = stderr_console()
         if result.rows_rejected:
             reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
-            warn_console.print(f"cjtool: warning: {result.rows_rejected} of {result.rows_read} rows rejected ({reasons})",
-                               style="yellow", markup=False, soft_wrap=True)
+            warn_console.print(
+                f"cjtool: warning: {result.rows_rejected} of {result.rows_read} rows rejected ({reasons})",
+                style="yellow",
+                markup=False,
+                soft_wrap=True,
+            )
         for w in result.warnings:
             warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
     return result

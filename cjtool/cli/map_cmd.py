@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,14 +18,14 @@ from cjtool.render.markdown import to_markdown
 from cjtool.render.table import render_table
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
 
 
-class TableName(str, Enum):
+class TableName(StrEnum):
     touchpoints = "touchpoints"
     stages = "stages"
 
@@ -33,15 +33,26 @@ class TableName(str, Enum):
 def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json, csv or markdown.",
-                                           metavar="FORMAT")] = Format.table,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: table, json, csv or markdown.", metavar="FORMAT")
+    ] = Format.table,
     output: c.OutputOpt = None,
-    table: Annotated[TableName, typer.Option("--table", help="Which table --format csv writes: touchpoints or stages.",
-                                             metavar="TABLE")] = TableName.touchpoints,
-    top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.",
-                                     metavar="N")] = 10,
-    png: Annotated[str | None, typer.Option("--png", help="Also draw the journey map to this file (.png, .svg or .pdf).",
-                                            show_default=False, metavar="FILE")] = None,
+    table: Annotated[
+        TableName,
+        typer.Option("--table", help="Which table --format csv writes: touchpoints or stages.", metavar="TABLE"),
+    ] = TableName.touchpoints,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.", metavar="N")
+    ] = 10,
+    png: Annotated[
+        str | None,
+        typer.Option(
+            "--png",
+            help="Also draw the journey map to this file (.png, .svg or .pdf).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
@@ -49,9 +60,15 @@ def map_command(
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
-    no_sanitize: Annotated[bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are "
-                                              "(by default they get a leading ' so spreadsheets do not run them).",
-                                              metavar="")] = False,
+    no_sanitize: Annotated[
+        bool,
+        typer.Option(
+            "--no-sanitize",
+            help="CSV: keep cells starting with = + - @ as they are "
+            "(by default they get a leading ' so spreadsheets do not run them).",
+            metavar="",
+        ),
+    ] = False,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.

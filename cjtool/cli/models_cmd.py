@@ -30,9 +30,19 @@ def models_command(lang: c.LangOpt = c.Lang.en) -> None:
 
 
 def init_command(
-    name: Annotated[str, typer.Argument(help="Built-in model to copy: aipl, 5a, b2b or experience.", show_default=False)],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write (default NAME.yaml); - for stdout.",
-                                               show_default=False, metavar="FILE")] = None,
+    name: Annotated[
+        str, typer.Argument(help="Built-in model to copy: aipl, 5a, b2b or experience.", show_default=False)
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (default NAME.yaml); - for stdout.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.", metavar="")] = False,
 ) -> None:
     """Write a built-in model as an editable YAML file whose comments explain every key."""
@@ -44,8 +54,9 @@ def init_command(
         raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
     emit(builtin_models.read(key), target)
     if target != "-":
-        c.stderr_console().print(f"wrote {target}; check it with: cjtool validate --model {target} EVENTS.csv",
-                                 markup=False, highlight=False)
+        c.stderr_console().print(
+            f"wrote {target}; check it with: cjtool validate --model {target} EVENTS.csv", markup=False, highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

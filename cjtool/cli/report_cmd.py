@@ -13,8 +13,10 @@ from cjtool.render.report import write_report
 def report_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    out: Annotated[str, typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False,
-                                     metavar="DIR")],
+    out: Annotated[
+        str,
+        typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"),
+    ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,

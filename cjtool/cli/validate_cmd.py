@@ -39,8 +39,10 @@ def validate_command(
     summary = f"model {jm.name}: {stages} stages, valid"
     if v.result is not None:
         r = v.result
-        summary += (f"; data: {r.rows_read} rows, {r.rows_rejected} rejected, {r.events_assigned} events assigned, "
-                    f"{r.events_unassigned} unassigned, {r.customers_total} customers")
+        summary += (
+            f"; data: {r.rows_read} rows, {r.rows_rejected} rejected, {r.events_assigned} events assigned, "
+            f"{r.events_unassigned} unassigned, {r.customers_total} customers"
+        )
     console.print(summary, style="bold green", markup=False, soft_wrap=True)
 
 

@@ -28,8 +28,10 @@ def worst_touchpoints(result: JourneyMap) -> dict[str, TouchpointMetrics]:
 
 def _score_line(s: StageMetrics, lang: str, lo: float, hi: float) -> Text:
     if s.scores.satisfaction is not None:
-        return Text(f"{t('csat', lang)} {fmt_num(s.scores.satisfaction, 1)}",
-                    style=satisfaction_style(s.scores.satisfaction, lo, hi))
+        return Text(
+            f"{t('csat', lang)} {fmt_num(s.scores.satisfaction, 1)}",
+            style=satisfaction_style(s.scores.satisfaction, lo, hi),
+        )
     if s.scores.nps is not None:
         return Text(f"NPS {fmt_num(s.scores.nps, 0)}")
     return Text(t("no_scores", lang), style="dim")
@@ -42,22 +44,34 @@ def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> Rend
     per_row = max(1, min(len(result.stages), (width + 3) // (MIN_COL + 3)))
     parts: list[RenderableType] = [Text(f"{t('journey_map', lang)} (▼ {t('worst', lang).lower()})", style="italic")]
     for start in range(0, len(result.stages), per_row):
-        chunk = result.stages[start:start + per_row]
+        chunk = result.stages[start : start + per_row]
         table = Table(box=box.ROUNDED, show_header=True, expand=False, pad_edge=True, padding=(0, 1))
         for s in chunk:
             label = f"{s.index}. {m.stages[s.index - 1].label.get(lang)}"
-            table.add_column(Text(label, style="bold"), overflow="ellipsis", no_wrap=True,
-                             min_width=MIN_COL - 2, max_width=max(MIN_COL - 2, width // len(chunk) - 3))
+            table.add_column(
+                Text(label, style="bold"),
+                overflow="ellipsis",
+                no_wrap=True,
+                min_width=MIN_COL - 2,
+                max_width=max(MIN_COL - 2, width // len(chunk) - 3),
+            )
         table.add_row(*[f"{fmt_int(s.customers)} {t('customers', lang, s.customers)}" for s in chunk])
-        table.add_row(*[
-            f"→ {fmt_pct(s.conversion_from_previous, 0)}" if s.conversion_from_previous is not None
-            else f"{fmt_pct(s.conversion_from_first, 0)}" for s in chunk
-        ])
+        table.add_row(
+            *[
+                f"→ {fmt_pct(s.conversion_from_previous, 0)}"
+                if s.conversion_from_previous is not None
+                else f"{fmt_pct(s.conversion_from_first, 0)}"
+                for s in chunk
+            ]
+        )
         table.add_row(*[_score_line(s, lang, lo, hi) for s in chunk])
-        table.add_row(*[
-            Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
-            if s.id in worst else Text("—", style="dim")
-            for s in chunk
-        ])
+        table.add_row(
+            *[
+                Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
+                if s.id in worst
+                else Text("—", style="dim")
+                for s in chunk
+            ]
+        )
         parts.append(table)
     return Group(*parts)

@@ -16,12 +16,34 @@ from cjtool.result import JourneyMap
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 STAGE_COLUMNS = [
-    "index", "id", "label", "customers", "conversion_from_previous", "conversion_from_first",
-    "drop_off", "median_time_to_convert_s", "events", "satisfaction", "responses", "nps", "effort",
+    "index",
+    "id",
+    "label",
+    "customers",
+    "conversion_from_previous",
+    "conversion_from_first",
+    "drop_off",
+    "median_time_to_convert_s",
+    "events",
+    "satisfaction",
+    "responses",
+    "nps",
+    "effort",
 ]
 TOUCHPOINT_COLUMNS = [
-    "rank", "stage", "stage_label", "touchpoint", "events", "customers", "exits", "drop_off_rate",
-    "satisfaction", "responses", "nps", "effort", "priority",
+    "rank",
+    "stage",
+    "stage_label",
+    "touchpoint",
+    "events",
+    "customers",
+    "exits",
+    "drop_off_rate",
+    "satisfaction",
+    "responses",
+    "nps",
+    "effort",
+    "priority",
 ]
 _TEXT_COLUMNS = {"id", "label", "stage", "stage_label", "touchpoint"}
 

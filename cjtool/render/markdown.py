@@ -66,8 +66,16 @@ def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_lev
         "",
     ]
     lines += _table(
-        [t("stage", lang), t("col_customers", lang), t("conv_prev", lang), t("conv_first", lang),
-         t("drop_off", lang), t("median_time", lang), t("csat", lang), t("nps", lang)],
+        [
+            t("stage", lang),
+            t("col_customers", lang),
+            t("conv_prev", lang),
+            t("conv_first", lang),
+            t("drop_off", lang),
+            t("median_time", lang),
+            t("csat", lang),
+            t("nps", lang),
+        ],
         stage_rows(result, lang),
         "lrrrrrrr",
     )
@@ -89,8 +97,18 @@ def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_lev
         for tp in ranked[:top]
     ]
     lines += _table(
-        [t("rank", lang), t("stage", lang), t("touchpoint", lang), t("col_customers", lang), t("exits", lang),
-         t("drop_rate", lang), t("csat", lang), t("nps", lang), t("ces", lang), t("priority", lang)],
+        [
+            t("rank", lang),
+            t("stage", lang),
+            t("touchpoint", lang),
+            t("col_customers", lang),
+            t("exits", lang),
+            t("drop_rate", lang),
+            t("csat", lang),
+            t("nps", lang),
+            t("ces", lang),
+            t("priority", lang),
+        ],
         rows,
         "rllrrrrrrr",
     )

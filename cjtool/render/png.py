@@ -61,9 +61,12 @@ from cjtool.render.png_style import (
 from cjtool.result import JourneyMap, TouchpointMetrics
 
 __all__ = [
-    "journey_map_figure", "save_journey_map",
-    "priority_matrix_figure", "save_priority_matrix",
-    "funnel_figure", "save_funnel",
+    "journey_map_figure",
+    "save_journey_map",
+    "priority_matrix_figure",
+    "save_priority_matrix",
+    "funnel_figure",
+    "save_funnel",
 ]
 
 W, H = 16.0, 9.0  # inches; at 150 dpi a 2400 x 1350 slide image
@@ -129,8 +132,18 @@ class _JourneyMapChart:
         m = self.r.model
         width = (W - 0.6) * self.px
         title = m.title.get(self.lang) or m.name or t("journey_map", self.lang)
-        self.fig.text(0.3 / W, 1 - 0.25 / H, fit(self.rd, title, width, 20, "bold"), fontsize=20,
-                      fontweight="bold", color=INK, va="top", ha="left", parse_math=False, gid="title")
+        self.fig.text(
+            0.3 / W,
+            1 - 0.25 / H,
+            fit(self.rd, title, width, 20, "bold"),
+            fontsize=20,
+            fontweight="bold",
+            color=INK,
+            va="top",
+            ha="left",
+            parse_math=False,
+            gid="title",
+        )
         parts = [t("journey_map", self.lang)]
         period = period_text(self.r)
         if period:
@@ -138,8 +151,17 @@ class _JourneyMapChart:
         parts.append(f"{fmt_int(self.r.customers_total)} {t('customers', self.lang)}")
         parts.append(f"{fmt_int(self.r.customers_entered)} {t('entered', self.lang)}")
         parts.append(f"{fmt_int(self.r.customers_completed)} {t('completed', self.lang)}")
-        self.fig.text(0.3 / W, 1 - 0.72 / H, fit(self.rd, "  ·  ".join(parts), width, 11.5), fontsize=11.5,
-                      color=MUTED, va="top", ha="left", parse_math=False, gid="subtitle")
+        self.fig.text(
+            0.3 / W,
+            1 - 0.72 / H,
+            fit(self.rd, "  ·  ".join(parts), width, 11.5),
+            fontsize=11.5,
+            color=MUTED,
+            va="top",
+            ha="left",
+            parse_math=False,
+            gid="subtitle",
+        )
 
     def footer(self) -> None:
         m = self.r.model
@@ -147,24 +169,65 @@ class _JourneyMapChart:
         if m.window_text:
             right.append(f"{t('window', self.lang)} {m.window_text}")
         rtext = fit(self.rd, " · ".join(right), 4.2 * self.px, 9)
-        left = [self.tr("png_mot_note"), self.tr("png_pain_rule"),
-                self.tr("png_wow_rule", thr=num(wow_threshold(self.r)))]
+        left = [
+            self.tr("png_mot_note"),
+            self.tr("png_pain_rule"),
+            self.tr("png_wow_rule", thr=num(wow_threshold(self.r))),
+        ]
         lwidth = (W - 0.6) * self.px - text_px(self.rd, rtext, 9) - 0.4 * self.px
-        self.fig.text(0.3 / W, 0.2 / H, fit(self.rd, "   ·   ".join(left), lwidth, 9), fontsize=9, color=MUTED,
-                      ha="left", va="bottom", parse_math=False, gid="footnote")
-        self.fig.text(1 - 0.3 / W, 0.2 / H, rtext, fontsize=9, color=FAINT, ha="right", va="bottom",
-                      parse_math=False, gid="footnote")
+        self.fig.text(
+            0.3 / W,
+            0.2 / H,
+            fit(self.rd, "   ·   ".join(left), lwidth, 9),
+            fontsize=9,
+            color=MUTED,
+            ha="left",
+            va="bottom",
+            parse_math=False,
+            gid="footnote",
+        )
+        self.fig.text(
+            1 - 0.3 / W,
+            0.2 / H,
+            rtext,
+            fontsize=9,
+            color=FAINT,
+            ha="right",
+            va="bottom",
+            parse_math=False,
+            gid="footnote",
+        )
 
     def gutter_label(self, band: tuple[float, float], text: str, sub: str | None = None) -> None:
         width = (GUTTER - 0.45) * self.px
         main = wrap(self.rd, text, width, 10.5, "bold")
-        self.fig.text(0.3 / W, (band[1] - 0.02) / H, main, fontsize=10.5, fontweight="bold", color=MUTED,
-                      ha="left", va="top", linespacing=1.15, parse_math=False, gid="row_label")
+        self.fig.text(
+            0.3 / W,
+            (band[1] - 0.02) / H,
+            main,
+            fontsize=10.5,
+            fontweight="bold",
+            color=MUTED,
+            ha="left",
+            va="top",
+            linespacing=1.15,
+            parse_math=False,
+            gid="row_label",
+        )
         if sub:
             lines = main.count("\n") + 1
-            self.fig.text(0.3 / W, (band[1] - 0.04 - 0.2 * lines) / H, wrap(self.rd, sub, width, 9),
-                          fontsize=9, color=FAINT, ha="left", va="top", linespacing=1.15, parse_math=False,
-                          gid="row_label")
+            self.fig.text(
+                0.3 / W,
+                (band[1] - 0.04 - 0.2 * lines) / H,
+                wrap(self.rd, sub, width, 9),
+                fontsize=9,
+                color=FAINT,
+                ha="left",
+                va="top",
+                linespacing=1.15,
+                parse_math=False,
+                gid="row_label",
+            )
 
     # ---------------------------------------------------------------- stage header
     def header(self) -> None:
@@ -173,17 +236,38 @@ class _JourneyMapChart:
             x = s.index - 1
             stage = self.r.model.stages[s.index - 1]
             ax.add_patch(Rectangle((x - 0.47, 0), 0.94, 1, facecolor=PANEL, edgecolor="none", zorder=1))
-            ax.add_patch(Rectangle((x - 0.47, 0.9), 0.94, 0.1, facecolor=stage_color(s.index),
-                                   edgecolor="none", zorder=2))
+            ax.add_patch(
+                Rectangle((x - 0.47, 0.9), 0.94, 0.1, facecolor=stage_color(s.index), edgecolor="none", zorder=2)
+            )
             inner = self.col_px * 0.88
             label = wrap(self.rd, self.label(s.index), inner, 12.5, "bold")
             two = "\n" in label
             y = (0.58 if two else 0.56) if stage.moment_of_truth else 0.45
-            ax.text(x, y, label, fontsize=12.5, fontweight="bold", color=INK, ha="center", va="center",
-                    linespacing=1.05, parse_math=False, gid="stage_label")
+            ax.text(
+                x,
+                y,
+                label,
+                fontsize=12.5,
+                fontweight="bold",
+                color=INK,
+                ha="center",
+                va="center",
+                linespacing=1.05,
+                parse_math=False,
+                gid="stage_label",
+            )
             if stage.moment_of_truth:
-                ax.text(x, 0.17 if two else 0.2, fit(self.rd, "★ " + clean(stage.moment_of_truth), inner, 9.5),
-                        fontsize=9.5, color=MOT, ha="center", va="center", parse_math=False, gid="moment_of_truth")
+                ax.text(
+                    x,
+                    0.17 if two else 0.2,
+                    fit(self.rd, "★ " + clean(stage.moment_of_truth), inner, 9.5),
+                    fontsize=9.5,
+                    color=MOT,
+                    ha="center",
+                    va="center",
+                    parse_math=False,
+                    gid="moment_of_truth",
+                )
 
     # ---------------------------------------------------------------- funnel band
     def funnel(self) -> None:
@@ -197,32 +281,102 @@ class _JourneyMapChart:
         c = BAND_CENTER
         for i, s in enumerate(stages):
             h = heights[i]
-            ax.add_patch(Rectangle((i - bar_w / 2, c - h / 2), bar_w, h, facecolor=ACCENT, edgecolor="none",
-                                   zorder=3, gid="funnel_band"))
-            ax.text(i, 0.98, fit(self.rd, fmt_int(s.customers), inner, 16, "bold"), fontsize=16, fontweight="bold",
-                    color=INK, ha="center", va="top", parse_math=False, gid="stage_customers")
-            sub = (self.tr("png_entry") if i == 0 else self.tr("png_of_first", pct=pct(s.conversion_from_first)))
-            ax.text(i, 0.8, wrap(self.rd, sub, inner, 9.5), fontsize=9.5, color=MUTED, ha="center", va="top",
-                    linespacing=1.0, parse_math=False, gid="stage_conversion")
+            ax.add_patch(
+                Rectangle(
+                    (i - bar_w / 2, c - h / 2),
+                    bar_w,
+                    h,
+                    facecolor=ACCENT,
+                    edgecolor="none",
+                    zorder=3,
+                    gid="funnel_band",
+                )
+            )
+            ax.text(
+                i,
+                0.98,
+                fit(self.rd, fmt_int(s.customers), inner, 16, "bold"),
+                fontsize=16,
+                fontweight="bold",
+                color=INK,
+                ha="center",
+                va="top",
+                parse_math=False,
+                gid="stage_customers",
+            )
+            sub = self.tr("png_entry") if i == 0 else self.tr("png_of_first", pct=pct(s.conversion_from_first))
+            ax.text(
+                i,
+                0.8,
+                wrap(self.rd, sub, inner, 9.5),
+                fontsize=9.5,
+                color=MUTED,
+                ha="center",
+                va="top",
+                linespacing=1.0,
+                parse_math=False,
+                gid="stage_conversion",
+            )
         for i in range(len(stages) - 1):
             a, b = stages[i], stages[i + 1]
             ha_, hb = heights[i], heights[i + 1]
             x0, x1 = i + bar_w / 2, i + 1 - bar_w / 2
-            ax.add_patch(Polygon([(x0, c + ha_ / 2), (x1, c + hb / 2), (x1, c - hb / 2), (x0, c - ha_ / 2)],
-                                 closed=True, facecolor=ACCENT_LIGHT, edgecolor="none", zorder=2))
+            ax.add_patch(
+                Polygon(
+                    [(x0, c + ha_ / 2), (x1, c + hb / 2), (x1, c - hb / 2), (x0, c - ha_ / 2)],
+                    closed=True,
+                    facecolor=ACCENT_LIGHT,
+                    edgecolor="none",
+                    zorder=2,
+                )
+            )
             mid_top = c + (ha_ + hb) / 4
-            ax.text(i + 0.5, mid_top + 0.03, "→ " + pct(b.conversion_from_previous), fontsize=9.5,
-                    fontweight="bold", color=ACCENT, ha="center", va="bottom", parse_math=False, gid="conversion")
+            ax.text(
+                i + 0.5,
+                mid_top + 0.03,
+                "→ " + pct(b.conversion_from_previous),
+                fontsize=9.5,
+                fontweight="bold",
+                color=ACCENT,
+                ha="center",
+                va="bottom",
+                parse_math=False,
+                gid="conversion",
+            )
             lost = a.drop_off if a.drop_off is not None else a.customers - b.customers
             if lost <= 0:  # nobody lost: no arrow, no "−0 (0.0%)"
-                ax.text(i + 0.5, 0.02, self.tr("png_no_loss"), fontsize=9.5, color=FAINT, ha="center",
-                        va="bottom", parse_math=False, gid="no_loss")
+                ax.text(
+                    i + 0.5,
+                    0.02,
+                    self.tr("png_no_loss"),
+                    fontsize=9.5,
+                    color=FAINT,
+                    ha="center",
+                    va="bottom",
+                    parse_math=False,
+                    gid="no_loss",
+                )
                 continue
             share = f" ({pct(lost / a.customers)})" if a.customers else ""
-            ax.annotate(f"\u2212{fmt_int(lost)}{share}", xy=(i + 0.5, c - (ha_ + hb) / 4), xytext=(i + 0.5, 0.02),
-                        fontsize=9.5, color=PAIN, ha="center", va="bottom", parse_math=False, gid="drop_off",
-                        arrowprops={"arrowstyle": "<|-", "color": PAIN, "lw": 0.9, "shrinkA": 1, "shrinkB": 1,
-                                    "mutation_scale": 8})
+            ax.annotate(
+                f"\u2212{fmt_int(lost)}{share}",
+                xy=(i + 0.5, c - (ha_ + hb) / 4),
+                xytext=(i + 0.5, 0.02),
+                fontsize=9.5,
+                color=PAIN,
+                ha="center",
+                va="bottom",
+                parse_math=False,
+                gid="drop_off",
+                arrowprops={
+                    "arrowstyle": "<|-",
+                    "color": PAIN,
+                    "lw": 0.9,
+                    "shrinkA": 1,
+                    "shrinkB": 1,
+                    "mutation_scale": 8,
+                },
+            )
 
     # ---------------------------------------------------------------- touchpoint lists
     def touchpoints(self) -> None:
@@ -237,7 +391,9 @@ class _JourneyMapChart:
             x = s.index - 1
             if x > 0:
                 ax.axvline(x - 0.5, color=GRID, lw=0.8, zorder=0)
-            tps = sorted((tp for tp in self.r.touchpoints if tp.stage == s.id), key=lambda tp: (-tp.customers, tp.touchpoint))
+            tps = sorted(
+                (tp for tp in self.r.touchpoints if tp.stage == s.id), key=lambda tp: (-tp.customers, tp.touchpoint)
+            )
             y = 0.98
             x0 = x - half
             dx = 17 / self.col_px  # marker to text, data units
@@ -246,21 +402,59 @@ class _JourneyMapChart:
                 scored = tp.scores.satisfaction is not None
                 color = PAIN if key in pain_keys else WOW if key in wow_keys else FAINT
                 marker = "*" if key in wow_keys else "o"
-                ax.plot([x0 + dx * 0.3], [y - line * 0.42], marker=marker, ms=8 if marker == "*" else 6,
-                        mfc=color if scored else "white", mec=color, mew=1.3, ls="none", zorder=3,
-                        gid="touchpoint_marker", label=tp.touchpoint)
-                ax.text(x0 + dx, y, fit(self.rd, tp.touchpoint, block - 17, 10, "bold", middle=True), fontsize=10,
-                        fontweight="bold", color=PAIN if key in pain_keys else INK, ha="left", va="top",
-                        parse_math=False, gid="touchpoint_name")
+                ax.plot(
+                    [x0 + dx * 0.3],
+                    [y - line * 0.42],
+                    marker=marker,
+                    ms=8 if marker == "*" else 6,
+                    mfc=color if scored else "white",
+                    mec=color,
+                    mew=1.3,
+                    ls="none",
+                    zorder=3,
+                    gid="touchpoint_marker",
+                    label=tp.touchpoint,
+                )
+                ax.text(
+                    x0 + dx,
+                    y,
+                    fit(self.rd, tp.touchpoint, block - 17, 10, "bold", middle=True),
+                    fontsize=10,
+                    fontweight="bold",
+                    color=PAIN if key in pain_keys else INK,
+                    ha="left",
+                    va="top",
+                    parse_math=False,
+                    gid="touchpoint_name",
+                )
                 stats = f"{fmt_int(tp.customers)} · {self.tr('png_drop_tp', pct=pct(tp.drop_off_rate))}"
                 full = stats + ("" if scored else f" · {t('no_scores', self.lang)}")
                 shown = full if text_px(self.rd, full, 9) <= block - 17 else fit(self.rd, stats, block - 17, 9)
-                ax.text(x0 + dx, y - line, shown, fontsize=9, color=MUTED, ha="left", va="top",
-                        parse_math=False, gid="touchpoint_stats")
+                ax.text(
+                    x0 + dx,
+                    y - line,
+                    shown,
+                    fontsize=9,
+                    color=MUTED,
+                    ha="left",
+                    va="top",
+                    parse_math=False,
+                    gid="touchpoint_stats",
+                )
                 y -= 2 * line + 0.01
             if len(tps) > MAX_TOUCHPOINTS:
-                ax.text(x0 + dx, y, self.tr("png_more", n=len(tps) - MAX_TOUCHPOINTS), fontsize=9, color=FAINT,
-                        ha="left", va="top", style="italic", parse_math=False, gid="touchpoint_more")
+                ax.text(
+                    x0 + dx,
+                    y,
+                    self.tr("png_more", n=len(tps) - MAX_TOUCHPOINTS),
+                    fontsize=9,
+                    color=FAINT,
+                    ha="left",
+                    va="top",
+                    style="italic",
+                    parse_math=False,
+                    gid="touchpoint_more",
+                )
 
     # ---------------------------------------------------------------- emotion curve
     def emotion(self) -> None:
@@ -288,10 +482,22 @@ class _JourneyMapChart:
             ax.spines[side].set_visible(False)
         ax.spines["left"].set_color(GRID)
         ax.tick_params(axis="y", length=0, pad=6)
-        ax.set_ylabel(f"{t('satisfaction', self.lang)} ({num(sc.min)}–{num(sc.max)})", fontsize=10, color=MUTED,
-                      labelpad=10, parse_math=False)
-        ax.set_title(t("emotion_curve", self.lang), loc="left", fontsize=11.5, fontweight="bold", color=INK,
-                     pad=8, parse_math=False)
+        ax.set_ylabel(
+            f"{t('satisfaction', self.lang)} ({num(sc.min)}–{num(sc.max)})",
+            fontsize=10,
+            color=MUTED,
+            labelpad=10,
+            parse_math=False,
+        )
+        ax.set_title(
+            t("emotion_curve", self.lang),
+            loc="left",
+            fontsize=11.5,
+            fontweight="bold",
+            color=INK,
+            pad=8,
+            parse_math=False,
+        )
         for i in range(1, self.k):
             ax.axvline(i - 0.5, color=GRID, lw=0.8, zorder=0)
 
@@ -304,8 +510,10 @@ class _JourneyMapChart:
         where: dict[tuple[str, str], tuple[float, float, float]] = {}
         xs, ys, ss = [], [], []
         for s in r.stages:
-            scored = sorted((tp for tp in r.touchpoints if tp.stage == s.id and tp.scores.satisfaction is not None),
-                            key=lambda tp: tp.touchpoint)
+            scored = sorted(
+                (tp for tp in r.touchpoints if tp.stage == s.id and tp.scores.satisfaction is not None),
+                key=lambda tp: tp.touchpoint,
+            )
             n = len(scored)
             w = min(0.32, 0.13 * (n + 1) * self.px / self.col_px)  # at most ~0.13 in apart
             slots = [-w + 2 * w * i / n for i in range(n + 1)] if n else []
@@ -318,14 +526,35 @@ class _JourneyMapChart:
                 xs.append(x)
                 ys.append(y)
                 ss.append(size(tp))
-        ax.scatter(xs, ys, s=ss, color="#B8C2CC", edgecolor="white", linewidth=0.6, zorder=2,
-                   gid="touchpoint_points", clip_on=False)
+        ax.scatter(
+            xs,
+            ys,
+            s=ss,
+            color="#B8C2CC",
+            edgecolor="white",
+            linewidth=0.6,
+            zorder=2,
+            gid="touchpoint_points",
+            clip_on=False,
+        )
 
         # the stage curve; a stage without scores is a gap, never zero
         cx = [float(s.index - 1) for s in r.stages]
         cy = [float("nan") if s.scores.satisfaction is None else float(s.scores.satisfaction) for s in r.stages]
-        ax.plot(cx, cy, color=ACCENT, lw=2.6, marker="o", ms=9, mfc="white", mec=ACCENT, mew=2.2, zorder=4,
-                gid="emotion_curve", clip_on=False)
+        ax.plot(
+            cx,
+            cy,
+            color=ACCENT,
+            lw=2.6,
+            marker="o",
+            ms=9,
+            mfc="white",
+            mec=ACCENT,
+            mew=2.2,
+            zorder=4,
+            gid="emotion_curve",
+            clip_on=False,
+        )
         hard, soft = [], []
         labels: list[Label] = []
         for x, y in zip(cx, cy, strict=True):
@@ -333,9 +562,19 @@ class _JourneyMapChart:
                 labels.append(Label(x, y, f"{y:.2f}", ACCENT, size=10, gap=7, gid="stage_value", above=True))
                 soft.append(marker_box(ax, rd, x, y, 6))
             else:
-                txt = ax.text(x, (sc.min + sc.max) / 2, t("no_scores", self.lang), fontsize=10, style="italic",
-                              color=FAINT, ha="center", va="center", parse_math=False, gid="no_scores",
-                              bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": GRID, "lw": 0.8})
+                txt = ax.text(
+                    x,
+                    (sc.min + sc.max) / 2,
+                    t("no_scores", self.lang),
+                    fontsize=10,
+                    style="italic",
+                    color=FAINT,
+                    ha="center",
+                    va="center",
+                    parse_math=False,
+                    gid="no_scores",
+                    bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": GRID, "lw": 0.8},
+                )
                 hard.append(txt.get_window_extent(rd).padded(6))
         # the curve itself, sampled, so labels avoid crossing it where they can
         for x0, y0, x1, y1 in zip(cx[:-1], cy[:-1], cx[1:], cy[1:], strict=True):
@@ -353,24 +592,72 @@ class _JourneyMapChart:
                 yf = -0.055 - 0.085 * missing.get(x, 0)
                 missing[x] = missing.get(x, 0) + 1
                 tr = blended_transform_factory(ax.transData, ax.transAxes)
-                ax.plot([x - 0.45], [yf], marker="o", ms=7, mfc="white", mec=PAIN, mew=1.5, transform=tr,
-                        ls="none", zorder=5, gid="pain_point", label=tp.touchpoint, clip_on=False)
+                ax.plot(
+                    [x - 0.45],
+                    [yf],
+                    marker="o",
+                    ms=7,
+                    mfc="white",
+                    mec=PAIN,
+                    mew=1.5,
+                    transform=tr,
+                    ls="none",
+                    zorder=5,
+                    gid="pain_point",
+                    label=tp.touchpoint,
+                    clip_on=False,
+                )
                 tail = f" · {t('no_scores', self.lang)}"
                 limit = self.col_px * 0.9 - 12 - text_px(rd, tail, 9.5)
                 note = fit(rd, tp.touchpoint, limit, 9.5, middle=True) + tail
-                ax.annotate(note, xy=(x - 0.45, yf), xycoords=tr, xytext=(7, 0), textcoords="offset points",
-                            fontsize=9.5, color=PAIN, ha="left", va="center", parse_math=False, gid="pain_note",
-                            annotation_clip=False)
+                ax.annotate(
+                    note,
+                    xy=(x - 0.45, yf),
+                    xycoords=tr,
+                    xytext=(7, 0),
+                    textcoords="offset points",
+                    fontsize=9.5,
+                    color=PAIN,
+                    ha="left",
+                    va="center",
+                    parse_math=False,
+                    gid="pain_note",
+                    annotation_clip=False,
+                )
                 hard.append(txt.get_window_extent(rd))
                 continue
             x, y, s_ = pos
-            ax.plot([x], [y], ls="none", marker="o", ms=math.sqrt(s_ + 40), mfc=PAIN, mec="white", mew=1.0,
-                    zorder=5, clip_on=False, gid="pain_point", label=tp.touchpoint)
+            ax.plot(
+                [x],
+                [y],
+                ls="none",
+                marker="o",
+                ms=math.sqrt(s_ + 40),
+                mfc=PAIN,
+                mec="white",
+                mew=1.0,
+                zorder=5,
+                clip_on=False,
+                gid="pain_point",
+                label=tp.touchpoint,
+            )
             labels.append(Label(x, y, self.short(tp, y), PAIN, gap=math.sqrt(s_ + 40) / 2 + 3, gid="pain_label"))
         for tp in self.wows:
             x, y, s_ = where[(tp.stage, tp.touchpoint)]
-            ax.plot([x], [y], ls="none", marker="*", ms=math.sqrt(s_ + 110) * 1.3, mfc=WOW, mec="white", mew=0.6,
-                    zorder=5, clip_on=False, gid="wow_moment", label=tp.touchpoint)
+            ax.plot(
+                [x],
+                [y],
+                ls="none",
+                marker="*",
+                ms=math.sqrt(s_ + 110) * 1.3,
+                mfc=WOW,
+                mec="white",
+                mew=0.6,
+                zorder=5,
+                clip_on=False,
+                gid="wow_moment",
+                label=tp.touchpoint,
+            )
             labels.append(Label(x, y, self.short(tp, y), WOW, gap=math.sqrt(s_ + 110) / 2 + 2, gid="wow_label"))
         place_labels(ax, rd, labels, hard=hard, soft=soft)
         self.legend(ax)
@@ -385,8 +672,18 @@ class _JourneyMapChart:
         """The symbols of the emotion curve, each only when the chart uses it."""
         r = self.r
         handles = [
-            Line2D([], [], color=ACCENT, lw=2.4, marker="o", ms=7, mfc="white", mec=ACCENT, mew=2,
-                   label=t("png_stage_csat", self.lang)),
+            Line2D(
+                [],
+                [],
+                color=ACCENT,
+                lw=2.4,
+                marker="o",
+                ms=7,
+                mfc="white",
+                mec=ACCENT,
+                mew=2,
+                label=t("png_stage_csat", self.lang),
+            ),
             Line2D([], [], ls="none", marker="o", ms=7, color="#B8C2CC", label=t("png_tp_csat", self.lang)),
         ]
         if self.pains:
@@ -394,10 +691,32 @@ class _JourneyMapChart:
         if self.wows:
             handles.append(Line2D([], [], ls="none", marker="*", ms=11, color=WOW, label=t("wow_moment", self.lang)))
         if any(s.scores.satisfaction is None for s in r.stages) or any(
-                tp.scores.satisfaction is None for tp in r.touchpoints):
-            handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=FAINT, mew=1.3,
-                                  label=t("no_scores", self.lang)))
+            tp.scores.satisfaction is None for tp in r.touchpoints
+        ):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker="o",
+                    ms=7,
+                    mfc="white",
+                    mec=FAINT,
+                    mew=1.3,
+                    label=t("no_scores", self.lang),
+                )
+            )
         box = ax.get_position()
-        self.fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(box.x1, box.y1 + 0.02 / H),
-                        ncol=len(handles), fontsize=9.5, frameon=False, handletextpad=0.4, columnspacing=1.4,
-                        borderaxespad=0.0, borderpad=0.2, labelcolor=MUTED)
+        self.fig.legend(
+            handles=handles,
+            loc="lower right",
+            bbox_to_anchor=(box.x1, box.y1 + 0.02 / H),
+            ncol=len(handles),
+            fontsize=9.5,
+            frameon=False,
+            handletextpad=0.4,
+            columnspacing=1.4,
+            borderaxespad=0.0,
+            borderpad=0.2,
+            labelcolor=MUTED,
+        )

@@ -81,15 +81,37 @@ def save_funnel(result: JourneyMap, path: str | Path, lang: str = "en") -> None:
 def _headline(fig: Figure, rd, title: str, parts: list[str], width_in: float) -> None:
     px = fig.dpi
     w, h = fig.get_size_inches()
-    fig.text(0.3 / w, 1 - 0.25 / h, fit(rd, title, width_in * px, 19, "bold"), fontsize=19, fontweight="bold",
-             color=INK, ha="left", va="top", parse_math=False, gid="title")
-    fig.text(0.3 / w, 1 - 0.7 / h, fit(rd, "  ·  ".join(p for p in parts if p), width_in * px, 11), fontsize=11,
-             color=MUTED, ha="left", va="top", parse_math=False, gid="subtitle")
+    fig.text(
+        0.3 / w,
+        1 - 0.25 / h,
+        fit(rd, title, width_in * px, 19, "bold"),
+        fontsize=19,
+        fontweight="bold",
+        color=INK,
+        ha="left",
+        va="top",
+        parse_math=False,
+        gid="title",
+    )
+    fig.text(
+        0.3 / w,
+        1 - 0.7 / h,
+        fit(rd, "  ·  ".join(p for p in parts if p), width_in * px, 11),
+        fontsize=11,
+        color=MUTED,
+        ha="left",
+        va="top",
+        parse_math=False,
+        gid="subtitle",
+    )
 
 
 def _context(result: JourneyMap, lang: str) -> list[str]:
-    return [result.model.title.get(lang) or result.model.name, period_text(result) or "",
-            f"{fmt_int(result.customers_total)} {t('customers', lang)}"]
+    return [
+        result.model.title.get(lang) or result.model.name,
+        period_text(result) or "",
+        f"{fmt_int(result.customers_total)} {t('customers', lang)}",
+    ]
 
 
 def _nice(x: float) -> int:
@@ -136,15 +158,31 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
 
     present = sorted({tp.stage_index for tp in shown})
     names = {i: fit(rd, m.stages[i - 1].label.get(lang), 2.6 * px, 9.5) for i in present}
-    leg_w = max([text_px(rd, s, 9.5) / px for s in names.values()]
-                + [text_px(rd, t("stage", lang), 10, "bold") / px, 1.0]) + 0.55
+    leg_w = (
+        max([text_px(rd, s, 9.5) / px for s in names.values()] + [text_px(rd, t("stage", lang), 10, "bold") / px, 1.0])
+        + 0.55
+    )
     left, right, bottom, top = 1.05, leg_w + 0.6, 0.85 + 0.2 * len(notes), 1.2
     ax = fig.add_axes((left / MW, bottom / MH, (MW - left - right) / MW, (MH - bottom - top) / MH))
-    _headline(fig, rd, t("priority_matrix", lang),
-              [*_context(result, lang), t("png_ranked_tp", lang).format(n=len(order))], MW - 0.6)
+    _headline(
+        fig,
+        rd,
+        t("priority_matrix", lang),
+        [*_context(result, lang), t("png_ranked_tp", lang).format(n=len(order))],
+        MW - 0.6,
+    )
     for i, note in enumerate(reversed(notes)):
-        fig.text(0.3 / MW, (0.18 + 0.2 * i) / MH, fit(rd, note, (MW - 0.6) * px, 9), fontsize=9, color=MUTED,
-                 ha="left", va="bottom", parse_math=False, gid="footnote")
+        fig.text(
+            0.3 / MW,
+            (0.18 + 0.2 * i) / MH,
+            fit(rd, note, (MW - 0.6) * px, 9),
+            fontsize=9,
+            color=MUTED,
+            ha="left",
+            va="bottom",
+            parse_math=False,
+            gid="footnote",
+        )
 
     span = sc.max - sc.min
     ax.set_ylim(sc.min - 0.07 * span, sc.max + 0.07 * span)
@@ -161,29 +199,55 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0, pad=6)
     ax.set_xlabel(f"{t('drop_off_rate', lang)} →", fontsize=10.5, labelpad=8, parse_math=False)
-    ax.set_ylabel(f"{t('satisfaction', lang)} ({num(sc.min)}–{num(sc.max)})", fontsize=10.5, labelpad=8,
-                  parse_math=False)
+    ax.set_ylabel(
+        f"{t('satisfaction', lang)} ({num(sc.min)}–{num(sc.max)})", fontsize=10.5, labelpad=8, parse_math=False
+    )
 
     if not shown:
-        ax.text(0.5, 0.5, t("png_no_data", lang), transform=ax.transAxes, fontsize=12, color=FAINT,
-                ha="center", va="center", style="italic", parse_math=False, gid="no_data")
+        ax.text(
+            0.5,
+            0.5,
+            t("png_no_data", lang),
+            transform=ax.transAxes,
+            fontsize=12,
+            color=FAINT,
+            ha="center",
+            va="center",
+            style="italic",
+            parse_math=False,
+            gid="no_data",
+        )
         return fig
 
     top_c = max(tp.customers for tp in shown) or 1
     drawn = sorted(shown, key=lambda tp: (-tp.customers, tp.rank))  # big bubbles first, small on top
-    ax.scatter([tp.drop_off_rate for tp in drawn], [float(tp.scores.satisfaction or 0.0) for tp in drawn],
-               s=[_bubble(tp.customers, top_c) for tp in drawn], c=[stage_color(tp.stage_index) for tp in drawn],
-               alpha=0.78, edgecolors="white", linewidths=1.0, zorder=3, gid="bubbles", clip_on=False)
+    ax.scatter(
+        [tp.drop_off_rate for tp in drawn],
+        [float(tp.scores.satisfaction or 0.0) for tp in drawn],
+        s=[_bubble(tp.customers, top_c) for tp in drawn],
+        c=[stage_color(tp.stage_index) for tp in drawn],
+        alpha=0.78,
+        edgecolors="white",
+        linewidths=1.0,
+        zorder=3,
+        gid="bubbles",
+        clip_on=False,
+    )
 
     mx = statistics.median(xs)
     my = statistics.median(float(tp.scores.satisfaction or 0.0) for tp in shown)
     ax.axvline(mx, color="#7B8794", lw=1.0, ls=(0, (4, 3)), zorder=2, gid="median_x")
     ax.axhline(my, color="#7B8794", lw=1.0, ls=(0, (4, 3)), zorder=2, gid="median_y")
     y_lo, x_hi_lim = ax.get_ylim()[0], ax.get_xlim()[1]
-    ax.add_patch(Rectangle((mx, y_lo), x_hi_lim - mx, my - y_lo, facecolor=PAIN, alpha=0.05, edgecolor="none",
-                           zorder=0))
-    bubbles = [marker_box(ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0),
-                          math.sqrt(_bubble(tp.customers, top_c)) / 2) for tp in shown]
+    ax.add_patch(
+        Rectangle((mx, y_lo), x_hi_lim - mx, my - y_lo, facecolor=PAIN, alpha=0.05, edgecolor="none", zorder=0)
+    )
+    bubbles = [
+        marker_box(
+            ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0), math.sqrt(_bubble(tp.customers, top_c)) / 2
+        )
+        for tp in shown
+    ]
     hard = _quadrant_labels(ax, rd, lang, mx, my, bubbles)
     soft = list(bubbles)
     # the median lines: labels should not be struck through (weighted like 2 bubbles)
@@ -196,25 +260,64 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     for tp in shown[:TOP_LABELS]:
         radius = math.sqrt(_bubble(tp.customers, top_c)) / 2
         text = fit(rd, f"#{tp.rank} {tp.touchpoint}", 2.4 * px, 9.5, "bold", middle=True)
-        labels.append(Label(tp.drop_off_rate, float(tp.scores.satisfaction or 0.0), text,
-                            PAIN if (tp.rank or 99) <= 3 else INK, gap=radius + 3, gid="label"))
+        labels.append(
+            Label(
+                tp.drop_off_rate,
+                float(tp.scores.satisfaction or 0.0),
+                text,
+                PAIN if (tp.rank or 99) <= 3 else INK,
+                gap=radius + 3,
+                gid="label",
+            )
+        )
     place_labels(ax, rd, labels, hard=hard, soft=soft)
 
     box = ax.get_position()
-    handles = [Line2D([], [], ls="none", marker="o", ms=9, color=stage_color(i), alpha=0.85, label=names[i])
-               for i in present]
-    leg = fig.legend(handles=handles, title=t("stage", lang), loc="upper left", alignment="left",
-                     bbox_to_anchor=(box.x1 + 0.35 / MW, box.y1), fontsize=9.5, title_fontsize=10,
-                     labelcolor=INK, borderaxespad=0, handletextpad=0.5)
+    handles = [
+        Line2D([], [], ls="none", marker="o", ms=9, color=stage_color(i), alpha=0.85, label=names[i]) for i in present
+    ]
+    leg = fig.legend(
+        handles=handles,
+        title=t("stage", lang),
+        loc="upper left",
+        alignment="left",
+        bbox_to_anchor=(box.x1 + 0.35 / MW, box.y1),
+        fontsize=9.5,
+        title_fontsize=10,
+        labelcolor=INK,
+        borderaxespad=0,
+        handletextpad=0.5,
+    )
     leg.get_title().set_fontweight("bold")
     leg.get_title().set_color(MUTED)
     refs = sorted({_nice(top_c), _nice(top_c / 3), _nice(top_c / 10)}, reverse=True)
-    sizes = [Line2D([], [], ls="none", marker="o", ms=math.sqrt(_bubble(min(v, top_c), top_c)), color="#B8C2CC",
-                    label=fmt_int(v)) for v in refs]
-    leg2 = fig.legend(handles=sizes, title=t("col_customers", lang), loc="lower left", alignment="left",
-                      bbox_to_anchor=(box.x1 + 0.35 / MW, box.y0), fontsize=9.5, title_fontsize=10,
-                      labelcolor=INK, borderaxespad=0, labelspacing=1.6, handlelength=3.0, handletextpad=0.8,
-                      borderpad=0.6)
+    sizes = [
+        Line2D(
+            [],
+            [],
+            ls="none",
+            marker="o",
+            ms=math.sqrt(_bubble(min(v, top_c), top_c)),
+            color="#B8C2CC",
+            label=fmt_int(v),
+        )
+        for v in refs
+    ]
+    leg2 = fig.legend(
+        handles=sizes,
+        title=t("col_customers", lang),
+        loc="lower left",
+        alignment="left",
+        bbox_to_anchor=(box.x1 + 0.35 / MW, box.y0),
+        fontsize=9.5,
+        title_fontsize=10,
+        labelcolor=INK,
+        borderaxespad=0,
+        labelspacing=1.6,
+        handlelength=3.0,
+        handletextpad=0.8,
+        borderpad=0.6,
+    )
     leg2.get_title().set_fontweight("bold")
     leg2.get_title().set_color(MUTED)
     return fig
@@ -246,9 +349,21 @@ def _quadrant_labels(ax, rd, lang: str, mx: float, my: float, bubbles: list[Bbox
     taken = np.array([b.extents for b in bubbles], dtype=float).reshape(-1, 4)
     boxes: list[Bbox] = []
     for key, color, right, top in _QUADRANTS:
-        q = ax.text(0, 0, t(key, lang), transform=ax.transAxes, fontsize=13, fontweight="bold", color=color,
-                    alpha=0.85, ha="right" if right else "left", va="top" if top else "bottom", zorder=1,
-                    parse_math=False, gid="quadrant")
+        q = ax.text(
+            0,
+            0,
+            t(key, lang),
+            transform=ax.transAxes,
+            fontsize=13,
+            fontweight="bold",
+            color=color,
+            alpha=0.85,
+            ha="right" if right else "left",
+            va="top" if top else "bottom",
+            zorder=1,
+            parse_math=False,
+            gid="quadrant",
+        )
         size = q.get_window_extent(rd)
         w, h = size.width, size.height
         # the region the name may use, and its outer corner
@@ -258,8 +373,9 @@ def _quadrant_labels(ax, rd, lang: str, mx: float, my: float, bubbles: list[Bbox
         spot = None
         if nx >= 0 and ny >= 0:
             obstacles = np.vstack([taken] + [np.array([b.extents]) for b in boxes])
-            order = sorted(((i, j) for i in range(nx + 1) for j in range(ny + 1)),
-                           key=lambda ij: (min(ij), ij[0] + ij[1], ij[1]))
+            order = sorted(
+                ((i, j) for i in range(nx + 1) for j in range(ny + 1)), key=lambda ij: (min(ij), ij[0] + ij[1], ij[1])
+            )
             for i, j in order:
                 bx = x1 - w - i * step if right else x0 + i * step  # box's left edge
                 by = y1 - h - j * step if top else y0 + j * step  # box's bottom edge
@@ -286,8 +402,12 @@ def _hits(box: tuple[float, float, float, float], others: np.ndarray) -> bool:
     if not len(others):
         return False
     x0, y0, x1, y1 = box
-    return bool(np.any((np.minimum(x1, others[:, 2]) > np.maximum(x0, others[:, 0]))
-                       & (np.minimum(y1, others[:, 3]) > np.maximum(y0, others[:, 1]))))
+    return bool(
+        np.any(
+            (np.minimum(x1, others[:, 2]) > np.maximum(x0, others[:, 0]))
+            & (np.minimum(y1, others[:, 3]) > np.maximum(y0, others[:, 1]))
+        )
+    )
 
 
 # --------------------------------------------------------------------------- funnel
@@ -307,8 +427,11 @@ def _funnel_texts(result: JourneyMap, lang: str) -> tuple[list[str], list[tuple[
         if i == 0:
             conv.append(t("png_entry", lang))
         else:
-            conv.append(t("png_from_prev", lang).format(pct=pct(s.conversion_from_previous)) + "  ·  "
-                        + t("png_of_first", lang).format(pct=pct(s.conversion_from_first)))
+            conv.append(
+                t("png_from_prev", lang).format(pct=pct(s.conversion_from_previous))
+                + "  ·  "
+                + t("png_of_first", lang).format(pct=pct(s.conversion_from_first))
+            )
         if i == len(stages) - 1:
             drops.append(None)
             continue
@@ -331,10 +454,17 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
 
     # left column: stage labels (wrapped onto two lines rather than cut) and moments of truth
     labels = [wrap(rd, m.stages[s.index - 1].label.get(lang), FUNNEL_LABEL_MAX * px, 12, "bold") for s in stages]
-    mots = [fit(rd, "★ " + clean(m.stages[s.index - 1].moment_of_truth or ""), FUNNEL_LABEL_MAX * px, 9.5)
-            if m.stages[s.index - 1].moment_of_truth else "" for s in stages]
-    lab_w = max([text_px(rd, ln, 12, "bold") / px for s in labels for ln in s.split("\n")]
-                + [text_px(rd, s, 9.5) / px for s in mots] + [0.8])
+    mots = [
+        fit(rd, "★ " + clean(m.stages[s.index - 1].moment_of_truth or ""), FUNNEL_LABEL_MAX * px, 9.5)
+        if m.stages[s.index - 1].moment_of_truth
+        else ""
+        for s in stages
+    ]
+    lab_w = max(
+        [text_px(rd, ln, 12, "bold") / px for s in labels for ln in s.split("\n")]
+        + [text_px(rd, s, 9.5) / px for s in mots]
+        + [0.8]
+    )
     # right column: as wide as its longest text, measured; conversions wrap onto two lines
     # ("from previous" / "of first stage") only when one line would take too much room
     conv, drops = _funnel_texts(result, lang)
@@ -352,15 +482,25 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
     ax.set_xlim(-widest / 2 * 1.02, widest / 2 * 1.02)
     ax.set_ylim(k - 0.5, -0.5)
     bar_h = 0.6
-    bars = ax.barh(list(range(len(stages))), [s.customers for s in stages], left=[-s.customers / 2 for s in stages],
-                   height=bar_h, color=ACCENT, edgecolor="none", zorder=3)
+    bars = ax.barh(
+        list(range(len(stages))),
+        [s.customers for s in stages],
+        left=[-s.customers / 2 for s in stages],
+        height=bar_h,
+        color=ACCENT,
+        edgecolor="none",
+        zorder=3,
+    )
     for patch in bars.patches:
         patch.set_gid("funnel_bar")
     for i in range(len(stages) - 1):
         a, b = stages[i].customers / 2, stages[i + 1].customers / 2
         y0, y1 = i + bar_h / 2, i + 1 - bar_h / 2
-        ax.add_patch(Polygon([(-a, y0), (a, y0), (b, y1), (-b, y1)], closed=True, facecolor=ACCENT_LIGHT,
-                             edgecolor="none", zorder=2))
+        ax.add_patch(
+            Polygon(
+                [(-a, y0), (a, y0), (b, y1), (-b, y1)], closed=True, facecolor=ACCENT_LIGHT, edgecolor="none", zorder=2
+            )
+        )
 
     unit_px = ax.get_window_extent(rd).width / (2 * widest / 2 * 1.02)  # pixels per customer
     side = blended_transform_factory(ax.transAxes, ax.transData)
@@ -371,27 +511,100 @@ def _funnel(result: JourneyMap, lang: str) -> Figure:
         number = fmt_int(s.customers)
         inside = text_px(rd, number, 13, "bold") + 20 <= s.customers * unit_px
         if inside:
-            ax.text(0, i, number, fontsize=13, fontweight="bold", color="white", ha="center", va="center",
-                    zorder=4, gid="customers")
+            ax.text(
+                0,
+                i,
+                number,
+                fontsize=13,
+                fontweight="bold",
+                color="white",
+                ha="center",
+                va="center",
+                zorder=4,
+                gid="customers",
+            )
         else:
-            ax.annotate(number, xy=(s.customers / 2, i), xytext=(7, 0), textcoords="offset points", fontsize=13,
-                        fontweight="bold", color=INK, ha="left", va="center", zorder=4, gid="customers")
+            ax.annotate(
+                number,
+                xy=(s.customers / 2, i),
+                xytext=(7, 0),
+                textcoords="offset points",
+                fontsize=13,
+                fontweight="bold",
+                color=INK,
+                ha="left",
+                va="center",
+                zorder=4,
+                gid="customers",
+            )
         if mots[i]:  # the label just above the bar's centre line, the moment of truth just below
-            ax.text(0, i, labels[i], transform=offset_copy(side, fig=fig, x=-14, y=1, units="points"), fontsize=12,
-                    fontweight="bold", color=INK, ha="right", va="bottom", linespacing=1.1, parse_math=False,
-                    gid="stage_label")
-            ax.text(0, i, mots[i], transform=offset_copy(side, fig=fig, x=-14, y=-2, units="points"), fontsize=9.5,
-                    color=MOT, ha="right", va="top", parse_math=False, gid="moment_of_truth")
+            ax.text(
+                0,
+                i,
+                labels[i],
+                transform=offset_copy(side, fig=fig, x=-14, y=1, units="points"),
+                fontsize=12,
+                fontweight="bold",
+                color=INK,
+                ha="right",
+                va="bottom",
+                linespacing=1.1,
+                parse_math=False,
+                gid="stage_label",
+            )
+            ax.text(
+                0,
+                i,
+                mots[i],
+                transform=offset_copy(side, fig=fig, x=-14, y=-2, units="points"),
+                fontsize=9.5,
+                color=MOT,
+                ha="right",
+                va="top",
+                parse_math=False,
+                gid="moment_of_truth",
+            )
         else:
-            ax.text(0, i, labels[i], transform=offset_copy(side, fig=fig, x=-14, y=0, units="points"), fontsize=12,
-                    fontweight="bold", color=INK, ha="right", va="center", linespacing=1.1, parse_math=False,
-                    gid="stage_label")
+            ax.text(
+                0,
+                i,
+                labels[i],
+                transform=offset_copy(side, fig=fig, x=-14, y=0, units="points"),
+                fontsize=12,
+                fontweight="bold",
+                color=INK,
+                ha="right",
+                va="center",
+                linespacing=1.1,
+                parse_math=False,
+                gid="stage_label",
+            )
         text = conv[i] if "\n" in conv[i] else fit(rd, conv[i], col_w, 10.5)
-        ax.text(col_x, i, text, transform=col, fontsize=10.5, color=INK, ha="left", va="center",
-                linespacing=1.25, parse_math=False, gid="conversion")
+        ax.text(
+            col_x,
+            i,
+            text,
+            transform=col,
+            fontsize=10.5,
+            color=INK,
+            ha="left",
+            va="center",
+            linespacing=1.25,
+            parse_math=False,
+            gid="conversion",
+        )
         drop = drops[i]
         if drop is not None:
-            ax.text(col_x, i + 0.5, fit(rd, drop[0], col_w, 9.5), transform=col, fontsize=9.5,
-                    color=PAIN if drop[1] else FAINT, ha="left", va="center", parse_math=False,
-                    gid="drop_off" if drop[1] else "no_loss")
+            ax.text(
+                col_x,
+                i + 0.5,
+                fit(rd, drop[0], col_w, 9.5),
+                transform=col,
+                fontsize=9.5,
+                color=PAIN if drop[1] else FAINT,
+                ha="left",
+                va="center",
+                parse_math=False,
+                gid="drop_off" if drop[1] else "no_loss",
+            )
     return fig

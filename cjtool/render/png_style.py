@@ -45,8 +45,18 @@ PAIN = "#C8374A"
 WOW = "#1E8C55"
 MOT = "#B7791F"
 # Stage colours: muted, distinguishable, none of them the pain red or the wow green.
-STAGE_COLORS = ("#2F6DB5", "#7B61A8", "#D08C2E", "#3C9AB2", "#8C6D53",
-                "#C46FA2", "#5D6D7E", "#8FA43A", "#B25A3C", "#4A4FA3")
+STAGE_COLORS = (
+    "#2F6DB5",
+    "#7B61A8",
+    "#D08C2E",
+    "#3C9AB2",
+    "#8C6D53",
+    "#C46FA2",
+    "#5D6D7E",
+    "#8FA43A",
+    "#B25A3C",
+    "#4A4FA3",
+)
 
 RC = {
     "font.size": 10,
@@ -126,7 +136,6 @@ def pt_px(renderer: RendererBase, points: float) -> float:
     return float(cast(Any, renderer.points_to_pixels(points)))
 
 
-
 def clean(text: object) -> str:
     """One line of text: line breaks, tabs and other control white space become a space."""
     return re.sub(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip()
@@ -148,14 +157,14 @@ def text_px(renderer: RendererBase, text: str, size: float, weight: str = "norma
     if width is None:
         if len(_WIDTHS) > 20000:
             _WIDTHS.clear()
-        w, _h, _d = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
-                                                           ismath=False)
+        w, _h, _d = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
         width = _WIDTHS[key] = float(w)
     return width
 
 
-def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",
-        middle: bool = False) -> str:
+def fit(
+    renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal", middle: bool = False
+) -> str:
     """``text`` on one line, cut with an ellipsis to at most ``max_px`` pixels wide.
 
     ``middle`` keeps the start and the end (``customer_serv…request_3``): names that share
@@ -168,7 +177,7 @@ def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight
         if not middle:
             return s[:n].rstrip() + "…"
         head = (n + 1) * 3 // 5
-        return s[:head].rstrip() + "…" + (s[len(s) - (n - head):].lstrip() if n > head else "")
+        return s[:head].rstrip() + "…" + (s[len(s) - (n - head) :].lstrip() if n > head else "")
 
     lo, hi = 0, len(s) - 1
     while lo < hi:  # the most characters that fit with the ellipsis
@@ -180,8 +189,9 @@ def fit(renderer: RendererBase, text: object, max_px: float, size: float, weight
     return cut(lo)
 
 
-def wrap(renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal",
-         max_lines: int = 2) -> str:
+def wrap(
+    renderer: RendererBase, text: object, max_px: float, size: float, weight: str = "normal", max_lines: int = 2
+) -> str:
     """Greedy word wrap (character wrap for text without spaces, e.g. Chinese)."""
     s = clean(text)
     tokens = re.findall(r"\S+\s*", s) if " " in s else list(s)
@@ -196,7 +206,7 @@ def wrap(renderer: RendererBase, text: object, max_px: float, size: float, weigh
     if line:
         lines.append(line.rstrip())
     if len(lines) > max_lines:
-        lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+        lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
     return "\n".join(fit(renderer, ln, max_px, size, weight) for ln in lines)
 
 
@@ -243,8 +253,11 @@ def wow_threshold(result: JourneyMap) -> float:
 def wow_moments(result: JourneyMap, exclude: Sequence[TouchpointMetrics] = ()) -> list[TouchpointMetrics]:
     """Up to 2 ranked touchpoints with the highest satisfaction, at least 80% up the scale."""
     thr = wow_threshold(result) - 1e-9
-    cands = [tp for tp in ranked(result)
-             if tp.scores.satisfaction is not None and tp.scores.satisfaction >= thr and tp not in exclude]
+    cands = [
+        tp
+        for tp in ranked(result)
+        if tp.scores.satisfaction is not None and tp.scores.satisfaction >= thr and tp not in exclude
+    ]
     cands.sort(key=lambda tp: (-(tp.scores.satisfaction or 0.0), -tp.customers, tp.rank))
     return cands[:2]
 
@@ -295,8 +308,14 @@ def marker_box(ax, renderer: RendererBase, x: float, y: float, radius_pt: float)
     return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
-def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequence[Bbox] = (),
-                 soft: Sequence[Bbox] = (), leader_color: str = FAINT) -> list[Text]:
+def place_labels(
+    ax,
+    renderer: RendererBase,
+    labels: Sequence[Label],
+    hard: Sequence[Bbox] = (),
+    soft: Sequence[Bbox] = (),
+    leader_color: str = FAINT,
+) -> list[Text]:
     """Place each label at the first good position around its anchor, deterministically.
 
     Candidates are 8 directions on rings of growing distance, nearest ring first. A
@@ -311,8 +330,18 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
     soft_ext = _extents(soft)
     placed: list[Text] = []
     for lab in labels:
-        txt = ax.text(lab.x, lab.y, lab.text, color=lab.color, fontsize=lab.size, fontweight=lab.weight,
-                      parse_math=False, zorder=6, gid=lab.gid, clip_on=False)
+        txt = ax.text(
+            lab.x,
+            lab.y,
+            lab.text,
+            color=lab.color,
+            fontsize=lab.size,
+            fontweight=lab.weight,
+            parse_math=False,
+            zorder=6,
+            gid=lab.gid,
+            clip_on=False,
+        )
         best: tuple[float, int, float, float, str, str] | None = None
         i = 0
         for ring in _RINGS:
@@ -325,8 +354,12 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
                 txt.set_ha(ha)
                 txt.set_va(va)
                 bb = txt.get_window_extent(renderer).padded(pad)
-                out = (max(0.0, ax_box.x0 - bb.x0) + max(0.0, bb.x1 - ax_box.x1)
-                       + max(0.0, ax_box.y0 - bb.y0) + max(0.0, bb.y1 - ax_box.y1))
+                out = (
+                    max(0.0, ax_box.x0 - bb.x0)
+                    + max(0.0, bb.x1 - ax_box.x1)
+                    + max(0.0, ax_box.y0 - bb.y0)
+                    + max(0.0, bb.y1 - ax_box.y1)
+                )
                 clash = _covered(bb, taken)
                 cover = _covered(bb, soft_ext)
                 cost = 1e9 * out + 1e6 * clash + cover + 25.0 * i
@@ -342,8 +375,19 @@ def place_labels(ax, renderer: RendererBase, labels: Sequence[Label], hard: Sequ
         placed.append(txt)
         dist = math.hypot(dx, dy)
         if dist > lab.gap + 1:
-            ax.annotate("", xy=(lab.x, lab.y), xytext=(dx, dy), textcoords="offset points",
-                        arrowprops={"arrowstyle": "-", "color": leader_color, "lw": 0.8,
-                                    "shrinkA": 1, "shrinkB": max(0.0, lab.gap - 2)},
-                        zorder=5, annotation_clip=False)
+            ax.annotate(
+                "",
+                xy=(lab.x, lab.y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": leader_color,
+                    "lw": 0.8,
+                    "shrinkA": 1,
+                    "shrinkB": max(0.0, lab.gap - 2),
+                },
+                zorder=5,
+                annotation_clip=False,
+            )
     return placed

@@ -73,8 +73,10 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes:
     out = ["<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"]
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
-        cells = "".join(f'<td class="n">{html.escape(c)}</td>' if j in numeric else f"<td>{html.escape(c)}</td>"
-                        for j, c in enumerate(row))
+        cells = "".join(
+            f'<td class="n">{html.escape(c)}</td>' if j in numeric else f"<td>{html.escape(c)}</td>"
+            for j, c in enumerate(row)
+        )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -97,29 +99,80 @@ def report_html(result: JourneyMap, images: dict[str, bytes], lang: str = "en", 
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
     parts.append(f"<h2>{html.escape(t('funnel', lang))}</h2>")
-    parts.append(_table(
-        [t("stage", lang), t("col_customers", lang), t("conv_prev", lang), t("conv_first", lang), t("drop_off", lang),
-         t("median_time", lang), t("csat", lang), t("nps", lang), t("ces", lang)],
-        [[m.stages[s.index - 1].label.get(lang), fmt_int(s.customers), fmt_pct(s.conversion_from_previous),
-          fmt_pct(s.conversion_from_first), fmt_int(s.drop_off), fmt_duration(s.median_time_to_convert_s),
-          fmt_num(s.scores.satisfaction), fmt_num(s.scores.nps, 1), fmt_num(s.scores.effort)] for s in result.stages],
-        numeric={1, 2, 3, 4, 5, 6, 7, 8},
-    ))
+    parts.append(
+        _table(
+            [
+                t("stage", lang),
+                t("col_customers", lang),
+                t("conv_prev", lang),
+                t("conv_first", lang),
+                t("drop_off", lang),
+                t("median_time", lang),
+                t("csat", lang),
+                t("nps", lang),
+                t("ces", lang),
+            ],
+            [
+                [
+                    m.stages[s.index - 1].label.get(lang),
+                    fmt_int(s.customers),
+                    fmt_pct(s.conversion_from_previous),
+                    fmt_pct(s.conversion_from_first),
+                    fmt_int(s.drop_off),
+                    fmt_duration(s.median_time_to_convert_s),
+                    fmt_num(s.scores.satisfaction),
+                    fmt_num(s.scores.nps, 1),
+                    fmt_num(s.scores.effort),
+                ]
+                for s in result.stages
+            ],
+            numeric={1, 2, 3, 4, 5, 6, 7, 8},
+        )
+    )
     ranked = [tp for tp in result.touchpoints if tp.rank is not None][:top]
     parts.append(f"<h2>{html.escape(t('pain_points', lang))}</h2>")
-    parts.append(_table(
-        [t("rank", lang), t("stage", lang), t("touchpoint", lang), t("col_customers", lang), t("exits", lang),
-         t("drop_rate", lang), t("csat", lang), t("nps", lang), t("ces", lang), t("priority", lang)],
-        [[str(tp.rank), result.stage_label(tp.stage, lang), tp.touchpoint, fmt_int(tp.customers), fmt_int(tp.exits),
-          fmt_pct(tp.drop_off_rate), fmt_num(tp.scores.satisfaction), fmt_num(tp.scores.nps, 1),
-          fmt_num(tp.scores.effort), fmt_num(tp.priority, 3)] for tp in ranked],
-        numeric={0, 3, 4, 5, 6, 7, 8, 9},
-        classes=["pain" if i < 3 else "" for i in range(len(ranked))],
-    ))
+    parts.append(
+        _table(
+            [
+                t("rank", lang),
+                t("stage", lang),
+                t("touchpoint", lang),
+                t("col_customers", lang),
+                t("exits", lang),
+                t("drop_rate", lang),
+                t("csat", lang),
+                t("nps", lang),
+                t("ces", lang),
+                t("priority", lang),
+            ],
+            [
+                [
+                    str(tp.rank),
+                    result.stage_label(tp.stage, lang),
+                    tp.touchpoint,
+                    fmt_int(tp.customers),
+                    fmt_int(tp.exits),
+                    fmt_pct(tp.drop_off_rate),
+                    fmt_num(tp.scores.satisfaction),
+                    fmt_num(tp.scores.nps, 1),
+                    fmt_num(tp.scores.effort),
+                    fmt_num(tp.priority, 3),
+                ]
+                for tp in ranked
+            ],
+            numeric={0, 3, 4, 5, 6, 7, 8, 9},
+            classes=["pain" if i < 3 else "" for i in range(len(ranked))],
+        )
+    )
     if result.unassigned:
         parts.append(f"<h2>{html.escape(t('unassigned', lang))}</h2>")
-        parts.append(_table([t("touchpoint", lang), t("events", lang)],
-                            [[tp, fmt_int(n)] for tp, n in result.unassigned[:top]], numeric={1}))
+        parts.append(
+            _table(
+                [t("touchpoint", lang), t("events", lang)],
+                [[tp, fmt_int(n)] for tp, n in result.unassigned[:top]],
+                numeric={1},
+            )
+        )
         parts.append(f'<p class="note">{html.escape(t("unassigned_hint", lang))}</p>')
     parts.append(f'<p class="note">cjtool · {html.escape(m.name)} · {html.escape(m.mode)}</p>')
     parts.append("</body></html>")
@@ -145,8 +198,11 @@ def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top:
         raise OutputError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
     names = [*IMAGES, "map.json", "report.md", "index.html"]
     try:
-        savers = {"journey_map.png": save_journey_map, "priority_matrix.png": save_priority_matrix,
-                  "funnel.png": save_funnel}
+        savers = {
+            "journey_map.png": save_journey_map,
+            "priority_matrix.png": save_priority_matrix,
+            "funnel.png": save_funnel,
+        }
         images = {}
         for name in IMAGES:
             savers[name](result, work / name, lang=lang)

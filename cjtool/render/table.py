@@ -45,16 +45,24 @@ def summary(result: JourneyMap, lang: str) -> Text:
     text.append(f"{fmt_int(result.customers_total)} {t('customers', lang, result.customers_total)}", style="bold")
     text.append(f" · {fmt_int(result.customers_entered)} {t('entered', lang)}")
     text.append(f" · {fmt_int(result.customers_completed)} {t('completed', lang)}")
-    text.append(f" · {fmt_int(result.rows_rejected)} {t('rows_rejected', lang, result.rows_rejected)}",
-                style="yellow" if result.rows_rejected else "")
+    text.append(
+        f" · {fmt_int(result.rows_rejected)} {t('rows_rejected', lang, result.rows_rejected)}",
+        style="yellow" if result.rows_rejected else "",
+    )
     text.append(f" · {fmt_int(result.events_unassigned)} {t('events_unassigned', lang, result.events_unassigned)}")
     return text
 
 
 def _table(title: str) -> Table:
     # one space between columns (right padding only), so ten columns fit in 80
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0),
-                 min_width=_cells(title) + 1)  # a narrow table must not wrap its title
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        min_width=_cells(title) + 1,
+    )  # a narrow table must not wrap its title
 
 
 def _cells(text: str | Text) -> int:
@@ -122,17 +130,22 @@ def funnel_table(result: JourneyMap, lang: str, width: int = 80) -> Table:
     lo, hi = m.satisfaction_scale.min, m.satisfaction_scale.max
     st = result.stages
     columns = [
-        Column(t("stage", lang), [m.stages[s.index - 1].label.get(lang) for s in st], text=True, min_width=6,
-               max_width=18),
+        Column(
+            t("stage", lang), [m.stages[s.index - 1].label.get(lang) for s in st], text=True, min_width=6, max_width=18
+        ),
         Column(t("col_customers", lang), [fmt_int(s.customers) for s in st]),
-        Column("", [Text(bar(s.customers / first if first else 0.0), style="cyan") for s in st], width=BAR_WIDTH,
-               drop=1),
+        Column(
+            "", [Text(bar(s.customers / first if first else 0.0), style="cyan") for s in st], width=BAR_WIDTH, drop=1
+        ),
         Column(t("conv_prev", lang), [fmt_pct(s.conversion_from_previous) for s in st]),
         Column(t("conv_first", lang), [fmt_pct(s.conversion_from_first) for s in st], drop=4),
         Column(t("drop_off", lang), [fmt_int(s.drop_off) for s in st], drop=5),
         Column(t("median_time", lang), [fmt_duration(s.median_time_to_convert_s) for s in st], drop=3),
-        Column(t("csat", lang), [Text(fmt_num(s.scores.satisfaction), style=satisfaction_style(s.scores.satisfaction, lo, hi))
-                                 for s in st], drop=6),
+        Column(
+            t("csat", lang),
+            [Text(fmt_num(s.scores.satisfaction), style=satisfaction_style(s.scores.satisfaction, lo, hi)) for s in st],
+            drop=6,
+        ),
         Column(t("nps", lang), [fmt_num(s.scores.nps, 0) for s in st], drop=2),
     ]
     return fit_table(t("funnel", lang), columns, width)
@@ -152,16 +165,32 @@ def touchpoint_table(result: JourneyMap, lang: str, top: int, width: int = 80) -
 
     columns = [
         Column(t("rank", lang), [str(tp.rank) for tp in shown]),
-        Column(t("stage", lang), [result.stage_label(tp.stage, lang) for tp in shown], text=True, min_width=5,
-               max_width=12, drop=4),
-        Column(t("touchpoint", lang), [Text(tp.touchpoint, style=pain(tp)) for tp in shown], text=True, min_width=10,
-               max_width=30),
+        Column(
+            t("stage", lang),
+            [result.stage_label(tp.stage, lang) for tp in shown],
+            text=True,
+            min_width=5,
+            max_width=12,
+            drop=4,
+        ),
+        Column(
+            t("touchpoint", lang),
+            [Text(tp.touchpoint, style=pain(tp)) for tp in shown],
+            text=True,
+            min_width=10,
+            max_width=30,
+        ),
         Column(t("col_cust", lang), [fmt_int(tp.customers) for tp in shown]),
         Column(t("exits", lang), [fmt_int(tp.exits) for tp in shown], drop=3),
         Column(t("drop_rate", lang), [fmt_pct(tp.drop_off_rate, 0) for tp in shown]),
-        Column(t("csat", lang), [Text(fmt_num(tp.scores.satisfaction, 1),
-                                      style=satisfaction_style(tp.scores.satisfaction, lo, hi)) for tp in shown],
-               drop=5),
+        Column(
+            t("csat", lang),
+            [
+                Text(fmt_num(tp.scores.satisfaction, 1), style=satisfaction_style(tp.scores.satisfaction, lo, hi))
+                for tp in shown
+            ],
+            drop=5,
+        ),
         Column(t("nps", lang), [fmt_num(tp.scores.nps, 0) for tp in shown], drop=2),
         Column(t("ces", lang), [fmt_num(tp.scores.effort, 1) for tp in shown], drop=1),
         Column(t("priority", lang), [Text(fmt_num(tp.priority, 2), style=pain(tp)) for tp in shown]),

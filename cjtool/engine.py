@@ -54,15 +54,16 @@ def stage_expr(model: JourneyModel) -> pl.Expr:
     return expr.otherwise(pl.lit(None, STAGE)).alias("stage")
 
 
-def assign_stages(events: pl.LazyFrame, model: JourneyModel) -> pl.LazyFrame:
-    """Add ``stage`` to every event.
+def stage_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:
+    """The stage of every event (null: unassigned).
 
     The rules are evaluated once per distinct (touchpoint, channel) pair, not once per
     event: exports have millions of events but few touchpoints, and regex search is the
-    expensive part."""
+    expensive part. Only the key columns take part in the join, so the events
+    themselves are never copied."""
     keys = ["touchpoint", "channel"] if any(s.channels is not None for s in model.stages) else ["touchpoint"]
     pairs = events.select(keys).unique().with_columns(stage_expr(model))
-    return events.join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return events.select(keys).join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")["stage"]
 
 
 @dataclass

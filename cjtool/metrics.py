@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.engine import assign_stages, customer_journeys
+from cjtool.engine import customer_journeys, stage_column
 from cjtool.events import EventTable
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
@@ -99,22 +99,24 @@ def _scores(row: dict[str, Any]) -> Scores:
 
 def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     K = len(model.stages)
-    events = assign_stages(table.frame.lazy(), model)
+    frame = table.frame.with_columns(stage_column(table.frame, model))  # the other columns are shared, not copied
     unassigned_lf = (
-        events.filter(pl.col("stage").is_null())
+        frame.lazy()
+        .filter(pl.col("stage").is_null())
         .group_by("touchpoint")
         .len("events")
         .with_columns(pl.col("touchpoint").cast(pl.String))  # names sort by code point, not by code
         .sort(["events", "touchpoint"], descending=[True, False])
     )
-    assigned_lf = events.filter(pl.col("stage").is_not_null())
-    assigned, un_df = pl.collect_all([assigned_lf, unassigned_lf])
-
-    journeys = customer_journeys(assigned.select("cust", "timestamp", "stage"), model)
+    un_df = unassigned_lf.collect()
+    # The aggregations read the events lazily; only the columns the chains need are
+    # materialised for the assigned events (the whole table is never copied).
+    is_assigned = frame["stage"].is_not_null()
+    journeys = customer_journeys(frame.select("cust", "timestamp", "stage").filter(is_assigned), model)
     customers = journeys.customers.with_columns(
-        assigned["touchpoint"].gather(journeys.customers["last"]).alias("last_touchpoint")
+        frame["touchpoint"].filter(is_assigned).gather(journeys.customers["last"]).alias("last_touchpoint")
     ).lazy()
-    ev = assigned.lazy()
+    ev = frame.lazy().filter(pl.col("stage").is_not_null())
 
     depth_counts = customers.group_by("depth").len()
     medians = customers.select(

@@ -21,30 +21,44 @@ from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
 SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
 
 
-def units(col: str) -> pl.Expr:
-    """The exact sum of a score column, in millionths."""
-    return (pl.col(col) * SCORE_SCALE).round(0).cast(pl.Int64).sum()
+def score_sums() -> list[pl.Expr]:
+    """The additive parts of SPEC section 6 over a group of events: exact integer sums
+    (scores in millionths) and counts. Sums of pairs give a stage's, with no second pass
+    over the events; and integer sums are the same whatever order polars' threads add
+    in (a float sum is not: 2.725 one run, 2.7249999999999996 the next)."""
 
+    def units(col: str) -> pl.Expr:
+        return (pl.col(col) * SCORE_SCALE).round(0).cast(pl.Int64).sum()
 
-def exact_mean(col: str) -> pl.Expr:
-    """Mean of a score column from its exact integer sum: the same bits whatever order
-    polars' threads add in (a float sum is not: 2.725 one run, 2.7249999999999996 the
-    next), and the correctly rounded quotient for scores of up to six decimals."""
-    n = pl.col(col).count()
-    return pl.when(n > 0).then(units(col).cast(pl.Float64) / (n.cast(pl.Float64) * SCORE_SCALE))
-
-
-def score_aggs() -> list[pl.Expr]:
-    """SPEC section 6 over the events of a group."""
     nps = pl.col("nps")
-    n = nps.count()
-    promoters = (nps >= 9).sum().cast(pl.Int64)
-    detractors = (nps <= 6).sum().cast(pl.Int64)
     return [
-        exact_mean("satisfaction").alias("satisfaction"),
+        pl.len().alias("events"),
+        units("satisfaction").alias("sat_units"),
         pl.col("satisfaction").count().cast(pl.Int64).alias("responses"),
-        pl.when(n > 0).then(100 * (promoters - detractors) / n).alias("nps"),
-        exact_mean("effort").alias("effort"),
+        units("effort").alias("eff_units"),
+        pl.col("effort").count().cast(pl.Int64).alias("eff_n"),
+        (nps >= 9).sum().cast(pl.Int64).alias("promoters"),
+        (nps <= 6).sum().cast(pl.Int64).alias("detractors"),
+        nps.count().cast(pl.Int64).alias("nps_n"),
+    ]
+
+
+SUM_COLUMNS = ["events", "sat_units", "responses", "eff_units", "eff_n", "promoters", "detractors", "nps_n"]
+
+
+def scores_from_sums() -> list[pl.Expr]:
+    """SPEC section 6 from ``score_sums``: means as correctly rounded quotients of exact
+    integers (for scores of up to six decimals)."""
+
+    def mean(total: str, n: str) -> pl.Expr:
+        return pl.when(pl.col(n) > 0).then(pl.col(total).cast(pl.Float64) / (pl.col(n).cast(pl.Float64) * SCORE_SCALE))
+
+    return [
+        mean("sat_units", "responses").alias("satisfaction"),
+        mean("eff_units", "eff_n").alias("effort"),
+        pl.when(pl.col("nps_n") > 0)
+        .then(100 * (pl.col("promoters") - pl.col("detractors")) / pl.col("nps_n"))
+        .alias("nps"),
     ]
 
 
@@ -125,21 +139,16 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
             for k in range(2, K + 1)
         ]
     )
-    stage_aggs = ev.group_by("stage").agg(pl.len().alias("events"), *score_aggs())
     exits = (
         customers.filter(pl.col("depth") < K)
         .group_by("last_stage", "last_touchpoint")
         .len("exits")
         .rename({"last_stage": "stage", "last_touchpoint": "touchpoint"})
     )
+    pair_sums = ev.group_by("stage", "touchpoint").agg(*score_sums(), pl.col("cust").n_unique().alias("customers"))
+    stage_aggs = pair_sums.group_by("stage").agg(pl.col(SUM_COLUMNS).sum()).with_columns(scores_from_sums())
     tp = (
-        ev.group_by("stage", "touchpoint")
-        .agg(
-            pl.len().alias("events"),
-            pl.col("cust").n_unique().alias("customers"),
-            *score_aggs(),
-            units("satisfaction").alias("satisfaction_units"),
-        )
+        pair_sums.with_columns(scores_from_sums())
         .join(exits, on=["stage", "touchpoint"], how="left")
         .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
         .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
@@ -195,7 +204,7 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         )
         for r in tp_df.iter_rows(named=True)
     ]
-    sums = {(r["stage"], r["touchpoint"]): r["satisfaction_units"] for r in tp_df.iter_rows(named=True)}
+    sums = {(r["stage"], r["touchpoint"]): r["sat_units"] for r in tp_df.iter_rows(named=True)}
     touchpoints = rank_touchpoints(touchpoints, sums, model)
     cnt = counts_df.row(0, named=True)
     first, last = period_df.row(0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.i18n import fmt_int, t
+from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
 from cjtool.result import JourneyMap
 
 
@@ -38,22 +39,6 @@ def period_text(result: JourneyMap) -> str:
     return f"{a:%Y-%m-%d} – {b:%Y-%m-%d}"
 
 
-def stage_rows(result: JourneyMap, lang: str) -> list[list[str]]:
-    return [
-        [
-            md_escape(result.model.stages[s.index - 1].label.get(lang)),
-            fmt_int(s.customers),
-            fmt_pct(s.conversion_from_previous),
-            fmt_pct(s.conversion_from_first),
-            fmt_int(s.drop_off),
-            fmt_duration(s.median_time_to_convert_s),
-            fmt_num(s.scores.satisfaction),
-            fmt_num(s.scores.nps, 1),
-        ]
-        for s in result.stages
-    ]
-
-
 def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_level: int = 2) -> str:
     h = "#" * heading_level
     m = result.model
@@ -65,53 +50,12 @@ def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_lev
         f"{h}# {t('funnel', lang)}",
         "",
     ]
-    lines += _table(
-        [
-            t("stage", lang),
-            t("col_customers", lang),
-            t("conv_prev", lang),
-            t("conv_first", lang),
-            t("drop_off", lang),
-            t("median_time", lang),
-            t("csat", lang),
-            t("nps", lang),
-        ],
-        stage_rows(result, lang),
-        "lrrrrrrr",
-    )
+    header, rows = stage_table(result, lang)
+    lines += _table([md_escape(h) for h in header], [[md_escape(c) for c in r] for r in rows], STAGE_ALIGN)
     ranked = [tp for tp in result.touchpoints if tp.rank is not None]
     lines += ["", f"{h}# {t('pain_points', lang)}", ""]
-    rows = [
-        [
-            str(tp.rank),
-            md_escape(result.stage_label(tp.stage, lang)),
-            md_escape(tp.touchpoint),
-            fmt_int(tp.customers),
-            fmt_int(tp.exits),
-            fmt_pct(tp.drop_off_rate),
-            fmt_num(tp.scores.satisfaction),
-            fmt_num(tp.scores.nps, 1),
-            fmt_num(tp.scores.effort),
-            fmt_num(tp.priority, 3),
-        ]
-        for tp in ranked[:top]
-    ]
-    lines += _table(
-        [
-            t("rank", lang),
-            t("stage", lang),
-            t("touchpoint", lang),
-            t("col_customers", lang),
-            t("exits", lang),
-            t("drop_rate", lang),
-            t("csat", lang),
-            t("nps", lang),
-            t("ces", lang),
-            t("priority", lang),
-        ],
-        rows,
-        "rllrrrrrrr",
-    )
+    header, rows = touchpoint_table(result, lang, top)
+    lines += _table([md_escape(h) for h in header], [[md_escape(c) for c in r] for r in rows], TOUCHPOINT_ALIGN)
     if len(ranked) > top:
         lines += ["", f"… {len(ranked) - top} {t('more', lang)}"]
     if result.unassigned:

@@ -12,10 +12,11 @@ import tempfile
 from pathlib import Path
 
 from cjtool.errors import OutputError
-from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.i18n import fmt_int, fmt_num, t
 from cjtool.output import write_file
 from cjtool.render.machine import to_json
 from cjtool.render.markdown import period_text, summary_line, to_markdown
+from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
 from cjtool.result import JourneyMap
 
 IMAGES = ("journey_map.png", "priority_matrix.png", "funnel.png")
@@ -69,12 +70,13 @@ tr.pain td{color:#b42318;font-weight:600}.note{color:#7b8794;font-size:.85rem}
 """
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int], classes: list[str] | None = None) -> str:
+def _table(header: list[str], rows: list[list[str]], align: str, classes: list[str] | None = None) -> str:
+    """An HTML table; ``align`` has one letter per column, r for a number."""
     out = ["<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"]
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
         cells = "".join(
-            f'<td class="n">{html.escape(c)}</td>' if j in numeric else f"<td>{html.escape(c)}</td>"
+            f'<td class="n">{html.escape(c)}</td>' if align[j] == "r" else f"<td>{html.escape(c)}</td>"
             for j, c in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
@@ -99,78 +101,18 @@ def report_html(result: JourneyMap, images: dict[str, bytes], lang: str = "en", 
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
     parts.append(f"<h2>{html.escape(t('funnel', lang))}</h2>")
-    parts.append(
-        _table(
-            [
-                t("stage", lang),
-                t("col_customers", lang),
-                t("conv_prev", lang),
-                t("conv_first", lang),
-                t("drop_off", lang),
-                t("median_time", lang),
-                t("csat", lang),
-                t("nps", lang),
-                t("ces", lang),
-            ],
-            [
-                [
-                    m.stages[s.index - 1].label.get(lang),
-                    fmt_int(s.customers),
-                    fmt_pct(s.conversion_from_previous),
-                    fmt_pct(s.conversion_from_first),
-                    fmt_int(s.drop_off),
-                    fmt_duration(s.median_time_to_convert_s),
-                    fmt_num(s.scores.satisfaction),
-                    fmt_num(s.scores.nps, 1),
-                    fmt_num(s.scores.effort),
-                ]
-                for s in result.stages
-            ],
-            numeric={1, 2, 3, 4, 5, 6, 7, 8},
-        )
-    )
-    ranked = [tp for tp in result.touchpoints if tp.rank is not None][:top]
+    header, rows = stage_table(result, lang)
+    parts.append(_table(header, rows, STAGE_ALIGN))
     parts.append(f"<h2>{html.escape(t('pain_points', lang))}</h2>")
-    parts.append(
-        _table(
-            [
-                t("rank", lang),
-                t("stage", lang),
-                t("touchpoint", lang),
-                t("col_customers", lang),
-                t("exits", lang),
-                t("drop_rate", lang),
-                t("csat", lang),
-                t("nps", lang),
-                t("ces", lang),
-                t("priority", lang),
-            ],
-            [
-                [
-                    str(tp.rank),
-                    result.stage_label(tp.stage, lang),
-                    tp.touchpoint,
-                    fmt_int(tp.customers),
-                    fmt_int(tp.exits),
-                    fmt_pct(tp.drop_off_rate),
-                    fmt_num(tp.scores.satisfaction),
-                    fmt_num(tp.scores.nps, 1),
-                    fmt_num(tp.scores.effort),
-                    fmt_num(tp.priority, 3),
-                ]
-                for tp in ranked
-            ],
-            numeric={0, 3, 4, 5, 6, 7, 8, 9},
-            classes=["pain" if i < 3 else "" for i in range(len(ranked))],
-        )
-    )
+    header, rows = touchpoint_table(result, lang, top)
+    parts.append(_table(header, rows, TOUCHPOINT_ALIGN, classes=["pain" if i < 3 else "" for i in range(len(rows))]))
     if result.unassigned:
         parts.append(f"<h2>{html.escape(t('unassigned', lang))}</h2>")
         parts.append(
             _table(
                 [t("touchpoint", lang), t("events", lang)],
                 [[tp, fmt_int(n)] for tp, n in result.unassigned[:top]],
-                numeric={1},
+                "lr",
             )
         )
         parts.append(f'<p class="note">{html.escape(t("unassigned_hint", lang))}</p>')

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,7 +247,7 @@ def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[st
         )
     if "more fields" in msg.lower() or "ragged" in msg.lower():
         for name, path in csv_paths:  # the error path only: find the row, slowly but exactly
-            found = _first_long_row(path)
+            found = _first_long_row(path)  # the separator of the header is the usual one
             if found:
                 line, n, expected = found
                 return DataError(
@@ -261,21 +261,50 @@ def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[st
     return DataError(f"{where}: cannot read the events ({msg})")
 
 
-def _first_long_row(path: Path) -> tuple[int, int, int] | None:
-    """(line, fields, header fields) of the first row with more fields than the header."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+def mismatched_rows(
+    path: Path, encoding: str = "utf-8-sig", separator: str | None = None
+) -> Iterator[tuple[int, int, int]]:
+    """(line, fields, header fields) of every row whose field count differs from the
+    header's. A slow pass in Python: for error messages and `cjtool validate` only (the
+    fast reader pads short rows with empty values and stops at long ones)."""
+    with open(path, encoding=encoding, newline="") as fh:
+        if separator is None:
+            first = fh.readline()
+            separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
+            fh.seek(0)
+        reader = csv.reader(fh, delimiter=separator)
         try:
             expected = len(next(reader))
-        except (StopIteration, csv.Error):
-            return None
-        try:
             for row in reader:
-                if len(row) > expected:
-                    return reader.line_num, len(row), expected
-        except csv.Error:
+                if row and len(row) != expected:
+                    yield reader.line_num, len(row), expected
+        except (StopIteration, csv.Error):
+            return
+
+
+def _first_long_row(path: Path, separator: str = ",") -> tuple[int, int, int] | None:
+    """(line, fields, header fields) of the first row with more fields than the header."""
+    return next((m for m in mismatched_rows(path, separator=separator) if m[1] > m[2]), None)
+
+
+def field_count_warning(src: str, encoding: str | None, limit: int = 5) -> str | None:
+    """A warning naming the lines of a CSV file whose field count differs from the header."""
+    path = Path(src)
+    if src == "-" or not path.is_file() or path.suffix.lower() in PARQUET_SUFFIXES:
+        return None
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"PAR1":
             return None
-    return None
+    codec = enc.normalise(encoding) if encoding else enc.detect(path)
+    found = list(mismatched_rows(path, "utf-8-sig" if codec == "utf-8" else codec))
+    if not found:
+        return None
+    lines = ", ".join(str(line) for line, _, _ in found[:limit]) + (" …" if len(found) > limit else "")
+    short = sum(n < expected for _, n, expected in found)
+    return (
+        f"{src}: {len(found)} row{'s' * (len(found) > 1)} with a different number of fields than the header "
+        f"(line {lines}); {short} short: their missing fields are read as empty"
+    )
 
 
 # ----------------------------------------------------------------------- validating

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from cjtool.engine import stage_condition
-from cjtool.events import EventsInput
+from cjtool.events import EventsInput, field_count_warning
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap
 
@@ -67,6 +67,11 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
 
     result = map_journey(events, model, encoding=encoding)
     v.result = result
+    if not isinstance(events, (pl.DataFrame, pl.LazyFrame)):
+        for src in events:
+            warning = field_count_warning(str(src), encoding)
+            if warning:
+                v.add("warning", warning)
     if result.rows_rejected:
         reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
         v.add("warning", f"{result.rows_rejected} of {result.rows_read} rows rejected ({reasons})")

@@ -261,7 +261,7 @@ def test_validate_reports(cli, tmp_path):
     )
     events = tmp_path / "e.csv"
     events.write_text(
-        "customer_id,timestamp,touchpoint\n1,2024-01-01,page_view\n1,2024-01-02,buy\n2,2024-01-01,login\n3,oops,buy\n",
+        "customer_id,timestamp,touchpoint\n1,2024-01-01,page_view\n1,2024-01-02,buy\n2,2024-01-01,login\n3,oops,buy\n4,2024-01-01\n",
         encoding="utf-8",
     )
     r = cli("validate", "-m", model, events)
@@ -269,7 +269,8 @@ def test_validate_reports(cli, tmp_path):
     out = r.stdout
     assert "touchpoint `page_view` is listed in stage `b` but stage `a` comes first" in out
     assert "no event is assigned to stage `c`" in out
-    assert "1 of 4 rows rejected (1 bad timestamp)" in out
+    assert "2 of 5 rows rejected (1 missing touchpoint, 1 bad timestamp)" in out
+    assert "1 row with a different number of fields than the header (line 6); 1 short" in out
     assert "login (1)" in out
     assert "valid" in out
 

@@ -26,6 +26,7 @@ LANGS = ("en", "zh")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")  # lower case: `M` is not minutes
+SCALE_LIMIT = 1000.0  # score sums are exact integers of millionths: 1000 * 1e6 * 1e9 events fits in int64
 _WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -441,6 +442,9 @@ class _Builder:
         hi = self.number(sc.get("max"), path + ("max",), default.max)
         if hi <= lo:
             self.bad(path, f"max ({hi:g}) must be greater than min ({lo:g})")
+            return default
+        if max(abs(lo), abs(hi)) > SCALE_LIMIT:
+            self.bad(path, f"scales are limited to -{SCALE_LIMIT:g}..{SCALE_LIMIT:g} (scores are summed exactly)")
             return default
         return Scale(lo, hi)
 

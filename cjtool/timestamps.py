@@ -20,24 +20,25 @@ import polars as pl
 
 UTC_NAIVE = pl.Datetime("us")
 
-# (format, has offset). A literal `Z` parses as naive, which is UTC here. Formats without
+# (format, has offset). A literal `Z` parses as naive, which is UTC here; `%#z` takes
+# +08, +0800 and +08:00 (PostgreSQL writes +08). Formats without
 # fractional seconds come first: polars parses those several times faster, and among
 # formats that fit a sample equally well the earlier one is used.
 _ISO_FORMATS: list[tuple[str, bool]] = [
     ("%Y-%m-%dT%H:%M:%SZ", False),
-    ("%Y-%m-%dT%H:%M:%S%z", True),
+    ("%Y-%m-%dT%H:%M:%S%#z", True),
     ("%Y-%m-%d %H:%M:%S", False),
     ("%Y-%m-%dT%H:%M:%S", False),
     ("%Y-%m-%dT%H:%M:%S%.fZ", False),
-    ("%Y-%m-%dT%H:%M:%S%.f%z", True),
+    ("%Y-%m-%dT%H:%M:%S%.f%#z", True),
     ("%Y-%m-%dT%H:%M:%S%.f", False),
     ("%Y-%m-%d %H:%M:%S%.fZ", False),
-    ("%Y-%m-%d %H:%M:%S%.f%z", True),
+    ("%Y-%m-%d %H:%M:%S%.f%#z", True),
     ("%Y-%m-%d %H:%M:%S%.f", False),
     ("%Y-%m-%dT%H:%MZ", False),
-    ("%Y-%m-%dT%H:%M%z", True),
+    ("%Y-%m-%dT%H:%M%#z", True),
     ("%Y-%m-%dT%H:%M", False),
-    ("%Y-%m-%d %H:%M%z", True),
+    ("%Y-%m-%d %H:%M%#z", True),
     ("%Y-%m-%d %H:%M", False),
 ]
 

@@ -65,3 +65,37 @@ def test_first_matching_stage_wins():
         {"touchpoint": ["page_view", "buy", "app_buy", "app_buy", "other"], "channel": [None, None, "app", "web", None]}
     )
     assert frame.select(stage_expr(model))["stage"].to_list() == [1, 2, 3, None, None]
+
+
+def test_runs_of_starts_sharing_a_chain_hand_computed():
+    """Several starts share their next stage-2 event (one run); the window decides which
+    of them is the earliest that still reaches the run's depth."""
+    from cjtool.api import map_journey
+    from tests.reference import reference_map
+
+    model = parse_model(
+        "window: 1h\nstages:\n  - {id: a, touchpoints: [ad]}\n  - {id: b, touchpoints: [view]}\n"
+        "  - {id: c, touchpoints: [buy]}\n"
+    )
+    rows = [
+        # x: ads at 00:00, 00:30, 00:45, 00:50 all lead to the view at 01:10 and the buy at 01:40.
+        # Depth 3 needs buy - start <= 1h: start >= 00:40, so the chain starts at 00:45
+        # (not at 00:50, the run's latest start): view - start = 25 min, buy - view = 30 min.
+        ("x", "2024-01-01T00:00:00Z", "ad"),
+        ("x", "2024-01-01T00:30:00Z", "ad"),
+        ("x", "2024-01-01T00:45:00Z", "ad"),
+        ("x", "2024-01-01T00:50:00Z", "ad"),
+        ("x", "2024-01-01T01:10:00Z", "view"),
+        ("x", "2024-01-01T01:40:00Z", "buy"),
+        # y: a view at the same instant as the ad counts (0 s); the buy 90 min later is outside 1h
+        ("y", "2024-01-01T02:00:00Z", "view"),
+        ("y", "2024-01-01T02:00:00Z", "ad"),
+        ("y", "2024-01-01T03:30:00Z", "buy"),
+    ]
+    frame = pl.DataFrame(rows, schema=["customer_id", "timestamp", "touchpoint"], orient="row")
+    out = map_journey(frame, model).to_dict()
+    assert [s["customers"] for s in out["stages"]] == [2, 2, 1]
+    # stage 2: x 1500 s, y 0 s -> median 750; stage 3: x 1800 s
+    assert [s["median_time_to_convert_s"] for s in out["stages"]] == [None, 750.0, 1800.0]
+    ref = reference_map([{"customer_id": c, "timestamp": t, "touchpoint": p} for c, t, p in rows], model)
+    assert [s["median_time_to_convert_s"] for s in ref["stages"]] == [None, 750.0, 1800.0]

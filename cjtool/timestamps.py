@@ -52,6 +52,7 @@ SAMPLE_ROWS = 5000
 class Parser:
     name: str
     build: Callable[[pl.Expr], pl.Expr]  # text expression -> naive UTC datetime expression
+    fast: bool = False
 
 
 def _datetime(fmt: str, has_offset: bool) -> Parser:
@@ -59,7 +60,7 @@ def _datetime(fmt: str, has_offset: bool) -> Parser:
         out = s.str.to_datetime(fmt, strict=False, time_unit="us", exact=True, time_zone="UTC" if has_offset else None)
         return out.dt.replace_time_zone(None) if has_offset else out
 
-    return Parser(fmt, build)
+    return Parser(fmt, build, fast=not has_offset and "%.f" not in fmt)
 
 
 def _date(s: pl.Expr) -> pl.Expr:
@@ -101,13 +102,17 @@ def choose_parsers(sample: pl.Series, fmt: str | None = None) -> list[Parser]:
     fits = frame.select([p.build(_text(pl.col("s"))).is_not_null().alias(str(i)) for i, p in enumerate(parsers)])
     remaining = pl.Series([True] * frame.height, dtype=pl.Boolean)
     chosen: list[Parser] = []
-    while True:
-        hits = [int((fits[str(i)] & remaining).sum()) for i in range(len(parsers))]
-        best = max(range(len(parsers)), key=lambda i: (hits[i], -i))
-        if hits[best] == 0:
-            break
-        chosen.append(parsers[best])
-        remaining = remaining & ~fits[str(best)]
+    # Fast formats first (polars has a fast path for fixed-width formats; offsets and
+    # fractions take its slow one, ~3x): `Z` then `%#z` beats `%#z` alone on a file of
+    # mostly `Z` with some `+08:00`.
+    for pool in ([i for i, p in enumerate(parsers) if p.fast], list(range(len(parsers)))):
+        while True:
+            hits = {i: int((fits[str(i)] & remaining).sum()) for i in pool}
+            best = max(pool, key=lambda i: (hits[i], -i))
+            if hits[best] == 0:
+                break
+            chosen.append(parsers[best])
+            remaining = remaining & ~fits[str(best)]
     return chosen or parsers[:1]
 
 
@@ -123,15 +128,15 @@ def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[lis
         return [[out.alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     if dtype == pl.Date:
         return [[c.cast(UTC_NAIVE).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
-    steps = [[_text(c).alias("_ts_text")], [parsers[0].build(pl.col("_ts_text")).cast(UTC_NAIVE).alias("_ts")]]
+    # No strip here: copying every string costs more than parsing it. Values with spaces
+    # around them miss, and are stripped and parsed again with the other misses.
+    steps = [[parsers[0].build(c).cast(UTC_NAIVE).alias("_ts")]]
     for parser in parsers[1:]:
         # only the values still unparsed reach the next format: parsing null is free,
         # failing to parse is not
-        steps.append([pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")])
+        steps.append([pl.when(pl.col("_ts").is_null()).then(c).alias("_ts_text")])
         steps.append([pl.coalesce(pl.col("_ts"), parser.build(pl.col("_ts_text")).cast(UTC_NAIVE)).alias("_ts")])
-    steps.append(
-        [pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(pl.col("_ts_text")).alias("_ts_text")]
-    )
+    steps.append([pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(c).alias("_ts_text")])
     return steps
 
 

@@ -361,3 +361,17 @@ def test_random_yaml_never_crashes(lines):
         parse_model("\n".join(lines), "fuzz.yaml")
     except ModelError as exc:
         assert exc.problems and all(p.startswith("fuzz.yaml") for p in exc.problems)
+
+
+def test_fast_formats_are_chosen_first():
+    from cjtool.timestamps import choose_parsers
+
+    sample = pl.Series(["2024-01-05T10:00:00Z"] * 97 + ["2024-01-05T10:00:00+08:00"] * 3)
+    assert [p.name for p in choose_parsers(sample)] == ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%#z"]
+
+
+def test_padded_timestamps_in_a_file_are_read(tmp_path):
+    t = frame(
+        tmp_path, 'customer_id,timestamp,touchpoint\nc1,2024-01-05T10:00:00Z,a\nc2," 2024-01-05T10:00:00+08 ",a\n'
+    )
+    assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 5, 10), datetime(2024, 1, 5, 2)]

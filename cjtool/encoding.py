@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from contextlib import ExitStack, suppress
 from pathlib import Path
 
@@ -103,9 +105,22 @@ def spool_stdin(stack: ExitStack) -> Path:
     """Copy standard input to a temporary file, so it can be scanned like any file."""
     fd, tmp = tempfile.mkstemp(prefix="cjtool-stdin-", suffix=".csv")
     stack.callback(_unlink, tmp)
+    _interruptible_reads()
     with os.fdopen(fd, "wb") as fout:
         shutil.copyfileobj(sys.stdin.buffer, fout, CHUNK)
     return Path(tmp)
+
+
+def _interruptible_reads() -> None:
+    """Make Ctrl-C interrupt a blocking read of stdin. A native library loaded by then
+    leaves SIGINT installed with SA_RESTART, so the read resumes and the interrupt
+    waits for end of input; installing Python's handler again clears the flag."""
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.siginterrupt(signal.SIGINT, True)
 
 
 def _unlink(path: str) -> None:

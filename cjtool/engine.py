@@ -18,7 +18,6 @@ each customer keeps the deepest chain, from its earliest start among equals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -64,15 +63,6 @@ def stage_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:
     keys = ["touchpoint", "channel"] if any(s.channels is not None for s in model.stages) else ["touchpoint"]
     pairs = events.select(keys).unique().with_columns(stage_expr(model))
     return events.select(keys).join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")["stage"]
-
-
-@dataclass
-class Journeys:
-    """Per-customer results. ``customers`` has one row per customer: ``cust`` (code),
-    ``depth``, chain times ``r1..rK`` (null past the depth, and in furthest mode) and
-    ``last`` (position, in the assigned events, of the customer's last event)."""
-
-    customers: pl.DataFrame
 
 
 KEY_BITS = 127  # an Int128 sort key, sign bit unused
@@ -126,8 +116,10 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     )
 
 
-def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
-    """Depth, chain and last event of every customer. ``assigned`` holds the assigned
+def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
+    """One row per customer: ``cust`` (code), ``depth``, chain times ``r1..rK`` (null past
+    the depth, and in furthest mode), ``last`` (position in ``assigned`` of the customer's
+    last event) and ``last_stage``. ``assigned`` holds the assigned
     events, in input order, with ``cust``, ``timestamp`` and ``stage``."""
     K = len(model.stages)
     ev = sorted_events(assigned)
@@ -139,10 +131,10 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> Journeys:
         customers = last.join(depth, on="cust", how="left").with_columns(
             [pl.lit(None, pl.Datetime("us")).alias(c) for c in r_cols]
         )
-        return Journeys(customers)
+        return customers
     chains = _ordered_chains(ev, model)
     customers = last.join(chains, on="cust", how="left").with_columns(pl.col("depth").fill_null(0))
-    return Journeys(customers)
+    return customers
 
 
 def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:

@@ -127,8 +127,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     # materialised for the assigned events (the whole table is never copied).
     is_assigned = frame["stage"].is_not_null()
     journeys = customer_journeys(frame.select("cust", "timestamp", "stage").filter(is_assigned), model)
-    customers = journeys.customers.with_columns(
-        frame["touchpoint"].filter(is_assigned).gather(journeys.customers["last"]).alias("last_touchpoint")
+    customers = journeys.with_columns(
+        frame["touchpoint"].filter(is_assigned).gather(journeys["last"]).alias("last_touchpoint")
     ).lazy()
     ev = frame.lazy().filter(pl.col("stage").is_not_null())
 

@@ -497,25 +497,3 @@ def _kind(value: Any) -> str:
         return "nothing"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…'"
-
-
-def model_to_yaml(model: JourneyModel) -> str:
-    """A plain YAML rendering (used for round-trip tests; `cjtool init` copies the commented file)."""
-    import yaml
-
-    data: dict[str, Any] = {"name": model.name, "title": model.title.as_yaml(), "mode": model.mode}
-    if model.window_text:
-        data["window"] = model.window_text
-    if model.columns:
-        data["columns"] = dict(model.columns)
-    data["stages"] = []
-    for s in model.stages:
-        st: dict[str, Any] = {"id": s.id, "label": s.label.as_yaml()}
-        if s.touchpoints:
-            st["touchpoints"] = list(s.touchpoints)
-        if s.match:
-            st["match"] = s.match
-        if s.channels is not None:
-            st["channels"] = list(s.channels)
-        data["stages"].append(st)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

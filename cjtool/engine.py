@@ -211,8 +211,16 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
         )
         runs = runs.with_columns(earliest.alias("r1"))
     # Runs are in time order: the first run of a customer with its maximum depth holds its
-    # earliest start reaching that depth.
-    best = runs.filter(pl.col("depth") == pl.col("depth").max().over("cust")).unique(
-        "cust", keep="first", maintain_order=True
+    # earliest start reaching that depth. It is the run deeper than every earlier run of
+    # its customer and at least as deep as every later one. Runs are sorted by customer,
+    # so running maxima of (customer, depth) packed into one number give both without a
+    # group-by (a window over a million customers costs 5x more): rows of other customers
+    # never win the comparison.
+    lift = pl.lit(K + 1, pl.UInt64)
+    depth_u = pl.col("depth").cast(pl.UInt64)
+    up = pl.col("cust").cast(pl.UInt64) * lift + depth_u
+    down = (pl.lit(2**32, pl.UInt64) - pl.col("cust").cast(pl.UInt64)) * lift + depth_u
+    best = runs.filter(
+        (up > up.cum_max().shift(1)).fill_null(True) & (down >= down.cum_max(reverse=True).shift(-1)).fill_null(True)
     )
     return best.select("cust", "depth", *[pl.col(f"r{k}").cast(pl.Datetime("us")) for k in range(1, K + 1)])

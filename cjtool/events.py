@@ -317,23 +317,32 @@ def _scales(model: JourneyModel) -> dict[str, Scale]:
 
 
 def _score_steps(role: str, dtype: pl.DataType, scale: Scale) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    """Two steps: the number and whether a value was given; then the valid value and the
-    flags "not a number" and "outside the scale"."""
+    """Two steps: the number; then the valid value and the flags "not a number" and
+    "outside the scale".
+
+    Most rows of a score column are empty. Whole-column string work (strip, compare)
+    cost ~0.3 CPU s per score column on 10M rows, so text is stripped and looked at only
+    where a plain cast did not give a number (`when` evaluates it on those rows only)."""
     col = pl.col(role)
     if dtype == pl.String:
-        text = col.str.strip_chars()
+        x0 = col.cast(pl.Float64, strict=False)
         first = [
-            text.cast(pl.Float64, strict=False).alias(f"_x_{role}"),
-            (text.is_not_null() & (text != "")).alias(f"_given_{role}"),
+            pl.when(x0.is_null() & col.is_not_null())
+            .then(col.str.strip_chars().cast(pl.Float64, strict=False))
+            .otherwise(x0)
+            .alias(f"_x_{role}")
         ]
     else:
-        first = [col.cast(pl.Float64, strict=False).alias(f"_x_{role}"), col.is_not_null().alias(f"_given_{role}")]
+        first = [col.cast(pl.Float64, strict=False).alias(f"_x_{role}")]
     x = pl.col(f"_x_{role}")
     numeric = x.is_finite().fill_null(False)
     in_scale = numeric & (x >= scale.min) & (x <= scale.max)
+    # given but not a finite number: text that is not blank, or nan/inf
+    unread = col.str.strip_chars() != "" if dtype == pl.String else col.is_not_null()
+    not_number = pl.when(x.is_null() & col.is_not_null()).then(unread).otherwise(x.is_not_null() & ~numeric)
     second = [
         pl.when(in_scale).then(x).alias(role),
-        (pl.col(f"_given_{role}") & ~numeric).alias(f"_nan_{role}"),
+        not_number.alias(f"_nan_{role}"),
         (numeric & ~in_scale).alias(f"_oos_{role}"),
     ]
     return first, second

@@ -236,11 +236,12 @@ def test_scores_with_text(tmp_path):
     t = frame(
         tmp_path,
         "customer_id,timestamp,touchpoint,satisfaction,nps,effort\n"
-        "c1,2024-01-01,a,good,11,0\nc2,2024-01-01,a, 4 ,10,7\nc3,2024-01-01,a,nan,,inf\n",
+        "c1,2024-01-01,a,good,11,0\nc2,2024-01-01,a, 4 ,10,7\nc3,2024-01-01,a,nan,,inf\n"
+        "c4,2024-01-01,a,   ,\t9 ,  \n",  # blank is missing, not "not a number"
     )
-    assert t.frame["satisfaction"].to_list() == [None, 4.0, None]
-    assert t.frame["nps"].to_list() == [None, 10.0, None]
-    assert t.frame["effort"].to_list() == [None, 7.0, None]
+    assert t.frame["satisfaction"].to_list() == [None, 4.0, None, None]
+    assert t.frame["nps"].to_list() == [None, 10.0, None, 9.0]
+    assert t.frame["effort"].to_list() == [None, 7.0, None, None]
     assert t.warnings == [
         "satisfaction: 2 values not a number, treated as missing",
         "nps: 1 value outside 0..10, treated as missing",

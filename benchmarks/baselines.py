@@ -132,13 +132,21 @@ def duckdb_funnel(
         if p.lower().endswith(PARQUET)
         else f"read_csv({_sql_str(p)}, header = true, all_varchar = true)"
     )
+    ts_col = f'"{c["timestamp"]}"'
+    ts_type = con.execute(f"SELECT typeof({ts_col}) FROM {src} LIMIT 1").fetchone()
+    # a typed column (Parquet) as it is; text parsed as cjtool does
+    ts_sql = (
+        f"CAST({ts_col} AS TIMESTAMPTZ)"
+        if ts_type and ts_type[0].startswith("TIMESTAMP")
+        else f"TRY_CAST(trim(CAST({ts_col} AS VARCHAR)) AS TIMESTAMPTZ)"
+    )
     # read (all text), parse, drop what cjtool rejects, assign stages, keep assigned events
     con.execute(f"""
         CREATE TEMP TABLE ev AS
         SELECT * FROM (
             SELECT customer_id, ts, touchpoint, {stage_case_sql(stages)} AS stage FROM (
                 SELECT CAST("{c["customer_id"]}" AS VARCHAR) AS customer_id,
-                       TRY_CAST(trim(CAST("{c["timestamp"]}" AS VARCHAR)) AS TIMESTAMPTZ) AS ts,
+                       {ts_sql} AS ts,
                        CAST("{c["touchpoint"]}" AS VARCHAR) AS touchpoint,
                        CAST("{c["channel"]}" AS VARCHAR) AS channel
                 FROM {src}
@@ -221,7 +229,10 @@ def pandas_funnel(
     if "channel" not in df:
         df["channel"] = ""
     df["row"] = np.arange(len(df))
-    df["ts"] = pd.to_datetime(df["timestamp"].str.strip(), utc=True, format="ISO8601", errors="coerce")
+    if isinstance(df["timestamp"].dtype, pd.DatetimeTZDtype) or df["timestamp"].dtype.kind == "M":
+        df["ts"] = pd.to_datetime(df["timestamp"], utc=True)  # typed (Parquet)
+    else:
+        df["ts"] = pd.to_datetime(df["timestamp"].str.strip(), utc=True, format="ISO8601", errors="coerce")
     ok = (df["customer_id"].str.strip() != "") & (df["touchpoint"].str.strip() != "") & df["ts"].notna()
     df = df.loc[ok, ["customer_id", "ts", "touchpoint", "channel", "row"]]
 

@@ -259,7 +259,9 @@ def _scores(rng: np.random.Generator, tp: np.ndarray) -> tuple[np.ndarray, ...]:
 
 def generate_chunk(seed: int, chunk_index: int, n_rows: int, id_offset: int, order: str) -> tuple[pl.DataFrame, int]:
     """``n_rows`` events of fresh customers (ids from ``id_offset``); returns the frame
-    and the number of customer ids used."""
+    and the number of customer ids used. Its ``timestamp`` is typed (Datetime, UTC), as
+    in a warehouse's Parquet export; ``_offset`` marks the rows whose CSV text is written
+    in +08:00 (``as_csv``)."""
     rng = np.random.default_rng([seed, chunk_index])
     mean_len = 10.0
     m = int(n_rows / mean_len * 1.25) + 64
@@ -302,17 +304,26 @@ def generate_chunk(seed: int, chunk_index: int, n_rows: int, id_offset: int, ord
     ch_names = pl.Series(CHANNELS, dtype=pl.String)
     out = df.select(
         pl.concat_str(pl.lit("c"), pl.col("cid").cast(pl.String).str.zfill(width)).alias("customer_id"),
-        pl.when(pl.col("off"))
-        .then((pl.col("dt") + pl.duration(hours=8)).dt.to_string("%Y-%m-%dT%H:%M:%S+08:00"))
-        .otherwise(pl.col("dt").dt.to_string("%Y-%m-%dT%H:%M:%SZ"))
-        .alias("timestamp"),
+        pl.col("dt").dt.replace_time_zone("UTC").alias("timestamp"),
         pl.lit(tp_names).gather(pl.col("tp")).alias("touchpoint"),
         pl.lit(ch_names).gather(pl.col("ch")).alias("channel"),
         pl.when(pl.col("sat_on")).then(pl.col("satisfaction")).alias("satisfaction"),
         pl.when(pl.col("nps_on")).then(pl.col("nps")).alias("nps"),
         pl.when(pl.col("eff_on")).then(pl.col("effort")).alias("effort"),
+        pl.col("off").alias("_offset"),
     )
     return out, n_cust
+
+
+def as_csv(df: pl.DataFrame) -> pl.DataFrame:
+    """The CSV form of a chunk: ISO text timestamps, ``Z`` or ``+08:00``."""
+    ts = pl.col("timestamp").dt.replace_time_zone(None)
+    text = (
+        pl.when(pl.col("_offset"))
+        .then((ts + pl.duration(hours=8)).dt.to_string("%Y-%m-%dT%H:%M:%S+08:00"))
+        .otherwise(ts.dt.to_string("%Y-%m-%dT%H:%M:%SZ"))
+    )
+    return df.with_columns(text.alias("timestamp")).drop("_offset")
 
 
 def generate(
@@ -341,7 +352,8 @@ def generate(
         while done < n_events or i == 0:
             n = min(chunk, n_events - done)
             df, n_cust = generate_chunk(seed, i, n, id_offset, order)
-            df.write_csv(fh, include_header=(i == 0))
+            as_csv(df).write_csv(fh, include_header=(i == 0))
+            df = df.drop("_offset")
             if pq_path is not None:
                 if pq is not None:
                     table = df.to_arrow()

@@ -182,7 +182,7 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
 
     s_max, owner = runs["s_max"], runs["cust"]
     r_cols: dict[str, pl.Series] = {"r1": s_max}
-    depth = pl.Series([1] * runs.height, dtype=pl.Int32)
+    depth = pl.repeat(1, runs.height, dtype=pl.Int32, eager=True)
     p = runs["q"]
     for k in range(2, K + 1):
         q = p if k == 2 else step(k, p.fill_null(0), owner).set(p.is_null(), None)  # type: ignore[arg-type]

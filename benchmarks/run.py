@@ -15,6 +15,10 @@ Jobs (on the CSV, and on the Parquet file with --parquet):
 * ``floor``: ``polars.read_csv(FILE)`` of every column, then ``len(df)``; no analysis;
 * ``floor (text)``: the same with ``infer_schema=False`` (every column as text, which is
   how cjtool reads CSV; for information);
+* ``floor+sort``: the least work of any engine that follows each customer's events in
+  time order, in polars: read ids, times and touchpoints, ids to categorical codes, times
+  parsed (fixed-width, offsets ignored), one sort of a packed (customer, time) u64 key; for
+  information;
 * ``cjtool``: ``cjtool map FILE --model aipl --format json --window 30d -o TMP --quiet``;
 * ``duckdb``: ``python benchmarks/baselines.py duckdb FILE --window 30d -o TMP``;
 * ``pandas``: ``python benchmarks/baselines.py pandas FILE --window 30d -o TMP``, skipped
@@ -56,6 +60,25 @@ PY = sys.executable
 FLOOR_CODE = "import sys, polars as pl; df = pl.read_csv(sys.argv[1]); print(len(df))"
 FLOOR_TEXT_CODE = "import sys, polars as pl; df = pl.read_csv(sys.argv[1], infer_schema=False); print(len(df))"
 FLOOR_PQ_CODE = "import sys, polars as pl; df = pl.read_parquet(sys.argv[1]); print(len(df))"
+# The least any engine that follows each customer's events in time order must do in
+# polars: read ids, times and touchpoints, ids to codes, times parsed (offsets ignored,
+# fast fixed-width format), one sort by (customer, time). No stages, no metrics.
+SORT_FLOOR_CODE = """
+import sys, polars as pl
+f = sys.argv[1]
+parquet = f.lower().endswith((".parquet", ".pq"))
+lf = pl.scan_parquet(f) if parquet else pl.scan_csv(f, infer_schema=False)
+ts = pl.col("timestamp")
+if not parquet:
+    ts = ts.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, cache=False)
+df = lf.select(
+    pl.col("customer_id").cast(pl.Categorical).to_physical().alias("c"), ts.alias("t"), pl.col("touchpoint")
+).collect(engine="streaming")
+# the fastest sort found: one u64 key (fits for generated data: < 2^20 customers, < 2^44 us)
+t = pl.col("t").to_physical()
+key = pl.col("c").cast(pl.UInt64) * 2**44 + (t - t.min()).cast(pl.UInt64)
+print(len(df.select(key.sort())))
+"""
 
 
 @dataclass
@@ -159,6 +182,7 @@ def build_jobs(
             jobs.append(Job("floor (text)", [PY, "-c", FLOOR_TEXT_CODE, str(f)], fmt))
         else:
             jobs.append(Job("floor" + sfx, [PY, "-c", FLOOR_PQ_CODE, str(f)], fmt))
+        jobs.append(Job("floor+sort" + sfx, [PY, "-c", SORT_FLOOR_CODE, str(f)], fmt))
         o = tmp / f"cjtool_{fmt}.json"
         jobs.append(
             Job(
@@ -371,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         help="time the cjtool package found in this folder instead "
         "(a snapshot or another checkout, e.g. from `git archive REV cjtool | tar -x -C DIR`)",
     )
-    ap.add_argument("--only", help="comma-separated jobs to run: floor,cjtool,duckdb,pandas")
+    ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,duckdb,pandas")
     ap.add_argument("--smoke", action="store_true", help="generate 50k rows in a temp dir and run everything")
     a = ap.parse_args(argv)
     if a.smoke:

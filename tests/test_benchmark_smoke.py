@@ -39,3 +39,27 @@ def test_generator_is_seeded_and_maps_to_a_funnel(cli, tmp_path):
     assert reached == sorted(reached, reverse=True) and reached[-1] > 0
     assert csv_map["rows"] == {"read": 20000, "rejected": 0, "rejected_by_reason": {}}
     assert csv_map["events"]["unassigned"] > 0
+
+
+def test_fresh_phases_and_floor_plus_sort_run(tmp_path):
+    """The timing scripts run end to end on a tiny file (their figures are not checked)."""
+    events = tmp_path / "e.csv"
+    generate(events, "--parquet")
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "fresh_phases.py"), str(events), "--runs", "1"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = out.splitlines()[-1]
+    assert line.startswith("[1/1] this  read ") and " | map " in line and "| peak " in line
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench_run
+    finally:
+        sys.path.pop(0)
+    for f in (events, events.with_suffix(".parquet")):
+        done = subprocess.run(
+            [sys.executable, "-c", bench_run.SORT_FLOOR_CODE, str(f)], check=True, capture_output=True, text=True
+        )
+        assert done.stdout.strip() == "20000"

@@ -145,7 +145,9 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         .len("exits")
         .rename({"last_stage": "stage", "last_touchpoint": "touchpoint"})
     )
-    pair_sums = ev.group_by("stage", "touchpoint").agg(*score_sums(), pl.col("cust").to_physical().n_unique().alias("customers"))
+    pair_sums = ev.group_by("stage", "touchpoint").agg(
+        *score_sums(), pl.col("cust").to_physical().n_unique().alias("customers")
+    )
     stage_aggs = pair_sums.group_by("stage").agg(pl.col(SUM_COLUMNS).sum()).with_columns(scores_from_sums())
     tp = (
         pair_sums.with_columns(scores_from_sums())

@@ -87,10 +87,24 @@ def _epoch(s: pl.Expr) -> pl.Expr:
     return micros.round(0).cast(pl.Int64, strict=False).cast(UTC_NAIVE)
 
 
+_COMMA_FRACTION = r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}),(\d+)"
+
+
+def _comma_fraction(s: pl.Expr) -> pl.Expr:
+    # ISO 8601 allows a comma before the fraction, and Java and Python loggers write one
+    # (2026-03-04 10:15:00,123): read as a dot, by the formats with fractions
+    dotted = s.str.replace(_COMMA_FRACTION, "${1}.${2}")
+    return pl.coalesce([_datetime(f, tz).build(dotted) for f, tz in _ISO_FORMATS if "%.f" in f])
+
+
 def all_parsers(fmt: str | None = None) -> list[Parser]:
     if fmt:
         return [_datetime(fmt, "%z" in fmt or "%:z" in fmt or "%#z" in fmt)]
-    return [_datetime(f, tz) for f, tz in _ISO_FORMATS] + [Parser("date", _date), Parser("epoch", _epoch)]
+    return [_datetime(f, tz) for f, tz in _ISO_FORMATS] + [
+        Parser("date", _date),
+        Parser("epoch", _epoch),
+        Parser("comma fraction", _comma_fraction),
+    ]
 
 
 def _text(s: pl.Expr) -> pl.Expr:

@@ -44,6 +44,10 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
         ("2024-01-05 10:00:00+08", datetime(2024, 1, 5, 2)),  # PostgreSQL's timestamptz
         ("2024-01-05T10:00:00.25+0800", datetime(2024, 1, 5, 2, 0, 0, 250000)),
         ("2024-01-05", datetime(2024, 1, 5)),
+        ("2024-01-05 10:00:00,123", datetime(2024, 1, 5, 10, 0, 0, 123000)),  # Java and Python loggers
+        ("2024-01-05T10:00:00,5Z", datetime(2024, 1, 5, 10, 0, 0, 500000)),
+        ("2024-01-05T10:00:00,123456+08:00", datetime(2024, 1, 5, 2, 0, 0, 123456)),
+        ("2024-01-05 10:00:00,", None),
         (" 2024-01-05T10:00:00Z ", datetime(2024, 1, 5, 10)),
         ("1704067200", datetime(2024, 1, 1)),
         ("1704067200.5", datetime(2024, 1, 1, 0, 0, 0, 500000)),
@@ -67,6 +71,20 @@ def test_mixed_offsets_in_one_column():
         datetime(2024, 1, 5, 2),
         datetime(2024, 1, 5),
         datetime(2024, 1, 1),
+    ]
+
+
+def test_comma_fractions_mixed_with_dot_fractions_in_a_file(tmp_path):
+    t = frame(
+        tmp_path,
+        'customer_id,timestamp,touchpoint\nc1,2024-01-05 10:00:00.250,a\nc1,"2024-01-05 10:00:01,750",a\n'
+        "c1,2024-01-05 10:00:02,a\n",
+    )
+    assert t.rejected == {}
+    assert t.frame["timestamp"].to_list() == [
+        datetime(2024, 1, 5, 10, 0, 0, 250000),
+        datetime(2024, 1, 5, 10, 0, 1, 750000),
+        datetime(2024, 1, 5, 10, 0, 2),
     ]
 
 

@@ -54,7 +54,7 @@ class Text:
 class Stage:
     id: str
     label: Text
-    description: str = ""
+    description: Text = field(default_factory=lambda: Text.of(""))
     touchpoints: tuple[str, ...] = ()
     match: str | None = None
     channels: tuple[str, ...] | None = None
@@ -85,7 +85,7 @@ class JourneyModel:
     name: str
     stages: tuple[Stage, ...]
     title: Text = field(default_factory=lambda: Text.of(""))
-    description: str = ""
+    description: Text = field(default_factory=lambda: Text.of(""))
     mode: str = "ordered"
     window_s: float | None = None
     window_text: str | None = None
@@ -352,12 +352,14 @@ class _Builder:
         sat, eff = self.scores(top.get("scores"))
         wd, ws, min_c = self.ranking(top.get("ranking"))
         gates = self.gates(top.get("gates"), stages)
+        title = self.text(top.get("title"), ("title",), name)
+        description = self.text(top.get("description"), ("description",), "")
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
             name=name,
-            title=self.text(top.get("title"), ("title",), name),
-            description=self.string(top.get("description"), ("description",)) or "",
+            title=title,
+            description=description,
             mode=mode,
             window_s=window_s,
             window_text=window_text,
@@ -427,7 +429,7 @@ class _Builder:
                 Stage(
                     id=sid or f"stage{i + 1}",
                     label=self.text(st.get("label"), path + ("label",), sid or f"stage{i + 1}"),
-                    description=self.string(st.get("description"), path + ("description",)) or "",
+                    description=self.text(st.get("description"), path + ("description",), ""),
                     touchpoints=tps,
                     match=match,
                     channels=channels,

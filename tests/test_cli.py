@@ -237,7 +237,10 @@ def test_models_and_init(cli, tmp_path):
     assert r.exit_code == 0
     for name in ("aipl", "5a", "b2b", "experience"):
         assert name in r.stdout
-    assert "认知" in cli("models", "--lang", "zh").stdout
+    zh = cli("models", "--lang", "zh", env={"COLUMNS": "80"}).stdout
+    assert "认知" in zh and "说明" in zh and "消费者资产模型" in zh  # headings and descriptions in Chinese
+    assert "…" not in zh  # long stage lists wrap; no stage label is cut
+    assert "产品体验" in "".join(zh.split())  # b2b's sixth stage (was cut to `产品体 …`)
     target = tmp_path / "mine.yaml"
     r = cli("init", "aipl", "-o", target)
     assert r.exit_code == 0

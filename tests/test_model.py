@@ -37,6 +37,7 @@ def test_builtin_models(name):
     m = load_model(name)
     assert [(s.label.get("en"), s.label.get("zh")) for s in m.stages] == BUILTIN_STAGES[name]
     assert m.title.get("zh") != m.title.get("en")
+    assert m.description.get("en").isascii() and not m.description.get("zh").isascii()  # both written out
     for s in m.stages:
         assert s.touchpoints or s.match
 
@@ -143,6 +144,8 @@ def problems(text: str) -> list[str]:
         ("stages:\n  - {id: a, touchpoints: [x]}\nranking: {min_customers: many}\n", "expected a number"),
         ("stages:\n  - {id: 'a b', touchpoints: [x]}\n", "not a valid id"),
         ("stages:\n  - {id: a, touchpoints: [x], label: {en: A, fr: B}}\n", "unknown language `fr`"),
+        ("description: {en: A, de: B}\nstages:\n  - {id: a, touchpoints: [x]}\n", "unknown language `de`"),
+        ("title: {fr: T}\nstages:\n  - {id: a, touchpoints: [x]}\n", "unknown language `fr`"),
         (
             "stages:\n  - {id: a, touchpoints: [x]}\ncolumns: {customer_id: id, timestamp: id}\n",
             "mapped to more than one role",

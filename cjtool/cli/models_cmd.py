@@ -12,6 +12,7 @@ from rich.table import Table
 from cjtool import builtin_models
 from cjtool.cli import common as c
 from cjtool.errors import OutputError, UsageError
+from cjtool.i18n import t
 from cjtool.model import load_model
 from cjtool.output import emit
 
@@ -19,13 +20,13 @@ from cjtool.output import emit
 def models_command(lang: c.LangOpt = c.Lang.en) -> None:
     """List the built-in journey models: name, stages and what each is for."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Name", no_wrap=True)
-    table.add_column("Stages")
-    table.add_column("Description")
+    table.add_column(t("col_name", lang.value), no_wrap=True)
+    table.add_column(t("col_stages", lang.value), overflow="fold")  # wrap, never cut a stage
+    table.add_column(t("col_description", lang.value), overflow="fold")
     for name in builtin_models.names():
         m = load_model(name)
         stages = " → ".join(s.label.get(lang.value) for s in m.stages)
-        table.add_row(name, stages, m.description)
+        table.add_row(name, stages, m.description.get(lang.value))
     c.stdout_console().print(table)
 
 

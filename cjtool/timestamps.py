@@ -58,7 +58,7 @@ class Parser:
 def _datetime(fmt: str, has_offset: bool) -> Parser:
     # polars caches parsed values by text by default: a win for dates (few distinct
     # values), a loss of ~40% for times of day, nearly all distinct
-    cache = not any(part in fmt for part in ("%H", "%M", "%S", "%T", "%R", "%s"))
+    cache = not any(part in fmt for part in ("%H", "%I", "%M", "%S", "%T", "%R", "%r", "%X", "%c", "%+", "%s"))
 
     def build(s: pl.Expr) -> pl.Expr:
         out = s.str.to_datetime(

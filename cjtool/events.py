@@ -354,6 +354,13 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
     ts_type = schema["timestamp"]
     parsers: list = []
     lf = scan.lf.with_columns(pl.col("customer_id", "touchpoint", "channel").cast(pl.String))
+    if not (ts_type == pl.String or ts_type.is_numeric() or isinstance(ts_type, pl.Datetime) or ts_type == pl.Date):
+        raise DataError(
+            f"{scan.name}: the timestamp column `{model.column_map['timestamp']}` holds {ts_type} values, "
+            "not dates or date-times",
+            hint="map the column with the event time (a datetime, a date, ISO 8601 text or epoch numbers) "
+            "with --column timestamp=HEADER",
+        )
     if ts_type == pl.String or ts_type.is_numeric():
         sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
         parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format)

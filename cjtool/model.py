@@ -483,6 +483,11 @@ class _Builder:
                     from cjtool.gates import gate_threshold_problem
 
                     problem = gate_threshold_problem(key, x)
+                    ids = [st.id for st in stages]
+                    if not problem and key == "min_conversion" and ids and target not in ids:
+                        problem = f"`{target}` is not a stage id; stages: {', '.join(ids)}"
+                    if not problem and key == "max_drop_off" and ids and target == ids[-1]:
+                        problem = "the last stage has no next stage to drop off to; gate a touchpoint of it instead"
                     if problem:
                         self.bad(("gates", key, target), problem)
                     pairs.append((target, x))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -394,3 +394,11 @@ def test_padded_timestamps_in_a_file_are_read(tmp_path):
         tmp_path, 'customer_id,timestamp,touchpoint\nc1,2024-01-05T10:00:00Z,a\nc2," 2024-01-05T10:00:00+08 ",a\n'
     )
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 5, 10), datetime(2024, 1, 5, 2)]
+
+
+@pytest.mark.parametrize("value", [time(10, 0), timedelta(hours=1), True])
+def test_a_parquet_timestamp_column_of_another_type_is_a_data_error(tmp_path, value):
+    path = tmp_path / "e.parquet"
+    pl.DataFrame({"customer_id": ["c1"], "timestamp": [value], "touchpoint": ["a"]}).write_parquet(path)
+    with pytest.raises(DataError, match=r"e.parquet: the timestamp column `timestamp` holds .+ values, not dates"):
+        read_events([str(path)], MODEL)

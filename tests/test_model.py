@@ -147,6 +147,14 @@ def problems(text: str) -> list[str]:
         ("description: {en: A, de: B}\nstages:\n  - {id: a, touchpoints: [x]}\n", "unknown language `de`"),
         ("title: {fr: T}\nstages:\n  - {id: a, touchpoints: [x]}\n", "unknown language `fr`"),
         (
+            "stages:\n  - {id: a, touchpoints: [x]}\n  - {id: b, touchpoints: [y]}\ngates:\n  min_conversion: {zzz: 0.2}\n",
+            "gates.min_conversion.zzz: `zzz` is not a stage id; stages: a, b",
+        ),
+        (
+            "stages:\n  - {id: a, touchpoints: [x]}\n  - {id: b, touchpoints: [y]}\ngates:\n  max_drop_off: {b: 0.5}\n",
+            "gates.max_drop_off.b: the last stage has no next stage",
+        ),
+        (
             "stages:\n  - {id: a, touchpoints: [x]}\ncolumns: {customer_id: id, timestamp: id}\n",
             "mapped to more than one role",
         ),

@@ -30,7 +30,9 @@ def validate_command(
     except ModelError as exc:
         for p in exc.problems[1:]:
             console.print(f"error: {p}", style="bold red", markup=False, soft_wrap=True)
-        exc.message = exc.problems[0] + (f" (and {len(exc.problems) - 1} more above)" if len(exc.problems) > 1 else "")
+        exc.message = exc.problems[0] + (
+            f" (and {len(exc.problems) - 1} more, listed on stdout)" if len(exc.problems) > 1 else ""
+        )
         raise
     v = validate(jm, events or None, encoding=encoding)
     for f in v.findings:

@@ -44,7 +44,9 @@ _ISO_FORMATS: list[tuple[str, bool]] = [
 
 EXPECTED = "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), or epoch seconds/milliseconds"
 
-_EPOCH_RE = r"^-?\d{9,14}(\.\d+)?$"
+# 9-10 integer digits: seconds; 12-13: milliseconds (both 1973-2286). Other lengths are
+# too ambiguous: 20260304 is a date, 20260304101500 a compact date-time, not year 2612.
+_EPOCH_RE = r"^-?(\d{9,10}|\d{12,13})(\.\d+)?$"
 SAMPLE_ROWS = 5000
 
 
@@ -74,12 +76,10 @@ def _date(s: pl.Expr) -> pl.Expr:
 
 
 def _epoch(s: pl.Expr) -> pl.Expr:
-    # 9-11 integer digits: seconds (1973-5138); 12-14: milliseconds. Shorter numbers are
-    # too ambiguous (20260304 is a date, not 1970-08-23) and are rejected.
     x = s.cast(pl.Float64, strict=False)
     int_digits = s.str.replace(r"^-", "").str.replace(r"\..*$", "").str.len_chars()
     micros = (
-        pl.when(s.str.contains(_EPOCH_RE) & (int_digits <= 11))
+        pl.when(s.str.contains(_EPOCH_RE) & (int_digits <= 10))
         .then(x * 1e6)
         .when(s.str.contains(_EPOCH_RE))
         .then(x * 1e3)
@@ -97,6 +97,17 @@ def _comma_fraction(s: pl.Expr) -> pl.Expr:
     return pl.coalesce([_datetime(f, tz).build(dotted) for f, tz in _ISO_FORMATS if "%.f" in f])
 
 
+_BASIC = r"^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}(?::?\d{2})?)?$"
+
+
+def _basic(s: pl.Expr) -> pl.Expr:
+    # ISO 8601's basic form (20260304T101500Z) and the compact 14 digits many systems
+    # export (20260304101500): rewritten in the extended form, then read by its formats
+    extended = s.str.replace(_BASIC, "${1}-${2}-${3}T${4}:${5}:${6}${7}")
+    formats = [(f, tz) for f, tz in _ISO_FORMATS if f.startswith("%Y-%m-%dT%H:%M:%S") and "%.f" not in f]
+    return pl.when(s.str.contains(_BASIC)).then(pl.coalesce([_datetime(f, tz).build(extended) for f, tz in formats]))
+
+
 def all_parsers(fmt: str | None = None) -> list[Parser]:
     if fmt:
         return [_datetime(fmt, "%z" in fmt or "%:z" in fmt or "%#z" in fmt)]
@@ -104,6 +115,7 @@ def all_parsers(fmt: str | None = None) -> list[Parser]:
         Parser("date", _date),
         Parser("epoch", _epoch),
         Parser("comma fraction", _comma_fraction),
+        Parser("basic", _basic),
     ]
 
 

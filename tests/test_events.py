@@ -52,6 +52,12 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
         ("1704067200", datetime(2024, 1, 1)),
         ("1704067200.5", datetime(2024, 1, 1, 0, 0, 0, 500000)),
         ("1704067200000", datetime(2024, 1, 1)),
+        ("17040672000", None),  # 11 digits: seconds after 2286, or a typo
+        ("99999999999999", None),  # 14 digits: not milliseconds of the year 5138
+        ("20240105100000", datetime(2024, 1, 5, 10)),  # compact, as many systems export
+        ("20240105T100000Z", datetime(2024, 1, 5, 10)),  # ISO 8601 basic form
+        ("20240105T100000+0800", datetime(2024, 1, 5, 2)),
+        ("2024010510000", datetime(2034, 2, 20, 1, 8, 30)),  # 13 digits: epoch milliseconds
         ("20240105", None),  # too ambiguous for epoch seconds
         ("2024-13-01", None),
         ("2024-02-30T10:00:00", None),

@@ -159,6 +159,19 @@ def test_output_file_written_atomically(cli, small, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []
 
 
+def test_output_format_follows_the_file_suffix(cli, small, tmp_path):
+    model, events = small
+    for name, starts in (("m.json", "{"), ("m.csv", "rank,stage"), ("m.md", "## "), ("m.txt", "")):
+        assert cli("map", events, "-m", model, "-o", tmp_path / name, "-q").exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts)
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["customers"]["total"] == 3
+    assert "─" in (tmp_path / "m.txt").read_text(encoding="utf-8")  # the table
+    r = cli("map", events, "-m", model, "-o", tmp_path / "m.csv", "-f", "markdown", "-q")  # -f wins
+    assert r.exit_code == 0 and (tmp_path / "m.csv").read_text(encoding="utf-8").startswith("## ")
+    r = cli("map", events, "-m", model, "-o", tmp_path / "m.png")
+    assert r.exit_code == 2 and "pictures are drawn with --png" in r.stderr and not (tmp_path / "m.png").exists()
+
+
 def test_failed_run_leaves_existing_output_untouched(cli, small, tmp_path):
     model, _ = small
     target = tmp_path / "out.json"

@@ -91,8 +91,15 @@ def check_command(
         ),
     ] = None,
     format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format: table or json.", metavar="FORMAT")
-    ] = CheckFormat.table,
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table or json (default: json for an -o file ending .json, else table).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
     output: c.OutputOpt = None,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
@@ -124,6 +131,8 @@ def check_command(
     results = evaluate(result, gates)
     failed = [g for g in results if not g.passed]
     lg = lang.value
+    if format is None:  # gates.json is JSON, not a table in a file
+        format = CheckFormat.json if output and output.lower().endswith(".json") else CheckFormat.table
     if format is CheckFormat.json:
         doc = {
             "schema": "cjtool.check/1",

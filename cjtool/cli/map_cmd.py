@@ -34,8 +34,15 @@ def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format: table, json, csv or markdown.", metavar="FORMAT")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table, json, csv or markdown (default: from the -o file's suffix, else table).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
     output: c.OutputOpt = None,
     table: Annotated[
         TableName,
@@ -75,6 +82,7 @@ def map_command(
 
     Example: cjtool map events.csv --model aipl --format json -o map.json
     """
+    format = format or _format_of(output)
     if png:
         from cjtool.render.png_style import picture_format
 
@@ -100,6 +108,17 @@ def map_command(
         emit(buf.getvalue(), output)
     else:
         render_table(result, c.stdout_console(), lg, top)
+
+
+SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}
+
+
+def _format_of(output: str | None) -> Format:
+    """The format an -o file's suffix names (map.json is JSON, not a table in a file)."""
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    if suffix in (".png", ".svg", ".pdf"):
+        raise UsageError(f"-o {output}: pictures are drawn with --png {output}; -o writes table, json, csv or markdown")
+    return SUFFIX_FORMATS.get(suffix, Format.table)
 
 
 def register(app: typer.Typer) -> None:

@@ -172,6 +172,17 @@ def test_output_format_follows_the_file_suffix(cli, small, tmp_path):
     assert r.exit_code == 2 and "pictures are drawn with --png" in r.stderr and not (tmp_path / "m.png").exists()
 
 
+def test_bom_for_excel(cli, small, tmp_path):
+    model, events = small
+    assert cli("map", events, "-m", model, "-o", tmp_path / "x.csv", "--bom", "-q").exit_code == 0
+    data = (tmp_path / "x.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfrank,stage")
+    assert cli("map", events, "-m", model, "-o", tmp_path / "y.csv", "-q").exit_code == 0
+    assert data[3:] == (tmp_path / "y.csv").read_bytes()  # otherwise the same bytes
+    r = cli("map", events, "-m", model, "-f", "json", "--bom")
+    assert r.exit_code == 2 and "--bom is for --format csv" in r.stderr
+
+
 def test_failed_run_leaves_existing_output_untouched(cli, small, tmp_path):
     model, _ = small
     target = tmp_path / "out.json"

@@ -76,6 +76,14 @@ def map_command(
             metavar="",
         ),
     ] = False,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="CSV: start with a UTF-8 byte-order mark, so Excel on Windows reads Chinese text.",
+            metavar="",
+        ),
+    ] = False,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.
@@ -83,6 +91,8 @@ def map_command(
     Example: cjtool map events.csv --model aipl --format json -o map.json
     """
     format = format or _format_of(output)
+    if bom and format is not Format.csv:
+        raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
     if png:
         from cjtool.render.png_style import picture_format
 
@@ -99,7 +109,7 @@ def map_command(
     if format is Format.json:
         emit(to_json(result, lg), output)
     elif format is Format.csv:
-        emit(to_csv(result, table.value, lg, sanitize=not no_sanitize), output)
+        emit(("\ufeff" if bom else "") + to_csv(result, table.value, lg, sanitize=not no_sanitize), output)
     elif format is Format.markdown:
         emit(to_markdown(result, lg, top=top), output)
     elif output and output != "-":

@@ -37,15 +37,19 @@ def validate_command(
     v = validate(jm, events or None, encoding=encoding)
     for f in v.findings:
         console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
-    stages = len(jm.stages)
-    summary = f"model {jm.name}: {stages} stages, valid"
+    summary = f"model {jm.name}: {_count(len(jm.stages), 'stage')}, valid"
     if v.result is not None:
         r = v.result
         summary += (
-            f"; data: {r.rows_read} rows, {r.rows_rejected} rejected, {r.events_assigned} events assigned, "
-            f"{r.events_unassigned} unassigned, {r.customers_total} customers"
+            f"; data: {_count(r.rows_read, 'row')}, {r.rows_rejected:,} rejected, "
+            f"{_count(r.events_assigned, 'event')} assigned, {r.events_unassigned:,} unassigned, "
+            f"{_count(r.customers_total, 'customer')}"
         )
     console.print(summary, style="bold green", markup=False, soft_wrap=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def register(app: typer.Typer) -> None:

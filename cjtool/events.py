@@ -66,6 +66,8 @@ def read_events(
         else:
             if not events:
                 raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
+            if sum(str(e) == "-" for e in events) > 1:
+                raise DataError("- (standard input) is given more than once; it can be read only once")
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
@@ -184,6 +186,10 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str]:
         raise DataError(f"{name}: a binary file, not CSV text")
     text = head.decode("utf-8-sig", errors="replace")
     first = text.splitlines()[0] if text.splitlines() else ""
+    if "\ufffd" in first and len(first) < len(text) - 4:  # (not a character cut at the end of the block)
+        raise DataError(
+            f"{name}: line 1: the header is not valid UTF-8", hint="give the file's encoding with --encoding gbk"
+        )
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
         row = next(csv.reader(io.StringIO(text), delimiter=separator))
@@ -204,19 +210,29 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             raise DataError(f"{name}: the header `{c}` appears twice; rename one of the columns")
         seen.add(c)
     exprs = []
+    missing = []  # every missing column in one message, not one per run
     for role in ROLES:
         header = cmap[role]
         if header in columns:
             exprs.append(pl.col(header).alias(role))
         elif role in REQUIRED_ROLES or role in explicit:
-            close = _closest_column(header, role, columns)
-            hint = f"did you mean `{close}`? " if close else ""
-            raise DataError(
-                f"{name}: no `{header}` column for {role}; found: {', '.join(columns) or '(none)'}",
-                hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
-            )
+            missing.append((role, header))
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(role))
+    if missing:
+        closes = [(r, _closest_column(h, r, columns)) for r, h in missing]
+        if len(missing) == 1:
+            (role, header), close = missing[0], closes[0][1]
+            hint = f"did you mean `{close}`? " if close else ""
+            what = f"no `{header}` column for {role}"
+        else:
+            role = "ROLE"
+            hint = "".join(f"{r}: did you mean `{close}`? " for r, close in closes if close)
+            what = "no columns " + ", ".join(f"`{h}`" if h == r else f"`{h}` ({r})" for r, h in missing)
+        raise DataError(
+            f"{name}: {what}; found: {', '.join(columns) or '(none)'}",
+            hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
+        )
     return lf.select(exprs)
 
 
@@ -426,10 +442,15 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: C
     if n_bad and (strict or n_bad == n):
         first = int(bad.arg_true()[0])
         if n_bad == n and rejected.get("bad timestamp") == n:
-            sample = raw["_ts_text"][first]
             fmt = f"the format {model.timestamp_format!r}" if model.timestamp_format else EXPECTED
+            given = raw.select(~is_blank(pl.col("_ts_text")))["_ts_text"].arg_true()
+            if len(given):  # show the first value that is there, not an empty one
+                first = int(given[0])
+                first_value = f"the first is {raw['_ts_text'][first]!r}"
+            else:
+                first_value = "every value is empty"
             raise DataError(
-                f"{locate(first)}: no timestamp could be read; the first is {sample!r}, expected {fmt}",
+                f"{locate(first)}: no timestamp could be read; {first_value}, expected {fmt}",
                 hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
             )
         if strict:

@@ -139,6 +139,11 @@ def test_wrong_explicit_encoding_is_an_error(tmp_path):
         frame(tmp_path, b"customer_id,timestamp,touchpoint\nc1,2024-01-01,\xff\xff\n", encoding="gbk")
     with pytest.raises(DataError, match="--encoding"):
         frame(tmp_path, CHINESE.encode("gbk"), encoding="utf-8")
+    # a GBK header read as UTF-8 is named as such, not shown as mojibake in a column list
+    header_gbk = "用户,时间,事件\nc1,2024-01-01,a\n".encode("gbk")
+    with pytest.raises(DataError, match="line 1: the header is not valid UTF-8") as err:
+        frame(tmp_path, header_gbk, encoding="utf-8")
+    assert err.value.hint == "give the file's encoding with --encoding gbk"
 
 
 def test_unknown_encoding(tmp_path):
@@ -182,6 +187,11 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not UTF-8 or GBK text"),
         (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
         (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
+        (  # every missing column at once, each with its nearest header
+            b"user,time,touchpoint\nc1,2024-01-01,a\n",
+            "no columns `customer_id`, `timestamp`; found: user, time, touchpoint",
+        ),
+        (b"customer_id,timestamp,touchpoint\nc1,,a\nc2, ,b\n", "no timestamp could be read; every value is empty"),
         (b"customer_id,timestamp,touchpoint,touchpoint\nc1,2024-01-01,a,b\n", "`touchpoint` appears twice"),
         (
             b"customer_id,timestamp,touchpoint\nc1,01/02/2024,a\nc2,03/02/2024,b\n",
@@ -408,3 +418,8 @@ def test_a_parquet_timestamp_column_of_another_type_is_a_data_error(tmp_path, va
     pl.DataFrame({"customer_id": ["c1"], "timestamp": [value], "touchpoint": ["a"]}).write_parquet(path)
     with pytest.raises(DataError, match=r"e.parquet: the timestamp column `timestamp` holds .+ values, not dates"):
         read_events([str(path)], MODEL)
+
+
+def test_stdin_given_twice_is_an_error(tmp_path):
+    with pytest.raises(DataError, match=r"- \(standard input\) is given more than once"):
+        read_events(["-", "-"], MODEL)

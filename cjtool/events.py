@@ -77,7 +77,13 @@ def read_events(
             raw = plan.collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
-        table = _validate(raw, model, strict=strict, locate=lambda row: _locate(raw, scans, row))
+        table = _validate(
+            raw,
+            model,
+            strict=strict,
+            locate=lambda row: _locate(raw, scans, row),
+            example=lambda row, role: _example(raw, scans, row, role),
+        )
     table.sources = sources
     table.warnings = [w for s in scans for w in s.warnings] + table.warnings
     seen = set()
@@ -90,15 +96,29 @@ def read_events(
     return table
 
 
-def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int) -> str:
-    """`file: line N` of a row of ``raw`` (error path only: it may read the file again)."""
+def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | None = None) -> str:
+    """`file: line N` of a row of ``raw`` (error path only: it may read the file again).
+    Rows past ``line_limit`` are given as `row N`: finding their line reads the file in
+    Python, too slow for a warning on a big file."""
     src = int(raw["_src"][row])
     scan = scans[src]
     in_file = row - int(raw["_src"].search_sorted(src, side="left"))
-    if scan.csv_path is None:
-        return f"{scan.name}: row {in_file + 1}"
+    if scan.csv_path is None or (line_limit is not None and in_file >= line_limit):
+        return f"{scan.name}: row {in_file + 1:,}"
     line = _line_of_record(scan.csv_path, in_file, scan.separator)
-    return f"{scan.name}: line {line}" if line else f"{scan.name}: row {in_file + 1}"
+    return f"{scan.name}: line {line}" if line else f"{scan.name}: row {in_file + 1:,}"
+
+
+WARNING_LINE_LIMIT = 100_000  # rows further into a CSV are named by row, not line, in warnings
+
+
+def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
+    """`'N/A' at file: line N`: a value of ``role`` as written, for a warning (reads the
+    one row again: polars skips to it)."""
+    src = int(raw["_src"][row])
+    in_file = row - int(raw["_src"].search_sorted(src, side="left"))
+    value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
+    return f"{value!r} at {_locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)}"
 
 
 def _line_of_record(path: Path, index: int, separator: str) -> int | None:
@@ -413,7 +433,14 @@ def _compact(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
     )
 
 
-def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: Callable[[int], str]) -> EventTable:
+def _validate(
+    raw: pl.DataFrame,
+    model: JourneyModel,
+    *,
+    strict: bool,
+    locate: Callable[[int], str],
+    example: Callable[[int, str], str],
+) -> EventTable:
     n = raw.height
     ts = raw["timestamp"]
     missed = ts.is_null() & raw["_ts_text"].is_not_null()
@@ -432,10 +459,16 @@ def _validate(raw: pl.DataFrame, model: JourneyModel, *, strict: bool, locate: C
         sc = _scales(model)[role]
         not_number, out_of_scale = int(raw[f"_nan_{role}"].sum()), int(raw[f"_oos_{role}"].sum())
         if not_number:
-            warnings.append(f"{role}: {not_number} value{'s' * (not_number > 1)} not a number, treated as missing")
-        if out_of_scale:
+            sample = example(int(raw[f"_nan_{role}"].arg_true()[0]), role)
             warnings.append(
-                f"{role}: {out_of_scale} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, treated as missing"
+                f"{role}: {not_number:,} value{'s' * (not_number > 1)} not a number, treated as missing "
+                f"(the first: {sample})"
+            )
+        if out_of_scale:
+            sample = example(int(raw[f"_oos_{role}"].arg_true()[0]), role)
+            warnings.append(
+                f"{role}: {out_of_scale:,} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, "
+                f"treated as missing (the first: {sample})"
             )
     bad = blank_id | blank_tp | bad_ts
     n_bad = int(bad.sum())

@@ -114,7 +114,7 @@ def test_typed_columns_from_parquet(tmp_path):
     assert t.frame["cust"].cast(pl.String).to_list() == ["1", "2"]
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 1, 0), datetime(2024, 1, 1, 16)]
     assert t.frame["satisfaction"].to_list() == [4.0, None]  # 9 is outside 1..5
-    assert t.warnings == ["satisfaction: 1 value outside 1..5, treated as missing"]
+    assert t.warnings == [f"satisfaction: 1 value outside 1..5, treated as missing (the first: '9' at {path}: row 2)"]
 
 
 # ----------------------------------------------------------------------- encodings
@@ -276,11 +276,21 @@ def test_scores_with_text(tmp_path):
     assert t.frame["satisfaction"].to_list() == [None, 4.0, None, None]
     assert t.frame["nps"].to_list() == [None, 10.0, None, 9.0]
     assert t.frame["effort"].to_list() == [None, 7.0, None, None]
+    f = tmp_path / "e.csv"
+    assert t.warnings == [  # with the first value as written, and where it is
+        f"satisfaction: 2 values not a number, treated as missing (the first: 'good' at {f}: line 2)",
+        f"nps: 1 value outside 0..10, treated as missing (the first: '11' at {f}: line 2)",
+        f"effort: 1 value not a number, treated as missing (the first: 'inf' at {f}: line 4)",
+        f"effort: 1 value outside 1..7, treated as missing (the first: '0' at {f}: line 2)",
+    ]
+
+
+def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
+    # finding the line of a row reads the file in Python: past a limit, warnings give the row
+    monkeypatch.setattr("cjtool.events.WARNING_LINE_LIMIT", 1)
+    t = frame(tmp_path, 'customer_id,timestamp,touchpoint,satisfaction\nc1,2024-01-01,a,4\nc2,2024-01-01,"a\nb",N/A\n')
     assert t.warnings == [
-        "satisfaction: 2 values not a number, treated as missing",
-        "nps: 1 value outside 0..10, treated as missing",
-        "effort: 1 value not a number, treated as missing",
-        "effort: 1 value outside 1..7, treated as missing",
+        f"satisfaction: 1 value not a number, treated as missing (the first: 'N/A' at {tmp_path / 'e.csv'}: row 2)"
     ]
 
 

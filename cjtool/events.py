@@ -352,7 +352,9 @@ def _scales(model: JourneyModel) -> dict[str, Scale]:
     return {"satisfaction": model.satisfaction_scale, "nps": Scale(0, 10), "effort": model.effort_scale}
 
 
-def _score_steps(role: str, dtype: pl.DataType, scale: Scale) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def _score_steps(
+    role: str, dtype: pl.DataType, scale: Scale, decimal_comma: bool = False
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """Two steps: the number; then the valid value and the flags "not a number" and
     "outside the scale".
 
@@ -362,9 +364,12 @@ def _score_steps(role: str, dtype: pl.DataType, scale: Scale) -> tuple[list[pl.E
     col = pl.col(role)
     if dtype == pl.String:
         x0 = col.cast(pl.Float64, strict=False)
+        text = col.str.strip_chars()
+        if decimal_comma:  # 4,5 is 4.5; 1,000 stays unread (a thousands separator or a typo)
+            text = text.str.replace(r"^([+-]?\d+),(\d{1,2})$", "${1}.${2}")
         first = [
             pl.when(x0.is_null() & col.is_not_null())
-            .then(col.str.strip_chars().cast(pl.Float64, strict=False))
+            .then(text.cast(pl.Float64, strict=False))
             .otherwise(x0)
             .alias(f"_x_{role}")
         ]
@@ -404,7 +409,9 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
     for step in parse_steps("timestamp", ts_type, parsers):
         lf = lf.with_columns(step)
     scales = _scales(model)
-    steps = [_score_steps(role, schema[role], scales[role]) for role in _SCALES]
+    # Excel writes `;`-separated files where the decimal separator is a comma (4,5)
+    decimal_comma = scan.csv_path is not None and scan.separator == ";"
+    steps = [_score_steps(role, schema[role], scales[role], decimal_comma) for role in _SCALES]
     lf = lf.with_columns([e for first, _ in steps for e in first]).with_columns(
         [e for _, second in steps for e in second]
     )

@@ -285,6 +285,16 @@ def test_scores_with_text(tmp_path):
     ]
 
 
+def test_decimal_commas_in_semicolon_files(tmp_path):
+    text = "customer_id;timestamp;touchpoint;satisfaction\nc1;2024-01-01;a;4,5\nc2;2024-01-01;a; 3,25 \nc3;2024-01-01;a;1,000\n"
+    t = frame(tmp_path, text)
+    assert t.frame["satisfaction"].to_list() == [4.5, 3.25, None]  # 1,000: a thousands separator, not read
+    assert len(t.warnings) == 1 and "'1,000'" in t.warnings[0]
+    # with comma separators a quoted "4,5" stays unread: it may be a list or a typo
+    t = frame(tmp_path, 'customer_id,timestamp,touchpoint,satisfaction\nc1,2024-01-01,a,"4,5"\n')
+    assert t.frame["satisfaction"].to_list() == [None] and "not a number" in t.warnings[0]
+
+
 def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
     # finding the line of a row reads the file in Python: past a limit, warnings give the row
     monkeypatch.setattr("cjtool.events.WARNING_LINE_LIMIT", 1)

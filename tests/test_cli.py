@@ -121,6 +121,14 @@ def test_markdown(cli, small):
     assert zh.startswith("## 小旅程\n") and "阶段漏斗" in zh
 
 
+def test_markdown_top_says_what_it_leaves_out(cli):
+    md = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "markdown", "--top", "1").stdout
+    unassigned = md.split("Unassigned touchpoints")[1]
+    assert "| app\\_open | 4,258 |" in unassigned and "unsubscribe" not in unassigned
+    assert "… 4 more" in unassigned
+    assert "`touchpoints:`" in unassigned  # the hint's code is code, not escaped backticks
+
+
 @pytest.mark.parametrize("width", [80, 60, 44])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_table_fits_the_width_and_never_cuts_a_number(cli, lang, width):

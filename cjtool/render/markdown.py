@@ -65,5 +65,7 @@ def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_lev
             [[md_escape(tp), fmt_int(n)] for tp, n in result.unassigned[:top]],
             "lr",
         )
-        lines += ["", f"_{md_escape(t('unassigned_hint', lang))}_"]
+        if len(result.unassigned) > top:
+            lines += ["", f"… {len(result.unassigned) - top} {t('more', lang)}"]
+        lines += ["", f"_{t('unassigned_hint', lang)}_"]  # our own text: its `code` is meant
     return "\n".join(lines) + "\n"

@@ -45,11 +45,14 @@ class GateResult:
         op = KINDS[self.kind][1]
         return self.value >= self.threshold if op == ">=" else self.value <= self.threshold
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: str = "en", label: str | None = None) -> str:
+        """``label``: the stage's label in ``lang``; in Chinese it leads, the id (what
+        the gate is written with) follows."""
         from cjtool.i18n import t
 
         what, op = KINDS[self.kind]
-        return f"{t(what + '_of', lang).format(target=self.target)} {op} {self.threshold:g}"
+        target = f"{label}（{self.target}）" if lang == "zh" and label and label != self.target else self.target
+        return f"{t(what + '_of', lang).format(target=target)} {op} {self.threshold:g}"
 
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:

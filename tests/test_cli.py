@@ -351,6 +351,7 @@ def test_check_gates(cli):
     assert r.exit_code == ExitCode.USAGE and "did you mean `checkout`?" in r.stderr
     r = cli("check", events, "-m", EXAMPLES / "aipl.yaml", "--lang", "zh")
     assert "checkout 流失率 <= 0.3" in r.stdout and "门禁：4 项中 2 项通过" in r.stdout
+    assert "购买（purchase） 累计转化率" in r.stdout  # a stage by its label, then the id the gate uses
 
 
 def test_check_values_are_the_map_values(cli):

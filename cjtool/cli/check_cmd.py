@@ -148,9 +148,13 @@ def check_command(
         table.add_column(t("gate", lg))
         table.add_column(t("value", lg), justify="right")
         table.add_column("", no_wrap=True)
+        labels = {st.id: st.label.get(lg) for st in jm.stages}
         for g in results:
             mark = t("pass", lg) if g.passed else t("fail", lg)
-            table.add_row(g.describe(lg), _value_text(g, lg), f"[{'green' if g.passed else 'bold red'}]{mark}[/]")
+            label = labels.get(g.target)
+            table.add_row(
+                g.describe(lg, label), _value_text(g, lg), f"[{'green' if g.passed else 'bold red'}]{mark}[/]"
+            )
         console = c.stdout_console()
         console.print(table)
         # not "N passed, N failed": CI runners read that phrase as a test summary

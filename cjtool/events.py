@@ -117,8 +117,12 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
     one row again: polars skips to it)."""
     src = int(raw["_src"][row])
     in_file = row - int(raw["_src"].search_sorted(src, side="left"))
-    value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
-    return f"{value!r} at {_locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)}"
+    where = _locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)
+    try:
+        value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
+    except pl.exceptions.PolarsError:  # polars' row skipping can stumble on stray quotes the full read took
+        return where
+    return f"{value!r} at {where}"
 
 
 def _line_of_record(path: Path, index: int, separator: str) -> int | None:

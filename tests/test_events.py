@@ -304,6 +304,17 @@ def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
     ]
 
 
+def test_score_warning_on_a_row_polars_cannot_skip_to(tmp_path):
+    # found by hypothesis: a stray quote the full read accepts breaks polars' one-row slice;
+    # the warning then names the place without the value
+    t = frame(tmp_path, 'customer_id,timestamp,touchpoint,satisfaction,channel,nps\n,,,0",0"\n\n')
+    assert t.rows_rejected == 2
+    assert (
+        f"satisfaction: 1 value not a number, treated as missing (the first: {tmp_path / 'e.csv'}: line 2)"
+        in t.warnings
+    )
+
+
 def test_very_long_fields(tmp_path):
     long = "x" * 1_000_000
     t = frame(tmp_path, f"customer_id,timestamp,touchpoint\nc1,2024-01-01,{long}\n")

@@ -87,25 +87,38 @@ def _epoch(s: pl.Expr) -> pl.Expr:
     return micros.round(0).cast(pl.Int64, strict=False).cast(UTC_NAIVE)
 
 
-_COMMA_FRACTION = r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}),(\d+)"
+def _rewritten(name: str, pattern: str, replacement: str, keep: Callable[[str], bool]) -> Parser:
+    """A parser for a spelling of ISO 8601 the formats do not take: values matching
+    ``pattern`` are rewritten (``replacement``) and read by the formats ``keep`` picks."""
+    formats = [_datetime(f, tz) for f, tz in _ISO_FORMATS if keep(f)]
+
+    def build(s: pl.Expr) -> pl.Expr:
+        text = s.str.replace(pattern, replacement)
+        return pl.when(s.str.contains(pattern)).then(pl.coalesce([p.build(text) for p in formats]))
+
+    return Parser(name, build)
 
 
-def _comma_fraction(s: pl.Expr) -> pl.Expr:
-    # ISO 8601 allows a comma before the fraction, and Java and Python loggers write one
-    # (2026-03-04 10:15:00,123): read as a dot, by the formats with fractions
-    dotted = s.str.replace(_COMMA_FRACTION, "${1}.${2}")
-    return pl.coalesce([_datetime(f, tz).build(dotted) for f, tz in _ISO_FORMATS if "%.f" in f])
-
-
-_BASIC = r"^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}(?::?\d{2})?)?$"
-
-
-def _basic(s: pl.Expr) -> pl.Expr:
-    # ISO 8601's basic form (20260304T101500Z) and the compact 14 digits many systems
-    # export (20260304101500): rewritten in the extended form, then read by its formats
-    extended = s.str.replace(_BASIC, "${1}-${2}-${3}T${4}:${5}:${6}${7}")
-    formats = [(f, tz) for f, tz in _ISO_FORMATS if f.startswith("%Y-%m-%dT%H:%M:%S") and "%.f" not in f]
-    return pl.when(s.str.contains(_BASIC)).then(pl.coalesce([_datetime(f, tz).build(extended) for f, tz in formats]))
+_OFFSET = r"(Z|[+-]\d{2}(?::?\d{2})?)?"
+_REWRITTEN = [
+    # a comma before the fraction, as ISO 8601 allows and Java and Python loggers write
+    # (2026-03-04 10:15:00,123)
+    ("comma fraction", r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}),(\d+)", "${1}.${2}", lambda f: "%.f" in f),
+    # the basic form (20260304T101500Z) and the compact 14 digits many systems export
+    (
+        "basic",
+        r"^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})" + _OFFSET + "$",
+        "${1}-${2}-${3}T${4}:${5}:${6}${7}",
+        lambda f: f.startswith("%Y-%m-%dT%H:%M:%S") and "%.f" not in f,
+    ),
+    # hours only (2026-03-04T10), which chrono cannot parse without minutes
+    (
+        "hour",
+        r"^(\d{4}-\d{2}-\d{2}[T ]\d{2})" + _OFFSET + "$",
+        "${1}:00${2}",
+        lambda f: f.endswith(("%H:%M", "%H:%MZ", "%H:%M%#z")),
+    ),
+]
 
 
 def all_parsers(fmt: str | None = None) -> list[Parser]:
@@ -114,8 +127,7 @@ def all_parsers(fmt: str | None = None) -> list[Parser]:
     return [_datetime(f, tz) for f, tz in _ISO_FORMATS] + [
         Parser("date", _date),
         Parser("epoch", _epoch),
-        Parser("comma fraction", _comma_fraction),
-        Parser("basic", _basic),
+        *[_rewritten(*spec) for spec in _REWRITTEN],
     ]
 
 

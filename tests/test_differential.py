@@ -190,6 +190,8 @@ ODD_TIMESTAMPS = [  # valid: dates are midnight UTC (before BASE); fractional se
     "2024-03-01T10:01:29.250+00:00",
     "2024-03-01 10:00:02,750",  # comma fraction (loggers)
     "2024-03-01T10:00:01,5+08:00",
+    "2024-03-01T10",  # hours only
+    "20240301T100002Z",  # ISO 8601 basic form
 ]
 UNITS = [0, 30, 45, 60, 90, 91, 3600, 7200]  # seconds between journey steps (0: all ties)
 JITTER = [0, 0, 0, 0, 1, -1, 30, -30, 60, 3600]

@@ -58,6 +58,9 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
         ("20240105T100000Z", datetime(2024, 1, 5, 10)),  # ISO 8601 basic form
         ("20240105T100000+0800", datetime(2024, 1, 5, 2)),
         ("2024010510000", datetime(2034, 2, 20, 1, 8, 30)),  # 13 digits: epoch milliseconds
+        ("2024-01-05T10", datetime(2024, 1, 5, 10)),  # hours only
+        ("2024-01-05 10+08:00", datetime(2024, 1, 5, 2)),
+        ("2024-01-05T1", None),
         ("20240105", None),  # too ambiguous for epoch seconds
         ("2024-13-01", None),
         ("2024-02-30T10:00:00", None),

@@ -109,7 +109,7 @@ def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | N
     return f"{scan.name}: line {line}" if line else f"{scan.name}: row {in_file + 1:,}"
 
 
-WARNING_LINE_LIMIT = 100_000  # rows further into a CSV are named by row, not line, in warnings
+WARNING_LINE_LIMIT = 20_000  # rows further into a CSV are named by row, not line, in warnings
 
 
 def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
@@ -122,7 +122,8 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
         value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
     except pl.exceptions.PolarsError:  # polars' row skipping can stumble on stray quotes the full read took
         return where
-    return f"{value!r} at {where}"
+    shown = value if value is None or len(value) <= 40 else value[:39] + "…"
+    return f"{shown!r} at {where}"
 
 
 def _line_of_record(path: Path, index: int, separator: str) -> int | None:
@@ -210,10 +211,6 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str]:
         raise DataError(f"{name}: a binary file, not CSV text")
     text = head.decode("utf-8-sig", errors="replace")
     first = text.splitlines()[0] if text.splitlines() else ""
-    if "\ufffd" in first and len(first) < len(text) - 4:  # (not a character cut at the end of the block)
-        raise DataError(
-            f"{name}: line 1: the header is not valid UTF-8", hint="give the file's encoding with --encoding gbk"
-        )
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
         row = next(csv.reader(io.StringIO(text), delimiter=separator))
@@ -243,6 +240,11 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             missing.append((role, header))
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(role))
+    if missing and any("\ufffd" in c for c in columns):  # GBK read as UTF-8: don't list mojibake
+        raise DataError(
+            f"{name}: line 1: no `{missing[0][1]}` column, and the header is not valid UTF-8",
+            hint="give the file's encoding with --encoding gbk",
+        )
     if missing:
         closes = [(r, _closest_column(h, r, columns)) for r, h in missing]
         if len(missing) == 1:
@@ -399,6 +401,8 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
     ts_type = schema["timestamp"]
     parsers: list = []
     lf = scan.lf.with_columns(pl.col("customer_id", "touchpoint", "channel").cast(pl.String))
+    if isinstance(ts_type, (pl.Categorical, pl.Enum, pl.Null)):  # text by another name, or nothing
+        lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String()
     if not (ts_type == pl.String or ts_type.is_numeric() or isinstance(ts_type, pl.Datetime) or ts_type == pl.Date):
         raise DataError(
             f"{scan.name}: the timestamp column `{model.column_map['timestamp']}` holds {ts_type} values, "
@@ -488,13 +492,14 @@ def _validate(
         if n_bad == n and rejected.get("bad timestamp") == n:
             fmt = f"the format {model.timestamp_format!r}" if model.timestamp_format else EXPECTED
             given = raw.select(~is_blank(pl.col("_ts_text")))["_ts_text"].arg_true()
-            if len(given):  # show the first value that is there, not an empty one
-                first = int(given[0])
-                first_value = f"the first is {raw['_ts_text'][first]!r}"
-            else:
-                first_value = "every value is empty"
+            if not len(given):
+                raise DataError(
+                    f"{locate(first)}: no timestamp could be read; every value of the timestamp column is empty",
+                    hint="map the column with the event time with --column timestamp=HEADER",
+                )
+            first = int(given[0])  # show the first value that is there, not an empty one
             raise DataError(
-                f"{locate(first)}: no timestamp could be read; {first_value}, expected {fmt}",
+                f"{locate(first)}: no timestamp could be read; the first is {raw['_ts_text'][first]!r}, expected {fmt}",
                 hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
             )
         if strict:

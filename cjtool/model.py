@@ -485,7 +485,9 @@ class _Builder:
                     problem = gate_threshold_problem(key, x)
                     ids = [st.id for st in stages]
                     if not problem and key == "min_conversion" and ids and target not in ids:
-                        problem = f"`{target}` is not a stage id; stages: {', '.join(ids)}"
+                        close = difflib.get_close_matches(target, ids, n=1)
+                        hint = f" (did you mean `{close[0]}`?)" if close else ""
+                        problem = f"`{target}` is not a stage id{hint}; stages: {', '.join(ids)}"
                     if not problem and key == "max_drop_off" and ids and target == ids[-1]:
                         problem = "the last stage has no next stage to drop off to; gate a touchpoint of it instead"
                     if problem:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
@@ -44,9 +45,10 @@ _ISO_FORMATS: list[tuple[str, bool]] = [
 
 EXPECTED = "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), or epoch seconds/milliseconds"
 
-# 9-10 integer digits: seconds; 12-13: milliseconds (both 1973-2286). Other lengths are
-# too ambiguous: 20260304 is a date, 20260304101500 a compact date-time, not year 2612.
-_EPOCH_RE = r"^-?(\d{9,10}|\d{12,13})(\.\d+)?$"
+# 9-10 integer digits: seconds (1973-2286); 13: milliseconds (2001-2286). Other lengths
+# are too ambiguous: 20260304 is a date, 202603041015 and 20260304101500 are compact
+# date-times (not 1976 or the year 2612).
+_EPOCH_RE = r"^-?(\d{9,10}|\d{13})(\.\d+)?$"
 SAMPLE_ROWS = 5000
 
 
@@ -87,37 +89,44 @@ def _epoch(s: pl.Expr) -> pl.Expr:
     return micros.round(0).cast(pl.Int64, strict=False).cast(UTC_NAIVE)
 
 
-def _rewritten(name: str, pattern: str, replacement: str, keep: Callable[[str], bool]) -> Parser:
-    """A parser for a spelling of ISO 8601 the formats do not take: values matching
-    ``pattern`` are rewritten (``replacement``) and read by the formats ``keep`` picks."""
-    formats = [_datetime(f, tz) for f, tz in _ISO_FORMATS if keep(f)]
+def _rewritten(pattern: str, replacement: str, keep: Callable[[str], bool]) -> list[Parser]:
+    """Parsers for a spelling of ISO 8601 that polars' formats do not take: values
+    matching ``pattern`` are rewritten (``replacement``) and read by one of the formats
+    ``keep`` picks. One parser per format, so that a file's sample picks only the
+    formats it needs (each format tried costs a pass over the column)."""
 
-    def build(s: pl.Expr) -> pl.Expr:
-        text = s.str.replace(pattern, replacement)
-        return pl.when(s.str.contains(pattern)).then(pl.coalesce([p.build(text) for p in formats]))
+    def parser(target: Parser) -> Parser:
+        def build(s: pl.Expr) -> pl.Expr:
+            return pl.when(s.str.contains(pattern)).then(target.build(s.str.replace(pattern, replacement)))
 
-    return Parser(name, build)
+        return Parser(f"{target.name} (rewritten)", build)
+
+    return [parser(_datetime(f, tz)) for f, tz in _ISO_FORMATS if keep(f)]
+
+
+def _shaped(fmt: str, has_offset: bool, shape: str) -> Parser:
+    """A format whose fields have no separators, read only where the text has exactly
+    its shape: chrono would take 13 digits for `%Y%m%d%H%M%S`, with a 1-digit second."""
+    target = _datetime(fmt, has_offset)
+    return Parser(fmt, lambda s: pl.when(s.str.contains(shape)).then(target.build(s)))
 
 
 _OFFSET = r"(Z|[+-]\d{2}(?::?\d{2})?)?"
-_REWRITTEN = [
+_OTHER_SPELLINGS = [
     # a comma before the fraction, as ISO 8601 allows and Java and Python loggers write
     # (2026-03-04 10:15:00,123)
-    ("comma fraction", r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}),(\d+)", "${1}.${2}", lambda f: "%.f" in f),
-    # the basic form (20260304T101500Z) and the compact 14 digits many systems export
-    (
-        "basic",
-        r"^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})" + _OFFSET + "$",
-        "${1}-${2}-${3}T${4}:${5}:${6}${7}",
-        lambda f: f.startswith("%Y-%m-%dT%H:%M:%S") and "%.f" not in f,
-    ),
+    *_rewritten(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}),(\d+)", "${1}.${2}", lambda f: "%.f" in f),
     # hours only (2026-03-04T10), which chrono cannot parse without minutes
-    (
-        "hour",
+    *_rewritten(
         r"^(\d{4}-\d{2}-\d{2}[T ]\d{2})" + _OFFSET + "$",
         "${1}:00${2}",
         lambda f: f.endswith(("%H:%M", "%H:%MZ", "%H:%M%#z")),
     ),
+    # the basic form (20260304T101500Z) and the compact 14 digits many systems export
+    _shaped("%Y%m%d%H%M%S", False, r"^\d{14}$"),
+    _shaped("%Y%m%dT%H%M%S", False, r"^\d{8}T\d{6}$"),
+    _shaped("%Y%m%dT%H%M%SZ", False, r"^\d{8}T\d{6}Z$"),
+    _shaped("%Y%m%dT%H%M%S%#z", True, r"^\d{8}T\d{6}[+-]\d{2}(?::?\d{2})?$"),
 ]
 
 
@@ -127,7 +136,7 @@ def all_parsers(fmt: str | None = None) -> list[Parser]:
     return [_datetime(f, tz) for f, tz in _ISO_FORMATS] + [
         Parser("date", _date),
         Parser("epoch", _epoch),
-        *[_rewritten(*spec) for spec in _REWRITTEN],
+        *_OTHER_SPELLINGS,
     ]
 
 
@@ -169,9 +178,9 @@ def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[lis
     if isinstance(dtype, pl.Datetime):
         out = c.dt.cast_time_unit("us")
         out = out.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if dtype.time_zone else out
-        return [[out.alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
+        return [[in_range(out).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     if dtype == pl.Date:
-        return [[c.cast(UTC_NAIVE).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
+        return [[in_range(c.cast(UTC_NAIVE)).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     # No strip here: copying every string costs more than parsing it. Values with spaces
     # around them miss, and are stripped and parsed again with the other misses.
     steps = [[parsers[0].build(c).cast(UTC_NAIVE).alias("_ts")]]
@@ -180,8 +189,18 @@ def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[lis
         # failing to parse is not
         steps.append([pl.when(pl.col("_ts").is_null()).then(c).alias("_ts_text")])
         steps.append([pl.coalesce(pl.col("_ts"), parser.build(pl.col("_ts_text")).cast(UTC_NAIVE)).alias("_ts")])
+    steps.append([in_range(pl.col("_ts")).alias("_ts")])
     steps.append([pl.col("_ts").alias(col), pl.when(pl.col("_ts").is_null()).then(c).alias("_ts_text")])
     return steps
+
+
+FIRST, LAST = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+
+
+def in_range(ts: pl.Expr) -> pl.Expr:
+    """Null outside years 1-9999: polars parses year 0 and 10000, Python (and so every
+    output) cannot hold them."""
+    return pl.when(ts.is_between(pl.lit(FIRST, UTC_NAIVE), pl.lit(LAST, UTC_NAIVE))).then(ts)
 
 
 def is_blank(col: pl.Expr) -> pl.Expr:
@@ -200,7 +219,7 @@ def parse_timestamps(raw: pl.Series, fmt: str | None = None) -> pl.Series:
         idx = todo.arg_true()
         if len(idx) == 0:
             break
-        values = pl.select(parser.build(pl.lit(s.gather(idx)))).to_series()
+        values = pl.select(in_range(parser.build(pl.lit(s.gather(idx))).cast(UTC_NAIVE))).to_series()
         result = result.scatter(idx, values)
         todo = todo & result.is_null()
     return result

@@ -58,6 +58,9 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
         ("20240105T100000Z", datetime(2024, 1, 5, 10)),  # ISO 8601 basic form
         ("20240105T100000+0800", datetime(2024, 1, 5, 2)),
         ("2024010510000", datetime(2034, 2, 20, 1, 8, 30)),  # 13 digits: epoch milliseconds
+        ("202401051000", None),  # 12 digits: a compact date-time without seconds, not 1976
+        ("00000101000000", None),  # year 0: Python cannot hold it
+        ("0000-01-01T00:00:00", None),
         ("2024-01-05T10", datetime(2024, 1, 5, 10)),  # hours only
         ("2024-01-05 10+08:00", datetime(2024, 1, 5, 2)),
         ("2024-01-05T1", None),
@@ -144,9 +147,12 @@ def test_wrong_explicit_encoding_is_an_error(tmp_path):
         frame(tmp_path, CHINESE.encode("gbk"), encoding="utf-8")
     # a GBK header read as UTF-8 is named as such, not shown as mojibake in a column list
     header_gbk = "用户,时间,事件\nc1,2024-01-01,a\n".encode("gbk")
-    with pytest.raises(DataError, match="line 1: the header is not valid UTF-8") as err:
+    with pytest.raises(DataError, match="line 1: no `customer_id` column, and the header is not valid UTF-8") as err:
         frame(tmp_path, header_gbk, encoding="utf-8")
     assert err.value.hint == "give the file's encoding with --encoding gbk"
+    # a GBK name of a column the model does not use is no reason to stop
+    extra = "customer_id,timestamp,touchpoint,备注\nc1,2024-01-01,a,x\n".encode("gbk")
+    assert frame(tmp_path, extra, encoding="utf-8").rows_read == 1
 
 
 def test_unknown_encoding(tmp_path):
@@ -194,7 +200,10 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
             b"user,time,touchpoint\nc1,2024-01-01,a\n",
             "no columns `customer_id`, `timestamp`; found: user, time, touchpoint",
         ),
-        (b"customer_id,timestamp,touchpoint\nc1,,a\nc2, ,b\n", "no timestamp could be read; every value is empty"),
+        (
+            b"customer_id,timestamp,touchpoint\nc1,,a\nc2, ,b\n",
+            "no timestamp could be read; every value of the timestamp column is empty",
+        ),
         (b"customer_id,timestamp,touchpoint,touchpoint\nc1,2024-01-01,a,b\n", "`touchpoint` appears twice"),
         (
             b"customer_id,timestamp,touchpoint\nc1,01/02/2024,a\nc2,03/02/2024,b\n",
@@ -305,6 +314,8 @@ def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
     assert t.warnings == [
         f"satisfaction: 1 value not a number, treated as missing (the first: 'N/A' at {tmp_path / 'e.csv'}: row 2)"
     ]
+    long = frame(tmp_path, "customer_id,timestamp,touchpoint,satisfaction\nc1,2024-01-01,a," + "x" * 500 + "\n")
+    assert "(the first: 'xxxxxxxx" in long.warnings[0] and len(long.warnings[0]) < 200  # long values are cut
 
 
 def test_score_warning_on_a_row_polars_cannot_skip_to(tmp_path):
@@ -444,6 +455,24 @@ def test_padded_timestamps_in_a_file_are_read(tmp_path):
         tmp_path, 'customer_id,timestamp,touchpoint\nc1,2024-01-05T10:00:00Z,a\nc2," 2024-01-05T10:00:00+08 ",a\n'
     )
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 5, 10), datetime(2024, 1, 5, 2)]
+
+
+def test_parquet_timestamps_as_categorical_or_out_of_range(tmp_path):
+    path = tmp_path / "e.parquet"
+    pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "timestamp": pl.Series(["2024-01-05T10:00:00Z", "2024-01-06", "x"], dtype=pl.Categorical),
+            "touchpoint": ["a", "a", "a"],
+        }
+    ).write_parquet(path)
+    t = read_events([str(path)], MODEL)
+    assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 5, 10), datetime(2024, 1, 6)]
+    early = pl.Series([datetime(2024, 1, 1)]).cast(pl.Datetime("us")) - timedelta(days=800_000)
+    pl.DataFrame({"customer_id": ["c1"], "timestamp": early, "touchpoint": ["a"]}).write_parquet(path)
+    assert pl.read_parquet(path)["timestamp"].dt.year()[0] < 0  # polars holds it; Python cannot
+    with pytest.raises(DataError, match="every value of the timestamp column is empty"):
+        read_events([str(path)], MODEL)  # a year before 1 is no timestamp
 
 
 @pytest.mark.parametrize("value", [time(10, 0), timedelta(hours=1), True])

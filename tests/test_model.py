@@ -151,6 +151,10 @@ def problems(text: str) -> list[str]:
             "gates.min_conversion.zzz: `zzz` is not a stage id; stages: a, b",
         ),
         (
+            "stages:\n  - {id: aware, touchpoints: [x]}\n  - {id: b, touchpoints: [y]}\ngates:\n  min_conversion: {awre: 0.2}\n",
+            "`awre` is not a stage id (did you mean `aware`?)",
+        ),
+        (
             "stages:\n  - {id: a, touchpoints: [x]}\n  - {id: b, touchpoints: [y]}\ngates:\n  max_drop_off: {b: 0.5}\n",
             "gates.max_drop_off.b: the last stage has no next stage",
         ),

@@ -131,8 +131,7 @@ def check_command(
     results = evaluate(result, gates)
     failed = [g for g in results if not g.passed]
     lg = lang.value
-    if format is None:  # gates.json is JSON, not a table in a file
-        format = CheckFormat.json if output and output.lower().endswith(".json") else CheckFormat.table
+    format = format or c.format_of_output(output, {".json": CheckFormat.json}, CheckFormat.table)
     if format is CheckFormat.json:
         doc = {
             "schema": "cjtool.check/1",

@@ -6,7 +6,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -178,3 +179,18 @@ def run_map(
         for w in result.warnings:
             warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
     return result
+
+
+F = TypeVar("F", bound=StrEnum)
+
+
+def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *, png_option: bool = False) -> F:
+    """The format an -o file's suffix names, when -f is not given: map.json is JSON, not a
+    table in a file. A picture suffix is an error (``png_option``: the command draws
+    pictures with --png)."""
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    if suffix in (".png", ".svg", ".pdf"):
+        names = ", ".join(f.value for f in type(default))
+        how = f"pictures are drawn with --png {output}; " if png_option else ""
+        raise UsageError(f"-o {output}: {how}-o writes {names}, not pictures")
+    return by_suffix.get(suffix, default)

@@ -90,7 +90,7 @@ def map_command(
 
     Example: cjtool map events.csv --model aipl --format json -o map.json
     """
-    format = format or _format_of(output)
+    format = format or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if bom and format is not Format.csv:
         raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
     if png:
@@ -121,14 +121,6 @@ def map_command(
 
 
 SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}
-
-
-def _format_of(output: str | None) -> Format:
-    """The format an -o file's suffix names (map.json is JSON, not a table in a file)."""
-    suffix = Path(output).suffix.lower() if output and output != "-" else ""
-    if suffix in (".png", ".svg", ".pdf"):
-        raise UsageError(f"-o {output}: pictures are drawn with --png {output}; -o writes table, json, csv or markdown")
-    return SUFFIX_FORMATS.get(suffix, Format.table)
 
 
 def register(app: typer.Typer) -> None:

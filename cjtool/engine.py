@@ -28,13 +28,20 @@ STAGE = pl.UInt16
 POS = pl.UInt32
 
 
-def stage_condition(stage: Stage, *, channel_blind: bool = False) -> pl.Expr:
-    """Whether an event matches ``stage`` (SPEC section 2): listed touchpoint or regex
-    search, and, when the stage lists channels, a channel among them."""
+def stage_condition(stage: Stage, *, channel_blind: bool = False, occurrence_blind: bool = False) -> pl.Expr:
+    """Whether an event matches ``stage`` (SPEC section 2): listed touchpoint (for an
+    occurrence item, at that occurrence: column ``occ``, see ``occurrence_column``) or regex
+    search, and, when the stage lists channels, a channel among them. ``occurrence_blind``
+    reads occurrence items as plain names (for frames without ``occ``)."""
     touchpoint, channel = pl.col("touchpoint").cast(pl.String), pl.col("channel").cast(pl.String)
     cond = pl.lit(False)
-    if stage.touchpoints:
-        cond = touchpoint.is_in(list(stage.touchpoints))
+    plain = stage.names if occurrence_blind else stage.touchpoints
+    if plain:
+        cond = touchpoint.is_in(list(plain))
+    if not occurrence_blind:
+        for item in stage.occurrences:
+            at = pl.col("occ") >= item.n if item.or_later else pl.col("occ") == item.n
+            cond = cond | ((touchpoint == item.name) & at)
     if stage.match:
         cond = cond | touchpoint.str.contains(stage.match)
     if stage.channels is not None and not channel_blind:
@@ -53,16 +60,66 @@ def stage_expr(model: JourneyModel) -> pl.Expr:
     return expr.otherwise(pl.lit(None, STAGE)).alias("stage")
 
 
+def uses_occurrences(model: JourneyModel) -> bool:
+    return any(st.occurrences for st in model.stages)
+
+
+def occurrence_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:
+    """``occ``: for events at a touchpoint some occurrence item names, the event's number
+    among the customer's events at that touchpoint in (timestamp, input order), whatever
+    their channel (SPEC section 2); 0 elsewhere. Capped at one more than the largest N the
+    model names, which keeps every comparison and the distinct (touchpoint, occ) keys few."""
+    items = [o for st in model.stages for o in st.occurrences]
+    cap = max(o.n for o in items) + 1
+    named = pl.col("touchpoint").cast(pl.String).is_in(sorted({o.name for o in items}))
+    occ = (
+        events.select(
+            pl.when(named)
+            .then(
+                pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over(
+                    ["cust", "touchpoint"], order_by=["timestamp", "row"]
+                )
+            )
+            .otherwise(0)
+            .clip(upper_bound=cap)
+            .cast(pl.UInt32)
+            .alias("occ")
+        )
+    )["occ"]
+    return occ
+
+
 def stage_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:
     """The stage of every event (null: unassigned).
 
-    The rules are evaluated once per distinct (touchpoint, channel) pair, not once per
-    event: exports have millions of events but few touchpoints, and regex search is the
-    expensive part. Only the key columns take part in the join, so the events
+    The rules are evaluated once per distinct (touchpoint, channel[, occ]) key, not once
+    per event: exports have millions of events but few touchpoints, and regex search is
+    the expensive part. Only the key columns take part in the join, so the events
     themselves are never copied."""
     keys = ["touchpoint", "channel"] if any(s.channels is not None for s in model.stages) else ["touchpoint"]
-    pairs = events.select(keys).unique().with_columns(stage_expr(model))
-    return events.select(keys).join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")["stage"]
+    frame = events.select(keys)
+    if uses_occurrences(model):
+        frame = frame.with_columns(occurrence_column(events, model))
+        keys.append("occ")
+    pairs = frame.unique().with_columns(stage_expr(model))
+    return frame.join(pairs, on=keys, how="left", nulls_equal=True, maintain_order="left")["stage"]
+
+
+def claimed_stages(events: pl.DataFrame, model: JourneyModel, stage: pl.Series) -> list[str]:
+    """Ids of the stages that get no event although some event matches their rules:
+    earlier stages claim all of them (first match wins, SPEC section 2)."""
+    counts = stage.value_counts()
+    got = set(counts["stage"].drop_nulls().to_list())
+    empty = [k for k in range(1, len(model.stages) + 1) if k not in got]
+    if not empty:
+        return []
+    keys = ["touchpoint", "channel"]
+    frame = events.select(keys)
+    if uses_occurrences(model):
+        frame = frame.with_columns(occurrence_column(events, model))
+    distinct = frame.unique()
+    hits = distinct.select([stage_condition(model.stages[k - 1]).any().alias(str(k)) for k in empty]).row(0)
+    return [model.stages[k - 1].id for k, hit in zip(empty, hits, strict=True) if hit]
 
 
 KEY_BITS = 127  # an Int128 sort key, sign bit unused
@@ -117,24 +174,59 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
 
 
 def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
-    """One row per customer: ``cust`` (code), ``depth``, chain times ``r1..rK`` (null past
-    the depth, and in furthest mode), ``last`` (position in ``assigned`` of the customer's
-    last event) and ``last_stage``. ``assigned`` holds the assigned
-    events, in input order, with ``cust``, ``timestamp`` and ``stage``."""
+    """One row per customer of the run (SPEC section 8), in customer-code order:
+
+    * ``cust`` (code), ``depth``;
+    * ``r1..rK``: the chain times, and ``c1..cK``: the chain events (positions in
+      ``assigned``), null past the depth and in furthest mode;
+    * ``first``/``last``: positions of the first and last assigned event, ``events``;
+    * ``exit``: position of the customer's last event of stage ``depth`` when
+      1 <= depth < K (SPEC section 5: where they were last seen in the deepest stage they
+      reached), else null.
+
+    ``assigned`` holds the assigned events in input order, with ``cust``, ``timestamp``
+    and ``stage``."""
     K = len(model.stages)
     ev = sorted_events(assigned)
-    is_last = pl.col("cust").shift(-1).is_null() | (pl.col("cust") != pl.col("cust").shift(-1))
-    last = ev.filter(is_last).select("cust", pl.col("pos").alias("last"), pl.col("stage").alias("last_stage"))
-    r_cols = [f"r{k}" for k in range(1, K + 1)]
+    bounds = ev.select(
+        (pl.col("cust") != pl.col("cust").shift(1)).fill_null(True).arg_true().alias("i0"),
+        (pl.col("cust") != pl.col("cust").shift(-1)).fill_null(True).arg_true().alias("i1"),
+    )
+    per = pl.DataFrame(
+        {
+            "cust": ev["cust"].gather(bounds["i0"]),
+            "first": ev["pos"].gather(bounds["i0"]),
+            "last": ev["pos"].gather(bounds["i1"]),
+            "events": (bounds["i1"] - bounds["i0"] + 1).cast(pl.UInt32),
+        }
+    )
     if model.mode == "furthest":
-        depth = ev.group_by("cust").agg(pl.col("stage").max().cast(pl.Int32).alias("depth"))
-        customers = last.join(depth, on="cust", how="left").with_columns(
-            [pl.lit(None, pl.Datetime("us")).alias(c) for c in r_cols]
+        depth = ev.group_by("cust", maintain_order=True).agg(pl.col("stage").max().cast(pl.Int32).alias("depth"))
+        chains = depth.with_columns(
+            [pl.lit(None, pl.Datetime("us")).alias(f"r{k}") for k in range(1, K + 1)]
+            + [pl.lit(None, POS).alias(f"c{k}") for k in range(1, K + 1)]
         )
-        return customers
-    chains = _ordered_chains(ev, model)
-    customers = last.join(chains, on="cust", how="left").with_columns(pl.col("depth").fill_null(0))
-    return customers
+    else:
+        chains = _ordered_chains(ev, model)
+    customers = per.join(chains, on="cust", how="left", maintain_order="left").with_columns(
+        pl.col("depth").fill_null(0)
+    )
+    return customers.with_columns(_exits(ev, customers, K))
+
+
+def _exits(ev: pl.DataFrame, customers: pl.DataFrame, K: int) -> pl.Series:
+    """The ``exit`` column of ``customer_journeys`` (``customers`` in customer-code order,
+    as ``ev`` is sorted)."""
+    size = int(customers["cust"].max() or 0) + 1 if customers.height else 0
+    depth_of = pl.Series("d", [0] * size, dtype=pl.Int32).scatter(customers["cust"], customers["depth"])
+    in_deepest = ev.select("cust", "pos").filter(ev["stage"].cast(pl.Int32) == depth_of.gather(ev["cust"]))
+    last = in_deepest.filter((pl.col("cust") != pl.col("cust").shift(-1)).fill_null(True)).select(
+        "cust", pl.col("pos").alias("exit")
+    )
+    joined = customers.select("cust", "depth").join(last, on="cust", how="left", maintain_order="left")
+    return joined.select(pl.when((pl.col("depth") >= 1) & (pl.col("depth") < K)).then(pl.col("exit")).alias("exit"))[
+        "exit"
+    ]
 
 
 def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
@@ -144,29 +236,32 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
     whose next stage-2 event is the same form a run that shares the whole chain from
     stage 2 on, so the chain is followed once per run, from its latest start (the one
     the window favours). The run's earliest start reaching the same depth D is its first
-    start ``s`` with ``r_D - s <= W``; among runs of equal depth the earliest run wins."""
+    start ``s`` with ``r_D - s <= W``; among runs of equal depth the earliest run wins.
+
+    With ``same_time: input_order`` the next step is searched from the position after
+    the previous step instead of from the start of its timestamp block."""
     K = len(model.stages)
     idx = pl.int_range(pl.len(), dtype=POS)
     same_block = (pl.col("cust") == pl.col("cust").shift(1)) & (pl.col("timestamp") == pl.col("timestamp").shift(1))
-    arrays = ev.select(
-        "cust",
-        pl.col("timestamp").to_physical().alias("t"),
-        "stage",
-        pl.when(same_block.fill_null(False)).then(None).otherwise(idx).forward_fill().alias("block"),
+    from_expr = (
+        (idx + 1).clip(upper_bound=pl.len() - 1)  # the last row is never a target itself
+        if model.same_time == "input_order"
+        else pl.when(same_block.fill_null(False)).then(None).otherwise(idx).forward_fill()
     )
-    cust, t, block = arrays["cust"], arrays["t"], arrays["block"]
+    arrays = ev.select("cust", pl.col("timestamp").to_physical().alias("t"), "stage", from_expr.alias("from"))
+    cust, t, origin = arrays["cust"], arrays["t"], arrays["from"]
     window = None if model.window_s is None else round(model.window_s * 1_000_000)
 
     def step(k: int, p: pl.Series, owner: pl.Series) -> pl.Series:
-        """Position of the first stage-k event at or after the time of ``p``, if it is
-        still ``owner``'s; else null."""
+        """Position of the first stage-k event at or after the time of ``p`` (after ``p``
+        itself with input order), if it is still ``owner``'s; else null."""
         nxt = arrays.select(pl.when(pl.col("stage") == k).then(idx).backward_fill().alias("n"))["n"]
-        q = nxt.gather(block.gather(p))
+        q = nxt.gather(origin.gather(p))
         mine = (cust.gather(q.fill_null(0)) == owner) & q.is_not_null()
         return q.set(~mine.fill_null(False), None)  # type: ignore[arg-type]
 
     starts = arrays.select(idx.alias("p"), "stage").filter(pl.col("stage") == 1)["p"]
-    st = pl.DataFrame({"cust": cust.gather(starts), "s": t.gather(starts)})
+    st = pl.DataFrame({"cust": cust.gather(starts), "s": t.gather(starts), "p": starts})
     q2 = step(2, starts, st["cust"]) if K > 1 else pl.Series([None] * len(starts), dtype=POS)
     key = pl.col("q").fill_null(pl.lit(2**32 - 1, pl.UInt32).cast(POS))
     st = (
@@ -178,10 +273,12 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
         .with_columns(pl.col("first").cum_sum().alias("run"))
     )
     runs = st.filter(pl.col("last")).select("cust", pl.col("s").alias("s_max"), "q")
-    runs = runs.with_columns(st.filter(pl.col("first"))["s"].alias("s_min"))
+    firsts = st.filter(pl.col("first"))
+    runs = runs.with_columns(firsts["s"].alias("s_min"), firsts["p"].alias("p_min"))
 
     s_max, owner = runs["s_max"], runs["cust"]
-    r_cols: dict[str, pl.Series] = {"r1": s_max}
+    r_cols: dict[str, pl.Series] = {}
+    c_cols: dict[str, pl.Series] = {}
     depth = pl.repeat(1, runs.height, dtype=pl.Int32, eager=True)
     p = runs["q"]
     for k in range(2, K + 1):
@@ -192,24 +289,25 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
             ok = ok & (tq - s_max <= window)
         ok = ok.fill_null(False)
         r_cols[f"r{k}"] = tq.set(~ok, None)  # type: ignore[arg-type]
-        depth = depth + ok.cast(pl.Int32)
         p = q.set(~ok, None)  # type: ignore[arg-type]
-    runs = runs.with_columns(depth=depth, **{c: v for c, v in r_cols.items() if c != "r1"})
+        c_cols[f"c{k}"] = p
+        depth = depth + ok.cast(pl.Int32)
+    runs = runs.with_columns(depth=depth, **r_cols, **c_cols)
 
     # The run's earliest start that still reaches its depth D: the first with s >= r_D - W.
     if window is None or K == 1:
-        runs = runs.with_columns(pl.col("s_min").alias("r1"))
+        runs = runs.with_columns(pl.col("s_min").alias("r1"), pl.col("p_min").alias("c1"))
     else:
         r_depth = pl.coalesce([pl.col(f"r{k}") for k in range(K, 1, -1)])  # the last step reached
         threshold = runs.select(
             pl.when(pl.col("depth") > 1).then(r_depth - window).otherwise(pl.col("s_min")).alias("thr")
         )["thr"]
         earliest = (
-            st.select("s", "run", threshold.gather(st["run"] - 1).alias("thr"))
+            st.select("s", "p", "run", threshold.gather(st["run"] - 1).alias("thr"))
             .filter(pl.col("s") >= pl.col("thr"))
-            .filter(pl.col("run") != pl.col("run").shift(1).fill_null(0))["s"]
+            .filter(pl.col("run") != pl.col("run").shift(1).fill_null(0))
         )
-        runs = runs.with_columns(earliest.alias("r1"))
+        runs = runs.with_columns(earliest["s"].alias("r1"), earliest["p"].alias("c1"))
     # Runs are in time order: the first run of a customer with its maximum depth holds its
     # earliest start reaching that depth. It is the run deeper than every earlier run of
     # its customer and at least as deep as every later one. Runs are sorted by customer,
@@ -223,4 +321,10 @@ def _ordered_chains(ev: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
     best = runs.filter(
         (up > up.cum_max().shift(1)).fill_null(True) & (down >= down.cum_max(reverse=True).shift(-1)).fill_null(True)
     )
-    return best.select("cust", "depth", *[pl.col(f"r{k}").cast(pl.Datetime("us")) for k in range(1, K + 1)])
+    positions = ev["pos"]
+    return best.select(
+        "cust",
+        "depth",
+        *[pl.col(f"r{k}").cast(pl.Datetime("us")) for k in range(1, K + 1)],
+        *[positions.gather(best[f"c{k}"]).alias(f"c{k}") for k in range(1, K + 1)],
+    )

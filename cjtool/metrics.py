@@ -13,8 +13,8 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.engine import customer_journeys, stage_column
 from cjtool.events import EventTable
+from cjtool.journeys import Journeys, build_journeys
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
 
@@ -111,9 +111,12 @@ def _scores(row: dict[str, Any]) -> Scores:
     return Scores(row["satisfaction"], int(row["responses"] or 0), row["nps"], row["effort"])
 
 
-def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
+def compute_map(table: EventTable | Journeys, model: JourneyModel) -> JourneyMap:
+    """SPEC sections 4-7 from the journeys (built here when given the event table)."""
+    j = table if isinstance(table, Journeys) else build_journeys(table, model)
+    table = j.table
     K = len(model.stages)
-    frame = table.frame.with_columns(stage_column(table.frame, model))  # the other columns are shared, not copied
+    frame = j.events
     unassigned_lf = (
         frame.lazy()
         .filter(pl.col("stage").is_null())
@@ -123,15 +126,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         .sort(["events", "touchpoint"], descending=[True, False])
     )
     un_df = unassigned_lf.collect()
-    # The aggregations read the events lazily; only the columns the chains need are
-    # materialised for the assigned events (the whole table is never copied).
-    is_assigned = frame["stage"].is_not_null()
-    journeys = customer_journeys(frame.select("cust", "timestamp", "stage").filter(is_assigned), model)
-    customers = journeys.with_columns(
-        frame["touchpoint"].filter(is_assigned).gather(journeys["last"]).alias("last_touchpoint")
-    ).lazy()
+    customers = j.customers.lazy()
     ev = frame.lazy().filter(pl.col("stage").is_not_null())
-
     depth_counts = customers.group_by("depth").len()
     medians = customers.select(
         [
@@ -139,11 +135,12 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
             for k in range(2, K + 1)
         ]
     )
+    exit_rows = j.customers["exit"].drop_nulls()
     exits = (
-        customers.filter(pl.col("depth") < K)
-        .group_by("last_stage", "last_touchpoint")
+        pl.DataFrame([frame["stage"].gather(exit_rows), frame["touchpoint"].gather(exit_rows)])
+        .lazy()
+        .group_by("stage", "touchpoint")
         .len("exits")
-        .rename({"last_stage": "stage", "last_touchpoint": "touchpoint"})
     )
     pair_sums = ev.group_by("stage", "touchpoint").agg(
         *score_sums(), pl.col("cust").to_physical().n_unique().alias("customers")
@@ -224,10 +221,5 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         touchpoints=touchpoints,
         unassigned=[(r[0], int(r[1])) for r in un_df.iter_rows()],
         period=None if first is None else (first, last),
-        warnings=list(table.warnings)
-        + (
-            ["no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)"]
-            if table.frame.height and table.frame.height == n_unassigned
-            else []
-        ),
+        warnings=list(table.warnings) + j.warnings,
     )

@@ -22,6 +22,7 @@ ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "n
 REQUIRED_ROLES = ("customer_id", "timestamp", "touchpoint")
 SCORE_ROLES = ("satisfaction", "nps", "effort")
 MODES = ("ordered", "furthest")
+SAME_TIME = ("any_order", "input_order")
 LANGS = ("en", "zh")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
@@ -51,14 +52,33 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Occurrence:
+    """A touchpoint list item ``{name: T, occurrence: N | "N+"}`` (SPEC section 2): only the
+    customer's N-th event at T (or, with ``or_later``, the N-th and later ones)."""
+
+    name: str
+    n: int
+    or_later: bool = False
+
+    def as_yaml(self) -> dict[str, Any]:
+        return {"name": self.name, "occurrence": f"{self.n}+" if self.or_later else self.n}
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     label: Text
     description: Text = field(default_factory=lambda: Text.of(""))
-    touchpoints: tuple[str, ...] = ()
+    touchpoints: tuple[str, ...] = ()  # plain names: every occurrence matches
+    occurrences: tuple[Occurrence, ...] = ()
     match: str | None = None
     channels: tuple[str, ...] | None = None
     moment_of_truth: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every touchpoint name the stage lists, plain or with an occurrence."""
+        return self.touchpoints + tuple(o.name for o in self.occurrences if o.name not in self.touchpoints)
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,7 @@ class JourneyModel:
     title: Text = field(default_factory=lambda: Text.of(""))
     description: Text = field(default_factory=lambda: Text.of(""))
     mode: str = "ordered"
+    same_time: str = "any_order"
     window_s: float | None = None
     window_text: str | None = None
     columns: tuple[tuple[str, str], ...] = ()  # explicit role -> header mappings only
@@ -184,6 +205,7 @@ TOP_KEYS = (
     "title",
     "description",
     "mode",
+    "same_time",
     "window",
     "timestamp_format",
     "columns",
@@ -336,6 +358,13 @@ class _Builder:
         if mode not in MODES:
             self.bad(("mode",), f"expected one of {', '.join(MODES)}, got {mode!r}{_suggest(mode, MODES)}")
             mode = "ordered"
+        same_time = self.string(top.get("same_time"), ("same_time",)) or "any_order"
+        if same_time not in SAME_TIME:
+            self.bad(
+                ("same_time",),
+                f"expected one of {', '.join(SAME_TIME)}, got {same_time!r}{_suggest(same_time, SAME_TIME)}",
+            )
+            same_time = "any_order"
         window_s, window_text = None, None
         wv = top.get("window")
         if wv is not None and str(wv).strip().lower() not in ("none", "off"):
@@ -361,6 +390,7 @@ class _Builder:
             title=title,
             description=description,
             mode=mode,
+            same_time=same_time,
             window_s=window_s,
             window_text=window_text,
             columns=columns,
@@ -408,7 +438,7 @@ class _Builder:
                 if sid in seen:
                     self.bad(path + ("id",), f"duplicate stage id `{sid}`")
                 seen.add(sid)
-            tps = self.string_list(st.get("touchpoints"), path + ("touchpoints",)) or ()
+            tps, occurrences = self.touchpoint_items(st.get("touchpoints"), path + ("touchpoints",))
             match = self.string(st.get("match"), path + ("match",))
             if match is not None:
                 err = regex_error(match)
@@ -420,7 +450,7 @@ class _Builder:
                         path + ("match",),
                         f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
                     )
-            elif not tps:
+            elif not tps and not occurrences:
                 self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
             channels = self.string_list(st.get("channels"), path + ("channels",))
             if channels is not None and not channels:
@@ -431,12 +461,58 @@ class _Builder:
                     label=self.text(st.get("label"), path + ("label",), sid or f"stage{i + 1}"),
                     description=self.text(st.get("description"), path + ("description",), ""),
                     touchpoints=tps,
+                    occurrences=occurrences,
                     match=match,
                     channels=channels,
                     moment_of_truth=self.string(st.get("moment_of_truth"), path + ("moment_of_truth",)),
                 )
             )
         return tuple(stages)
+
+    def touchpoint_items(
+        self, value: Any, path: tuple[str | int, ...]
+    ) -> tuple[tuple[str, ...], tuple[Occurrence, ...]]:
+        """A stage's `touchpoints:`: names, and `{name: T, occurrence: N | "N+"}` items."""
+        if value is None:
+            return (), ()
+        if isinstance(value, str | dict):
+            value = [value]
+        if not isinstance(value, list):
+            self.bad(path, f"expected a list, got {_kind(value)}")
+            return (), ()
+        names: list[str] = []
+        occurrences: list[Occurrence] = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                occ = self.occurrence(item, path + (i,))
+                if occ is not None:
+                    occurrences.append(occ)
+            elif not isinstance(item, str) or item == "":
+                self.bad(path + (i,), f"expected a non-empty name or {{name: T, occurrence: N}}, got {_kind(item)}")
+            else:
+                names.append(item)
+        return tuple(names), tuple(occurrences)
+
+    def occurrence(self, item: dict[str, Any], path: tuple[str | int, ...]) -> Occurrence | None:
+        self.mapping(item, path, ("name", "occurrence"))
+        name = self.string(item.get("name"), path + ("name",), required=True)
+        raw = item.get("occurrence")
+        text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
+        m = re.fullmatch(r"([0-9]+)(\+?)", text)
+        if raw is None:
+            self.bad(
+                path + ("occurrence",), 'is required: N (the N-th event at the touchpoint) or "N+" (N-th or later)'
+            )
+            return None
+        if not m or int(m.group(1)) < 1:
+            self.bad(
+                path + ("occurrence",),
+                f'expected a whole number from 1 (e.g. 1) or "N+" (e.g. "2+"), got {_kind(raw)}',
+            )
+            return None
+        if not name:
+            return None
+        return Occurrence(name, int(m.group(1)), bool(m.group(2)))
 
     def scale(self, value: Any, path: tuple[str, ...], default: Scale) -> Scale:
         sc = self.mapping(value, path, ("min", "max"))

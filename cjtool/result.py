@@ -11,7 +11,7 @@ from typing import Any
 
 from cjtool.model import JourneyModel
 
-SCHEMA = "cjtool.map/1"
+SCHEMA = "cjtool.map/2"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from cjtool.model import JourneyModel, Scale
 
-SCHEMA = "cjtool.map/1"
+SCHEMA = "cjtool.map/2"
 NPS_SCALE = Scale(0, 10)
 
 
@@ -86,6 +86,7 @@ class Event:
         self.nps = parse_score(row.get("nps"), NPS_SCALE)
         self.effort = parse_score(row.get("effort"), model.effort_scale)
         self.stage: int | None = None  # 1..K, or None when unassigned
+        self.occurrence = 0  # the customer's n-th accepted event at this touchpoint (section 2, v2)
 
     def order_key(self) -> tuple[datetime, int]:
         return (self.when, self.position)
@@ -96,9 +97,23 @@ class Event:
 
 def stage_matches(stage, event: Event) -> bool:
     by_name = event.touchpoint in stage.touchpoints
+    by_occurrence = any(
+        event.touchpoint == o.name and (event.occurrence >= o.n if o.or_later else event.occurrence == o.n)
+        for o in stage.occurrences
+    )
     by_regex = stage.match is not None and re.search(stage.match, event.touchpoint) is not None
     by_channel = stage.channels is None or event.channel in stage.channels
-    return (by_name or by_regex) and by_channel
+    return (by_name or by_occurrence or by_regex) and by_channel
+
+
+def number_occurrences(events: list[Event]) -> None:
+    """Each event's number among its customer's accepted events at its touchpoint, in
+    (timestamp, input order), whatever the channel."""
+    seen: dict[tuple[str, str], int] = {}
+    for e in sorted(events, key=Event.order_key):
+        key = (e.customer, e.touchpoint)
+        seen[key] = seen.get(key, 0) + 1
+        e.occurrence = seen[key]
 
 
 def assign_stage(model: JourneyModel, event: Event) -> int | None:
@@ -111,23 +126,30 @@ def assign_stage(model: JourneyModel, event: Event) -> int | None:
 # --------------------------------------------------------------------------- section 3: depth
 
 
-def ordered_chain(events: list[Event], K: int, window_s: float | None) -> list[datetime]:
-    """The chain (r_1, ..., r_depth) of one customer in ordered mode ([] for depth 0).
+def ordered_chain(events: list[Event], K: int, window_s: float | None, same_time: str = "any_order") -> list[Event]:
+    """The chain events (e_1, ..., e_depth) of one customer in ordered mode ([] for depth 0).
 
     For every start s in E_1 build the chain greedily; the depth is the longest chain, and
-    the chain kept is the one from the earliest start that reaches that depth."""
-    E = {k: sorted(e.when for e in events if e.stage == k) for k in range(1, K + 1)}
-    best: list[datetime] = []
-    for s in sorted(E[1]):
+    the chain kept is the one from the earliest start that reaches that depth. With
+    any_order the next step is the earliest stage-k event at or after the previous one's
+    time (the first in input order among equal times); with input_order, the first
+    stage-k event after the previous step in (timestamp, input order)."""
+    E = {k: sorted((e for e in events if e.stage == k), key=Event.order_key) for k in range(1, K + 1)}
+    best: list[Event] = []
+    for s in E[1]:
         chain = [s]
         for k in range(2, K + 1):
-            later = [t for t in E[k] if t >= chain[-1]]
+            prev = chain[-1]
+            if same_time == "input_order":
+                later = [e for e in E[k] if e.order_key() > prev.order_key()]
+            else:
+                later = [e for e in E[k] if e.when >= prev.when]
             if not later:
                 break
-            r_k = min(later)
-            if window_s is not None and (r_k - s).total_seconds() > window_s:
+            nxt = later[0]
+            if window_s is not None and (nxt.when - s.when).total_seconds() > window_s:
                 break
-            chain.append(r_k)
+            chain.append(nxt)
         if len(chain) > len(best):  # strictly longer: ties keep the earlier start
             best = chain
     return best
@@ -189,6 +211,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         accepted.append(Event(position, row, when, model))
 
     # 2. stage assignment
+    number_occurrences(accepted)
     for e in accepted:
         e.stage = assign_stage(model, e)
     assigned = [e for e in accepted if e.stage is not None]
@@ -202,7 +225,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
     chain: dict[str, list[datetime]] = {}
     for c in customers:
         if model.mode == "ordered":
-            chain[c] = ordered_chain(by_customer[c], K, model.window_s)
+            chain[c] = [e.when for e in ordered_chain(by_customer[c], K, model.window_s, model.same_time)]
             depth[c] = len(chain[c])
         else:
             depth[c] = furthest_depth(by_customer[c])
@@ -234,7 +257,8 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         )
 
     # 5. touchpoint metrics
-    last_event = {c: by_customer[c][-1] for c in customers}
+    # v2 exits: the last event of the deepest stage reached, for customers of depth 1..K-1
+    exit_event = {c: [e for e in by_customer[c] if e.stage == depth[c]][-1] for c in customers if 1 <= depth[c] < K}
     pairs: list[tuple[int, str]] = sorted({(e.stage, e.touchpoint) for e in assigned if e.stage is not None})
     sat_scale = model.satisfaction_scale
     wd, ws = model.weight_drop_off, model.weight_dissatisfaction
@@ -242,7 +266,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
     for k, tp in pairs:
         events = [e for e in assigned if e.stage == k and e.touchpoint == tp]
         who = {e.customer for e in events}
-        exits = sum(1 for c in who if last_event[c].stage == k and last_event[c].touchpoint == tp and depth[c] < K)
+        exits = sum(1 for c in who if c in exit_event and exit_event[c].stage == k and exit_event[c].touchpoint == tp)
         drop_off_rate = exits / len(who)
         sc = scores(events)
         # priority in exact arithmetic: pairs whose priorities are equal must tie exactly (and

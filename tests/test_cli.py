@@ -37,7 +37,7 @@ def test_map_json_hand_computed(cli, small):
     r = cli("map", events, "-m", model, "-f", "json")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert d["schema"] == "cjtool.map/1"
+    assert d["schema"] == "cjtool.map/2"
     assert d["rows"]["read"] == 9 and d["rows"]["rejected"] == 1
     assert d["events"] == {"assigned": 7, "unassigned": 1}
     assert d["customers"] == {"total": 3, "entered": 2, "completed": 1}
@@ -48,9 +48,10 @@ def test_map_json_hand_computed(cli, small):
     assert d["stages"][1]["satisfaction"] == 2.5 and d["stages"][1]["nps"] == -100.0
     assert d["stages"][2]["nps"] == 100.0 and d["stages"][2]["effort"] == 3.0
     tps = [(t["touchpoint"], t["exits"], t["rank"]) for t in d["touchpoints"]]
-    assert tps == [("view", 2, 1), ("buy_now", 0, 2), ("ad", 0, 3)]
-    # view: drop-off 2/3, satisfaction 2.5 -> dissatisfaction 1 - 1.5/4 = 0.625
-    assert d["touchpoints"][0]["priority"] == pytest.approx((2 / 3 + 0.625) / 2)
+    # exits add up to each stage's drop-off: c3 never entered (no exit), c2 stopped at view
+    assert tps == [("view", 1, 1), ("buy_now", 0, 2), ("ad", 0, 3)]
+    # view: drop-off 1/3, satisfaction 2.5 -> dissatisfaction 1 - 1.5/4 = 0.625
+    assert d["touchpoints"][0]["priority"] == pytest.approx((1 / 3 + 0.625) / 2)
     assert d["unassigned_touchpoints"] == [{"touchpoint": "login", "events": 1}]
 
 
@@ -115,7 +116,7 @@ def test_markdown(cli, small):
     md = cli("map", events, "-m", model, "-f", "markdown").stdout
     assert md.startswith("## Small journey\n")
     assert "| Aware | 2 | — | 100.0% | 0 |" in md
-    assert "| 1 | View | view | 3 | 2 | 66.7% | 2.50 |" in md
+    assert "| 1 | View | view | 3 | 1 | 33.3% | 2.50 |" in md
     assert "login" in md
     zh = cli("map", events, "-m", model, "-f", "markdown", "--lang", "zh").stdout
     assert zh.startswith("## 小旅程\n") and "阶段漏斗" in zh
@@ -146,7 +147,8 @@ def test_table_fits_the_width_and_never_cuts_a_number(cli, lang, width):
     d = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json").stdout)
     for s in d["stages"]:
         assert f"{s['customers']:,}" in r.stdout
-    assert " 0.58" in r.stdout and "1,188" in r.stdout
+    checkout = next(t for t in d["touchpoints"] if t["touchpoint"] == "checkout")
+    assert f" {checkout['priority']:.2f}" in r.stdout and "1,188" in r.stdout
     assert "…" not in "".join(line for line in r.stdout.splitlines() if "1,188" in line).split("1,188")[1]
 
 

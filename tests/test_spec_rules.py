@@ -144,10 +144,11 @@ def test_window_edge_exactly_w_counts_and_one_second_more_does_not(run):
     assert_subset(out["customers"], {"total": 2, "entered": 2, "completed": 1})
     # stage 2: gaps a 60, b 60 -> 60; stage 3: only a, 10:01:30 - 10:01:00 = 30
     assert col(out, "median_time_to_convert_s") == [None, 60.0, 30.0]
-    # b's last event is pay (buy) and b has depth 2 < 3: b exits at (buy, pay) -> 1 / 2
-    assert tp_counts(out, "buy", "pay") == (2, 2, 1, 0.5)
+    # b has depth 2 < 3: b exits at its last stage-2 event, (consider, view) -> 1 / 2; its
+    # pay, outside the window, is a buy event but no exit (v2: never the goal for the out of order)
+    assert tp_counts(out, "buy", "pay") == (2, 2, 0, 0.0)
     assert tp_counts(out, "aware", "ad") == (2, 2, 0, 0.0)
-    assert tp_counts(out, "consider", "view") == (2, 2, 0, 0.0)
+    assert tp_counts(out, "consider", "view") == (2, 2, 1, 0.5)
 
 
 def test_window_is_measured_from_the_start_not_from_the_previous_step(run):
@@ -198,17 +199,17 @@ def test_equal_timestamps_across_stages_count_as_in_order(run):
         ev("a", t, "pay"),
         ev("a", t, "view"),
         ev("a", t, "ad"),
-        # b: view then ad at the same instant -> depth 2; b's last event by (timestamp,
-        # input order) is ad (input later), depth 2 < 3 -> b exits at (aware, ad)
+        # b: view then ad at the same instant -> depth 2 < 3: b exits at its last stage-2
+        # event, (consider, view) (v1 took its last event of any stage, ad)
         ev("b", t, "view"),
         ev("b", t, "ad"),
     ]
     out = run(rows, shop())
     assert col(out, "customers") == [2, 2, 1]
     assert col(out, "median_time_to_convert_s") == [None, 0.0, 0.0]
-    # a is complete (depth 3): its last event (ad, input last) is no exit
-    assert tp_counts(out, "aware", "ad") == (2, 2, 1, 0.5)
-    assert tp_counts(out, "consider", "view") == (2, 2, 0, 0.0)
+    # a is complete (depth 3): no exit
+    assert tp_counts(out, "aware", "ad") == (2, 2, 0, 0.0)
+    assert tp_counts(out, "consider", "view") == (2, 2, 1, 0.5)
     assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
 
 
@@ -340,8 +341,8 @@ def test_channel_filters(run):
     assert_subset(out["unassigned_touchpoints"], [{"touchpoint": "pay", "events": 2}])
     assert tp_counts(out, "visit_store", "visit") == (1, 1, 0, 0.0)
     assert tp_counts(out, "browse", "page") == (1, 1, 0, 0.0)
-    # b: depth 0 (no visit_store event); last assigned event is the 10:01 visit -> exit
-    assert tp_counts(out, "browse", "visit") == (2, 1, 1, 1.0)
+    # b: depth 0 (no visit_store event): never entered, so no exit anywhere (v2)
+    assert tp_counts(out, "browse", "visit") == (2, 1, 0, 0.0)
     assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
     assert len(out["touchpoints"]) == 4
     assert col(out, "customers") == [1, 1, 1]
@@ -456,9 +457,9 @@ def test_offsets_are_converted_to_utc(run):
     assert col(out, "customers") == [3, 2, 1]
     # stage 2 gaps: a 03:00 - 02:00 = 3600, c 0 -> (0 + 3600) / 2 = 1800; stage 3: a 1800
     assert col(out, "median_time_to_convert_s") == [None, 1800.0, 1800.0]
-    # last events: b ad (01:00Z after view 00:00Z), c ad (same instant, input later): both exit
-    assert tp_counts(out, "aware", "ad") == (3, 3, 2, 2 / 3)
-    assert tp_counts(out, "consider", "view") == (3, 3, 0, 0.0)
+    # exits at the last event of the deepest stage: b (depth 1) at ad, c (depth 2) at view
+    assert tp_counts(out, "aware", "ad") == (3, 3, 1, 1 / 3)
+    assert tp_counts(out, "consider", "view") == (3, 3, 1, 1 / 3)
     assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
 
 
@@ -503,12 +504,12 @@ def test_several_files_input_order_is_file_order_then_row_order(impl, tmp_path):
                 writer.writerows([r["customer_id"], r["timestamp"], r["touchpoint"]] for r in rows)
             paths.append(path)
         out = map_journey(paths, model).to_dict()
-    # a: view (first file) and ad (second file) at the same instant: depth 2, and a's last
-    # event is the ad, which comes later in input order -> a exits at (aware, ad)
+    # a: view (first file) and ad (second file) at the same instant: depth 2 (equal times
+    # count as in order) -> a exits at its stage-2 event (consider, view); b at (aware, ad)
     assert_subset(out["rows"], {"read": 3, "rejected": 0})
     assert col(out, "customers") == [2, 1, 0]
-    assert tp_counts(out, "aware", "ad") == (2, 2, 2, 1.0)
-    assert tp_counts(out, "consider", "view") == (1, 1, 0, 0.0)
+    assert tp_counts(out, "aware", "ad") == (2, 2, 1, 0.5)
+    assert tp_counts(out, "consider", "view") == (1, 1, 1, 1.0)
 
 
 # --------------------------------------------------------------------------- modes
@@ -532,9 +533,10 @@ def test_furthest_mode(run):
     assert col(out, "drop_off") == [1, 1, None]
     assert col(out, "median_time_to_convert_s") == [None, None, None]
     assert_subset(out["customers"], {"total": 3, "entered": 3, "completed": 1})
-    # a complete; b's last is ad (11:00), c's last is ad: both depth < 3 -> 2 exits of 2
-    assert tp_counts(out, "aware", "ad") == (2, 2, 2, 1.0)
-    assert tp_counts(out, "consider", "view") == (1, 1, 0, 0.0)
+    # a complete; b (depth 2) exits at its last stage-2 event, view, although its last
+    # event is an ad; c (depth 1) at ad
+    assert tp_counts(out, "aware", "ad") == (2, 2, 1, 0.5)
+    assert tp_counts(out, "consider", "view") == (1, 1, 1, 1.0)
     assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
 
 
@@ -548,8 +550,8 @@ def test_same_rows_in_ordered_mode_and_zero_divisors(run):
     assert col(out, "drop_off") == [2, 0, None]
     assert col(out, "median_time_to_convert_s") == [None, None, None]  # nobody reached 2
     assert_subset(out["customers"], {"total": 3, "entered": 2, "completed": 0})
-    # a (depth 0) exits at pay: a's last and only event
-    assert tp_counts(out, "buy", "pay") == (1, 1, 1, 1.0)
+    # a (depth 0) never entered: no exit (v1 counted one at pay, the goal)
+    assert tp_counts(out, "buy", "pay") == (1, 1, 0, 0.0)
     assert tp_counts(out, "aware", "ad") == (2, 2, 2, 1.0)
 
 
@@ -560,8 +562,8 @@ def test_all_conversions_null_when_nobody_enters(run):
     assert col(out, "conversion_from_previous") == [None, None, None]
     assert col(out, "conversion_from_first") == [None, None, None]
     assert col(out, "drop_off") == [0, 0, None]
-    # a (depth 0) exits at its last event, cart
-    assert tp_counts(out, "consider", "cart") == (1, 1, 1, 1.0)
+    # a (depth 0) never entered: no exit
+    assert tp_counts(out, "consider", "cart") == (1, 1, 0, 0.0)
     assert tp_counts(out, "consider", "view") == (1, 1, 0, 0.0)
     assert pairs(out) == [("consider", "cart"), ("consider", "view")]
     assert [t["rank"] for t in out["touchpoints"]] == [1, 2]
@@ -620,18 +622,18 @@ def test_completed_customers_never_exit(run):
     assert sum(t["exits"] for t in out["touchpoints"]) == 1
 
 
-def test_exit_is_the_last_event_not_the_last_chain_step(run):
+def test_exit_is_the_last_event_of_the_deepest_stage_reached(run):
     rows = [
         ev("a", T(10, 0), "ad"),
         ev("a", T(10, 1), "view"),
-        ev("a", T(10, 2), "search"),  # a's last event: stage aware, although depth is 2
+        ev("a", T(10, 2), "search"),  # a's last event is of stage aware, but a reached consider
         ev("b", T(10, 0), "ad"),
         ev("b", T(10, 1), "view"),
-        ev("b", T(10, 1), "cart"),  # same instant as view, input later -> b's last event
+        ev("b", T(10, 1), "cart"),  # same instant as view, input later -> b's last stage-2 event
     ]
     out = run(rows, shop())
-    assert tp_counts(out, "aware", "search") == (1, 1, 1, 1.0)
-    assert tp_counts(out, "consider", "view") == (2, 2, 0, 0.0)
+    assert tp_counts(out, "aware", "search") == (1, 1, 0, 0.0)
+    assert tp_counts(out, "consider", "view") == (2, 2, 1, 0.5)
     assert tp_counts(out, "consider", "cart") == (1, 1, 1, 1.0)
     assert tp_counts(out, "aware", "ad") == (2, 2, 0, 0.0)
 
@@ -981,7 +983,7 @@ EMPTY_STAGE = {
 def test_empty_input(run):
     out = run([], shop())
     expected = {
-        "schema": "cjtool.map/1",
+        "schema": "cjtool.map/2",
         "model": "shop",
         "mode": "ordered",
         "window_s": None,
@@ -1022,7 +1024,7 @@ stages:
     ]
     out = run(rows, model)
     expected = {
-        "schema": "cjtool.map/1",
+        "schema": "cjtool.map/2",
         "model": "tiny",
         "mode": "ordered",
         "window_s": 3600.0,
@@ -1061,35 +1063,36 @@ stages:
             },
         ],
         "touchpoints": [
-            # pay: b exits there (last event, depth 1 < 2): rate 1/2;
-            # dissatisfaction 1 - (2 - 1) / 4 = 0.75 -> (0.5 + 0.75) / 2 = 0.625
+            # pay: b paid outside the window (depth 1), so b is no exit at the goal (v2):
+            # rate 0; dissatisfaction 1 - (2 - 1) / 4 = 0.75 -> (0 + 0.75) / 2 = 0.375
             {
                 "stage": "buy",
                 "touchpoint": "pay",
                 "events": 2,
                 "customers": 2,
-                "exits": 1,
-                "drop_off_rate": 0.5,
+                "exits": 0,
+                "drop_off_rate": 0.0,
                 "satisfaction": 2.0,
                 "responses": 1,
                 "nps": -100.0,
                 "effort": 6.0,
-                "priority": 0.625,
+                "priority": 0.375,
                 "rank": 1,
             },
-            # ad: no exits; dissatisfaction 1 - (4.5 - 1) / 4 = 0.125 -> (0 + 0.125) / 2 = 0.0625
+            # ad: b exits at its last stage-1 event: 1/2; dissatisfaction
+            # 1 - (4.5 - 1) / 4 = 0.125 -> (0.5 + 0.125) / 2 = 0.3125
             {
                 "stage": "aware",
                 "touchpoint": "ad",
                 "events": 2,
                 "customers": 2,
-                "exits": 0,
-                "drop_off_rate": 0.0,
+                "exits": 1,
+                "drop_off_rate": 0.5,
                 "satisfaction": 4.5,
                 "responses": 2,
                 "nps": 100.0,
                 "effort": 2.0,
-                "priority": 0.0625,
+                "priority": 0.3125,
                 "rank": 2,
             },
         ],

@@ -1,0 +1,102 @@
+"""The journeys step: every analysis reads this (SPEC section 8).
+
+``build_journeys`` assigns stages (SPEC section 2) and works out each customer's journey
+(section 3) once; the map (sections 4-7), the customer table and the analyses are
+aggregations over the result. It holds:
+
+* ``events``: every valid event in input order (``cjtool.events``) with its ``stage``
+  (null: unassigned); the columns are shared with the event table, not copied;
+* ``customers``: one row per customer of the run, in customer-code order, from
+  ``cjtool.engine.customer_journeys``, with its event positions (``first``, ``last``,
+  ``exit``, chain events ``c1..cK``) turned into row indices of ``events``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+from cjtool.engine import claimed_stages, customer_journeys, stage_column
+from cjtool.events import EventTable
+from cjtool.model import JourneyModel
+
+TIE_WARNING_SHARE = 0.05  # SPEC section 3: warn when more chain steps than this are ties
+
+
+@dataclass
+class Journeys:
+    model: JourneyModel
+    table: EventTable
+    events: pl.DataFrame
+    customers: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def K(self) -> int:
+        return len(self.model.stages)
+
+    @property
+    def t_end(self) -> datetime | None:
+        """The latest timestamp of all non-rejected rows (SPEC section 14)."""
+        return self.events["timestamp"].max()  # type: ignore[return-value]
+
+    @property
+    def assigned(self) -> pl.Series:
+        return self.events["stage"].is_not_null()
+
+    def at(self, position: str, column: str) -> pl.Series:
+        """``column`` of the event at each customer's ``position`` (``last``, ``exit``, ``c2``...)."""
+        return self.events[column].gather(self.customers[position]).alias(f"{position}_{column}")
+
+
+def build_journeys(table: EventTable, model: JourneyModel) -> Journeys:
+    frame = table.frame
+    stage = stage_column(frame, model)
+    events = frame.with_columns(stage)  # the other columns are shared, not copied
+    is_assigned = stage.is_not_null()
+    index = is_assigned.arg_true()  # row of `events` of each assigned event
+    chains = customer_journeys(events.select("cust", "timestamp", "stage").filter(is_assigned), model)
+    K = len(model.stages)
+    positions = ["first", "last", "exit", *[f"c{k}" for k in range(1, K + 1)]]
+    customers = chains.with_columns([index.gather(chains[p]).alias(p) for p in positions])
+    journeys = Journeys(model, table, events, customers)
+    journeys.warnings = _warnings(journeys, stage)
+    return journeys
+
+
+def _warnings(j: Journeys, stage: pl.Series) -> list[str]:
+    model, out = j.model, []
+    n_unassigned = int(stage.null_count())
+    if j.events.height and j.events.height == n_unassigned:
+        out.append("no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)")
+    elif j.events.height:
+        for sid in claimed_stages(j.events, model, stage):
+            out.append(
+                f"stage `{sid}` gets no event: earlier stages claim every event at its touchpoints (an event goes to "
+                "the first stage that matches); to give a repeated touchpoint to a later stage, list it as "
+                '{name: T, occurrence: N} or {name: T, occurrence: "N+"}'
+            )
+    ties, steps = tie_share(j)
+    if model.mode == "ordered" and model.same_time == "any_order" and steps and ties / steps > TIE_WARNING_SHARE:
+        out.append(
+            f"{ties:,} of {steps:,} chain steps ({ties / steps:.0%}) have the same timestamp as the step before, "
+            "and equal times count as in order either way; if the export has dates or minutes only, set "
+            "`same_time: input_order` in the model to take the file's row order for them"
+        )
+    return out
+
+
+def tie_share(j: Journeys) -> tuple[int, int]:
+    """(chain steps with r_k = r_(k-1), all chain steps) over the run's customers."""
+    if j.model.mode != "ordered" or j.K < 2 or not j.customers.height:
+        return 0, 0
+    c = j.customers
+    row = c.select(
+        pl.sum_horizontal([(pl.col(f"r{k}") == pl.col(f"r{k - 1}")).fill_null(False) for k in range(2, j.K + 1)])
+        .sum()
+        .alias("ties"),
+        (pl.col("depth") - 1).clip(lower_bound=0).sum().alias("steps"),
+    ).row(0)
+    return int(row[0]), int(row[1])

@@ -450,7 +450,7 @@ class _Builder:
                         path + ("match",),
                         f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
                     )
-            elif not tps and not occurrences:
+            elif not tps and not occurrences and not st.get("touchpoints"):  # bad items are reported already
                 self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
             channels = self.string_list(st.get("channels"), path + ("channels",))
             if channels is not None and not channels:

@@ -127,7 +127,11 @@ def check_invariants(out: dict, K: int) -> None:
     assert len(reached) == K
     assert all(a >= b for a, b in zip(reached, reached[1:], strict=False)), f"stage customers rise: {reached}"
     c = out["customers"]
-    assert sum(t["exits"] for t in out["touchpoints"]) <= c["total"]
+    assert sum(t["exits"] for t in out["touchpoints"]) <= c["entered"]
+    # SPEC 5 v2: the exits of a stage's touchpoints add up to its drop-off; the last has none
+    for s in out["stages"]:
+        exits = sum(t["exits"] for t in out["touchpoints"] if t["stage"] == s["id"])
+        assert exits == (s["drop_off"] or 0), (s["id"], exits, s["drop_off"])
     assert c["completed"] <= c["entered"] <= c["total"]
     assert reached[0] == c["entered"] and reached[-1] == c["completed"]
     assert out["rows"]["read"] == out["rows"]["rejected"] + out["events"]["assigned"] + out["events"]["unassigned"]
@@ -200,10 +204,16 @@ NPSS = [None, None, "0", "3", "6", "7", "8", "9", "10", "11", "-1", "abc"]
 EFFORTS = [None, None, "1", "4", "7", "8", "0", "y", "5"]
 
 
+OCCURRENCES = [1, 2, 3, "1+", "2+", "3+"]
+
+
 @st.composite
 def stage_spec(draw) -> dict:
+    touchpoints: list = draw(st.lists(st.sampled_from(TOUCHPOINTS), min_size=1, max_size=3, unique=True))
+    if draw(st.integers(0, 3)) == 0:  # a repeated touchpoint: {name: T, occurrence: N | "N+"}
+        touchpoints[0] = {"name": touchpoints[0], "occurrence": draw(st.sampled_from(OCCURRENCES))}
     return {
-        "touchpoints": draw(st.lists(st.sampled_from(TOUCHPOINTS), min_size=1, max_size=3, unique=True)),
+        "touchpoints": touchpoints,
         "match": draw(st.sampled_from([None, None, *REGEXES])),
         "channels": draw(st.sampled_from([None, None, None, ["web"], ["web", "app"], ["store"]])),
     }
@@ -214,7 +224,11 @@ WINDOWS = [None, None, None, ("90s", 90), ("60s", 60), ("1.5m", 90), ("2h", 7200
 
 @st.composite
 def model_yaml_of(draw, stages: list[dict], window: str | None) -> str:
-    lines = ["name: random", f"mode: {draw(st.sampled_from(['ordered', 'ordered', 'furthest']))}"]
+    lines = [
+        "name: random",
+        f"mode: {draw(st.sampled_from(['ordered', 'ordered', 'furthest']))}",
+        f"same_time: {draw(st.sampled_from(['any_order', 'input_order']))}",
+    ]
     if window:
         lines.append(f"window: {window}")
     if draw(st.booleans()):
@@ -263,6 +277,7 @@ def cases(draw) -> tuple[str, list[dict]]:
         if kind < 7:  # a journey step
             j = draw(st.integers(0, k - 1))
             tp = draw(st.sampled_from(stages[j]["touchpoints"]))
+            tp = tp["name"] if isinstance(tp, dict) else tp
             seconds = j * unit + draw(st.sampled_from(JITTER))
         else:
             tp = draw(st.sampled_from(TOUCHPOINTS + ["other", "", " ", None]))
@@ -340,6 +355,7 @@ def test_modes_agree_on_everything_but_depth(case: tuple[str, list[dict]]) -> No
 BULK_MODEL = """
 name: bulk
 mode: {mode}
+same_time: {same_time}
 {window}
 ranking:
   min_customers: 5
@@ -358,7 +374,7 @@ stages:
     channels: [web, app]
   - id: loyal
     label: Loyal
-    touchpoints: [review, repeat]
+    touchpoints: [review, repeat, {{name: pay, occurrence: "2+"}}]
 """
 
 
@@ -367,8 +383,9 @@ stages:
     seed=st.integers(0, 2**32 - 1),
     mode=st.sampled_from(["ordered", "furthest"]),
     window=st.sampled_from(["", "window: 90s", "window: 1h"]),
+    same_time=st.sampled_from(["any_order", "input_order"]),
 )
-def test_engine_equals_reference_on_larger_logs(seed: int, mode: str, window: str) -> None:
+def test_engine_equals_reference_on_larger_logs(seed: int, mode: str, window: str, same_time: str) -> None:
     """A few thousand rows and a few hundred customers, with many exact ties, so that the
     engine's sorting and grouping (stable order, parallel work) are checked at scale."""
     rnd = random.Random(seed)
@@ -393,7 +410,7 @@ def test_engine_equals_reference_on_larger_logs(seed: int, mode: str, window: st
                 "effort": rnd.choice(EFFORTS),
             }
         )
-    model = parse_model(BULK_MODEL.format(mode=mode, window=window))
+    model = parse_model(BULK_MODEL.format(mode=mode, window=window, same_time=same_time))
     want = reference_map(rows, model)
     got = engine_map(rows, model)
     diffs = differences(got, want)

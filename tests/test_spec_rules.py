@@ -1101,3 +1101,146 @@ stages:
     assert_subset(out, expected)
     # the object is plain JSON
     json.dumps(out, allow_nan=False, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- v2: exits, ties, occurrences
+
+
+def test_paid_but_skipped_a_stage_is_no_exit_at_the_goal(run):
+    """The shop-data case of SPEC 5 v2: customers who paid without the product page are
+    counted where they stopped in the funnel (their last stage-1 event), never at pay."""
+    rows = [
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 5), "search"),
+        ev("a", T(10, 9), "pay"),  # skipped consider: depth 1
+        ev("b", T(10, 0), "ad"),
+        ev("b", T(10, 1), "view"),
+        ev("b", T(10, 2), "pay"),  # complete
+    ]
+    out = run(rows, shop())
+    assert col(out, "customers") == [2, 1, 1]
+    assert tp_counts(out, "buy", "pay") == (2, 2, 0, 0.0)  # v1 counted a as an exit here
+    assert tp_counts(out, "aware", "search") == (1, 1, 1, 1.0)  # a's last stage-1 event
+    assert tp_counts(out, "aware", "ad") == (2, 2, 0, 0.0)
+    assert col(out, "drop_off") == [1, 0, None]
+
+
+def test_same_time_input_order_takes_the_file_order_for_equal_timestamps(run):
+    day = "2024-03-01"  # a date-only export: every event of the day has the same instant
+    rows = [
+        ev("a", day, "ad"),
+        ev("a", day, "pay"),  # paid, then viewed: out of order in the file
+        ev("a", day, "view"),
+        ev("b", day, "ad"),
+        ev("b", day, "view"),
+        ev("b", day, "pay"),
+    ]
+    out = run(rows, shop())  # any_order: equal times count as in order either way
+    assert col(out, "customers") == [2, 2, 2]
+    out = run(rows, shop("same_time: input_order\n"))
+    # a: ad -> view (row 3) -> no pay after row 3 -> depth 2; b: ad -> view -> pay -> 3
+    assert col(out, "customers") == [2, 2, 1]
+    assert col(out, "median_time_to_convert_s") == [None, 0.0, 0.0]
+    assert tp_counts(out, "consider", "view") == (2, 2, 1, 0.5)  # a exits at view
+    assert tp_counts(out, "buy", "pay") == (2, 2, 0, 0.0)
+
+
+def test_same_time_input_order_still_sorts_by_time_first(run):
+    rows = [
+        ev("a", T(10, 5), "pay"),
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(10, 1), "view"),
+    ]
+    out = run(rows, shop("same_time: input_order\n"))
+    assert col(out, "customers") == [1, 1, 1]
+
+
+AIPL_OCCURRENCES = """
+name: repeat
+stages:
+  - id: awareness
+    label: Awareness
+    touchpoints: [ad]
+  - id: purchase
+    label: Purchase
+    touchpoints: [{name: order_paid, occurrence: 1}]
+  - id: loyalty
+    label: Loyalty
+    touchpoints: [review, {name: order_paid, occurrence: "2+"}]
+"""
+
+
+def test_occurrence_items_give_one_touchpoint_two_stages(run):
+    rows = [
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(11, 0), "order_paid", "web"),  # 1st: purchase
+        ev("a", T(12, 0), "order_paid", "store"),  # 2nd (any channel): loyalty
+        ev("a", T(13, 0), "order_paid", "web"),  # 3rd: loyalty
+        ev("b", T(10, 0), "order_paid"),  # 1st, before b's ad: purchase, out of order
+        ev("b", T(10, 30), "ad"),
+        ev("b", T(11, 0), "order_paid"),  # 2nd: loyalty, but b never had a purchase after the ad
+        ev("c", T(10, 0), "ad"),
+        ev("c", T(10, 1), "order_paid"),
+    ]
+    out = run(rows, AIPL_OCCURRENCES)
+    assert col(out, "customers") == [3, 2, 1]  # a 3, b 1 (its first order precedes the ad), c 2
+    assert tp_counts(out, "purchase", "order_paid") == (3, 3, 1, 1 / 3)  # c exits at its purchase
+    assert tp_counts(out, "loyalty", "order_paid") == (3, 2, 0, 0.0)
+    assert tp_counts(out, "awareness", "ad") == (3, 3, 1, 1 / 3)  # b
+    # a plain name in both stages: every occurrence goes to the first stage, loyalty gets
+    # none (and b's second order, after its ad, now counts as its purchase)
+    plain = run(
+        rows,
+        AIPL_OCCURRENCES.replace('{name: order_paid, occurrence: "2+"}', "order_paid").replace(
+            "{name: order_paid, occurrence: 1}", "order_paid"
+        ),
+    )
+    assert col(plain, "customers") == [3, 3, 0]
+
+
+def test_occurrence_counts_events_rejected_nowhere_and_unassigned_ones(run):
+    # occurrences count the customer's accepted events at the touchpoint whatever their stage
+    model = AIPL_OCCURRENCES.replace(
+        "touchpoints: [{name: order_paid, occurrence: 1}]",
+        "touchpoints: [{name: order_paid, occurrence: 1}]\n    channels: [web]",
+    )
+    rows = [
+        ev("a", T(10, 0), "ad"),
+        ev("a", T(11, 0), "order_paid", "store"),  # 1st: purchase needs web -> unassigned
+        ev("a", T(12, 0), "order_paid", "web"),  # 2nd: not purchase (1st only) -> loyalty
+        ev("a", "not a time", "order_paid", "web"),  # rejected: not counted
+    ]
+    out = run(rows, model)
+    assert col(out, "customers") == [1, 0, 0]
+    assert_subset(out["events"], {"assigned": 2, "unassigned": 1})
+    assert tp_counts(out, "loyalty", "order_paid") == (1, 1, 0, 0.0)
+
+
+def test_model_occurrence_items_are_validated():
+    from cjtool.errors import ModelError
+
+    bad = AIPL_OCCURRENCES.replace("occurrence: 1}", "occurrence: 0}")
+    with pytest.raises(ModelError, match=r"occurrence.*whole number from 1"):
+        parse_model(bad)
+    with pytest.raises(ModelError, match=r"occurrence.*is required"):
+        parse_model(AIPL_OCCURRENCES.replace(", occurrence: 1}", "}"))
+    with pytest.raises(ModelError, match=r"same_time.*input_order"):
+        parse_model(shop("same_time: file_order\n"))
+    m = parse_model(AIPL_OCCURRENCES)
+    assert m.stages[2].occurrences[0].as_yaml() == {"name": "order_paid", "occurrence": "2+"}
+    assert m.stages[2].names == ("review", "order_paid")
+
+
+def test_warnings_for_ties_and_for_stages_that_earlier_stages_starve():
+    day = "2024-03-01"
+    rows = [ev(c, day, tp) for c in "abc" for tp in ("ad", "view", "pay")]
+    out = engine_map(rows, parse_model(shop()))
+    assert any("same_time: input_order" in w and "6 of 6 chain steps" in w for w in out["warnings"])
+    out = engine_map(rows, parse_model(shop("same_time: input_order\n")))
+    assert not any("same_time" in w for w in out["warnings"])
+    starved = shop().replace("touchpoints: [pay]", "touchpoints: [view]")
+    out = engine_map(rows, parse_model(starved))
+    assert any("stage `buy` gets no event" in w and "occurrence" in w for w in out["warnings"])
+    # a stage with no event because nobody did it is not warned about
+    out = engine_map([r for r in rows if r["touchpoint"] != "pay"], parse_model(shop()))
+    assert not any("gets no event" in w for w in out["warnings"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cjtool.events import EventsInput, read_events
+from cjtool.journeys import Journeys, build_journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
-__all__ = ["map_journey", "load_model", "JourneyMap", "JourneyModel"]
+__all__ = ["map_journey", "journeys", "load_model", "JourneyMap", "JourneyModel", "Journeys"]
 
 
 def map_journey(
@@ -23,8 +24,21 @@ def map_journey(
     """Map a journey: read ``events`` (paths, ``-`` for stdin, or a polars frame whose
     headers follow the model's ``columns:``), assign stages and compute every metric.
     ``on_phase`` is told what is being done, for a progress display."""
+    return compute_map(journeys(events, model, encoding=encoding, strict=strict, on_phase=on_phase), model)
+
+
+def journeys(
+    events: EventsInput,
+    model: JourneyModel,
+    *,
+    encoding: str | None = None,
+    strict: bool = False,
+    on_phase: Callable[[str], None] | None = None,
+) -> Journeys:
+    """Read ``events`` and work out every customer's journey once (SPEC section 8): what
+    the map and every analysis (customers, segments, compare, paths, moments) aggregate."""
     phase = on_phase or (lambda _: None)
     phase("reading events")
     table = read_events(events, model, encoding=encoding, strict=strict)
     phase(f"mapping {table.frame.height:,} events")
-    return compute_map(table, model)
+    return build_journeys(table, model)

@@ -12,8 +12,10 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from cjtool.api import map_journey
+from cjtool.api import journeys
 from cjtool.errors import UsageError
+from cjtool.journeys import Journeys
+from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
@@ -162,10 +164,22 @@ def run_map(
     strict: bool,
     quiet: bool,
 ) -> JourneyMap:
+    return map_of(run_journeys(events, model, encoding=encoding, strict=strict, quiet=quiet), quiet=quiet)
+
+
+def run_journeys(
+    events: list[str], model: JourneyModel, *, encoding: str | None, strict: bool, quiet: bool
+) -> Journeys:
+    """The journeys every command starts from (read once, with the progress display)."""
     if "-" in events and sys.stdin.isatty() and not quiet:
         stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
-        result = map_journey(events, model, encoding=encoding, strict=strict, on_phase=phase)
+        return journeys(events, model, encoding=encoding, strict=strict, on_phase=phase)
+
+
+def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
+    """The map of ``j``, with its warnings on stderr (unless ``quiet``)."""
+    result = compute_map(j, j.model)
     if not quiet:
         warn_console = stderr_console()
         if result.rows_rejected:

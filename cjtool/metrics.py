@@ -114,57 +114,107 @@ def _scores(row: dict[str, Any]) -> Scores:
 def compute_map(table: EventTable | Journeys, model: JourneyModel) -> JourneyMap:
     """SPEC sections 4-7 from the journeys (built here when given the event table)."""
     j = table if isinstance(table, Journeys) else build_journeys(table, model)
-    table = j.table
+    return compute_maps(j)[0]
+
+
+def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int = 1) -> list[JourneyMap]:
+    """The map of every segment in one pass (SPEC section 9): ``segment`` gives each
+    customer of ``j`` (a row of ``j.customers``) a code 0..n_segments-1; the map of code
+    s is exactly the map of the events of those customers alone. Without ``segment``,
+    the run's map (everyone is segment 0, and so are events of no customer of the run).
+
+    Every aggregation groups by the segment code, so a breakdown costs one pass over the
+    events whatever the number of segments."""
+    model, table, frame = j.model, j.table, j.events
     K = len(model.stages)
-    frame = j.events
-    unassigned_lf = (
-        frame.lazy()
-        .filter(pl.col("stage").is_null())
-        .group_by("touchpoint")
+    if segment is None:
+        seg_of_event: pl.Expr | pl.Series = pl.lit(0, pl.UInt32)
+        customers = j.customers.with_columns(pl.lit(0, pl.UInt32).alias("seg"))
+    else:
+        customers = j.customers.with_columns(segment.cast(pl.UInt32).alias("seg"))
+        size = int(frame["cust"].to_physical().max() or 0) + 1 if frame.height else 0
+        lookup = pl.Series("seg", [None] * size, dtype=pl.UInt32).scatter(
+            customers["cust"].cast(pl.Int64), customers["seg"]
+        )
+        seg_of_event = lookup.gather(frame["cust"].to_physical())  # null: no customer of the run
+    ev_all = frame.lazy().with_columns(seg_of_event.alias("seg")).filter(pl.col("seg").is_not_null())
+    unassigned = (
+        ev_all.filter(pl.col("stage").is_null())
+        .group_by("seg", "touchpoint")
         .len("events")
         .with_columns(pl.col("touchpoint").cast(pl.String))  # names sort by code point, not by code
-        .sort(["events", "touchpoint"], descending=[True, False])
+        .sort(["seg", "events", "touchpoint"], descending=[False, True, False])
     )
-    un_df = unassigned_lf.collect()
-    customers = j.customers.lazy()
-    ev = frame.lazy().filter(pl.col("stage").is_not_null())
-    depth_counts = customers.group_by("depth").len()
-    medians = customers.select(
+    rows_valid = ev_all.group_by("seg").agg(
+        pl.len().alias("valid"),
+        pl.col("timestamp").min().alias("first"),
+        pl.col("timestamp").max().alias("last"),
+        pl.col("stage").null_count().alias("unassigned"),
+    )
+    cl = customers.lazy()
+    depth_counts = cl.group_by("seg", "depth").len()
+    medians = cl.group_by("seg").agg(
         [
             ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() / 1_000_000).median().alias(f"m{k}")
             for k in range(2, K + 1)
         ]
     )
-    exit_rows = j.customers["exit"].drop_nulls()
-    exits = (
-        pl.DataFrame([frame["stage"].gather(exit_rows), frame["touchpoint"].gather(exit_rows)])
-        .lazy()
-        .group_by("stage", "touchpoint")
-        .len("exits")
-    )
-    pair_sums = ev.group_by("stage", "touchpoint").agg(
-        *score_sums(), pl.col("cust").to_physical().n_unique().alias("customers")
-    )
-    stage_aggs = pair_sums.group_by("stage").agg(pl.col(SUM_COLUMNS).sum()).with_columns(scores_from_sums())
-    tp = (
-        pair_sums.with_columns(scores_from_sums())
-        .join(exits, on=["stage", "touchpoint"], how="left")
-        .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
-        .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
-        .with_columns(priority_expr(model))
-    )
-    period = table.frame.lazy().select(
-        pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last")
-    )
-    counts = customers.select(
+    counts = cl.group_by("seg").agg(
         pl.len().alias("total"),
         (pl.col("depth") >= 1).sum().alias("entered"),
         (pl.col("depth") == K).sum().alias("completed"),
     )
-    depth_df, med_df, stage_df, tp_df, period_df, counts_df = pl.collect_all(
-        [depth_counts, medians, stage_aggs, tp, period, counts]
+    with_exit = customers.filter(pl.col("exit").is_not_null())
+    exits = (
+        pl.DataFrame(
+            [with_exit["seg"], frame["stage"].gather(with_exit["exit"]), frame["touchpoint"].gather(with_exit["exit"])]
+        )
+        .lazy()
+        .group_by("seg", "stage", "touchpoint")
+        .len("exits")
     )
+    pair_sums = (
+        ev_all.filter(pl.col("stage").is_not_null())
+        .group_by("seg", "stage", "touchpoint")
+        .agg(*score_sums(), pl.col("cust").to_physical().n_unique().alias("customers"))
+    )
+    stage_aggs = pair_sums.group_by("seg", "stage").agg(pl.col(SUM_COLUMNS).sum()).with_columns(scores_from_sums())
+    tp = (
+        pair_sums.with_columns(scores_from_sums())
+        .join(exits, on=["seg", "stage", "touchpoint"], how="left")
+        .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
+        .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
+        .with_columns(priority_expr(model))
+    )
+    frames = pl.collect_all([depth_counts, medians, stage_aggs, tp, rows_valid, counts, unassigned])
+    parts = [_split(f, n_segments) for f in frames]
+    return [
+        _journey_map(j, *(p[s] for p in parts), rejected=dict(table.rejected) if segment is None else {})
+        for s in range(n_segments)  # TODO: a segment's rejected rows (SPEC 16) need their ids kept
+    ]
 
+
+def _split(frame: pl.DataFrame, n: int) -> list[pl.DataFrame]:
+    """``frame``'s rows of each segment code 0..n-1 (empty frames for missing codes)."""
+    groups = {key[0]: g for key, g in frame.partition_by("seg", as_dict=True, maintain_order=True).items()}
+    return [groups.get(s, frame.clear()) for s in range(n)]
+
+
+def _journey_map(
+    j: Journeys,
+    depth_df: pl.DataFrame,
+    med_df: pl.DataFrame,
+    stage_df: pl.DataFrame,
+    tp_df: pl.DataFrame,
+    rows_df: pl.DataFrame,
+    counts_df: pl.DataFrame,
+    un_df: pl.DataFrame,
+    *,
+    rejected: dict[str, int],
+) -> JourneyMap:
+    """One map from its segment's rows of the aggregations of ``compute_maps``."""
+    model, table = j.model, j.table
+    K = len(model.stages)
     by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))
     reached = [sum(n for d, n in by_depth.items() if d >= k) for k in range(1, K + 1)]
     med = med_df.row(0, named=True) if med_df.height else {}
@@ -205,21 +255,21 @@ def compute_map(table: EventTable | Journeys, model: JourneyModel) -> JourneyMap
     ]
     sums = {(r["stage"], r["touchpoint"]): r["sat_units"] for r in tp_df.iter_rows(named=True)}
     touchpoints = rank_touchpoints(touchpoints, sums, model)
-    cnt = counts_df.row(0, named=True)
-    first, last = period_df.row(0)
-    n_unassigned = int(un_df["events"].sum()) if un_df.height else 0
+    cnt = counts_df.row(0, named=True) if counts_df.height else {"total": 0, "entered": 0, "completed": 0}
+    valid = rows_df.row(0, named=True) if rows_df.height else {"valid": 0, "first": None, "last": None, "unassigned": 0}
+    n_unassigned = int(valid["unassigned"])
     return JourneyMap(
         model=model,
-        rows_read=table.rows_read,
-        rejected=dict(table.rejected),
-        events_assigned=table.frame.height - n_unassigned,
+        rows_read=int(valid["valid"]) + sum(rejected.values()),
+        rejected=rejected,
+        events_assigned=int(valid["valid"]) - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),
         customers_entered=int(cnt["entered"] or 0),
         customers_completed=int(cnt["completed"] or 0),
         stages=stages,
         touchpoints=touchpoints,
-        unassigned=[(r[0], int(r[1])) for r in un_df.iter_rows()],
-        period=None if first is None else (first, last),
+        unassigned=[(r["touchpoint"], int(r["events"])) for r in un_df.iter_rows(named=True)],
+        period=None if valid["first"] is None else (valid["first"], valid["last"]),
         warnings=list(table.warnings) + j.warnings,
     )

@@ -401,7 +401,7 @@ def test_interrupt_exits_130_and_leaves_no_file(cli, small, tmp_path, monkeypatc
         raise KeyboardInterrupt
 
     model, events = small
-    monkeypatch.setattr(common, "map_journey", interrupted)
+    monkeypatch.setattr(common, "journeys", interrupted)
     target = tmp_path / "out.json"
     r = cli("map", events, "-m", model, "-f", "json", "-o", target)
     assert r.exit_code == ExitCode.INTERRUPTED
@@ -416,7 +416,7 @@ def test_unexpected_error_is_reported_as_internal(cli, small, monkeypatch):
         raise ZeroDivisionError("boom")
 
     model, events = small
-    monkeypatch.setattr(common, "map_journey", broken)
+    monkeypatch.setattr(common, "journeys", broken)
     r = cli("map", events, "-m", model)
     assert r.exit_code == ExitCode.INTERNAL
     assert "internal error: ZeroDivisionError: boom" in r.stderr and "Traceback" not in r.stderr

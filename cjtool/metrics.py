@@ -13,10 +13,11 @@ from typing import Any
 
 import polars as pl
 
+from cjtool.analyses.customers import status_expr
 from cjtool.events import EventTable
 from cjtool.journeys import Journeys, build_journeys
 from cjtool.model import JourneyModel
-from cjtool.result import JourneyMap, Scores, StageMetrics, TouchpointMetrics
+from cjtool.result import JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
 
 SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
 
@@ -28,14 +29,19 @@ def score_sums() -> list[pl.Expr]:
     in (a float sum is not: 2.725 one run, 2.7249999999999996 the next)."""
 
     def units(col: str) -> pl.Expr:
-        return (pl.col(col) * SCORE_SCALE).round(0).cast(pl.Int64).sum()
+        return (pl.col(col) * SCORE_SCALE).round(0).cast(pl.Int64)
+
+    def squares(col: str) -> pl.Expr:  # in millionths squared: Int128 (5e6² x 1e9 events overflows Int64)
+        return (units(col).cast(pl.Int128) * units(col).cast(pl.Int128)).sum()
 
     nps = pl.col("nps")
     return [
         pl.len().alias("events"),
-        units("satisfaction").alias("sat_units"),
+        units("satisfaction").sum().alias("sat_units"),
+        squares("satisfaction").alias("sat_sq"),
         pl.col("satisfaction").count().cast(pl.Int64).alias("responses"),
-        units("effort").alias("eff_units"),
+        units("effort").sum().alias("eff_units"),
+        squares("effort").alias("eff_sq"),
         pl.col("effort").count().cast(pl.Int64).alias("eff_n"),
         (nps >= 9).sum().cast(pl.Int64).alias("promoters"),
         (nps <= 6).sum().cast(pl.Int64).alias("detractors"),
@@ -43,7 +49,18 @@ def score_sums() -> list[pl.Expr]:
     ]
 
 
-SUM_COLUMNS = ["events", "sat_units", "responses", "eff_units", "eff_n", "promoters", "detractors", "nps_n"]
+SUM_COLUMNS = [
+    "events",
+    "sat_units",
+    "sat_sq",
+    "responses",
+    "eff_units",
+    "eff_sq",
+    "eff_n",
+    "promoters",
+    "detractors",
+    "nps_n",
+]
 
 
 def scores_from_sums() -> list[pl.Expr]:
@@ -108,7 +125,8 @@ def rank_touchpoints(
 
 
 def _scores(row: dict[str, Any]) -> Scores:
-    return Scores(row["satisfaction"], int(row["responses"] or 0), row["nps"], row["effort"])
+    sums = ScoreSums(*(int(row.get(c) or 0) for c in SUM_COLUMNS[1:]))
+    return Scores(row["satisfaction"], int(row["responses"] or 0), row["nps"], row["effort"], sums)
 
 
 def compute_map(table: EventTable | Journeys, model: JourneyModel) -> JourneyMap:
@@ -151,8 +169,10 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
         pl.col("timestamp").max().alias("last"),
         pl.col("stage").null_count().alias("unassigned"),
     )
-    cl = customers.lazy()
-    depth_counts = cl.group_by("seg", "depth").len()
+    cl = customers.lazy().with_columns(status_expr(j))
+    depth_counts = cl.group_by("seg", "depth").agg(
+        pl.len().alias("len"), (pl.col("status") == "in_progress").sum().alias("in_progress")
+    )
     medians = cl.group_by("seg").agg(
         [
             ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() / 1_000_000).median().alias(f"m{k}")
@@ -216,6 +236,7 @@ def _journey_map(
     model, table = j.model, j.table
     K = len(model.stages)
     by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))
+    in_progress = dict(zip(depth_df["depth"].to_list(), depth_df["in_progress"].to_list(), strict=True))
     reached = [sum(n for d, n in by_depth.items() if d >= k) for k in range(1, K + 1)]
     med = med_df.row(0, named=True) if med_df.height else {}
     stage_rows = {r["stage"]: r for r in stage_df.iter_rows(named=True)}
@@ -235,6 +256,7 @@ def _journey_map(
                 median_time_to_convert_s=(med.get(f"m{k}") if model.mode == "ordered" and k > 1 else None),
                 scores=_scores(row),
                 events=int(row["events"]),
+                in_progress=int(in_progress.get(k, 0)),
             )
         )
     ids = [s.id for s in model.stages]
@@ -271,5 +293,6 @@ def _journey_map(
         touchpoints=touchpoints,
         unassigned=[(r["touchpoint"], int(r["events"])) for r in un_df.iter_rows(named=True)],
         period=None if valid["first"] is None else (valid["first"], valid["last"]),
+        t_end=j.t_end,
         warnings=list(table.warnings) + j.warnings,
     )

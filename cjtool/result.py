@@ -15,11 +15,36 @@ SCHEMA = "cjtool.map/2"
 
 
 @dataclass(frozen=True)
+class ScoreSums:
+    """The sufficient statistics of a group's scores (SPEC 10 tests, merged partitions):
+    exact integer sums of values in millionths and of their squares, counts."""
+
+    sat_units: int = 0
+    sat_sq: int = 0
+    responses: int = 0
+    eff_units: int = 0
+    eff_sq: int = 0
+    eff_n: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    nps_n: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """In score units (sums / 1e6, squares / 1e12), as the map JSON's `sums`."""
+        return {
+            "satisfaction": {"n": self.responses, "sum": self.sat_units / 1e6, "sum_sq": self.sat_sq / 1e12},
+            "effort": {"n": self.eff_n, "sum": self.eff_units / 1e6, "sum_sq": self.eff_sq / 1e12},
+            "nps": {"n": self.nps_n, "promoters": self.promoters, "detractors": self.detractors},
+        }
+
+
+@dataclass(frozen=True)
 class Scores:
     satisfaction: float | None = None
     responses: int = 0
     nps: float | None = None
     effort: float | None = None
+    sums: ScoreSums = ScoreSums()
 
 
 @dataclass(frozen=True)
@@ -33,6 +58,7 @@ class StageMetrics:
     median_time_to_convert_s: float | None
     scores: Scores
     events: int = 0
+    in_progress: int = 0  # customers of depth k whose window was still open at t_end (SPEC 14)
 
 
 @dataclass(frozen=True)
@@ -64,6 +90,7 @@ class JourneyMap:
     unassigned: list[tuple[str, int]]
     period: tuple[datetime, datetime] | None = None
     warnings: list[str] = field(default_factory=list)
+    t_end: datetime | None = None  # the run's latest timestamp (SPEC 14), also in a segment's map
 
     @property
     def rows_rejected(self) -> int:
@@ -92,7 +119,9 @@ class JourneyMap:
                 "total": self.customers_total,
                 "entered": self.customers_entered,
                 "completed": self.customers_completed,
+                "in_progress": sum(s.in_progress for s in self.stages),
             },
+            "t_end": None if self.t_end is None else _iso(self.t_end),
             "stages": [
                 {
                     "id": s.id,
@@ -107,7 +136,9 @@ class JourneyMap:
                     "nps": s.scores.nps,
                     "effort": s.scores.effort,
                     "events": s.events,
+                    "in_progress": s.in_progress,
                     "moment_of_truth": m.stages[s.index - 1].moment_of_truth,
+                    "sums": s.scores.sums.to_dict(),
                 }
                 for s in self.stages
             ],
@@ -125,6 +156,7 @@ class JourneyMap:
                     "effort": t.scores.effort,
                     "priority": t.priority,
                     "rank": t.rank,
+                    "sums": t.scores.sums.to_dict(),
                 }
                 for t in self.touchpoints
             ],

@@ -1,0 +1,225 @@
+"""Segments: breakdowns by an attribute of each customer (SPEC section 9, readings in 16).
+
+A *segment attribute* gives every customer of the run one value: from a customer file,
+from an event column (the value on the customer's first assigned event whose value is
+not blank), or the period of entry (day, week, month, quarter of the first assigned
+event). The maps of all segments come from one grouped pass (``compute_maps``), never
+one run per segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from cjtool import encoding as enc
+from cjtool.errors import DataError, UsageError
+from cjtool.journeys import Journeys
+from cjtool.metrics import compute_maps
+from cjtool.result import JourneyMap
+
+NONE = "(none)"
+OTHER = "(other)"
+PERIODS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "quarter": None}
+DEFAULT_LIMIT = 10
+
+
+@dataclass
+class Attribute:
+    """One value per customer of ``j.customers`` (same row order), and where it came from."""
+
+    name: str
+    values: pl.Series  # String, never null: blank reads `(none)`
+    source: str  # "customer file", "event column", "period"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Breakdown:
+    attribute: str
+    source: str
+    all: JourneyMap
+    segments: list[tuple[str, JourneyMap]]
+    pooled: int = 0  # how many values were pooled into `(other)`
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        return {
+            "schema": "cjtool.segments/1",
+            "attribute": self.attribute,
+            "source": self.source,
+            "pooled_values": self.pooled,
+            "all": self.all.to_dict(lang),
+            "segments": [{"value": value, "map": m.to_dict(lang)} for value, m in self.segments],
+            "warnings": list(self.warnings),
+        }
+
+
+# ------------------------------------------------------------------------ attributes
+
+
+def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.DataFrame:
+    """A customer file (CSV in UTF-8 or GBK, or Parquet): every column as text, the id
+    column renamed ``customer_id``. A customer listed twice is an error (SPEC 9)."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise DataError(f"{name}: no such customer file")
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    try:
+        if magic == b"PAR1" or path.suffix.lower() in (".parquet", ".pq"):
+            frame = pl.read_parquet(path)
+            frame = frame.with_columns(pl.all().cast(pl.String))
+        else:
+            codec = enc.detect(path)
+            text = path.read_bytes().decode(codec if codec != "utf-8" else "utf-8-sig")
+            first = text.split("\n", 1)[0]
+            separator = max((",", ";", "\t", "|"), key=lambda sep: (first.count(sep), sep == ","))
+            frame = pl.read_csv(text.encode("utf-8"), separator=separator, infer_schema=False)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
+        raise DataError(f"{name}: cannot read the customer file ({str(exc).splitlines()[0]})") from None
+    header = id_header if id_header in frame.columns else "customer_id"
+    if header not in frame.columns:
+        raise DataError(
+            f"{name}: no `{id_header}` column for the customer id; found: {', '.join(frame.columns) or '(none)'}",
+            hint="the customer file needs the id column the events use",
+        )
+    frame = frame.rename({header: "customer_id"}) if header != "customer_id" else frame
+    frame = frame.filter(pl.col("customer_id").is_not_null())
+    dup = frame.group_by("customer_id").len().filter(pl.col("len") > 1).sort("customer_id")
+    if dup.height:
+        first = dup["customer_id"][0]
+        raise DataError(
+            f"{name}: customer `{first}` is listed {dup['len'][0]} times ({dup.height:,} ids listed more than once)",
+            hint="keep one row per customer",
+        )
+    return frame
+
+
+def blank_to_none(values: pl.Expr) -> pl.Expr:
+    return pl.when(values.is_null() | (values.str.strip_chars() == "")).then(pl.lit(NONE)).otherwise(values)
+
+
+def attribute(
+    j: Journeys,
+    name: str,
+    *,
+    customer_file: pl.DataFrame | None = None,
+    timezone: str | None = None,
+) -> Attribute:
+    """The segment attribute ``name`` (SPEC 16 lookup order: a column of the customer
+    file, then an event column, then a period keyword)."""
+    if customer_file is not None and name in customer_file.columns and name != "customer_id":
+        ids = j.events["cust"].gather(j.customers["first"]).cast(pl.String).to_frame("customer_id")
+        joined = ids.join(
+            customer_file.select("customer_id", name), on="customer_id", how="left", maintain_order="left"
+        )
+        listed = joined[name].is_not_null() | ids["customer_id"].is_in(customer_file["customer_id"].implode())
+        missing = int((~listed).sum())
+        warnings = [f"{missing:,} customers are not in the customer file: their `{name}` is {NONE}"] if missing else []
+        return Attribute(name, joined.select(blank_to_none(pl.col(name)))[name], "customer file", warnings)
+    column = event_column(j, name)
+    if column is not None:
+        return Attribute(name, first_value(j, column), "event column")
+    if name in PERIODS:
+        return Attribute(name, entry_period(j, name, timezone), "period")
+    found = [c for c in event_columns(j)] + (
+        [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
+    )
+    raise UsageError(
+        f"--by {name}: no such attribute; event columns: {', '.join(found) or '(none)'}; "
+        f"periods: {', '.join(PERIODS)}"
+        + ("" if customer_file is not None else "; or give a customer file with --customers")
+    )
+
+
+def event_columns(j: Journeys) -> list[str]:
+    """Event columns a breakdown can use: the channel role and extra columns read."""
+    cols = ["channel"] if j.events["channel"].null_count() < j.events.height else []
+    return cols + [c.removeprefix("attr:") for c in j.events.columns if c.startswith("attr:")]
+
+
+def event_column(j: Journeys, name: str) -> str | None:
+    """The events' column holding attribute ``name``: an extra column read as
+    ``attr:<name>``, else a role by its name or its header (through `columns:`)."""
+    if f"attr:{name}" in j.events.columns:
+        return f"attr:{name}"
+    roles = {"channel": "channel"}
+    header_role = {header: role for role, header in j.model.column_map.items()}
+    role = roles.get(name) or roles.get(header_role.get(name, ""))
+    return role
+
+
+def first_value(j: Journeys, column: str) -> pl.Series:
+    """Per customer, ``column`` on their first assigned event, in (timestamp, input
+    order), whose value is not blank; ``(none)`` when every value is blank."""
+    values = pl.col(column).cast(pl.String)
+    order = pl.col("timestamp").to_physical().cast(pl.Int128) * pl.lit(2**32, pl.Int128) + pl.col("row").cast(pl.Int128)
+    firsts = (
+        j.events.lazy()
+        .filter(pl.col("stage").is_not_null() & values.is_not_null() & (values.str.strip_chars() != ""))
+        .group_by(pl.col("cust").to_physical().alias("code"))
+        .agg(values.get(order.arg_min()).alias("value"))
+        .collect()
+    )
+    codes = j.customers.select(pl.col("cust").cast(pl.UInt32).alias("code"))
+    joined = codes.join(firsts, on="code", how="left", maintain_order="left")
+    return joined.select(pl.col("value").fill_null(NONE))["value"]
+
+
+def entry_period(j: Journeys, period: str, timezone: str | None = None) -> pl.Series:
+    """The period of each customer's first assigned event (SPEC 9/16): `2026-03-04`,
+    `2026-W09` (ISO week), `2026-03`, `2026-Q1`; in the model's time zone when set."""
+    first = j.events["timestamp"].gather(j.customers["first"])
+    t = pl.col("t")
+    if timezone:
+        t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(timezone)
+    fmt = PERIODS[period]
+    expr = (
+        t.dt.strftime(fmt)
+        if fmt
+        else pl.concat_str(t.dt.year().cast(pl.String), pl.lit("-Q"), t.dt.quarter().cast(pl.String))
+    )
+    return first.to_frame("t").select(expr.alias("period"))["period"]
+
+
+# ------------------------------------------------------------------------ breakdown
+
+
+def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Series, list[str], int]:
+    """Codes 0..S-1 per customer, the segment values in order (customers desc, then value
+    by code point), and how many values were pooled: with more than ``limit`` values the
+    first limit-1 are kept and the rest pooled as `(other)`, listed last (SPEC 9/16)."""
+    if limit < 2:
+        raise UsageError(f"--segments {limit}: keep at least 2 segments")
+    sizes = values.value_counts(name="n").sort(["n", values.name], descending=[True, False])
+    order = sizes[values.name].to_list()
+    pooled = 0
+    if len(order) > limit:
+        pooled = len(order) - (limit - 1)
+        order = order[: limit - 1]
+    code = {v: i for i, v in enumerate(order)}
+    labels = order + ([OTHER] if pooled else [])
+    mapping = pl.DataFrame({values.name: list(code), "code": list(code.values())}, schema_overrides={"code": pl.UInt32})
+    codes = (
+        values.to_frame()
+        .join(mapping, on=values.name, how="left", maintain_order="left")
+        .select(pl.col("code").fill_null(len(order)))["code"]
+    )
+    return codes, labels, pooled
+
+
+def breakdown(j: Journeys, attr: Attribute, *, limit: int = DEFAULT_LIMIT) -> Breakdown:
+    """The map of every value of ``attr`` and of the whole run (SPEC 9)."""
+    codes, labels, pooled = segment_codes(attr.values, limit)
+    maps = compute_maps(j, codes, len(labels))
+    warnings = list(attr.warnings)
+    if pooled:
+        warnings.append(
+            f"`{attr.name}` has {pooled + limit - 1:,} values: the {limit - 1} with most customers are kept, "
+            f"the other {pooled:,} pooled into {OTHER} (--segments N keeps more)"
+        )
+    return Breakdown(attr.name, attr.source, compute_maps(j)[0], list(zip(labels, maps, strict=True)), pooled, warnings)

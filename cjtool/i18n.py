@@ -69,6 +69,10 @@ _T: dict[str, dict[str, str]] = {
         "en": "{n} more touchpoints have fewer than {min} customers (ranking.min_customers) and are not ranked",
         "zh": "另有 {n} 个接触点客户数少于 {min}（ranking.min_customers），未参与排名",
     },
+    "left_out": {
+        "en": "{columns} left out at {width} columns; widen the terminal or use {hint}",
+        "zh": "终端宽 {width} 列，未显示：{columns}；请加宽终端或使用 {hint}",
+    },
     "value": {"en": "Value", "zh": "数值"},
     "no_data": {"en": "no data", "zh": "无数据"},
     "gates_verdict": {"en": "{passed} of {total} gates passed", "zh": "门禁：{total} 项中 {passed} 项通过"},

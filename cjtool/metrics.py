@@ -135,7 +135,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
     depth_counts = customers.group_by("depth").len()
     medians = customers.select(
         [
-            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() / 1_000_000).median().alias(f"m{k}")
+            # whole microseconds, one division: the median is the correctly rounded (a + b) / 2 / 1e6
+            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds().median() / 1_000_000).alias(f"m{k}")
             for k in range(2, K + 1)
         ]
     )

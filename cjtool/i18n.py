@@ -80,6 +80,9 @@ _T: dict[str, dict[str, str]] = {
     "satisfaction_of": {"en": "satisfaction of {target}", "zh": "{target} 满意度"},
     "drop_off_of": {"en": "drop-off of {target}", "zh": "{target} 流失率"},
     "nps_gate_of": {"en": "NPS of {target}", "zh": "{target} NPS"},
+    "rejected_share": {"en": "share of rows rejected", "zh": "被拒绝行占比"},
+    "unassigned_share": {"en": "share of events unassigned", "zh": "未归入阶段事件占比"},
+    "result": {"en": "Result", "zh": "结果"},
     # PNG charts (cjtool.render.png*); "{...}" fields are filled in with str.format
     "png_customers_reached": {"en": "Customers reached", "zh": "到达客户"},
     "png_main_touchpoints": {"en": "Main touchpoints", "zh": "主要接触点"},

@@ -249,8 +249,12 @@ def print_trimmed(console: Console, renderables: list[RenderableType]) -> None:
     with console.capture() as captured:
         for r in renderables:
             console.print(r)
-    console.file.write(TRAILING_SPACE.sub("", captured.get()))
+    console.file.write(trim_trailing(captured.get()))
     console.file.flush()
+
+
+def trim_trailing(text: str) -> str:
+    return TRAILING_SPACE.sub("", text)
 
 
 def render_table(result: JourneyMap, console: Console, lang: str = "en", top: int = 10) -> None:

@@ -142,9 +142,7 @@ def evaluate(
     """``texts``: the thresholds as written, by (kind, target); ``data_gates``: kind ->
     (threshold, as written) of the data-quality gates, checked first."""
     texts = texts or {}
-    out = [
-        GateResult(kind, None, x, data_value(result, kind), text) for kind, (x, text) in (data_gates or {}).items()
-    ]
+    out = [GateResult(kind, None, x, data_value(result, kind), text) for kind, (x, text) in (data_gates or {}).items()]
     stage_ids = [s.id for s in result.model.stages]
     known_tps = {t.touchpoint for t in result.touchpoints} | {tp for s in result.model.stages for tp in s.touchpoints}
     for kind in KINDS:

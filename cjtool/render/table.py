@@ -154,7 +154,11 @@ def left_out_note(left_out: list[Column], width: int, lang: str, hint: str) -> T
     names = [c.header for c in left_out if c.header]
     if not names:
         return None
-    joined = "、".join(names) if lang == "zh" else (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+    joined = (
+        "、".join(names)
+        if lang == "zh"
+        else (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+    )
     return Text(t("left_out", lang).format(columns=joined, width=width, hint=hint), style="dim")
 
 

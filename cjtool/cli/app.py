@@ -71,7 +71,7 @@ def _quiet_help_metavars(command: Any, ctx: Any) -> None:
         help_option.metavar = ""
     for param in command.params:
         if isinstance(param, TyperArgument):
-            param.display_type_rich = lambda ctx: None  # its name and help say what it is
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # its name and help say it
 
 
 class CjtoolCommand(TyperCommand):

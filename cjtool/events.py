@@ -521,4 +521,6 @@ def _validate(
     )
     if n_bad:
         frame = frame.filter(~bad)
+        reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
+        warnings.insert(0, f"{n_bad} of {n} rows rejected ({reasons})")  # in the JSON `warnings` too
     return EventTable(frame=frame, rows_read=n, rejected=rejected, warnings=warnings)

@@ -19,7 +19,12 @@ KINDS = {
     "max_drop_off": ("drop_off", "<="),
     "min_nps": ("nps_gate", ">="),
 }
-RATE_KINDS = ("min_conversion", "max_drop_off")
+# data-quality gates: no target, a share of the whole input
+DATA_KINDS = {
+    "max_rejected": ("rejected_share", "<="),  # rejected rows / rows read
+    "max_unassigned": ("unassigned_share", "<="),  # unassigned events / events
+}
+RATE_KINDS = ("min_conversion", "max_drop_off", *DATA_KINDS)
 
 
 def gate_threshold_problem(kind: str, x: float) -> str | None:
@@ -34,25 +39,49 @@ def gate_threshold_problem(kind: str, x: float) -> str | None:
 @dataclass(frozen=True)
 class GateResult:
     kind: str
-    target: str
+    target: str | None  # None: a data-quality gate on the whole input
     threshold: float
     value: float | None
+    threshold_text: str | None = None  # as the user wrote it (`30%`); None: from the model
 
     @property
     def passed(self) -> bool:
         if self.value is None:
             return False
-        op = KINDS[self.kind][1]
+        op = {**KINDS, **DATA_KINDS}[self.kind][1]
         return self.value >= self.threshold if op == ">=" else self.value <= self.threshold
+
+    @property
+    def written(self) -> str:
+        """The threshold as written: `30%` stays `30%`."""
+        return self.threshold_text or f"{self.threshold:g}"
+
+    def value_text(self) -> str | None:
+        """The value with the precision of the threshold as written, one digit more, and
+        more still while rounding would make it look equal to a threshold it misses."""
+        if self.value is None:
+            return None
+        percent = self.written.endswith("%")
+        number = self.written.removesuffix("%")
+        digits = len(number.partition(".")[2]) + 1 if "e" not in number.lower() else 4
+        scale = 100 if percent else 1
+        while True:
+            text = f"{self.value * scale:.{digits}f}"
+            if digits >= 6 or self.passed or float(text) != self.threshold * scale:
+                return text + ("%" if percent else "")
+            digits += 1
 
     def describe(self, lang: str = "en", label: str | None = None) -> str:
         """``label``: the stage's label in ``lang``; in Chinese it leads, the id (what
         the gate is written with) follows."""
         from cjtool.i18n import t
 
+        if self.target is None:
+            what, op = DATA_KINDS[self.kind]
+            return f"{t(what, lang)} {op} {self.written}"
         what, op = KINDS[self.kind]
         target = f"{label}（{self.target}）" if lang == "zh" and label and label != self.target else self.target
-        return f"{t(what + '_of', lang).format(target=target)} {op} {self.threshold:g}"
+        return f"{t(what + '_of', lang).format(target=target)} {op} {self.written}"
 
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
@@ -96,10 +125,26 @@ def _touchpoint_value(result: JourneyMap, kind: str, name: str) -> float | None:
     return min(values) if values else None
 
 
-def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
+def data_value(result: JourneyMap, kind: str) -> float | None:
+    """The share a data-quality gate limits; None when there is nothing to divide by."""
+    if kind == "max_rejected":
+        return result.rows_rejected / result.rows_read if result.rows_read else None
+    events = result.events_assigned + result.events_unassigned
+    return result.events_unassigned / events if events else None
+
+
+def evaluate(
+    result: JourneyMap,
+    gates: Gates,
+    texts: dict[tuple[str, str], str] | None = None,
+    data_gates: dict[str, tuple[float, str]] | None = None,
+) -> list[GateResult]:
+    """``texts``: the thresholds as written, by (kind, target); ``data_gates``: kind ->
+    (threshold, as written) of the data-quality gates, checked first."""
+    texts = texts or {}
+    out = [GateResult(kind, None, x, data_value(result, kind), text) for kind, (x, text) in (data_gates or {}).items()]
     stage_ids = [s.id for s in result.model.stages]
     known_tps = {t.touchpoint for t in result.touchpoints} | {tp for s in result.model.stages for tp in s.touchpoints}
-    out = []
     for kind in KINDS:
         for target, threshold in getattr(gates, kind):
             if target in stage_ids:
@@ -120,5 +165,5 @@ def evaluate(result: JourneyMap, gates: Gates) -> list[GateResult]:
                     f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; "
                     f"{hint}stages: {', '.join(stage_ids)}"
                 )
-            out.append(GateResult(kind, target, threshold, value))
+            out.append(GateResult(kind, target, threshold, value, texts.get((kind, target))))
     return out

@@ -69,6 +69,10 @@ _T: dict[str, dict[str, str]] = {
         "en": "{n} more touchpoints have fewer than {min} customers (ranking.min_customers) and are not ranked",
         "zh": "另有 {n} 个接触点客户数少于 {min}（ranking.min_customers），未参与排名",
     },
+    "left_out": {
+        "en": "{columns} left out at {width} columns; widen the terminal or use {hint}",
+        "zh": "终端宽 {width} 列，未显示：{columns}；请加宽终端或使用 {hint}",
+    },
     "value": {"en": "Value", "zh": "数值"},
     "no_data": {"en": "no data", "zh": "无数据"},
     "gates_verdict": {"en": "{passed} of {total} gates passed", "zh": "门禁：{total} 项中 {passed} 项通过"},
@@ -76,6 +80,9 @@ _T: dict[str, dict[str, str]] = {
     "satisfaction_of": {"en": "satisfaction of {target}", "zh": "{target} 满意度"},
     "drop_off_of": {"en": "drop-off of {target}", "zh": "{target} 流失率"},
     "nps_gate_of": {"en": "NPS of {target}", "zh": "{target} NPS"},
+    "rejected_share": {"en": "share of rows rejected", "zh": "被拒绝行占比"},
+    "unassigned_share": {"en": "share of events unassigned", "zh": "未归入阶段事件占比"},
+    "result": {"en": "Result", "zh": "结果"},
     # PNG charts (cjtool.render.png*); "{...}" fields are filled in with str.format
     "png_customers_reached": {"en": "Customers reached", "zh": "到达客户"},
     "png_main_touchpoints": {"en": "Main touchpoints", "zh": "主要接触点"},

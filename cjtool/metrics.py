@@ -175,7 +175,8 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     )
     medians = cl.group_by("seg").agg(
         [
-            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() / 1_000_000).median().alias(f"m{k}")
+            # whole microseconds, one division: the median is the correctly rounded (a + b) / 2 / 1e6
+            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds().median() / 1_000_000).alias(f"m{k}")
             for k in range(2, K + 1)
         ]
     )

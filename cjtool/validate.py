@@ -72,10 +72,7 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
             warning = field_count_warning(str(src), encoding)
             if warning:
                 v.add("warning", warning)
-    if result.rows_rejected:
-        reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
-        v.add("warning", f"{result.rows_rejected} of {result.rows_read} rows rejected ({reasons})")
-    for w in result.warnings:
+    for w in result.warnings:  # rejected rows among them
         v.add("warning", w)
     for s in result.stages:
         if s.events == 0:

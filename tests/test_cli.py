@@ -183,7 +183,7 @@ def test_output_format_follows_the_file_suffix(cli, small, tmp_path):
     r = cli("check", events, "-m", model, "--min-conversion", "view=0.1", "-o", tmp_path / "g.json", "-q")
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["schema"] == "cjtool.check/1"
     r = cli("check", events, "-m", model, "--min-conversion", "view=0.1", "-o", tmp_path / "g.png")
-    assert r.exit_code == 2 and "-o writes table, json, not pictures" in r.stderr and "--png" not in r.stderr
+    assert r.exit_code == 2 and "-o writes table, json, markdown, not pictures" in r.stderr and "--png" not in r.stderr
 
 
 def test_bom_for_excel(cli, small, tmp_path):

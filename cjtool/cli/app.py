@@ -14,8 +14,8 @@ import traceback
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException  # typer vendors Click
-from typer.core import TyperGroup
+from typer._click.exceptions import BadParameter, ClickException  # typer vendors Click
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cjtool import __version__
 from cjtool.errors import CjtoolError, ExitCode
@@ -40,7 +40,51 @@ def error_line(message: str) -> None:
         print(f"cjtool: error: {message}", file=sys.stderr, flush=True)
 
 
+def option_message(exc: ClickException) -> str:
+    """Click's message, with a bad option value told in cjtool's words rather than
+    pydantic's (`Value error, ...`, `Input should be ...`)."""
+    cause = exc.__cause__
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, BadParameter) or param is None or not hasattr(cause, "errors"):
+        return " ".join(exc.format_message().split())
+    longest = max(getattr(param, "opts", None) or [""], key=len)
+    name = longest or (param.metavar or param.name or "value").upper()
+    error = cause.errors()[0]  # type: ignore[union-attr]
+    given, kind, limits = error.get("input"), error.get("type", ""), error.get("ctx") or {}
+    if kind == "value_error":  # our enums: "'fr' is not one of 'en', 'zh'."
+        why = str(limits.get("error", error.get("msg", ""))).rstrip(".")
+        return f"{name}: {why}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"{name} {given!r}: not a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return f"{name} {given!r}: not a number"
+    for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+        if key in limits:
+            return f"{name} {given!r}: must be {words} {limits[key]}"
+    return f"{name} {given!r}: {str(error.get('msg', '')).removeprefix('Value error, ')}"
+
+
+def _quiet_help_metavars(command: Any, ctx: Any) -> None:
+    """No `<bool>` after -h/--help and no `<list[str]>` or `<str>` after an argument."""
+    help_option = command.get_help_option(ctx)
+    if help_option is not None:
+        help_option.metavar = ""
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # its name and help say it
+
+
+class CjtoolCommand(TyperCommand):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _quiet_help_metavars(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 class CjtoolGroup(TyperGroup):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _quiet_help_metavars(self, ctx)
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -56,7 +100,7 @@ class CjtoolGroup(TyperGroup):
                 raise
             sub = getattr(exc, "ctx", None)
             where = f" (see `{sub.command_path} --help`)" if sub is not None else ""
-            error_line(" ".join(exc.format_message().split()) + where)
+            error_line(option_message(exc) + where)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             error_line("interrupted")
@@ -113,6 +157,9 @@ def _register() -> None:
 
     for module in (map_cmd, validate_cmd, check_cmd, report_cmd, models_cmd):
         module.register(app)
+    for info in app.registered_commands:  # every command's help without type placeholders
+        if info.cls in (None, TyperCommand):
+            info.cls = CjtoolCommand
 
 
 _register()

@@ -3,52 +3,82 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich import box
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cjtool.cli import common as c
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
 from cjtool.i18n import t
-from cjtool.output import emit
+from cjtool.output import emit, write_stdout
+from cjtool.render.markdown import md_escape
+from cjtool.render.table import trim_trailing
 
 
 class CheckFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+
+
+SUFFIX_FORMATS = {".json": CheckFormat.json, ".md": CheckFormat.markdown, ".markdown": CheckFormat.markdown}
 
 
 GateOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
-def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float]]:
+def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float, str]]:
+    """(target, threshold, threshold as written) of each TARGET=NUMBER."""
     out = []
     option = f"--{kind.replace('_', '-')}"
     for v in values or []:
         target, sep, number = v.rpartition("=")
         number = number.strip()
-        percent = number.endswith("%")
-        try:
-            x = float(number.removesuffix("%")) / (100 if percent else 1)
-        except ValueError:
-            x = float("nan")
-        if not sep or not target or x != x:
+        x = _number(number)
+        if not sep or not target or x is None:
             raise UsageError(f"{option} {v!r}: expected TARGET=NUMBER, e.g. purchase=0.05 or purchase=5%")
         problem = gate_threshold_problem(kind, x)
         if problem:
             raise UsageError(f"{option} {v!r}: {problem}")
-        out.append((target, x))
+        out.append((target, x, number))
     return out
 
 
-def _value_text(g: GateResult, lang: str) -> str:
-    if g.value is None:
-        return t("no_data", lang)
-    return f"{g.value:.4g}"
+def _number(text: str) -> float | None:
+    """``30%`` is 0.3; None for what is not a number."""
+    percent = text.endswith("%")
+    try:
+        x = float(text.removesuffix("%")) / (100 if percent else 1)
+    except ValueError:
+        return None
+    return x if x == x and abs(x) != float("inf") else None
+
+
+def _data_gate(kind: str, value: str | None) -> dict[str, tuple[float, str]]:
+    if value is None:
+        return {}
+    option = f"--{kind.replace('_', '-')}"
+    x = _number(value.strip())
+    if x is None:
+        raise UsageError(f"{option} {value!r}: expected a share, e.g. 0.01 or 1%")
+    problem = gate_threshold_problem(kind, x)
+    if problem:
+        raise UsageError(f"{option} {value!r}: {problem}")
+    return {kind: (x, value.strip())}
+
+
+def _annotation(text: str) -> str:
+    """A GitHub workflow command: its data escapes %, CR and LF."""
+    data = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error title=cjtool check::{data}\n"
 
 
 def check_command(
@@ -90,12 +120,31 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    max_rejected: Annotated[
+        str | None,
+        typer.Option(
+            "--max-rejected",
+            metavar="RATE",
+            help="Data quality: rejected rows at most this share of the rows read, e.g. 1%.",
+            show_default=False,
+        ),
+    ] = None,
+    max_unassigned: Annotated[
+        str | None,
+        typer.Option(
+            "--max-unassigned",
+            metavar="RATE",
+            help="Data quality: events matching no stage at most this share of the events, e.g. 20%.",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
-        CheckFormat | None,
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help="Output format: table or json (default: json for an -o file ending .json, else table).",
+            help="table, json or markdown (md), to stdout or the -o file "
+            "(default: from the -o file's suffix, else table). With -o the table still goes to stdout.",
             metavar="FORMAT",
             show_default=False,
         ),
@@ -114,6 +163,7 @@ def check_command(
 
     Example: cjtool check events.csv -m aipl --min-conversion purchase=0.05 --max-drop-off checkout=0.3
     """
+    fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     cli = {
         "min_conversion": _parse("min_conversion", min_conversion),
@@ -121,46 +171,90 @@ def check_command(
         "max_drop_off": _parse("max_drop_off", max_drop_off),
         "min_nps": _parse("min_nps", min_nps),
     }
-    gates = merge(jm.gates, cli)
-    if gates.is_empty():
+    data_gates = _data_gate("max_rejected", max_rejected) | _data_gate("max_unassigned", max_unassigned)
+    gates = merge(jm.gates, {kind: [(target, x) for target, x, _ in v] for kind, v in cli.items()})
+    if gates.is_empty() and not data_gates:
         raise UsageError(
-            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off or --min-nps, "
-            "or add `gates:` to the model"
+            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, "
+            "--max-rejected or --max-unassigned, or add `gates:` to the model"
         )
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
-    results = evaluate(result, gates)
+    texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
+    results = evaluate(result, gates, texts, data_gates)
     failed = [g for g in results if not g.passed]
     lg = lang.value
-    format = format or c.format_of_output(output, {".json": CheckFormat.json}, CheckFormat.table)
-    if format is CheckFormat.json:
+    labels = {st.id: st.label.get(lg) for st in jm.stages}
+    to_file = output is not None and output != "-"
+    if to_file:  # the file for the artifact or job summary; the log still shows the table
+        emit(render_gates(results, fmt, lg, labels), output)
+    if to_file or fmt is CheckFormat.table:
+        write_stdout(render_gates(results, CheckFormat.table, lg, labels, console=c.stdout_console()))
+    else:
+        emit(render_gates(results, fmt, lg, labels), None)
+    table_on_stdout = to_file or fmt is CheckFormat.table
+    if os.environ.get("GITHUB_ACTIONS") == "true" and failed:
+        # GitHub reads workflow commands on stdout; when stdout is the JSON or Markdown, stderr keeps it clean
+        stream = sys.stdout if table_on_stdout else sys.stderr
+        for g in failed:
+            stream.write(_annotation(_failure_line(g, lg, labels)))
+        stream.flush()
+    if failed:
+        raise typer.Exit(int(ExitCode.GATE_FAILED))
+
+
+def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
+    value = g.value_text() or t("no_data", lang)
+    return f"{g.describe(lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
+
+
+def render_gates(
+    results: list[GateResult], fmt: CheckFormat, lang: str, labels: dict[str, str], console: Console | None = None
+) -> str:
+    """The gates as a table (for ``console``'s width), a JSON document or Markdown."""
+    failed = sum(not g.passed for g in results)
+    # not "N passed, N failed": CI runners read that phrase as a test summary
+    verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
+    rows = [
+        (g.describe(lang, labels.get(g.target or "")), g.value_text() or t("no_data", lang), g.passed) for g in results
+    ]
+    if fmt is CheckFormat.json:
         doc = {
             "schema": "cjtool.check/1",
             "passed": not failed,
             "gates": [
-                {"gate": g.kind, "target": g.target, "threshold": g.threshold, "value": g.value, "passed": g.passed}
+                {
+                    "gate": g.kind,
+                    "target": g.target,
+                    "threshold": g.threshold,
+                    "threshold_text": g.written,
+                    "value": g.value,
+                    "passed": g.passed,
+                }
                 for g in results
             ],
         }
-        emit(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
-    else:
-        table = Table(title=t("gates", lg), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column(t("gate", lg))
-        table.add_column(t("value", lg), justify="right")
-        table.add_column("", no_wrap=True)
-        labels = {st.id: st.label.get(lg) for st in jm.stages}
-        for g in results:
-            mark = t("pass", lg) if g.passed else t("fail", lg)
-            label = labels.get(g.target)
-            table.add_row(
-                g.describe(lg, label), _value_text(g, lg), f"[{'green' if g.passed else 'bold red'}]{mark}[/]"
-            )
-        console = c.stdout_console()
-        console.print(table)
-        # not "N passed, N failed": CI runners read that phrase as a test summary
-        verdict = t("gates_verdict", lg).format(passed=len(results) - len(failed), total=len(results))
-        console.print(verdict, style="bold red" if failed else "bold green", markup=False)
-    if failed:
-        raise typer.Exit(int(ExitCode.GATE_FAILED))
+        return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    mark = {True: t("pass", lang), False: t("fail", lang)}
+    if fmt is CheckFormat.markdown:
+        lines = [
+            f"### {t('gates', lang)}: {verdict}",
+            "",
+            f"| {t('gate', lang)} | {t('value', lang)} | {t('result', lang)} |",
+            "| --- | ---: | --- |",
+            *(f"| {md_escape(d)} | {v} | {mark[p] if p else '**' + mark[p] + '**'} |" for d, v, p in rows),
+        ]
+        return "\n".join(lines) + "\n"
+    table = Table(title=t("gates", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(t("gate", lang), overflow="fold")
+    table.add_column(t("value", lang), justify="right", no_wrap=True)
+    table.add_column(t("result", lang), no_wrap=True)
+    for d, v, p in rows:
+        table.add_row(Text(d), v, Text(mark[p], style="green" if p else "bold red"))
+    out = console or Console(width=100, color_system=None, highlight=False)
+    with out.capture() as captured:
+        out.print(table)
+        out.print(verdict, style="bold red" if failed else "bold green", markup=False)
+    return trim_trailing(captured.get())
 
 
 def register(app: typer.Typer) -> None:

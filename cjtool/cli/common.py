@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -144,12 +145,21 @@ def stderr_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
 
 
+def stderr_is_terminal() -> bool:
+    """stderr really is a terminal: rich's own test trusts FORCE_COLOR, which CI jobs set
+    for coloured logs, and a spinner there fills the log with escape codes."""
+    try:
+        return os.isatty(sys.stderr.fileno()) and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError, OSError):  # a replaced stream (tests, embedding)
+        return False
+
+
 @contextmanager
 def progress(message: str) -> Iterator[Callable[[str], None]]:
     """A spinner on stderr while long work runs, only when stderr is a terminal. Yields a
     function that changes its text (a no-op elsewhere)."""
     console = stderr_console()
-    if not console.is_terminal:
+    if not stderr_is_terminal():
         yield lambda _: None
         return
     with console.status(message, spinner="dots") as status:
@@ -182,15 +192,7 @@ def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
     result = compute_map(j, j.model)
     if not quiet:
         warn_console = stderr_console()
-        if result.rows_rejected:
-            reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
-            warn_console.print(
-                f"cjtool: warning: {result.rows_rejected} of {result.rows_read} rows rejected ({reasons})",
-                style="yellow",
-                markup=False,
-                soft_wrap=True,
-            )
-        for w in result.warnings:
+        for w in result.warnings:  # rejected rows among them
             warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
     return result
 
@@ -203,8 +205,25 @@ def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *,
     table in a file. A picture suffix is an error (``png_option``: the command draws
     pictures with --png)."""
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    if suffix in (".html", ".htm"):
+        raise UsageError(f"-o {output}: the HTML report is written by `cjtool report EVENTS -m MODEL -o {output}`")
     if suffix in (".png", ".svg", ".pdf"):
         names = ", ".join(f.value for f in type(default))
         how = f"pictures are drawn with --png {output}; " if png_option else ""
         raise UsageError(f"-o {output}: {how}-o writes {names}, not pictures")
     return by_suffix.get(suffix, default)
+
+
+FORMAT_ALIASES = {"md": "markdown"}
+
+
+def parse_format(value: str | None, formats: type[F]) -> F | None:
+    """The --format value as one of ``formats`` (`md` is markdown); None when not given."""
+    if value is None:
+        return None
+    name = FORMAT_ALIASES.get(value.strip().lower(), value.strip().lower())
+    try:
+        return formats(name)
+    except ValueError:
+        names = ", ".join(f.value for f in formats)
+        raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None

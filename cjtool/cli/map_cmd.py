@@ -33,12 +33,12 @@ class TableName(StrEnum):
 def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    format: Annotated[
-        Format | None,
+    fmt: Annotated[
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help="Output format: table, json, csv or markdown (default: from the -o file's suffix, else table).",
+            help="Output format: table, json, csv or markdown (md) (default: from the -o file's suffix, else table).",
             metavar="FORMAT",
             show_default=False,
         ),
@@ -90,7 +90,7 @@ def map_command(
 
     Example: cjtool map events.csv --model aipl --format json -o map.json
     """
-    format = format or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
+    format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if bom and format is not Format.csv:
         raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
     if png:

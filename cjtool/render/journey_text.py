@@ -4,6 +4,7 @@ customers, conversion, satisfaction (coloured by level) and its worst touchpoint
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -38,40 +39,47 @@ def _score_line(s: StageMetrics, lang: str, lo: float, hi: float) -> Text:
 
 
 def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> RenderableType:
+    """Rows of stage boxes, as many stages side by side as the width holds without
+    cutting a word: labels and names wrap, never end in an ellipsis."""
     m = result.model
     worst = worst_touchpoints(result)
     lo, hi = m.satisfaction_scale.min, m.satisfaction_scale.max
-    per_row = max(1, min(len(result.stages), (width + 3) // (MIN_COL + 3)))
-    parts: list[RenderableType] = [Text(f"{t('journey_map', lang)} (▼ {t('worst', lang).lower()})", style="italic")]
-    for start in range(0, len(result.stages), per_row):
-        chunk = result.stages[start : start + per_row]
-        table = Table(box=box.ROUNDED, show_header=True, expand=False, pad_edge=True, padding=(0, 1))
-        for s in chunk:
-            label = f"{s.index}. {m.stages[s.index - 1].label.get(lang)}"
-            table.add_column(
-                Text(label, style="bold"),
-                overflow="ellipsis",
-                no_wrap=True,
-                min_width=MIN_COL - 2,
-                max_width=max(MIN_COL - 2, width // len(chunk) - 3),
-            )
-        table.add_row(*[f"{fmt_int(s.customers)} {t('customers', lang, s.customers)}" for s in chunk])
-        table.add_row(
-            *[
+    columns = [
+        [
+            Text(f"{s.index}. {m.stages[s.index - 1].label.get(lang)}", style="bold"),
+            Text(f"{fmt_int(s.customers)} {t('customers', lang, s.customers)}"),
+            Text(
                 f"→ {fmt_pct(s.conversion_from_previous, 0)}"
                 if s.conversion_from_previous is not None
                 else f"{fmt_pct(s.conversion_from_first, 0)}"
-                for s in chunk
-            ]
-        )
-        table.add_row(*[_score_line(s, lang, lo, hi) for s in chunk])
-        table.add_row(
-            *[
-                Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
-                if s.id in worst
-                else Text("—", style="dim")
-                for s in chunk
-            ]
-        )
+            ),
+            _score_line(s, lang, lo, hi),
+            Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
+            if s.id in worst
+            else Text("—", style="dim"),
+        ]
+        for s in result.stages
+    ]
+    # a box is its text plus a space each side and one rule: n boxes take 1 + n * (w + 3)
+    cap = max(MIN_COL, width - 4)  # a longer word is folded
+    # the worst touchpoint's line is kept whole ("▼ name"), other lines wrap between words
+    least = [min(cap, max(MIN_COL - 2, cell_len(cells[-1].plain), *map(_longest_word, cells))) for cells in columns]
+    natural = [max(cell_len(c.plain) for c in cells) for cells in columns]
+    per_row = max(1, min(len(columns), (width - 1) // (max(least, default=0) + 3)))
+    rows = -(-len(columns) // per_row) if columns else 0
+    per_row = -(-len(columns) // rows) if rows else 1  # rows as even as they can be
+    parts: list[RenderableType] = [Text(f"{t('journey_map', lang)} (▼ {t('worst', lang).lower()})", style="italic")]
+    for start in range(0, len(columns), per_row):
+        chunk = range(start, min(start + per_row, len(columns)))
+        each = max(max(least[i] for i in chunk), min((width - 1) // len(chunk) - 3, max(natural[i] for i in chunk)))
+        table = Table(box=box.ROUNDED, show_header=True, expand=False, pad_edge=True, padding=(0, 1))
+        for i in chunk:
+            table.add_column(columns[i][0], overflow="fold", width=each)
+        for line in range(1, 5):
+            table.add_row(*[columns[i][line] for i in chunk])
         parts.append(table)
     return Group(*parts)
+
+
+def _longest_word(text: Text) -> int:
+    return max((cell_len(w) for w in text.plain.split()), default=0)

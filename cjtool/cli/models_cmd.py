@@ -51,7 +51,7 @@ def init_command(
     if key not in builtin_models.names():
         raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
     target = output or f"{key}.yaml"
-    if target != "-" and Path(target).exists() and not force:
+    if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
         raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
     emit(builtin_models.read(key), target)
     if target != "-":

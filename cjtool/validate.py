@@ -7,6 +7,8 @@ overlap is not an error, but often a surprise).
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -74,7 +76,13 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
                 v.add("warning", warning)
     if result.rows_rejected:
         reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
-        v.add("warning", f"{result.rows_rejected} of {result.rows_read} rows rejected ({reasons})")
+        if result.rows_rejected == result.rows_read:  # nothing left to map: not valid
+            v.add("error", f"every row is rejected: {result.rows_read} of {result.rows_read} ({reasons})")
+        else:
+            v.add("warning", f"{result.rows_rejected} of {result.rows_read} rows rejected ({reasons})")
+    if result.rows_read > result.rows_rejected and result.events_assigned == 0:
+        v.add("error", "no event matches any stage: check the stages' touchpoints/match against the data")
+    check_listed_touchpoints(model, result, v)
     for w in result.warnings:
         v.add("warning", w)
     for s in result.stages:
@@ -99,6 +107,39 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
             hits = [st.id for st in model.stages if matches[st.id][i]]
             if len(hits) > 1:
                 v.add("warning", f"touchpoint `{tp}` matches stages {', '.join(hits)}; the first, `{hits[0]}`, wins")
+
+
+def check_listed_touchpoints(model: JourneyModel, result: JourneyMap, v: Validation) -> None:
+    """A touchpoint the model lists that never occurs in the data: usually a typo, so the
+    closest name that does occur is offered with its volume."""
+    seen: dict[str, int] = {}
+    for t in result.touchpoints:
+        seen[t.touchpoint] = seen.get(t.touchpoint, 0) + t.events
+    for tp, n in result.unassigned:
+        seen[tp] = seen.get(tp, 0) + n
+    if not seen:
+        return
+    for st in model.stages:
+        for tp in st.touchpoints:
+            if tp in seen:
+                continue
+            close = closest_name(tp, seen)
+            hint = f"; did you mean `{close}`? it occurs {seen[close]:,} times" if close else ""
+            v.add("warning", f"touchpoint `{tp}` of stage `{st.id}` never occurs in the data{hint}")
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", name).casefold()
+
+
+def closest_name(word: str, names: dict[str, int]) -> str | None:
+    """The name in ``names`` closest to ``word``: equal but for case, spaces, `_`, `-`, `.`
+    (the most frequent such), else the most similar by ``difflib``; None if none is close."""
+    same = [n for n in names if _squashed(n) == _squashed(word)]
+    if same:
+        return max(same, key=lambda n: (names[n], n))
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def validate(model: JourneyModel, events: EventsInput | None = None, *, encoding: str | None = None) -> Validation:

@@ -14,6 +14,7 @@ from cjtool.cli import common as c
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
 from cjtool.i18n import t
+from cjtool.model import parse_share
 from cjtool.output import emit
 
 
@@ -30,10 +31,8 @@ def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float]]:
     option = f"--{kind.replace('_', '-')}"
     for v in values or []:
         target, sep, number = v.rpartition("=")
-        number = number.strip()
-        percent = number.endswith("%")
         try:
-            x = float(number.removesuffix("%")) / (100 if percent else 1)
+            x = parse_share(number)
         except ValueError:
             x = float("nan")
         if not sep or not target or x != x:

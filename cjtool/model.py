@@ -297,7 +297,13 @@ class _Builder:
         return Text.of(default)
 
     def number(
-        self, value: Any, path: tuple[str | int, ...], default: float, *, minimum: float | None = None, share: bool = False
+        self,
+        value: Any,
+        path: tuple[str | int, ...],
+        default: float,
+        *,
+        minimum: float | None = None,
+        share: bool = False,
     ) -> float:
         if value is None:
             return default
@@ -415,7 +421,10 @@ class _Builder:
             sid = self.string(st.get("id"), path + ("id",), required=True)
             if sid is not None:
                 if not _ID_RE.match(sid):
-                    self.bad(path + ("id",), f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces")
+                    self.bad(
+                        path + ("id",),
+                        f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
+                    )
                 if sid in seen:
                     self.bad(path + ("id",), f"duplicate stage id `{sid}`")
                 seen.add(sid)

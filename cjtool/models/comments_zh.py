@@ -35,7 +35,7 @@ ZH: dict[str, str | None] = {
         "# 再用 `cjtool map events.csv --model 本文件` 生成旅程地图。"
     ),
     # top-level keys
-    '# name: a short id, shown in outputs (JSON "model").': "# name：简短的标识，显示在输出中（JSON 的 \"model\"）。",
+    '# name: a short id, shown in outputs (JSON "model").': '# name：简短的标识，显示在输出中（JSON 的 "model"）。',
     "# title: shown on the journey map; text, or one text per language (en, zh).": (
         "# title：旅程地图的标题；可写一段文字，也可按语言分别写（en、zh）。"
     ),

@@ -25,7 +25,8 @@ MODES = ("ordered", "furthest")
 SAME_TIME = ("any_order", "input_order")
 LANGS = ("en", "zh")
 
-_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+# letters of any script (认知), digits, `_`, `-` and `.`: `\w` is Unicode-aware
+_ID_RE = re.compile(r"^\w[\w.\-]*$")
 _WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")  # lower case: `M` is not minutes
 SCALE_LIMIT = 1000.0  # score sums are exact integers of millionths: 1000 * 1e6 * 1e9 events fits in int64
 _WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -179,6 +180,14 @@ def parse_window(text: str) -> float | None:
     return seconds if seconds > 0 else None
 
 
+def parse_share(text: str | float) -> float:
+    """A number, or a percentage as a share: ``"30%"`` -> 0.3 (gates in a model and on the
+    command line). Raises ``ValueError``."""
+    if isinstance(text, str) and text.strip().endswith("%"):
+        return float(text.strip().removesuffix("%")) / 100
+    return float(text)
+
+
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
@@ -309,11 +318,19 @@ class _Builder:
         self.bad(path, "expected text or a mapping of languages such as {en: Awareness, zh: 认知}")
         return Text.of(default)
 
-    def number(self, value: Any, path: tuple[str | int, ...], default: float, *, minimum: float | None = None) -> float:
+    def number(
+        self,
+        value: Any,
+        path: tuple[str | int, ...],
+        default: float,
+        *,
+        minimum: float | None = None,
+        share: bool = False,
+    ) -> float:
         if value is None:
             return default
         try:
-            x = float(value)
+            x = parse_share(value) if share else float(value)
             if x != x or x in (float("inf"), float("-inf")):
                 raise ValueError
         except (TypeError, ValueError):
@@ -434,7 +451,10 @@ class _Builder:
             sid = self.string(st.get("id"), path + ("id",), required=True)
             if sid is not None:
                 if not _ID_RE.match(sid):
-                    self.bad(path + ("id",), f"{sid!r} is not a valid id: use letters, digits, `_`, `-` or `.`")
+                    self.bad(
+                        path + ("id",),
+                        f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
+                    )
                 if sid in seen:
                     self.bad(path + ("id",), f"duplicate stage id `{sid}`")
                 seen.add(sid)
@@ -554,7 +574,7 @@ class _Builder:
             items = self.mapping(g.get(key), ("gates", key), None)
             pairs = []
             for target, thr in items.items():
-                x = self.number(thr, ("gates", key, target), float("nan"))
+                x = self.number(thr, ("gates", key, target), float("nan"), share=True)  # 30% as on the command line
                 if x == x:
                     from cjtool.gates import gate_threshold_problem
 

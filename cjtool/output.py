@@ -1,45 +1,104 @@
-"""Writing outputs without ever leaving a half-written file.
+"""Writing outputs safely: never a half-written file, never a destroyed device or link.
 
-Files are written to a temporary file in the same folder, flushed to disk, then renamed
-over the target (atomic on POSIX): a failing or interrupted run leaves an existing file
-untouched and no partial file behind.
+Where the output lands depends on what the path is (see ``output_target``):
+
+- a regular file or a new name: written to a temporary file in the same folder, flushed,
+  then renamed over it (atomic on POSIX), so a failing or interrupted run leaves an
+  existing file untouched and no partial file behind. A symlink (a chain, or a dangling
+  one whose folder exists) is followed: its target is replaced, the link stays;
+- a character device (``/dev/null``, a terminal) or a FIFO: written in place, as a shell
+  redirection would; renaming a file over ``/dev/null`` would break the machine;
+- ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``: written to that open descriptor;
+- a directory, a block device or a socket: refused with an ``OutputError``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from cjtool.errors import OutputError
 
+# Names of already open descriptors: opening them again would truncate a redirected file
+# (`-o /dev/stdout >> log`) and renaming over them would miss the stream entirely.
+_FD_PATH = re.compile(r"^/(?:dev/(?:stdout|stderr|fd/(\d+))|proc/self/fd/(\d+))$")
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where an output goes: ``kind`` is ``file`` (atomic replace of ``path``, symlinks
+    resolved), ``device`` (written in place: a character device or FIFO) or ``fd``."""
+
+    kind: str
+    path: Path
+    fd: int | None = None
+
+
+def output_target(target: str | Path) -> OutputTarget:
+    """Classify ``target`` before anything is written; ``OutputError`` when it cannot be one."""
+    name = str(target)
+    m = _FD_PATH.match(os.path.abspath(name)) if name.startswith("/") else None
+    if m:
+        fd = 1 if name.endswith("stdout") else 2 if name.endswith("stderr") else int(m.group(1) or m.group(2))
+        return OutputTarget("fd", Path(name), fd)
+    try:
+        st = os.stat(name)  # follows symlinks
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # a symlink loop, a file used as a folder, no permission
+        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    if st is None:
+        real = Path(os.path.realpath(name))  # a dangling symlink: its target (like `cp`)
+        parent = real.parent
+        if not parent.is_dir():
+            via = f" (the link points to {real})" if real != Path(os.path.abspath(name)) else ""
+            raise OutputError(f"{name}: the folder {parent} does not exist{via}", hint="create it first")
+        return OutputTarget("file", real)
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{name}: is a folder", hint="give a file name")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return OutputTarget("device", Path(name))
+    if not stat.S_ISREG(st.st_mode):
+        what = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "special"
+        raise OutputError(f"{name}: is {what}, not a file", hint="give a file name")
+    if not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
+    return OutputTarget("file", Path(os.path.realpath(name)))
+
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; rename it over ``target`` on success."""
-    target = Path(target)
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name")
-    if not parent.is_dir():
-        raise OutputError(f"{target}: the folder {parent} does not exist")
+    """Yield a temporary path to write the output to; on success its bytes land at
+    ``target`` as ``output_target`` says (atomically for files, in place for devices)."""
+    where = output_target(target)
+    parent = where.path.parent if where.kind == "file" else None  # devices: the system's temp folder
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{where.path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        mode = 0o666 & ~_umask()
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
+        if where.kind == "file":
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp_path, _mode_of(where.path))
+            os.replace(tmp_path, where.path)
+        elif where.kind == "fd":
+            _copy_to_fd(tmp_path, where.fd or 1)
+        else:
+            with open(tmp_path, "rb") as src, open(where.path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
@@ -47,10 +106,71 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def _mode_of(path: Path) -> int:
+    """Keep the permissions of the file being replaced; a new file gets the umask's."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _copy_to_fd(src: Path, fd: int) -> None:
+    stream = {1: sys.stdout, 2: sys.stderr}.get(fd)
+    data = src.read_bytes()
+    if stream is not None:  # the Python stream (captured in tests), flushed in order
+        stream.flush()
+        write_stdout(data, stream.buffer)
+        return
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def output_folder(target: str | Path, names: list[str]) -> Iterator[Path]:
+    """Yield an empty temporary folder to write the files ``names`` into; on success they
+    land in the folder ``target``, created if missing (a symlink to a folder is followed,
+    a dangling one gets its target created).
+
+    Every problem with the target is found before anything is drawn: an interrupted or
+    failing run leaves the previous folder whole and no temporary folder behind."""
+    name = str(target)
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{name}: exists and is not a folder", hint="give a folder name")
+    real = Path(os.path.realpath(name))
+    if st is not None:
+        for n in names:  # a member that is a folder or read-only: refused now, not half-way
+            if os.path.lexists(real / n):
+                output_target(real / n)
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
+    except OSError as exc:
+        raise OutputError(f"{name}: cannot create the folder ({exc.strerror or exc})") from None
+    try:
+        yield work
+        if st is None:
+            os.chmod(work, 0o777 & ~_umask())
+            os.replace(work, real)
+        else:
+            for n in names:
+                write_file(real / n, (work / n).read_bytes())
+    except OSError as exc:
+        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def write_file(target: str | Path, data: str | bytes) -> None:
@@ -80,7 +200,7 @@ def quiet_broken_pipe() -> None:
 
 
 def emit(data: str | bytes, output: str | None) -> None:
-    """To ``output`` (atomically) or stdout when it is None or ``-``."""
+    """To ``output`` (safely, see ``output_target``) or stdout when it is None or ``-``."""
     if output is None or output == "-":
         write_stdout(data)
     else:

@@ -7,6 +7,8 @@ overlap is not an error, but often a surprise).
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -39,12 +41,15 @@ class Validation:
 
 def check_model(model: JourneyModel, v: Validation) -> None:
     """Overlaps visible from the model alone: a listed touchpoint an earlier stage takes."""
-    listed = [(tp, st) for st in model.stages for tp in st.touchpoints]
+    # an occurrence item stands for its N-th event (`occ`); a plain name for none in particular
+    items = [(tp, st, 0) for st in model.stages for tp in st.touchpoints]
+    items += [(o.name, st, o.n) for st in model.stages for o in st.occurrences]
+    listed = [(tp, st) for tp, st, _ in items]
     if not listed:
         return
     frame = pl.DataFrame(
-        {"touchpoint": [tp for tp, _ in listed], "channel": [None] * len(listed)},
-        schema={"touchpoint": pl.String, "channel": pl.String},
+        {"touchpoint": [tp for tp, _ in listed], "channel": [None] * len(listed), "occ": [n for *_, n in items]},
+        schema={"touchpoint": pl.String, "channel": pl.String, "occ": pl.UInt32},
     )
     matches = frame.select([stage_condition(st).alias(st.id) for st in model.stages])
     for i, (tp, st) in enumerate(listed):
@@ -72,7 +77,13 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
             warning = field_count_warning(str(src), encoding)
             if warning:
                 v.add("warning", warning)
-    for w in result.warnings:  # rejected rows among them
+    if result.rows_rejected and result.rows_rejected == result.rows_read:  # nothing left to map: not valid
+        reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
+        v.add("error", f"every row is rejected: {result.rows_read} of {result.rows_read} ({reasons})")
+    if result.rows_read > result.rows_rejected and result.events_assigned == 0:
+        v.add("error", "no event matches any stage: check the stages' touchpoints/match against the data")
+    check_listed_touchpoints(model, result, v)
+    for w in result.warnings:
         v.add("warning", w)
     for s in result.stages:
         if s.events == 0:
@@ -86,16 +97,54 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
             "info", f"{result.events_unassigned} events at {len(result.unassigned)} unassigned touchpoints: {top}{more}"
         )
     # Touchpoints several stages match in the data (first match wins).
-    seen = pl.DataFrame(
-        {"touchpoint": [t.touchpoint for t in result.touchpoints], "channel": [None] * len(result.touchpoints)},
-        schema={"touchpoint": pl.String, "channel": pl.String},
-    ).unique(maintain_order=True)
+    # (occurrence items split a touchpoint between stages on purpose: occ 0 leaves them out)
+    seen = (
+        pl.DataFrame(
+            {"touchpoint": [t.touchpoint for t in result.touchpoints], "channel": [None] * len(result.touchpoints)},
+            schema={"touchpoint": pl.String, "channel": pl.String},
+        )
+        .unique(maintain_order=True)
+        .with_columns(pl.lit(0, pl.UInt32).alias("occ"))
+    )
     if seen.height:
         matches = seen.select([stage_condition(st, channel_blind=True).alias(st.id) for st in model.stages])
         for i, tp in enumerate(seen["touchpoint"]):
             hits = [st.id for st in model.stages if matches[st.id][i]]
             if len(hits) > 1:
                 v.add("warning", f"touchpoint `{tp}` matches stages {', '.join(hits)}; the first, `{hits[0]}`, wins")
+
+
+def check_listed_touchpoints(model: JourneyModel, result: JourneyMap, v: Validation) -> None:
+    """A touchpoint the model lists that never occurs in the data: usually a typo, so the
+    closest name that does occur is offered with its volume."""
+    seen: dict[str, int] = {}
+    for t in result.touchpoints:
+        seen[t.touchpoint] = seen.get(t.touchpoint, 0) + t.events
+    for tp, n in result.unassigned:
+        seen[tp] = seen.get(tp, 0) + n
+    if not seen:
+        return
+    for st in model.stages:
+        for tp in st.names:
+            if tp in seen:
+                continue
+            close = closest_name(tp, seen)
+            hint = f"; did you mean `{close}`? it occurs {seen[close]:,} times" if close else ""
+            v.add("warning", f"touchpoint `{tp}` of stage `{st.id}` never occurs in the data{hint}")
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", name).casefold()
+
+
+def closest_name(word: str, names: dict[str, int]) -> str | None:
+    """The name in ``names`` closest to ``word``: equal but for case, spaces, `_`, `-`, `.`
+    (the most frequent such), else the most similar by ``difflib``; None if none is close."""
+    same = [n for n in names if _squashed(n) == _squashed(word)]
+    if same:
+        return max(same, key=lambda n: (names[n], n))
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def validate(model: JourneyModel, events: EventsInput | None = None, *, encoding: str | None = None) -> Validation:

@@ -23,13 +23,13 @@ def checkout_drop_off() -> float:
 
 
 def test_table_has_a_result_header_and_values_at_the_thresholds_precision(cli, checkout_drop_off):
-    r = cli("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=45%", "-q")
+    r = cli("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=40%", "-q")
     assert r.exit_code == ExitCode.GATE_FAILED
     lines = r.stdout.splitlines()
     header = next(line for line in lines if "Gate" in line and "Value" in line)
     assert header.split() == ["Gate", "Value", "Result"]
     row = next(line for line in lines if "drop-off of checkout" in line)
-    assert row.split() == ["drop-off", "of", "checkout", "<=", "45%", f"{100 * checkout_drop_off:.1f}%", "FAIL"]
+    assert row.split() == ["drop-off", "of", "checkout", "<=", "40%", f"{100 * checkout_drop_off:.1f}%", "FAIL"]
     r = cli("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=0.5", "-q")
     row = next(line for line in r.stdout.splitlines() if "drop-off of checkout" in line)
     assert row.split()[-3:] == ["0.5", f"{checkout_drop_off:.2f}", "PASS"]
@@ -46,12 +46,12 @@ def test_a_failing_value_never_looks_equal_to_its_threshold():
 
 @pytest.mark.parametrize("flag", ["markdown", "md"])
 def test_markdown_for_the_job_summary(cli, flag):
-    r = cli("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=45%", "-f", flag, "-q")
+    r = cli("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=40%", "-f", flag, "-q")
     assert r.exit_code == ExitCode.GATE_FAILED
     lines = r.stdout.splitlines()
-    assert lines[0] == "### Gates: 1 of 2 gates passed"
+    assert lines[0] == "### Gates: 0 of 1 gates passed"
     assert "| Gate | Value | Result |" in lines and "| --- | ---: | --- |" in lines
-    assert any(line.startswith("| drop-off of checkout \\<= 45% |") and line.endswith("| **FAIL** |") for line in lines)
+    assert any(line.startswith("| drop-off of checkout \\<= 40% |") and line.endswith("| **FAIL** |") for line in lines)
 
 
 def test_with_o_the_file_gets_the_format_and_the_log_the_table(cli, tmp_path):
@@ -70,12 +70,12 @@ def test_with_o_the_file_gets_the_format_and_the_log_the_table(cli, tmp_path):
 
 
 def test_github_annotations(cli):
-    args = ("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=45%", "-q")
+    args = ("check", EVENTS, "-m", "aipl", "--max-drop-off", "checkout=40%", "-q")
     assert "::error" not in cli(*args).stdout
     r = cli(*args, env={"GITHUB_ACTIONS": "true"})
     errors = [line for line in r.stdout.splitlines() if line.startswith("::error")]
     assert len(errors) == 1  # the built-in model's own two gates pass
-    assert errors[0].startswith("::error title=cjtool check::drop-off of checkout <= 45%25: value 4")
+    assert errors[0].startswith("::error title=cjtool check::drop-off of checkout <= 40%25: value 4")
     # JSON on stdout stays JSON: the annotations go to stderr
     r = cli(*args, "-f", "json", env={"GITHUB_ACTIONS": "true"})
     assert json.loads(r.stdout)["passed"] is False

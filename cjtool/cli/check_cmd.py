@@ -18,6 +18,7 @@ from cjtool.cli import common as c
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
 from cjtool.i18n import t
+from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import trim_trailing
@@ -54,9 +55,8 @@ def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float, str]]:
 
 def _number(text: str) -> float | None:
     """``30%`` is 0.3; None for what is not a number."""
-    percent = text.endswith("%")
     try:
-        x = float(text.removesuffix("%")) / (100 if percent else 1)
+        x = parse_share(text)
     except ValueError:
         return None
     return x if x == x and abs(x) != float("inf") else None

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cjtool import builtin_models
 from cjtool.cli import common as c
+from cjtool.draft import draft_yaml, touchpoint_volumes
 from cjtool.errors import OutputError, UsageError
 from cjtool.i18n import t
 from cjtool.model import load_model
@@ -32,8 +33,12 @@ def models_command(lang: c.LangOpt = c.Lang.en) -> None:
 
 def init_command(
     name: Annotated[
-        str, typer.Argument(help="Built-in model to copy: aipl, 5a, b2b or experience.", show_default=False)
-    ],
+        str | None,
+        typer.Argument(
+            help="Built-in model to copy: aipl, 5a, b2b or experience; with --from, the new model's name.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option(
@@ -45,18 +50,48 @@ def init_command(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.", metavar="")] = False,
+    lang: Annotated[c.Lang, typer.Option("--lang", help="Language of the comments.", metavar="en|zh")] = c.Lang.en,
+    from_events: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--from",
+            help="Draft a model from these event files: their touchpoints by volume, for you to put into stages.",
+            show_default=False,
+            metavar="EVENTS",
+        ),
+    ] = None,
+    column: c.ColumnOpt = None,
+    encoding: c.EncodingOpt = None,
 ) -> None:
-    """Write a built-in model as an editable YAML file whose comments explain every key."""
-    key = name.lower()
-    if key not in builtin_models.names():
-        raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
+    """Write a built-in model as an editable YAML file whose comments explain every key, or draft one from event data.
+
+    Examples: cjtool init aipl --lang zh; cjtool init shop --from events.csv -c touchpoint=event
+    """
+    if from_events:
+        key = name or "journey"
+        columns = c.parse_columns(column)
+        with c.progress("cjtool init: counting touchpoints"):
+            volumes = touchpoint_volumes(from_events, columns, encoding=encoding)
+        text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lang.value)
+    else:
+        if column or encoding:
+            raise UsageError("--column and --encoding are for --from EVENTS (drafting a model from data)")
+        if name is None:
+            raise UsageError(
+                f"give a built-in model to copy ({', '.join(builtin_models.names())}) or --from EVENTS to draft one"
+            )
+        key = name.lower()
+        if key not in builtin_models.names():
+            raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
+        text = builtin_models.read(key, lang.value).decode("utf-8")
     target = output or f"{key}.yaml"
-    if target != "-" and Path(target).exists() and not force:
+    if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
         raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
-    emit(builtin_models.read(key), target)
+    emit(text, target)
     if target != "-":
+        events = " ".join(from_events) if from_events else "EVENTS.csv"
         c.stderr_console().print(
-            f"wrote {target}; check it with: cjtool validate --model {target} EVENTS.csv", markup=False, highlight=False
+            f"wrote {target}; check it with: cjtool validate --model {target} {events}", markup=False, highlight=False
         )
 
 

@@ -1,14 +1,28 @@
-"""`cjtool validate`: check a model (and event data against it); every problem at once."""
+"""`cjtool validate`: check a model (and event data against it); every problem at once.
+
+Every finding (model errors, data errors, warnings, notes) goes to stdout, one per line or
+as one JSON document; stderr gets the usual one-line error when the model or data is not
+valid, and the exit code says which (3 model, 4 data)."""
 
 from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 
 from cjtool.cli import common as c
-from cjtool.errors import ModelError
-from cjtool.validate import validate
+from cjtool.errors import CjtoolError, DataError, ModelError
+from cjtool.output import write_stdout
+from cjtool.validate import Finding, Validation, validate
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def validate_command(
@@ -19,25 +33,44 @@ def validate_command(
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
     encoding: c.EncodingOpt = None,
+    format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
+    ] = ValidateFormat.text,
 ) -> None:
     """Check a journey model and, given event files, the data against it.
 
-    Reports every problem found: model errors with file and line; rejected rows; unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data.
+    Reports every problem found, all on stdout: model errors with file and line; rejected rows; model touchpoints the data never has (with the closest name it has); unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data (every row rejected, no event in any stage).
     """
-    console = c.stdout_console()
     try:
         jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     except ModelError as exc:
-        for p in exc.problems[1:]:
-            console.print(f"error: {p}", style="bold red", markup=False, soft_wrap=True)
-        exc.message = exc.problems[0] + (
-            f" (and {len(exc.problems) - 1} more, listed on stdout)" if len(exc.problems) > 1 else ""
-        )
+        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)
+        if len(exc.problems) > 1:
+            exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
         raise
-    v = validate(jm, events or None, encoding=encoding)
+    try:
+        v = validate(jm, events or None, encoding=encoding)
+    except CjtoolError as exc:  # unreadable data: still one report, on stdout
+        _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, format)
+        raise
+    _report(v, model, format)
+    errors = [f.message for f in v.findings if f.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more, listed on stdout)" if len(errors) > 1 else ""
+        raise DataError(f"{' '.join(events)}: {errors[0]}{more}")
+
+
+def _report(v: Validation, source: str, format: ValidateFormat) -> None:
+    if format is ValidateFormat.json:
+        write_stdout(json.dumps(_doc(v, source), ensure_ascii=False, indent=2) + "\n")
+        return
+    console = c.stdout_console()
     for f in v.findings:
         console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
-    summary = f"model {jm.name}: {_count(len(jm.stages), 'stage')}, valid"
+    if v.model is None:
+        return
+    ok = v.ok
+    summary = f"model {v.model.name}: {_count(len(v.model.stages), 'stage')}, {'valid' if ok else 'not valid'}"
     if v.result is not None:
         r = v.result
         summary += (
@@ -45,7 +78,28 @@ def validate_command(
             f"{_count(r.events_assigned, 'event')} assigned, {r.events_unassigned:,} unassigned, "
             f"{_count(r.customers_total, 'customer')}"
         )
-    console.print(summary, style="bold green", markup=False, soft_wrap=True)
+    console.print(summary, style="bold green" if ok else "bold red", markup=False, soft_wrap=True)
+
+
+def _doc(v: Validation, source: str) -> dict[str, Any]:
+    r = v.result
+    return {
+        "schema": "cjtool.validate/1",
+        "valid": v.ok and v.model is not None,
+        "model": {"source": source, "name": v.model.name, "stages": [s.id for s in v.model.stages]}
+        if v.model
+        else {"source": source},
+        "findings": [{"severity": f.severity, "message": f.message} for f in v.findings],
+        "data": None
+        if r is None
+        else {
+            "rows_read": r.rows_read,
+            "rows_rejected": r.rows_rejected,
+            "events_assigned": r.events_assigned,
+            "events_unassigned": r.events_unassigned,
+            "customers": r.customers_total,
+        },
+    }
 
 
 def _count(n: int, noun: str) -> str:

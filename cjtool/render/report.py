@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import base64
 import html
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from cjtool.errors import OutputError
 from cjtool.i18n import fmt_int, fmt_num, t
-from cjtool.output import write_file
+from cjtool.output import output_folder, write_file
 from cjtool.render.machine import to_json
 from cjtool.render.markdown import period_text, summary_line, to_markdown
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
@@ -130,16 +126,8 @@ def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top:
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
     names = [*IMAGES, "map.json", "report.md", "index.html"]
-    try:
+    with output_folder(out, names) as work:
         savers = {
             "journey_map.png": save_journey_map,
             "priority_matrix.png": save_priority_matrix,
@@ -152,21 +140,4 @@ def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top:
         write_file(work / "map.json", to_json(result, lang))
         write_file(work / "report.md", report_markdown(result, lang, top))
         write_file(work / "index.html", report_html(result, images, lang))
-        try:
-            if out.exists():
-                for name in names:
-                    os.replace(work / name, out / name)
-            else:
-                os.chmod(work, 0o777 & ~_umask())
-                os.replace(work, out)
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return [out / n for n in names]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -233,6 +233,14 @@ def ranked(result: JourneyMap) -> list[TouchpointMetrics]:
     return sorted((tp for tp in result.touchpoints if tp.rank is not None), key=lambda tp: tp.rank or 0)
 
 
+def has_scores(result: JourneyMap) -> bool:
+    """Whether any stage or touchpoint has a satisfaction score: without one, the pictures
+    leave out what only scores can show (emotion curve, priority matrix, Mermaid faces)."""
+    return any(s.scores.satisfaction is not None for s in result.stages) or any(
+        tp.scores.satisfaction is not None for tp in result.touchpoints
+    )
+
+
 def pain_points(result: JourneyMap) -> list[TouchpointMetrics]:
     """The top 3 ranked touchpoints by priority, plus the lowest-satisfaction ranked one."""
     order = ranked(result)

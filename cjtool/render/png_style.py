@@ -29,6 +29,7 @@ from matplotlib.transforms import Bbox, offset_copy
 from cjtool.errors import UsageError
 from cjtool.output import atomic_path
 from cjtool.render.fonts import setup_fonts
+from cjtool.render.summary import has_scores as has_scores  # re-exported for the charts
 from cjtool.result import JourneyMap, TouchpointMetrics
 
 DPI = 150
@@ -231,14 +232,6 @@ def period_text(result: JourneyMap) -> str | None:
 
 def ranked(result: JourneyMap) -> list[TouchpointMetrics]:
     return sorted((tp for tp in result.touchpoints if tp.rank is not None), key=lambda tp: tp.rank or 0)
-
-
-def has_scores(result: JourneyMap) -> bool:
-    """Whether any stage or touchpoint has a satisfaction score: without one, the pictures
-    leave out what only scores can show (emotion curve, priority matrix, Mermaid faces)."""
-    return any(s.scores.satisfaction is not None for s in result.stages) or any(
-        tp.scores.satisfaction is not None for tp in result.touchpoints
-    )
 
 
 def pain_points(result: JourneyMap) -> list[TouchpointMetrics]:

@@ -16,7 +16,6 @@ from cjtool import __version__
 from cjtool.errors import OutputError
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.output import write_file
-from cjtool.render.fonts import web_font_css
 from cjtool.render.machine import to_json
 from cjtool.render.markdown import md_escape, period_text, summary_line, to_markdown
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
@@ -287,6 +286,8 @@ def report_html(
     body.append(_source(result, source, lang))
     body.append("</main>")
     text = "\n".join(b for b in body if b)
+    from cjtool.render.fonts import web_font_css  # imports matplotlib: not at CLI start-up
+
     font = web_font_css(title + text)
     head = [
         "<!DOCTYPE html>",

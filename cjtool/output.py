@@ -20,7 +20,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +133,7 @@ def _umask() -> int:
 
 
 @contextmanager
-def output_folder(target: str | Path, names: list[str]) -> Iterator[Path]:
+def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = ()) -> Iterator[Path]:
     """Yield an empty temporary folder to write the files ``names`` into; on success they
     land in the folder ``target``, created if missing (a symlink to a folder is followed,
     a dangling one gets its target created).
@@ -167,6 +167,9 @@ def output_folder(target: str | Path, names: list[str]) -> Iterator[Path]:
         else:
             for n in names:
                 write_file(real / n, (work / n).read_bytes())
+            for n in remove:
+                if os.path.isfile(real / n) and not os.path.islink(real / n):
+                    os.unlink(real / n)
     except OSError as exc:
         raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
     finally:

@@ -369,14 +369,10 @@ def test_matrix_bubbles_are_drop_off_against_satisfaction(case):
     sizes = dict(zip(map(tuple, bubbles.get_offsets().tolist()), bubbles.get_sizes(), strict=True))
     by_customers = sorted(shown, key=lambda tp: tp.customers)
     assert [sizes[(tp.drop_off_rate, tp.scores.satisfaction)] for tp in by_customers] == sorted(sizes.values())
-    (vx,) = by_gid(fig, "median_x", Line2D)
-    (hy,) = by_gid(fig, "median_y", Line2D)
-    assert vx.get_xdata()[0] == pytest.approx(statistics.median(tp.drop_off_rate for tp in shown))
-    assert hy.get_ydata()[0] == pytest.approx(statistics.median(tp.scores.satisfaction for tp in shown))
     ax = bubbles.axes
     assert ax.get_xlabel() == "Drop-off rate →"
     assert ax.get_ylabel() == "Satisfaction (1–5)"
-    assert sorted(texts(fig, "quadrant")) == ["Fix first", "Keep up", "Low priority", "Watch"]
+    assert sorted(texts(fig, "quadrant")) == ["Fix first", "Keep up"]
     stage_labels = {s.id: r.model.stages[s.index - 1].label.get("en") for s in r.stages}
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     present = [stage_labels[s.id] for s in r.stages if any(tp.stage == s.id for tp in shown)]
@@ -665,32 +661,73 @@ def test_emotion_legend_and_title_never_cover_data(case, lang):
         assert 5.0 in [y for line in by_gid(fig, "wow_moment", Line2D) for y in line.get_ydata()]
 
 
+def _priority_of(r: JourneyMap):
+    """SPEC 5's priority at a point of the matrix (drop-off rate, satisfaction)."""
+    m = r.model
+    lo, hi = m.satisfaction_scale.min, m.satisfaction_scale.max
+    wd, ws = m.weight_drop_off, m.weight_dissatisfaction
+    return lambda x, y: (wd * x + ws * (1 - (y - lo) / (hi - lo))) / (wd + ws)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_matrix_line_is_the_median_priority_and_the_top_ranks_are_on_the_fix_first_side(case):
+    r = CASES[case]()
+    fig = figure("matrix", case, "en")
+    shown = [tp for tp in r.touchpoints if tp.rank is not None and tp.scores.satisfaction is not None]
+    prio = _priority_of(r)
+    median = statistics.median(tp.priority for tp in shown)
+    (line,) = by_gid(fig, "priority_line", Line2D)
+    for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):  # both ends lie on the iso-priority line
+        assert prio(x, y) == pytest.approx(median, abs=1e-9)
+    by_rank = sorted(shown, key=lambda tp: tp.rank)
+    for tp in by_rank[: max(1, len(by_rank) // 2)]:  # the ranking's top half is where the picture says "Fix first"
+        assert prio(tp.drop_off_rate, tp.scores.satisfaction) >= median - 1e-12
+    for tp in by_rank[(len(by_rank) + 1) // 2 :]:  # and its bottom half on the other side
+        assert prio(tp.drop_off_rate, tp.scores.satisfaction) <= median + 1e-12
+
+
+def test_matrix_aipl_second_rank_is_not_in_a_low_priority_corner():
+    """The reported contradiction: #2 presale_chat (low drop-off, low CSAT) sat in "Low priority"."""
+    r = aipl()
+    fig = figure("matrix", "aipl", "en")
+    assert "Low priority" not in texts(fig, "quadrant") and "Watch" not in texts(fig, "quadrant")
+    second = next(tp for tp in r.touchpoints if tp.rank == 2)
+    (line,) = by_gid(fig, "priority_line", Line2D)
+    (x0, x1), (y0, y1) = line.get_xdata(), line.get_ydata()
+    # the Fix-first side is below the line (drop-off right, satisfaction down)
+    y_line = y0 + (y1 - y0) * (second.drop_off_rate - x0) / (x1 - x0)
+    assert second.scores.satisfaction < y_line
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_quadrant_labels_are_where_no_bubble_is(case, lang):
+    r = CASES[case]()
     fig = figure("matrix", case, lang)
     renderer = fig.canvas.get_renderer()
     quads = by_gid(fig, "quadrant", Text)
-    assert len(quads) == 4
+    assert len(quads) == 2
     bubbles = bubble_boxes(fig)
     ax = quads[0].axes
     ax_box = ax.get_window_extent(renderer)
-    mx = ax.transData.transform((by_gid(fig, "median_x", Line2D)[0].get_xdata()[0], 0))[0]
-    my = ax.transData.transform((0, by_gid(fig, "median_y", Line2D)[0].get_ydata()[0]))[1]
-    for q, (right, top) in zip(quads, ((0, 1), (1, 1), (0, 0), (1, 0)), strict=True):
+    shown = [tp for tp in r.touchpoints if tp.rank is not None and tp.scores.satisfaction is not None]
+    median = statistics.median(tp.priority for tp in shown)
+    prio = _priority_of(r)
+    to_data = ax.transData.inverted()
+    for q, high in zip(quads, (False, True), strict=True):  # Keep up, Fix first
         box = extent(q, renderer)
         for b in bubbles:
             assert not overlaps(box, b), q.get_text()
         inside = ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 and box.y1 <= ax_box.y1
-        if inside:  # in its own quadrant
-            assert (box.x0 >= mx) if right else (box.x1 <= mx), q.get_text()
-            assert (box.y0 >= my) if top else (box.y1 <= my), q.get_text()
-        else:  # or outside the plot, at its corner
+        if inside:  # wholly on its own side of the median-priority line
+            for cx, cy in to_data.transform([(box.x0, box.y0), (box.x1, box.y0), (box.x0, box.y1), (box.x1, box.y1)]):
+                assert (prio(cx, cy) > median) == high, q.get_text()
+        else:  # or outside the plot
             assert not overlaps(box, ax_box), q.get_text()
 
 
 def test_quadrant_labels_go_outside_when_bubbles_fill_the_plot():
-    from cjtool.render.png_charts import MH, MW, _quadrant_labels
+    from cjtool.render.png_charts import MH, MW, _PriorityLine, _quadrant_labels
     from cjtool.render.png_style import new_figure, style
 
     with style():
@@ -700,17 +737,47 @@ def test_quadrant_labels_go_outside_when_bubbles_fill_the_plot():
         ax.set_ylim(1, 5)
         ax.set_xlabel("Drop-off rate →")
         full = ax.get_window_extent(rd)
-        boxes = _quadrant_labels(ax, rd, "en", 0.5, 3.0, [full])
+        boxes = _quadrant_labels(ax, rd, "en", _PriorityLine(1.0, 1.0, 1.0, 5.0, 0.5), [full])
         fig.canvas.draw()
-    assert len(boxes) == 4
+    assert len(boxes) == 2
     for box in boxes:
         assert not overlaps(box, full)
         assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1
     assert_no_overlap(visible_texts(fig), fig.canvas.get_renderer())
-    keep, watch, low, fix = boxes  # each at its own corner
-    assert keep.y0 > full.y1 and watch.y0 > full.y1 and low.y1 < full.y0 and fix.y1 < full.y0
-    assert keep.x0 == pytest.approx(full.x0) and low.x0 == pytest.approx(full.x0)
-    assert watch.x1 == pytest.approx(full.x1) and fix.x1 == pytest.approx(full.x1)
+    keep, fix = boxes  # each at its own corner: Keep up top left, Fix first bottom right
+    assert keep.y0 > full.y1 and fix.y1 < full.y0
+    assert keep.x0 == pytest.approx(full.x0) and fix.x1 == pytest.approx(full.x1)
+
+
+def test_journey_map_without_scores_has_no_emotion_band_and_lists_more_touchpoints():
+    r = map_journey([_no_scores_csv()], load_model(EXAMPLES / "aipl.yaml"))
+    fig = journey_map_figure(r, "en")
+    assert not by_gid(fig, "emotion_curve", Line2D) and not texts(fig, "no_scores")
+    names = texts(fig, "touchpoint_name")
+    interest = [tp for tp in r.touchpoints if tp.stage == "interest"]
+    assert len(interest) > 4  # more than the scored layout's four fit now
+    assert len(names) == sum(min(8, sum(tp.stage == s.id for tp in r.touchpoints)) for s in r.stages)
+    assert all("no scores" not in x for x in texts(fig, "touchpoint_stats"))  # said once, in the footer
+    assert any("no emotion curve" in x for x in texts(fig, "footnote"))
+
+
+def test_matrix_without_scores_says_so_instead_of_counting_ranked_touchpoints():
+    r = map_journey([_no_scores_csv()], load_model(EXAMPLES / "aipl.yaml"))
+    fig = priority_matrix_figure(r, "en")
+    (sub,) = texts(fig, "subtitle")
+    assert "none with scores" in sub
+    assert not by_gid(fig, "bubbles", PathCollection)
+
+
+@cache
+def _no_scores_csv():
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="cjtool-noscores-")
+    df = pl.read_csv(EXAMPLES / "aipl_events.csv", infer_schema_length=0)
+    path = f"{folder}/noscores.csv"
+    df.drop("satisfaction", "nps", "effort").write_csv(path)
+    return path
 
 
 SAVERS = (save_journey_map, save_priority_matrix, save_funnel)

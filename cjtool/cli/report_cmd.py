@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
 
 from cjtool.cli import common as c
-from cjtool.render.report import write_report
+from cjtool.render.report import ReportSource, write_report
+
+
+def _command(events: list[str], **options: object) -> str:
+    """The command line that makes this report again, from the options given (not from
+    sys.argv, which holds whatever started Python). Paths as typed."""
+    words = ["cjtool", "report", *events]
+    for flag, value in options.items():
+        if value is None or value is False or value == []:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            words += [flag] if v is True else [flag, str(getattr(v, "value", v))]
+    return " ".join(shlex.quote(x) for x in words)
 
 
 def report_command(
@@ -34,7 +47,23 @@ def report_command(
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     with c.progress("cjtool report: drawing"):
-        files = write_report(result, out, lang=lang.value, top=top)
+        command = _command(
+            events,
+            **{
+                "-m": model,
+                "--out": out,
+                "--top": top if top != 10 else None,
+                "--window": window,
+                "--mode": mode,
+                "--column": column,
+                "--timestamp-format": timestamp_format,
+                "--encoding": encoding,
+                "--strict": strict,
+                "--lang": lang if lang != c.Lang.en else None,
+            },
+        )
+        source = ReportSource(files=tuple(events), command=command)
+        files = write_report(result, out, lang=lang.value, top=top, source=source)
     if not quiet:
         c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)
 

@@ -115,3 +115,53 @@ def missing_glyphs(text: str) -> set[str]:
             continue
         cmaps.append(_codepoints(str(path), getattr(path, "face_index", 0)))
     return {ch for ch in needed if not any(ord(ch) in cmap for cmap in cmaps)}
+
+
+# --------------------------------------------------------------------------- HTML report
+
+WEB_FAMILY = "cjtool CJK"  # the @font-face name in index.html
+
+
+def cjk_chars(text: str) -> list[str]:
+    """The characters of *text* the shipped font should draw in a web page: CJK and
+    full-width ones (from U+2E80 on) that it has, sorted. Latin, digits and symbols are left
+    to the reader's own fonts."""
+    cmap = _codepoints(str(SHIPPED_FONT), 0)
+    return sorted({ch for ch in text if ord(ch) >= 0x2E80 and ord(ch) in cmap})
+
+
+def font_subset(chars: list[str]) -> bytes:
+    """A WOFF (zlib; WOFF2 would need brotli) of the shipped font with just ``chars``.
+
+    Same characters, same bytes: no timestamp is rewritten."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # copyright, names, version: the OFL asks to keep them
+    options.notdef_outline = True
+    font = TTFont(SHIPPED_FONT, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(ch) for ch in chars])
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf, reorderTables=True)
+    return buf.getvalue()
+
+
+def web_font_css(text: str) -> str:
+    """An ``@font-face`` rule embedding the glyphs of *text* that need a CJK font, or "" if
+    none do. Pages stay small (a few kB for a report) and draw Chinese without any
+    installed CJK font. Browsers embolden the Regular face for bold headings."""
+    import base64
+
+    chars = cjk_chars(text)
+    if not chars:
+        return ""
+    data = base64.b64encode(font_subset(chars)).decode("ascii")
+    return f'@font-face{{font-family:"{WEB_FAMILY}";src:url(data:font/woff;base64,{data}) format("woff");}}'

@@ -42,6 +42,7 @@ from cjtool.render.png_style import (
     Label,
     clean,
     fit,
+    has_scores,
     marker_box,
     new_figure,
     num,
@@ -58,6 +59,7 @@ from cjtool.render.png_style import (
     wow_threshold,
     wrap,
 )
+from cjtool.render.words import w
 from cjtool.result import JourneyMap, TouchpointMetrics
 
 __all__ = [
@@ -76,6 +78,12 @@ FUNNEL = (5.3, 7.0)
 TOUCH = (3.72, 5.18)
 EMOTION = (0.86, 3.12)
 MAX_TOUCHPOINTS = 4  # listed per stage
+# without any satisfaction score there is no emotion curve: the touchpoint lists take its
+# room and show more touchpoints per stage
+# and the funnel grows taller
+FUNNEL_NO_SCORES = (4.45, 7.0)
+TOUCH_NO_SCORES = (0.75, 4.3)
+MAX_TOUCHPOINTS_NO_SCORES = 8
 BAND_CENTER, BAND_MAX = 0.40, 0.42  # funnel band, axes fraction of the funnel row
 MARKER_ROOM = 12.0  # points above and below the satisfaction scale: the largest marker's radius + 1.5
 
@@ -103,6 +111,10 @@ class _JourneyMapChart:
         self.col_px = (W - GUTTER - RIGHT) / self.k * self.px
         self.pains = pain_points(result)
         self.wows = wow_moments(result, exclude=self.pains)
+        self.scored = has_scores(result)
+        self.touch = TOUCH if self.scored else TOUCH_NO_SCORES
+        self.funnel_band = FUNNEL if self.scored else FUNNEL_NO_SCORES
+        self.max_tp = MAX_TOUCHPOINTS if self.scored else MAX_TOUCHPOINTS_NO_SCORES
 
     def tr(self, key: str, **kw: object) -> str:
         text = t(key, self.lang)
@@ -123,7 +135,8 @@ class _JourneyMapChart:
         self.header()
         self.funnel()
         self.touchpoints()
-        self.emotion()
+        if self.scored:
+            self.emotion()
         self.footer()
         return self.fig
 
@@ -169,11 +182,14 @@ class _JourneyMapChart:
         if m.window_text:
             right.append(f"{t('window', self.lang)} {m.window_text}")
         rtext = fit(self.rd, " · ".join(right), 4.2 * self.px, 9)
-        left = [
-            self.tr("png_mot_note"),
-            self.tr("png_pain_rule"),
-            self.tr("png_wow_rule", thr=num(wow_threshold(self.r))),
-        ]
+        if self.scored:
+            left = [
+                self.tr("png_mot_note"),
+                self.tr("png_pain_rule"),
+                self.tr("png_wow_rule", thr=num(wow_threshold(self.r))),
+            ]
+        else:
+            left = [self.tr("png_mot_note"), w("pain_rule_no_scores", self.lang), w("no_emotion_curve", self.lang)]
         lwidth = (W - 0.6) * self.px - text_px(self.rd, rtext, 9) - 0.4 * self.px
         self.fig.text(
             0.3 / W,
@@ -271,8 +287,8 @@ class _JourneyMapChart:
 
     # ---------------------------------------------------------------- funnel band
     def funnel(self) -> None:
-        ax = self.axes(FUNNEL)
-        self.gutter_label(FUNNEL, self.tr("png_customers_reached"))
+        ax = self.axes(self.funnel_band)
+        self.gutter_label(self.funnel_band, self.tr("png_customers_reached"))
         stages = self.r.stages
         top = max((s.customers for s in stages), default=0)
         heights = [BAND_MAX * s.customers / top if top else 0.0 for s in stages]
@@ -380,13 +396,15 @@ class _JourneyMapChart:
 
     # ---------------------------------------------------------------- touchpoint lists
     def touchpoints(self) -> None:
-        ax = self.axes(TOUCH)
-        self.gutter_label(TOUCH, self.tr("png_main_touchpoints"), self.tr("png_tp_legend"))
+        ax = self.axes(self.touch)
+        self.gutter_label(self.touch, self.tr("png_main_touchpoints"), self.tr("png_tp_legend"))
         pain_keys = {(tp.stage, tp.touchpoint) for tp in self.pains}
         wow_keys = {(tp.stage, tp.touchpoint) for tp in self.wows}
         block = min(self.col_px * 0.9, 2.7 * self.px)  # list width in pixels
         half = block / self.col_px / 2  # in data units
-        line = 0.168 / (TOUCH[1] - TOUCH[0])  # one text line, axes fraction
+        band = self.touch[1] - self.touch[0]
+        line = 0.168 / band  # one text line, axes fraction
+        gap = 0.0146 / band  # between two touchpoints
         for s in self.r.stages:
             x = s.index - 1
             if x > 0:
@@ -397,7 +415,7 @@ class _JourneyMapChart:
             y = 0.98
             x0 = x - half
             dx = 17 / self.col_px  # marker to text, data units
-            for tp in tps[:MAX_TOUCHPOINTS]:
+            for tp in tps[: self.max_tp]:
                 key = (tp.stage, tp.touchpoint)
                 scored = tp.scores.satisfaction is not None
                 color = PAIN if key in pain_keys else WOW if key in wow_keys else FAINT
@@ -428,7 +446,8 @@ class _JourneyMapChart:
                     gid="touchpoint_name",
                 )
                 stats = f"{fmt_int(tp.customers)} · {self.tr('png_drop_tp', pct=pct(tp.drop_off_rate))}"
-                full = stats + ("" if scored else f" · {t('no_scores', self.lang)}")
+                # "no scores" only where others have them; without any, the footer says it once
+                full = stats + ("" if scored or not self.scored else f" · {t('no_scores', self.lang)}")
                 shown = full if text_px(self.rd, full, 9) <= block - 17 else fit(self.rd, stats, block - 17, 9)
                 ax.text(
                     x0 + dx,
@@ -441,12 +460,12 @@ class _JourneyMapChart:
                     parse_math=False,
                     gid="touchpoint_stats",
                 )
-                y -= 2 * line + 0.01
-            if len(tps) > MAX_TOUCHPOINTS:
+                y -= 2 * line + gap
+            if len(tps) > self.max_tp:
                 ax.text(
                     x0 + dx,
                     y,
-                    self.tr("png_more", n=len(tps) - MAX_TOUCHPOINTS),
+                    self.tr("png_more", n=len(tps) - self.max_tp),
                     fontsize=9,
                     color=FAINT,
                     ha="left",

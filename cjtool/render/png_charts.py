@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon, Rectangle
+from matplotlib.patches import Polygon
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
@@ -46,6 +46,7 @@ from cjtool.render.png_style import (
     text_px,
     wrap,
 )
+from cjtool.render.words import w
 from cjtool.result import JourneyMap
 
 MW, MH = 13.333, 7.5  # inches: the 16:9 PowerPoint slide size
@@ -154,7 +155,12 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
         notes += wrap(rd, note, (MW - 0.6) * px, 9, max_lines=2).split("\n")  # a long list: two lines
     if unranked:
         notes.append(t("png_unranked", lang).format(n=len(unranked), m=m.min_customers))
-    notes.append(t("png_bubble_note", lang))
+    if shown:
+        wd, ws = m.weight_drop_off, m.weight_dissatisfaction
+        p_med = statistics.median(tp.priority for tp in shown)
+        notes.append(w("matrix_line_note", lang, p=f"{p_med:.2f}", wd=num(wd), ws=num(ws), wsum=num(wd + ws)))
+    else:
+        notes.append(w("matrix_no_scores", lang))
 
     present = sorted({tp.stage_index for tp in shown})
     names = {i: fit(rd, m.stages[i - 1].label.get(lang), 2.6 * px, 9.5) for i in present}
@@ -168,7 +174,10 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
         fig,
         rd,
         t("priority_matrix", lang),
-        [*_context(result, lang), t("png_ranked_tp", lang).format(n=len(order))],
+        [
+            *_context(result, lang),
+            t("png_ranked_tp", lang).format(n=len(order)) if shown else w("matrix_none_scored", lang, n=len(order)),
+        ],
         MW - 0.6,
     )
     for i, note in enumerate(reversed(notes)):
@@ -234,28 +243,23 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
         clip_on=False,
     )
 
-    mx = statistics.median(xs)
-    my = statistics.median(float(tp.scores.satisfaction or 0.0) for tp in shown)
-    ax.axvline(mx, color="#7B8794", lw=1.0, ls=(0, (4, 3)), zorder=2, gid="median_x")
-    ax.axhline(my, color="#7B8794", lw=1.0, ls=(0, (4, 3)), zorder=2, gid="median_y")
-    y_lo, x_hi_lim = ax.get_ylim()[0], ax.get_xlim()[1]
-    ax.add_patch(
-        Rectangle((mx, y_lo), x_hi_lim - mx, my - y_lo, facecolor=PAIN, alpha=0.05, edgecolor="none", zorder=0)
-    )
+    line = _PriorityLine.of(result, shown)
+    line.draw(ax)
     bubbles = [
         marker_box(
             ax, rd, tp.drop_off_rate, float(tp.scores.satisfaction or 0.0), math.sqrt(_bubble(tp.customers, top_c)) / 2
         )
         for tp in shown
     ]
-    hard = _quadrant_labels(ax, rd, lang, mx, my, bubbles)
+    hard = _quadrant_labels(ax, rd, lang, line, bubbles)
     soft = list(bubbles)
-    # the median lines: labels should not be struck through (weighted like 2 bubbles)
-    ax_box = ax.get_window_extent(rd)
-    (px_x, px_y) = ax.transData.transform((mx, my))
-    for _ in range(3):
-        soft.append(Bbox.from_extents(px_x - 2, ax_box.y0, px_x + 2, ax_box.y1))
-        soft.append(Bbox.from_extents(ax_box.x0, px_y - 2, ax_box.x1, px_y + 2))
+    # the priority line: labels should not be struck through (weighted like 2 bubbles)
+    (a, b) = line.ends(ax)
+    pa, pb = ax.transData.transform(a), ax.transData.transform(b)
+    for f in np.linspace(0, 1, 40):
+        x, y = pa + f * (pb - pa)
+        for _ in range(2):
+            soft.append(Bbox.from_extents(x - 3, y - 3, x + 3, y + 3))
     labels = []
     for tp in shown[:TOP_LABELS]:
         radius = math.sqrt(_bubble(tp.customers, top_c)) / 2
@@ -323,32 +327,91 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     return fig
 
 
-_QUADRANTS = (  # key, colour, the quadrant's outer corner (x: 0 left / 1 right, y: 0 bottom / 1 top)
-    ("keep_up", FAINT, 0, 1),
-    ("watch", FAINT, 1, 1),
-    ("low_priority", FAINT, 0, 0),
-    ("fix_first", PAIN, 1, 0),
+class _PriorityLine:
+    """SPEC 5's priority as a function of the matrix's axes, and its median over the bubbles.
+
+    priority(x, y) = (w_d * x + w_s * (1 - (y - min) / (max - min))) / (w_d + w_s) is linear
+    in (drop-off rate x, satisfaction y), so points of equal priority lie on a straight line:
+    the one through the median priority splits the plot into "Fix first" (priority above the
+    median: the shaded side) and "Keep up". The ranking and the picture tell one story."""
+
+    def __init__(self, wd: float, ws: float, lo: float, hi: float, median: float) -> None:
+        self.wd, self.ws, self.lo, self.hi, self.median = wd, ws, lo, hi, median
+
+    @classmethod
+    def of(cls, result: JourneyMap, shown: list) -> _PriorityLine:
+        m = result.model
+        sc = m.satisfaction_scale
+        median = statistics.median(tp.priority for tp in shown)
+        return cls(m.weight_drop_off, m.weight_dissatisfaction, sc.min, sc.max, median)
+
+    def above(self, x: float, y: float) -> float:
+        """priority(x, y) minus the median: positive on the "Fix first" side."""
+        dissatisfaction = 1 - (y - self.lo) / (self.hi - self.lo)
+        return (self.wd * x + self.ws * dissatisfaction) / (self.wd + self.ws) - self.median
+
+    def region(self, ax, high: bool) -> list[tuple[float, float]]:
+        """The part of the axes on one side of the line (a polygon in data coordinates)."""
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        out: list[tuple[float, float]] = []
+        for (ax_, ay), (bx, by) in zip(corners, corners[1:] + corners[:1], strict=True):
+            fa, fb = self.above(ax_, ay), self.above(bx, by)
+            if (fa >= 0) == high:
+                out.append((ax_, ay))
+            if (fa >= 0) != (fb >= 0):  # the line crosses this edge
+                f = fa / (fa - fb)
+                out.append((ax_ + f * (bx - ax_), ay + f * (by - ay)))
+        return out
+
+    def ends(self, ax) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Where the line meets the edges of the axes (data coordinates)."""
+        high = self.region(ax, True)
+        on_line = [p for p in high if abs(self.above(*p)) < 1e-9]
+        if len(on_line) < 2:  # the whole plot on one side: no line inside it
+            return (float("nan"), float("nan")), (float("nan"), float("nan"))
+        return on_line[0], on_line[-1]
+
+    def draw(self, ax) -> None:
+        high = self.region(ax, True)
+        if len(high) >= 3:
+            ax.add_patch(Polygon(high, closed=True, facecolor=PAIN, alpha=0.05, edgecolor="none", zorder=0))
+        (a, b) = self.ends(ax)
+        ax.plot(
+            [a[0], b[0]],
+            [a[1], b[1]],
+            color="#7B8794",
+            lw=1.0,
+            ls=(0, (4, 3)),
+            zorder=2,
+            gid="priority_line",
+            scalex=False,
+            scaley=False,
+        )
+
+
+_QUADRANTS = (  # key, colour, the name's corner (x: 0 left / 1 right, y: 0 bottom / 1 top), its side
+    ("keep_up", FAINT, 0, 1, False),
+    ("fix_first", PAIN, 1, 0, True),
 )
 
 
-def _quadrant_labels(ax, rd, lang: str, mx: float, my: float, bubbles: list[Bbox]) -> list[Bbox]:
-    """Name the four quadrants where no bubble is; returns their boxes (pixels).
+def _quadrant_labels(ax, rd, lang: str, line: _PriorityLine, bubbles: list[Bbox]) -> list[Bbox]:
+    """Name the two sides of the priority line where no bubble is; returns their boxes (pixels).
 
-    Each name goes into its own quadrant, as near its outer corner as it can: first
-    along the quadrant's outer edges, then further in, on a grid of positions. A position
-    is taken only if the name's box (with a margin) touches no bubble and no other name.
-    If the quadrant has no free place big enough, the name goes outside the plot at that
-    corner: above the axes for the upper quadrants, on the x-label row for the lower."""
+    Each name goes as near its corner of the plot as it can, on a grid of positions
+    growing inwards from that corner. A position is taken only if the name's box (with a
+    margin) lies wholly on the name's side of the line and touches no bubble and no other
+    name. If no such place is free, the name goes outside the plot at that corner: above
+    the axes for an upper corner, on the x-label row for a lower one."""
     ax_box = ax.get_window_extent(rd)
-    cx, cy = ax.transData.transform((mx, my))
-    cx = min(max(cx, ax_box.x0), ax_box.x1)
-    cy = min(max(cy, ax_box.y0), ax_box.y1)
     inset = 0.012 * ax_box.width
     pad = 4.0  # pixels kept free around a name
-    step = 6.0
+    step = 8.0
     taken = np.array([b.extents for b in bubbles], dtype=float).reshape(-1, 4)
+    to_data = ax.transData.inverted()
     boxes: list[Bbox] = []
-    for key, color, right, top in _QUADRANTS:
+    for key, color, right, top, high in _QUADRANTS:
         q = ax.text(
             0,
             0,
@@ -365,32 +428,35 @@ def _quadrant_labels(ax, rd, lang: str, mx: float, my: float, bubbles: list[Bbox
             gid="quadrant",
         )
         size = q.get_window_extent(rd)
-        w, h = size.width, size.height
-        # the region the name may use, and its outer corner
-        x0, x1 = (cx + inset, ax_box.x1 - inset) if right else (ax_box.x0 + inset, cx - inset)
-        y0, y1 = (cy + inset, ax_box.y1 - inset) if top else (ax_box.y0 + inset, cy - inset)
-        nx, ny = int((x1 - x0 - w) // step), int((y1 - y0 - h) // step)
+        w_, h = size.width, size.height
+        x0, x1 = ax_box.x0 + inset, ax_box.x1 - inset
+        y0, y1 = ax_box.y0 + inset, ax_box.y1 - inset
+        nx, ny = int((x1 - x0 - w_) // step), int((y1 - y0 - h) // step)
         spot = None
         if nx >= 0 and ny >= 0:
             obstacles = np.vstack([taken] + [np.array([b.extents]) for b in boxes])
             order = sorted(
-                ((i, j) for i in range(nx + 1) for j in range(ny + 1)), key=lambda ij: (min(ij), ij[0] + ij[1], ij[1])
+                ((i, j) for i in range(nx + 1) for j in range(ny + 1)), key=lambda ij: (max(ij), ij[0] + ij[1], ij[1])
             )
             for i, j in order:
-                bx = x1 - w - i * step if right else x0 + i * step  # box's left edge
+                bx = x1 - w_ - i * step if right else x0 + i * step  # box's left edge
                 by = y1 - h - j * step if top else y0 + j * step  # box's bottom edge
-                if not _hits((bx - pad, by - pad, bx + w + pad, by + h + pad), obstacles):
+                ext = (bx - pad, by - pad, bx + w_ + pad, by + h + pad)
+                if _hits(ext, obstacles):
+                    continue
+                corners = to_data.transform([(ext[0], ext[1]), (ext[2], ext[1]), (ext[0], ext[3]), (ext[2], ext[3])])
+                if all((line.above(cx, cy) > 0) == high for cx, cy in corners):
                     spot = (bx, by)
                     break
-        if spot is None:  # outside the plot, at the quadrant's corner
+        if spot is None:  # outside the plot, at the name's corner
             if top:
-                spot = (ax_box.x1 - w if right else ax_box.x0, ax_box.y1 + 6)
+                spot = (ax_box.x1 - w_ if right else ax_box.x0, ax_box.y1 + 6)
             else:
                 ax.xaxis.get_tightbbox(rd)  # lays out the tick labels and the axis label
                 lab = ax.xaxis.label.get_window_extent(rd)
-                spot = (ax_box.x1 - w if right else ax_box.x0, (lab.y0 + lab.y1) / 2 - h / 2)
+                spot = (ax_box.x1 - w_ if right else ax_box.x0, (lab.y0 + lab.y1) / 2 - h / 2)
         bx, by = spot
-        anchor = (bx + w if right else bx, by + h if top else by)
+        anchor = (bx + w_ if right else bx, by + h if top else by)
         q.set_position(tuple(ax.transAxes.inverted().transform(anchor)))
         q.set_clip_on(False)
         boxes.append(q.get_window_extent(rd))

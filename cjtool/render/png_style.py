@@ -29,6 +29,7 @@ from matplotlib.transforms import Bbox, offset_copy
 from cjtool.errors import UsageError
 from cjtool.output import atomic_path
 from cjtool.render.fonts import setup_fonts
+from cjtool.render.summary import has_scores as has_scores  # re-exported for the charts
 from cjtool.result import JourneyMap, TouchpointMetrics
 
 DPI = 150

@@ -6,17 +6,35 @@ from __future__ import annotations
 
 import base64
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
-from cjtool.i18n import fmt_int, fmt_num, t
+from cjtool import __version__
+from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.output import output_folder, write_file
 from cjtool.render.machine import to_json
-from cjtool.render.markdown import period_text, summary_line, to_markdown
+from cjtool.render.markdown import md_escape, period_text, summary_line, to_markdown
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
+from cjtool.render.summary import has_scores, summary_sentences, worst_transition
+from cjtool.render.words import w
 from cjtool.result import JourneyMap
 
 IMAGES = ("journey_map.png", "priority_matrix.png", "funnel.png")
 MERMAID_TASKS_PER_STAGE = 4
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """Where the data came from and how the report was made: shown in the report, so a
+    reader can find the files and run it again. Nothing here depends on the clock."""
+
+    files: tuple[str, ...] = ()
+    command: str = ""
+
+
+def images_for(result: JourneyMap) -> tuple[str, ...]:
+    """The pictures the data supports: the priority matrix needs satisfaction scores."""
+    return IMAGES if has_scores(result) else tuple(n for n in IMAGES if n != "priority_matrix.png")
 
 
 def _mermaid_text(text: str) -> str:
@@ -24,10 +42,13 @@ def _mermaid_text(text: str) -> str:
     return " ".join(text.replace(":", " ").replace("#", " ").replace(";", " ").split()) or "?"
 
 
-def mermaid_journey(result: JourneyMap, lang: str = "en") -> str:
-    """A Mermaid `journey`: stages as sections, main touchpoints as tasks scored 1-5 by
-    satisfaction (Mermaid's face scale). Touchpoints without CSAT are left out: a made-up
-    score would read as data."""
+def mermaid_journey(result: JourneyMap, lang: str = "en") -> str | None:
+    """A Mermaid `journey`: every stage a section, its main touchpoints tasks scored 1-5 by
+    satisfaction (Mermaid's face scale). A stage without any scored touchpoint gets one
+    task that says so, at the neutral face (Mermaid needs a score to draw a stage). None
+    when the data has no scores at all: every face would be made up."""
+    if not has_scores(result):
+        return None
     m = result.model
     lo, hi = m.satisfaction_scale.min, m.satisfaction_scale.max
     lines = ["```mermaid", "journey", f"    title {_mermaid_text(m.title.get(lang))}"]
@@ -36,9 +57,9 @@ def mermaid_journey(result: JourneyMap, lang: str = "en") -> str:
             (tp for tp in result.touchpoints if tp.stage == stage.id and tp.scores.satisfaction is not None),
             key=lambda tp: (-tp.customers, tp.touchpoint),
         )[:MERMAID_TASKS_PER_STAGE]
-        if not tps:
-            continue
         lines.append(f"    section {_mermaid_text(m.stages[stage.index - 1].label.get(lang))}")
+        if not tps:
+            lines.append(f"      {_mermaid_text(w('mermaid_no_scores', lang, n=fmt_int(stage.customers)))}: 3")
         for tp in tps:
             sat = tp.scores.satisfaction
             assert sat is not None
@@ -49,75 +70,237 @@ def mermaid_journey(result: JourneyMap, lang: str = "en") -> str:
 
 
 def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10) -> str:
+    """report.md, for a CI job summary or a PR comment: neither loads images from the
+    report folder, so it has none, only text, tables and a Mermaid diagram."""
     body = to_markdown(result, lang, top=top, heading_level=2)
-    head, _, rest = body.partition("\n\n")  # the title line, then the rest
-    images = "\n".join(f"![{name.removesuffix('.png').replace('_', ' ')}]({name})" for name in IMAGES)
-    return f"{head}\n\n{images}\n\n{mermaid_journey(result, lang)}\n\n{rest}"
+    head, _, rest = body.partition("\n\n")  # the title line, the summary line, then the tables
+    line, _, rest = rest.partition("\n\n")
+    parts = [head, line, "\n".join(f"- {md_escape(x)}" for x in summary_sentences(result, lang))]
+    mermaid = mermaid_journey(result, lang)
+    parts.append(mermaid if mermaid is not None else f"_{md_escape(w('rep_no_mermaid', lang))}_")
+    parts.append(rest.rstrip("\n"))
+    names = ", ".join(f"`{n}`" for n in images_for(result))
+    parts.append(f"_{md_escape(w('rep_pictures_md', lang, names='{names}'))}_".replace("{names}", names))
+    if not has_scores(result):
+        parts.append(f"_{md_escape(w('rep_no_matrix', lang))}_")
+    return "\n\n".join(parts) + "\n"
 
 
 _CSS = """
-body{font-family:"Noto Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;margin:2rem auto;
-max-width:1100px;color:#1f2933;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #e4e7eb}
-.summary{color:#52606d}img{max-width:100%;border:1px solid #e4e7eb;border-radius:6px;margin:.5rem 0}
-table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}th,td{padding:.3rem .6rem;border-bottom:1px solid #e4e7eb}
-th{text-align:left;background:#f5f7fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.pain td{color:#b42318;font-weight:600}.note{color:#7b8794;font-size:.85rem}
+:root{--ink:#1f2933;--muted:#52606d;--faint:#7b8794;--line:#e4e7eb;--panel:#f5f7fa;--accent:#2f6db5;--pain:#b42318}
+*{box-sizing:border-box}
+body{font-family:"cjtool CJK",system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;
+margin:0;color:var(--ink);background:#fff;line-height:1.5;-webkit-text-size-adjust:100%}
+main{max-width:1120px;margin:0 auto;padding:2rem 1.25rem 3rem}
+h1{font-size:1.75rem;line-height:1.25;margin:0 0 .25rem;font-weight:700}
+h2{font-size:1.2rem;margin:2.5rem 0 .75rem;padding-bottom:.35rem;border-bottom:1px solid var(--line);font-weight:700}
+.sub{color:var(--muted);margin:0 0 1.5rem}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:0 0 1.25rem}
+.kpi{background:var(--panel);border-radius:8px;padding:.75rem 1rem}
+.kpi b{display:block;font-size:1.5rem;font-variant-numeric:tabular-nums;line-height:1.2}
+.kpi span{color:var(--muted);font-size:.85rem}
+.kpi.bad b{color:var(--pain)}
+ul.facts{margin:0;padding-left:1.2rem}ul.facts li{margin:.3rem 0}
+figure{margin:1.25rem 0 2rem}figure>a{display:block}figcaption a{color:var(--accent);white-space:nowrap}
+figure img{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:8px}
+figcaption{color:var(--muted);font-size:.85rem;margin-top:.4rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.5rem 0}
+table{border-collapse:collapse;font-size:.9rem;white-space:nowrap}
+th,td{padding:.4rem .7rem;border-bottom:1px solid var(--line)}
+th{text-align:left;background:var(--panel);font-weight:700;color:var(--muted);font-size:.8rem}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.pain td{color:var(--pain);font-weight:600}
+.note{color:var(--faint);font-size:.85rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.5rem 0;font-size:.9rem}
+dt{font-weight:700}dd{margin:0;color:var(--muted)}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;background:var(--panel);
+padding:.1rem .3rem;border-radius:4px;word-break:break-all}
+@media (max-width:600px){main{padding:1.25rem .9rem 2rem}h1{font-size:1.35rem}.kpi b{font-size:1.25rem}
+dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}}
 """
 
 
 def _table(header: list[str], rows: list[list[str]], align: str, classes: list[str] | None = None) -> str:
-    """An HTML table; ``align`` has one letter per column, r for a number."""
-    out = ["<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"]
+    """An HTML table in a sideways-scrolling box (phones); ``align`` has one letter per
+    column, r for a number."""
+
+    def cls(j: int) -> str:
+        return ' class="n"' if align[j] == "r" else ""
+
+    out = [
+        '<div class="scroll"><table><thead><tr>'
+        + "".join(f"<th{cls(j)}>{html.escape(h)}</th>" for j, h in enumerate(header))
+        + "</tr></thead><tbody>"
+    ]
     for i, row in enumerate(rows):
-        cls = f' class="{classes[i]}"' if classes and classes[i] else ""
-        cells = "".join(
-            f'<td class="n">{html.escape(c)}</td>' if align[j] == "r" else f"<td>{html.escape(c)}</td>"
-            for j, c in enumerate(row)
-        )
-        out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+        rc = f' class="{classes[i]}"' if classes and classes[i] else ""
+        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{html.escape(c)}</td>" for j, c in enumerate(row)) + "</tr>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 
-def report_html(result: JourneyMap, images: dict[str, bytes], lang: str = "en", top: int = 15) -> str:
-    m = result.model
-    title = m.title.get(lang)
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f'<p class="summary">{html.escape(summary_line(result, lang).replace("**", ""))} · '
-        f"{html.escape(t('period', lang))} {html.escape(period_text(result))}</p>",
+def _more(n: int, lang: str) -> str:
+    return f'<p class="note">{html.escape(w("rep_more", lang, n=n))}</p>' if n > 0 else ""
+
+
+def alt_texts(result: JourneyMap, lang: str = "en") -> dict[str, str]:
+    """What each picture shows, in words: for readers who cannot see it, and the caption."""
+    label = result.stage_label
+    counts = " → ".join(f"{label(s.id, lang)} {fmt_int(s.customers)}" for s in result.stages)
+    worst = worst_transition(result)
+    worst_text = (
+        f"{label(worst.a.id, lang)} → {label(worst.b.id, lang)} ({fmt_pct(worst.share)})" if worst else t("none", lang)
+    )
+    out = {"journey_map.png": w("alt_map", lang, title=result.model.title.get(lang), counts=counts, worst=worst_text)}
+    csat = [
+        f"{label(s.id, lang)} "
+        + (t("no_scores", lang) if s.scores.satisfaction is None else fmt_num(s.scores.satisfaction))
+        for s in result.stages
     ]
+    if has_scores(result):
+        out["journey_map.png"] += w("alt_map_scores", lang, csat=", ".join(csat))
+        top = [tp for tp in result.touchpoints if tp.rank is not None and tp.scores.satisfaction is not None][:3]
+        out["priority_matrix.png"] = w("alt_matrix", lang, items=", ".join(f"#{tp.rank} {tp.touchpoint}" for tp in top))
+    out["funnel.png"] = w("alt_funnel", lang, counts=counts)
+    return out
+
+
+def _kpis(result: JourneyMap, lang: str) -> str:
+    entered, completed = result.customers_entered, result.customers_completed
+    tiles = [
+        (fmt_int(entered), t("entered", lang), ""),
+        (fmt_int(completed), t("completed", lang), ""),
+        (fmt_pct(completed / entered) if entered else "—", f"{t('completed', lang)} / {t('entered', lang)}", ""),
+    ]
+    worst = worst_transition(result)
+    if worst is not None:
+        tiles.append(
+            (
+                f"−{fmt_pct(worst.share)}",
+                f"{result.stage_label(worst.a.id, lang)} → {result.stage_label(worst.b.id, lang)}",
+                " bad",
+            )
+        )
+    return (
+        '<div class="kpis">'
+        + "".join(
+            f'<div class="kpi{c}"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k, c in tiles
+        )
+        + "</div>"
+    )
+
+
+def _legend(result: JourneyMap, lang: str) -> str:
+    m = result.model
+    sc = m.satisfaction_scale
+    wd, ws = m.weight_drop_off, m.weight_dissatisfaction
+    items = w(
+        "legend", lang, lo=fmt_num(sc.min, 0), hi=fmt_num(sc.max, 0), wd=f"{wd:g}", ws=f"{ws:g}", wsum=f"{wd + ws:g}"
+    )
+    sep = "：" if lang == "zh" else ": "
+    rows = [item.split(sep, 1) for item in items.split("|")]
+    return "<dl>" + "".join(f"<dt>{html.escape(a)}</dt><dd>{html.escape(b)}</dd>" for a, b in rows) + "</dl>"
+
+
+def _source(result: JourneyMap, source: ReportSource, lang: str) -> str:
+    m = result.model
+    model = f"{m.name} · {t('mode_' + m.mode, lang)}"
+    if m.window_text:
+        model += f" · {t('window', lang)} {m.window_text}"
+    rows = []
+    if source.files:
+        rows.append((w("rep_files", lang), ", ".join(source.files), True))
+    rows.append((w("rep_period", lang), period_text(result), False))
+    rows.append((w("rep_model", lang), model, False))
+    if source.command:
+        rows.append((w("rep_command", lang), source.command, True))
+    rows.append((w("rep_made_by", lang), f"cjtool {__version__}", False))
+    return (
+        "<dl>"
+        + "".join(
+            f"<dt>{html.escape(k)}</dt><dd>{f'<code>{html.escape(v)}</code>' if code else html.escape(v)}</dd>"
+            for k, v, code in rows
+        )
+        + "</dl>"
+    )
+
+
+def report_html(
+    result: JourneyMap,
+    images: dict[str, bytes],
+    lang: str = "en",
+    top: int = 10,
+    source: ReportSource | None = None,
+) -> str:
+    m = result.model
+    source = source or ReportSource()
+    title = m.title.get(lang)
+    body = [
+        "<main>",
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="sub">{html.escape(summary_line(result, lang).replace("**", ""))} · '
+        f"{html.escape(t('period', lang))} {html.escape(period_text(result))}</p>",
+        f"<h2>{html.escape(w('rep_summary', lang))}</h2>",
+        _kpis(result, lang),
+        '<ul class="facts">' + "".join(f"<li>{html.escape(x)}</li>" for x in summary_sentences(result, lang)) + "</ul>",
+        f"<h2>{html.escape(w('rep_pictures', lang))}</h2>",
+    ]
+    alts = alt_texts(result, lang)
     for name in IMAGES:
-        if name in images:
-            data = base64.b64encode(images[name]).decode("ascii")
-            parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
-    parts.append(f"<h2>{html.escape(t('funnel', lang))}</h2>")
+        if name not in images:
+            continue
+        data = base64.b64encode(images[name]).decode("ascii")
+        alt = html.escape(alts.get(name, name))
+        body.append(
+            f'<figure><a href="{name}" title="{html.escape(w("rep_open_full", lang))}">'
+            f'<img alt="{alt}" src="data:image/png;base64,{data}"></a>'
+            f'<figcaption>{alt} <a href="{name}">{html.escape(w("rep_open_full", lang))}</a></figcaption></figure>'
+        )
+    if "priority_matrix.png" not in images and not has_scores(result):
+        body.append(f'<p class="note">{html.escape(w("rep_no_matrix", lang))}</p>')
+    body.append(f"<h2>{html.escape(t('funnel', lang))}</h2>")
     header, rows = stage_table(result, lang)
-    parts.append(_table(header, rows, STAGE_ALIGN))
-    parts.append(f"<h2>{html.escape(t('pain_points', lang))}</h2>")
+    body.append(_table(header, rows, STAGE_ALIGN))
+    body.append(f"<h2>{html.escape(t('pain_points', lang))}</h2>")
     header, rows = touchpoint_table(result, lang, top)
-    parts.append(_table(header, rows, TOUCHPOINT_ALIGN, classes=["pain" if i < 3 else "" for i in range(len(rows))]))
+    body.append(_table(header, rows, TOUCHPOINT_ALIGN, classes=["pain" if i < 3 else "" for i in range(len(rows))]))
+    body.append(_more(sum(tp.rank is not None for tp in result.touchpoints) - len(rows), lang))
     if result.unassigned:
-        parts.append(f"<h2>{html.escape(t('unassigned', lang))}</h2>")
-        parts.append(
+        body.append(f"<h2>{html.escape(t('unassigned', lang))}</h2>")
+        body.append(
             _table(
                 [t("touchpoint", lang), t("events", lang)],
                 [[tp, fmt_int(n)] for tp, n in result.unassigned[:top]],
                 "lr",
             )
         )
-        parts.append(f'<p class="note">{html.escape(t("unassigned_hint", lang))}</p>')
-    parts.append(f'<p class="note">cjtool · {html.escape(m.name)} · {html.escape(m.mode)}</p>')
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        body.append(_more(len(result.unassigned) - top, lang))
+        body.append(f'<p class="note">{html.escape(t("unassigned_hint", lang))}</p>')
+    body.append(f"<h2>{html.escape(w('rep_legend', lang))}</h2>")
+    body.append(_legend(result, lang))
+    body.append(f"<h2>{html.escape(w('rep_source', lang))}</h2>")
+    body.append(_source(result, source, lang))
+    body.append("</main>")
+    text = "\n".join(b for b in body if b)
+    from cjtool.render.fonts import web_font_css  # imports matplotlib: not at CLI start-up
+
+    font = web_font_css(title + text)
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{font}{_CSS}</style></head><body>",
+    ]
+    return "\n".join([*head, text, "</body></html>"]) + "\n"
 
 
-def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top: int = 10) -> list[Path]:
+def write_report(
+    result: JourneyMap,
+    out_dir: str | Path,
+    lang: str = "en",
+    top: int = 10,
+    source: ReportSource | None = None,
+) -> list[Path]:
     """Write the report folder; returns the files written.
 
     Everything is drawn into a temporary folder next to ``out_dir`` first, then moved in:
@@ -126,18 +309,20 @@ def write_report(result: JourneyMap, out_dir: str | Path, lang: str = "en", top:
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)
-    names = [*IMAGES, "map.json", "report.md", "index.html"]
-    with output_folder(out, names) as work:
+    pictures = images_for(result)
+    names = [*pictures, "map.json", "report.md", "index.html"]
+    # a picture of an earlier run that the data no longer supports goes
+    with output_folder(out, names, remove=[n for n in IMAGES if n not in pictures]) as work:
         savers = {
             "journey_map.png": save_journey_map,
             "priority_matrix.png": save_priority_matrix,
             "funnel.png": save_funnel,
         }
         images = {}
-        for name in IMAGES:
+        for name in pictures:
             savers[name](result, work / name, lang=lang)
             images[name] = (work / name).read_bytes()
         write_file(work / "map.json", to_json(result, lang))
         write_file(work / "report.md", report_markdown(result, lang, top))
-        write_file(work / "index.html", report_html(result, images, lang))
+        write_file(work / "index.html", report_html(result, images, lang, top, source))
     return [out / n for n in names]

@@ -215,6 +215,8 @@ def compute_map(table: EventTable, model: JourneyModel) -> JourneyMap:
         model=model,
         rows_read=table.rows_read,
         rejected=dict(table.rejected),
+        rows_blank=table.blank,
+        rows_duplicates=table.duplicates,
         events_assigned=table.frame.height - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),

@@ -308,7 +308,7 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str, bool]:
     first = text.splitlines()[0] if text.splitlines() else ""
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
-        row = next(csv.reader(io.StringIO(text), delimiter=separator))
+        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except (csv.Error, StopIteration):
         raise DataError(f"{name}: line 1: cannot read the CSV header") from None
     return row, separator, enc.lone_cr(head)

@@ -236,7 +236,9 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             columns = lf.collect_schema().names()
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
-        return _Scan(name, _select_roles(lf, model, name, columns), None, all_columns=lf, others=_others(model, columns))
+        return _Scan(
+            name, _select_roles(lf, model, name, columns), None, all_columns=lf, others=_others(model, columns)
+        )
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):

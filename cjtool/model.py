@@ -167,7 +167,9 @@ def timezone_error(name: str) -> str | None:
         ZoneInfo(name)
         return None
     except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {name!r}{_suggest(name, available_timezones())}; use an IANA name such as Asia/Shanghai"
+        return (
+            f"unknown time zone {name!r}{_suggest(name, available_timezones())}; use an IANA name such as Asia/Shanghai"
+        )
 
 
 def parse_window(text: str) -> float | None:

@@ -47,10 +47,7 @@ _ISO_FORMATS: list[tuple[str, bool]] = [
     ("%Y-%m-%d %H:%M", False),
 ]
 
-EXPECTED = (
-    "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), 2026/3/4 10:15, "
-    "or epoch seconds/milliseconds"
-)
+EXPECTED = "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), 2026/3/4 10:15, or epoch seconds/milliseconds"
 
 # Epoch numbers: 9 integer digits, or 10 starting with 1: seconds (1973-03-03 to
 # 2033-05-18); 13: milliseconds (2001-2286). Nothing else: 10 digits from 2000000000 up

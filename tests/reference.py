@@ -53,10 +53,7 @@ def parse_timestamp(value: str | None, timezone: str | None = None) -> datetime 
     text = value.strip()
     excel = _EXCEL_DATE.match(text)
     try:
-        if excel:
-            when = datetime(*(int(part or 0) for part in excel.groups()))  # type: ignore[misc]
-        else:
-            when = datetime.fromisoformat(text)
+        when = datetime(*(int(p or 0) for p in excel.groups())) if excel else datetime.fromisoformat(text)  # type: ignore[misc]
     except ValueError:
         return None
     if when.tzinfo is not None:

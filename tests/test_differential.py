@@ -133,7 +133,9 @@ def check_invariants(out: dict, K: int) -> None:
     assert c["completed"] <= c["entered"] <= c["total"]
     assert reached[0] == c["entered"] and reached[-1] == c["completed"]
     rows = out["rows"]
-    assert rows["read"] == rows["rejected"] + rows["duplicates"] + out["events"]["assigned"] + out["events"]["unassigned"]
+    assert (
+        rows["read"] == rows["rejected"] + rows["duplicates"] + out["events"]["assigned"] + out["events"]["unassigned"]
+    )
     assert out["events"]["unassigned"] == sum(u["events"] for u in out["unassigned_touchpoints"])
     assert out["events"]["assigned"] == sum(t["events"] for t in out["touchpoints"])
     for t in out["touchpoints"]:
@@ -204,7 +206,26 @@ ODD_TIMESTAMPS = [  # valid: dates are midnight UTC (before BASE); fractional se
 ]
 UNITS = [0, 30, 45, 60, 90, 91, 3600, 7200]  # seconds between journey steps (0: all ties)
 JITTER = [0, 0, 0, 0, 1, -1, 30, -30, 60, 3600]
-SATISFACTIONS = [None, None, "", "1", "2", "3", "4", "5", "0", "6", "10", "x", "2.5", "3.4", "0.6", "４．５", " ３ ", "\u3000"]
+SATISFACTIONS = [
+    None,
+    None,
+    "",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "0",
+    "6",
+    "10",
+    "x",
+    "2.5",
+    "3.4",
+    "0.6",
+    "４．５",
+    " ３ ",
+    "\u3000",
+]
 NPSS = [None, None, "0", "3", "6", "7", "8", "9", "10", "11", "-1", "abc", "９"]
 EFFORTS = [None, None, "1", "4", "7", "8", "0", "y", "5"]
 

@@ -109,7 +109,10 @@ def test_dedupe_is_off_by_default(tmp_path):
 
 
 def test_dedupe_override(tmp_path):
-    assert MODEL.with_overrides(dedupe=True).dedupe and not model_with("dedupe: true\n").with_overrides(dedupe=False).dedupe
+    assert (
+        MODEL.with_overrides(dedupe=True).dedupe
+        and not model_with("dedupe: true\n").with_overrides(dedupe=False).dedupe
+    )
 
 
 # ---------------------------------------------------------------------------- time zone
@@ -145,7 +148,11 @@ def test_daylight_saving_gap_is_rejected_and_fold_is_the_earlier_instant(tmp_pat
 def test_naive_parquet_datetimes_are_taken_in_the_time_zone(tmp_path):
     p = tmp_path / "e.parquet"
     pl.DataFrame(
-        {"customer_id": ["c1", "c2"], "timestamp": [datetime(2024, 1, 5, 10), datetime(2024, 1, 6, 10)], "touchpoint": ["ad", "ad"]}
+        {
+            "customer_id": ["c1", "c2"],
+            "timestamp": [datetime(2024, 1, 5, 10), datetime(2024, 1, 6, 10)],
+            "touchpoint": ["ad", "ad"],
+        }
     ).write_parquet(p)
     t = read_events([str(p)], model_with("timezone: Asia/Shanghai\n"))
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 5, 2), datetime(2024, 1, 6, 2)]
@@ -160,7 +167,10 @@ def test_several_timestamp_formats_the_first_that_reads_wins(tmp_path):
 @pytest.mark.parametrize(
     ("yaml", "message"),
     [
-        ("timezone: Asia/Shangai\n", r"m\.yaml:1: timezone: unknown time zone 'Asia/Shangai' \(did you mean `Asia/Shanghai`\?\)"),
+        (
+            "timezone: Asia/Shangai\n",
+            r"m\.yaml:1: timezone: unknown time zone 'Asia/Shangai' \(did you mean `Asia/Shanghai`\?\)",
+        ),
         ("timezone: [UTC]\n", r"m\.yaml:1: timezone: expected text, got a list"),
         ("dedupe: maybe\n", r"m\.yaml:1: dedupe: expected true or false, got 'maybe'"),
         ("timestamp_format: {a: '%Y'}\n", r"m\.yaml:1: timestamp_format: expected text, got a mapping"),
@@ -187,12 +197,17 @@ def test_rejected_timestamps_warning_shows_the_first_value_and_line(tmp_path):
 
 def test_strict_names_the_models_timestamp_format(tmp_path):
     model = model_with("timestamp_format: '%d/%m/%Y'\n")
-    with pytest.raises(DataError, match=r"line 3: cannot read timestamp '2024-01-02'; expected the model's timestamp_format '%d/%m/%Y'"):
+    with pytest.raises(
+        DataError, match=r"line 3: cannot read timestamp '2024-01-02'; expected the model's timestamp_format '%d/%m/%Y'"
+    ):
         read(tmp_path, HEADER + "c1,01/01/2024,ad,,\nc2,2024-01-02,ad,,\n", model, strict=True)
 
 
 def test_ids_excel_shortened_to_scientific_notation_are_counted(tmp_path):
-    text = HEADER + "1.38E+10,2024-01-01,ad,,\n1.38E+10,2024-01-02,ad,,\n2.1e+11,2024-01-01,ad,,\n13800138000,2024-01-01,ad,,\n"
+    text = (
+        HEADER
+        + "1.38E+10,2024-01-01,ad,,\n1.38E+10,2024-01-02,ad,,\n2.1e+11,2024-01-01,ad,,\n13800138000,2024-01-01,ad,,\n"
+    )
     t = read(tmp_path, text)
     assert any(w.startswith("customer_id: 2 ids in scientific notation") and "'1.38E+10'" in w for w in t.warnings)
     assert not any("scientific" in w for w in read(tmp_path, HEADER + "13800138000,2024-01-01,ad,,\n").warnings)
@@ -207,7 +222,7 @@ def test_ids_excel_shortened_to_scientific_notation_are_counted(tmp_path):
         (HEADER + 'c1,2024-01-01,5" screen,,\nc2,2024-01-02,ad,,\n', ['5" screen', "ad"]),  # a stray quote
         (HEADER + '"c1" ,2024-01-01,ad,,\nc2,2024-01-02,"b" ,,\n', ["ad", "b "]),  # a space after a quote
         (HEADER.replace("\n", "\r") + "c1,2024-01-01,ad,,\rc2,2024-01-02,b,,\r", ["ad", "b"]),  # old Mac
-        (HEADER.replace("\n", "\r") + "c1,2024-01-01,ad,,\r,,,,\r\rc2,2024-01-02,\"b\r2\",,\r", ["ad", "b\r2"]),
+        (HEADER.replace("\n", "\r") + 'c1,2024-01-01,ad,,\r,,,,\r\rc2,2024-01-02,"b\r2",,\r', ["ad", "b\r2"]),
     ],
 )
 def test_one_odd_line_does_not_refuse_the_export(tmp_path, text, touchpoints):
@@ -225,7 +240,10 @@ def test_lines_are_named_in_a_rewritten_file(tmp_path):
 
 
 def test_full_width_scores_are_numbers_and_scores_have_6_decimals(tmp_path):
-    text = HEADER + "c1,2024-01-01,ad,,４．５\nc2,2024-01-01,ad,,\u3000３\u3000\nc3,2024-01-01,ad,,4.12345678\nc4,2024-01-01,ad,,5.0000001\n"
+    text = (
+        HEADER
+        + "c1,2024-01-01,ad,,４．５\nc2,2024-01-01,ad,,\u3000３\u3000\nc3,2024-01-01,ad,,4.12345678\nc4,2024-01-01,ad,,5.0000001\n"
+    )
     t = read(tmp_path, text)
     assert t.frame["satisfaction"].to_list() == [4.5, 3.0, 4.123457, 5.0]
     assert not t.warnings

@@ -9,6 +9,7 @@ must go first: UTF-8 bytes also "decode" as GB18030, into mojibake.
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import shutil
 import signal
@@ -98,6 +99,34 @@ def transcode(src: Path, encoding: str, stack: ExitStack) -> Path:
             f"{src}: byte {offset + exc.start} is not valid {encoding}",
             hint="give the right encoding with --encoding (utf-8, gbk)",
         ) from None
+    return Path(tmp)
+
+
+def lone_cr(head: bytes) -> bool:
+    """Whether the first line of ``head`` ends in a CR alone (old Mac Excel): polars
+    would read the whole file as one header line."""
+    cr, lf = head.find(b"\r"), head.find(b"\n")
+    return cr >= 0 and (lf < 0 or cr < lf - 1)
+
+
+def rewrite_csv(src: Path, separator: str, name: str, stack: ExitStack) -> Path:
+    """A temporary copy of the UTF-8 CSV ``src`` as Python's csv module reads it, written
+    in the plain form polars reads: for the odd lines polars refuses (a space after a
+    closing quote, CR-only line ends). A Python loop over rows, so only after the fast
+    read failed. Records keep their lines (a quoted line break stays in its field)."""
+    fd, tmp = tempfile.mkstemp(prefix="cjtool-", suffix=".csv")
+    stack.callback(_unlink, tmp)
+    csv.field_size_limit(2**31 - 1)  # the fast reader has no limit on a field's length
+    with open(src, encoding="utf-8-sig", newline="") as fin, os.fdopen(fd, "w", encoding="utf-8", newline="") as fout:
+        reader = csv.reader(fin, delimiter=separator)
+        writer = csv.writer(fout, delimiter=separator, lineterminator="\n")
+        try:
+            writer.writerows(reader)
+        except csv.Error as exc:
+            raise DataError(
+                f"{name}: line {reader.line_num}: cannot read the CSV ({exc})",
+                hint="fix that line; a value with a quote, comma or line break must be in double quotes",
+            ) from None
     return Path(tmp)
 
 

@@ -7,7 +7,9 @@ The canonical events frame has one row per *valid* input row:
     satisfaction, nps, effort (Float64|null: missing, or invalid and warned about)
 
 Rows with a blank customer id or touchpoint, or an unparseable timestamp, are rejected
-(SPEC section 1): counted by reason, never silently dropped.
+(SPEC section 1): counted by reason, never silently dropped. Rows whose fields are all
+blank (Excel's trailing `,,,,`) are not events: counted as blank. With ``dedupe``, a row
+equal to an earlier accepted one in every role is skipped and counted as a duplicate.
 
 Everything from the CSV scan to this compact frame is one lazy query run by polars'
 streaming engine: the text of the export is never held in memory at once, only ~50
@@ -30,7 +32,15 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool.errors import DataError
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
-from cjtool.timestamps import EXPECTED, SAMPLE_ROWS, choose_parsers, is_blank, parse_steps, parse_timestamps
+from cjtool.timestamps import (
+    EXPECTED,
+    SAMPLE_ROWS,
+    choose_parsers,
+    formats_of,
+    is_blank,
+    parse_steps,
+    parse_timestamps,
+)
 
 Source = str | Path
 EventsInput = Sequence[Source] | pl.DataFrame | pl.LazyFrame
@@ -41,8 +51,10 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 @dataclass
 class EventTable:
     frame: pl.DataFrame
-    rows_read: int
+    rows_read: int  # rows that are not blank (rejected and duplicate ones included)
     rejected: dict[str, int] = field(default_factory=dict)
+    blank: int = 0  # rows with every field blank: not events, not in rows_read
+    duplicates: int = 0  # rows skipped by `dedupe` (in rows_read)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
@@ -62,7 +74,9 @@ def read_events(
     with ExitStack() as stack:
         if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
             lf = events.lazy()
-            scans = [_Scan("<frame>", _select_roles(lf, model, "<frame>", lf.collect_schema().names()), None)]
+            names = lf.collect_schema().names()
+            selected = _select_roles(lf, model, "<frame>", names)
+            scans = [_Scan("<frame>", selected, None, all_columns=lf, others=_others(model, names))]
         else:
             if not events:
                 raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
@@ -71,18 +85,24 @@ def read_events(
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
-            plan = _compact(
-                [_typed(s, model).with_columns(pl.lit(i, pl.UInt16).alias("_src")) for i, s in enumerate(scans)]
-            )
-            raw = plan.collect(engine="streaming")
+            raw = _collect(scans, model)
         except pl.exceptions.PolarsError as exc:
-            raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
+            # One odd line (a space after a closing quote) must not refuse a whole export:
+            # read the CSVs again as Python's csv module reads them (slow, so only now).
+            if _is_utf8_error(exc) or not any(s.csv_path and not s.rewritten for s in scans):
+                raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
+            scans = [_rewritten(s, model, stack) for s in scans]
+            try:
+                raw = _collect(scans, model)
+            except pl.exceptions.PolarsError as exc2:
+                raise _read_error(sources, exc2, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
         table = _validate(
             raw,
             model,
             strict=strict,
             locate=lambda row: _locate(raw, scans, row),
             example=lambda row, role: _example(raw, scans, row, role),
+            others_blank=lambda rows: _others_blank(raw, scans, rows),
         )
     table.sources = sources
     table.warnings = [w for s in scans for w in s.warnings] + table.warnings
@@ -92,8 +112,42 @@ def read_events(
             table.warnings.append(f"{name} is given more than once: its events are counted twice")
         seen.add(name)
     if table.rows_read == 0:
-        table.warnings.append("the input has no events (a header only): the map is empty")
+        what = "a header and blank rows only" if table.blank else "a header only"
+        table.warnings.append(f"the input has no events ({what}): the map is empty")
     return table
+
+
+def _collect(scans: list[_Scan], model: JourneyModel) -> pl.DataFrame:
+    plan = _compact([_typed(s, model).with_columns(pl.lit(i, pl.UInt16).alias("_src")) for i, s in enumerate(scans)])
+    return plan.collect(engine="streaming")
+
+
+def _is_utf8_error(exc: BaseException) -> bool:
+    msg = _first_line(exc).lower()
+    return "utf-8" in msg or "utf8" in msg
+
+
+def _others_blank(raw: pl.DataFrame, scans: list[_Scan], rows: pl.Series) -> pl.Series:
+    """For rows of ``raw`` (ascending) whose role fields are all blank: whether the
+    file's other columns are blank too. Reads those rows again, but such rows are rare
+    (Excel's trailing `,,,,` rows, in sheets of at most ~1M rows)."""
+    src = raw["_src"].gather(rows)
+    blank = pl.Series("blank", [True] * len(rows), dtype=pl.Boolean)
+    for i in src.unique().sort().to_list():
+        scan = scans[i]
+        if not scan.others or scan.all_columns is None:
+            continue
+        pick = src == i
+        in_file = rows.filter(pick) - int(raw["_src"].search_sorted(i, side="left"))
+        others = (
+            scan.all_columns.with_row_index("_i")
+            .filter(pl.col("_i").is_in(in_file.to_list()))
+            .select(pl.all_horizontal([is_blank(pl.col(c)) for c in scan.others]))
+            .collect()
+            .to_series()
+        )
+        blank = blank.scatter(pick.arg_true(), others)
+    return blank
 
 
 def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | None = None) -> str:
@@ -152,6 +206,14 @@ class _Scan:
     csv_path: Path | None  # the UTF-8 text read (None for Parquet and frames)
     separator: str = ","
     warnings: list[str] = field(default_factory=list)
+    all_columns: pl.LazyFrame | None = None  # every column, as in the file
+    others: list[str] = field(default_factory=list)  # the columns that are no role's
+    rewritten: bool = False  # csv_path is Python csv's reading of the file (the slow path)
+
+
+def _others(model: JourneyModel, columns: list[str]) -> list[str]:
+    roles = set(model.column_map.values())
+    return [c for c in columns if c not in roles]
 
 
 def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> _Scan:
@@ -174,7 +236,9 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             columns = lf.collect_schema().names()
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
-        return _Scan(name, _select_roles(lf, model, name, columns), None)
+        return _Scan(
+            name, _select_roles(lf, model, name, columns), None, all_columns=lf, others=_others(model, columns)
+        )
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
@@ -184,7 +248,30 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         )
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
-    header, separator = _read_header(path, name)
+    header, separator, cr_only = _read_header(path, name)
+    if cr_only:  # old Mac Excel: polars would read one long header line
+        return _csv_scan(enc.rewrite_csv(path, separator, name, stack), name, model, header, separator, warnings, True)
+    return _csv_scan(path, name, model, header, separator, warnings)
+
+
+def _rewritten(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
+    """``scan`` read again from Python csv's reading of its file (CSV scans only)."""
+    if scan.csv_path is None or scan.rewritten:
+        return scan
+    path = enc.rewrite_csv(scan.csv_path, scan.separator, scan.name, stack)
+    header, separator, _ = _read_header(path, scan.name)
+    return _csv_scan(path, scan.name, model, header, separator, scan.warnings, True)
+
+
+def _csv_scan(
+    path: Path,
+    name: str,
+    model: JourneyModel,
+    header: list[str],
+    separator: str,
+    warnings: list[str],
+    rewritten: bool = False,
+) -> _Scan:
     lf = pl.scan_csv(
         path,
         separator=separator,
@@ -194,15 +281,25 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         glob=False,  # a file name with * or [ is a name, not a pattern
         raise_if_empty=False,
     )
-    return _Scan(name, _select_roles(lf, model, name, header), path, separator, warnings)
+    return _Scan(
+        name,
+        _select_roles(lf, model, name, header),
+        path,
+        separator,
+        warnings,
+        all_columns=lf,
+        others=_others(model, header),
+        rewritten=rewritten,
+    )
 
 
 SEPARATORS = (",", ";", "\t", "|")
 
 
-def _read_header(path: Path, name: str) -> tuple[list[str], str]:
-    """The header's column names, and the separator: the one of , ; tab | the header
-    line has most of (Excel in many locales saves `;`-separated "CSV")."""
+def _read_header(path: Path, name: str) -> tuple[list[str], str, bool]:
+    """The header's column names; the separator: the one of , ; tab | the header
+    line has most of (Excel in many locales saves `;`-separated "CSV"); and whether
+    lines end in a CR alone."""
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip():
@@ -213,10 +310,10 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str]:
     first = text.splitlines()[0] if text.splitlines() else ""
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
-        row = next(csv.reader(io.StringIO(text), delimiter=separator))
+        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except (csv.Error, StopIteration):
         raise DataError(f"{name}: line 1: cannot read the CSV header") from None
-    return row, separator
+    return row, separator, enc.lone_cr(head)
 
 
 def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: list[str]) -> pl.LazyFrame:
@@ -283,7 +380,7 @@ def _first_line(exc: BaseException) -> str:
 def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[str, Path]]) -> DataError:
     msg = _first_line(exc)
     where = sources[0] if len(sources) == 1 else ", ".join(sources)
-    if "utf-8" in msg.lower() or "utf8" in msg.lower():
+    if _is_utf8_error(exc):
         return DataError(
             f"{where}: invalid UTF-8 text ({msg})", hint="give the file's encoding with --encoding gbk (or utf-8)"
         )
@@ -366,21 +463,24 @@ def _score_steps(
 
     Most rows of a score column are empty. Whole-column string work (strip, compare)
     cost ~0.3 s per score column on 10M rows (now ~0.1 s), so text is stripped and looked
-    at only where a plain cast did not give a number (`when` evaluates it on those rows)."""
+    at only where a plain cast did not give a number (`when` evaluates it on those rows):
+    there it is NFKC-normalised too (full-width digits, ４．５). Numbers are read to 6
+    decimals (SPEC 1)."""
     col = pl.col(role)
     if dtype == pl.String:
         x0 = col.cast(pl.Float64, strict=False)
-        text = col.str.strip_chars()
+        text = col.str.normalize("NFKC").str.strip_chars()
         if decimal_comma:  # 4,5 is 4.5; 1,000 stays unread (a thousands separator or a typo)
             text = text.str.replace(r"^([+-]?\d+),(\d{1,2})$", "${1}.${2}")
         first = [
             pl.when(x0.is_null() & col.is_not_null())
             .then(text.cast(pl.Float64, strict=False))
             .otherwise(x0)
+            .round(6)
             .alias(f"_x_{role}")
         ]
     else:
-        first = [col.cast(pl.Float64, strict=False).alias(f"_x_{role}")]
+        first = [col.cast(pl.Float64, strict=False).round(6).alias(f"_x_{role}")]
     x = pl.col(f"_x_{role}")
     numeric = x.is_finite().fill_null(False)
     in_scale = numeric & (x >= scale.min) & (x <= scale.max)
@@ -412,9 +512,9 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
         )
     if ts_type == pl.String or ts_type.is_numeric():
         sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
-        parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format)
+        parsers = choose_parsers(sample.drop_nulls(), model.timestamp_format, model.timezone)
         lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String()
-    for step in parse_steps("timestamp", ts_type, parsers):
+    for step in parse_steps("timestamp", ts_type, parsers, model.timezone):
         lf = lf.with_columns(step)
     scales = _scales(model)
     # Excel writes `;`-separated files where the decimal separator is a comma (4,5)
@@ -455,16 +555,18 @@ def _validate(
     strict: bool,
     locate: Callable[[int], str],
     example: Callable[[int, str], str],
+    others_blank: Callable[[pl.Series], pl.Series],
 ) -> EventTable:
-    n = raw.height
     ts = raw["timestamp"]
     missed = ts.is_null() & raw["_ts_text"].is_not_null()
     if missed.any():  # values the sampled formats did not fit: try every format on them
         idx = missed.arg_true()
-        ts = ts.scatter(idx, parse_timestamps(raw["_ts_text"].gather(idx), model.timestamp_format))
+        ts = ts.scatter(idx, parse_timestamps(raw["_ts_text"].gather(idx), model.timestamp_format, model.timezone))
     blank_id, blank_tp, bad_ts = raw["_blank_id"], raw["_blank_tp"], ts.is_null()
+    blank = _blank_rows(raw, blank_id & blank_tp & bad_ts, others_blank)
+    _no_timestamp_read(raw, ts, blank, model, locate)
     rejected = {
-        "missing customer_id": int(blank_id.sum()),
+        "missing customer_id": int((blank_id & ~blank).sum()),
         "missing touchpoint": int((~blank_id & blank_tp).sum()),
         "bad timestamp": int((~blank_id & ~blank_tp & bad_ts).sum()),
     }
@@ -485,42 +587,123 @@ def _validate(
                 f"{role}: {out_of_scale:,} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, "
                 f"treated as missing (the first: {sample})"
             )
-    bad = blank_id | blank_tp | bad_ts
+    if rejected.get("bad timestamp"):
+        n_ts = rejected["bad timestamp"]
+        sample = example(int((~blank_id & ~blank_tp & bad_ts).arg_true()[0]), "timestamp")
+        warnings.append(
+            f"timestamp: {n_ts:,} value{'s' * (n_ts > 1)} not read as a time, so their rows are left out "
+            f"(the first: {sample}); expected {_expected(model)}"
+        )
+    bad = (blank_id | blank_tp | bad_ts) & ~blank
     n_bad = int(bad.sum())
-    if n_bad and (strict or n_bad == n):
+    if n_bad and strict:
         first = int(bad.arg_true()[0])
-        if n_bad == n and rejected.get("bad timestamp") == n:
-            fmt = f"the format {model.timestamp_format!r}" if model.timestamp_format else EXPECTED
-            given = raw.select(~is_blank(pl.col("_ts_text")))["_ts_text"].arg_true()
-            if not len(given):
-                raise DataError(
-                    f"{locate(first)}: no timestamp could be read; every value of the timestamp column is empty",
-                    hint="map the column with the event time with --column timestamp=HEADER",
-                )
-            first = int(given[0])  # show the first value that is there, not an empty one
-            raise DataError(
-                f"{locate(first)}: no timestamp could be read; the first is {raw['_ts_text'][first]!r}, expected {fmt}",
-                hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
-            )
-        if strict:
-            why = (
-                "missing customer_id"
-                if blank_id[first]
-                else "missing touchpoint"
-                if blank_tp[first]
-                else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {EXPECTED}"
-            )
-            raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
-    frame = raw.select(
-        "row",
-        "cust",
-        ts.alias("timestamp"),
-        "touchpoint",
-        "channel",
-        *_SCALES,
-    )
-    if n_bad:
-        frame = frame.filter(~bad)
+        why = (
+            "missing customer_id"
+            if blank_id[first]
+            else "missing touchpoint"
+            if blank_tp[first]
+            else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {_expected(model)}"
+        )
+        raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
+    frame = raw.select("row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES)
+    if n_bad or blank.any():
+        frame = frame.filter(~(bad | blank))
+    duplicates = 0
+    if model.dedupe:
+        # every role's parsed value: a role added to the frame (revenue) joins the key
+        first_seen = frame.select(pl.struct(pl.exclude("row")).is_first_distinct()).to_series()
+        duplicates = frame.height - int(first_seen.sum())
+        frame = frame.filter(first_seen) if duplicates else frame
+    n_blank = int(blank.sum())
+    warnings += _shortened_ids(frame)
+    if n_bad:  # in the JSON `warnings` too
         reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
-        warnings.insert(0, f"{n_bad} of {n} rows rejected ({reasons})")  # in the JSON `warnings` too
-    return EventTable(frame=frame, rows_read=n, rejected=rejected, warnings=warnings)
+        warnings.insert(0, f"{n_bad} of {raw.height - n_blank} rows rejected ({reasons})")
+    return EventTable(
+        frame=frame,
+        rows_read=raw.height - n_blank,
+        rejected=rejected,
+        warnings=warnings,
+        blank=n_blank,
+        duplicates=duplicates,
+    )
+
+
+def _expected(model: JourneyModel) -> str:
+    formats = formats_of(model.timestamp_format)
+    if not formats:
+        return EXPECTED
+    return "the model's timestamp_format " + " or ".join(repr(f) for f in formats)
+
+
+def _blank_rows(raw: pl.DataFrame, candidates: pl.Series, others_blank: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """Rows whose fields are all blank (SPEC 1: not events). ``candidates`` (blank id,
+    touchpoint and time) are few; their other fields are looked at on those rows only."""
+    blank = pl.Series("blank", [False] * raw.height, dtype=pl.Boolean)
+    idx = candidates.arg_true()
+    if not len(idx):
+        return blank
+    rows = raw[idx]
+    roles_blank = rows.select(
+        pl.all_horizontal(
+            pl.col("_ts_text").is_null() | (pl.col("_ts_text").str.strip_chars() == ""),
+            is_blank(pl.col("channel")),
+            *[pl.col(r).is_null() & ~pl.col(f"_nan_{r}") & ~pl.col(f"_oos_{r}") for r in _SCALES],
+        )
+    ).to_series()
+    idx = idx.filter(roles_blank)
+    if len(idx):
+        blank = blank.scatter(idx.filter(others_blank(idx)), True)
+    return blank
+
+
+def _no_timestamp_read(
+    raw: pl.DataFrame, ts: pl.Series, blank: pl.Series, model: JourneyModel, locate: Callable[[int], str]
+) -> None:
+    """SPEC 1: a file in which no row has a readable timestamp is an error (a format
+    problem, almost surely), whatever else it holds; a header-only file is not."""
+    if not ts.null_count():
+        return
+    per_file = (
+        pl.DataFrame({"src": raw["_src"], "read": ts.is_not_null(), "rows": ~blank})
+        .group_by("src")
+        .agg(pl.col("read").any(), pl.col("rows").any())
+        .filter(pl.col("rows") & ~pl.col("read"))
+        .sort("src")
+    )
+    if not per_file.height:
+        return
+    in_file = (raw["_src"] == per_file["src"][0]) & ~blank
+    given = (in_file & ~raw.select(is_blank(pl.col("_ts_text"))).to_series()).arg_true()
+    if not len(given):
+        raise DataError(
+            f"{locate(int(in_file.arg_true()[0]))}: no timestamp could be read; every value of the timestamp column is empty",
+            hint="map the column with the event time with --column timestamp=HEADER",
+        )
+    first = int(given[0])  # show the first value that is there, not an empty one
+    raise DataError(
+        f"{locate(first)}: no timestamp could be read; the first is {raw['_ts_text'][first]!r}, expected {_expected(model)}",
+        hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
+    )
+
+
+# Excel shows long numbers as 1.38E+10 and saves them so: distinct ids become one
+_SHORTENED_ID = r"^[+-]?\d+(?:\.\d+)?[eE]\+\d+$"
+
+
+def _shortened_ids(frame: pl.DataFrame) -> list[str]:
+    """A warning counting the distinct ids Excel shortened. Excel shortens a whole column,
+    so the first rows tell: the distinct ids (~0.1 s per 3M rows) are looked at only then."""
+    if not frame["cust"].head(SAMPLE_ROWS).cast(pl.String).str.contains(_SHORTENED_ID).any():
+        return []
+    ids = frame["cust"].unique().cast(pl.String)
+    shortened = ids.filter(ids.str.contains(_SHORTENED_ID))
+    if not len(shortened):
+        return []
+    n = len(shortened)
+    return [
+        f"customer_id: {n:,} id{'s' * (n > 1)} in scientific notation, as Excel shortens long numbers "
+        f"(the first: {shortened.sort()[0]!r}); distinct customers may have merged into one: "
+        "export the id column as text"
+    ]

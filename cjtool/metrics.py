@@ -143,7 +143,7 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
 
     Every aggregation groups by the segment code, so a breakdown costs one pass over the
     events whatever the number of segments."""
-    model, table, frame = j.model, j.table, j.events
+    model, frame = j.model, j.events
     K = len(model.stages)
     if segment is None:
         seg_of_event: pl.Expr | pl.Series = pl.lit(0, pl.UInt32)
@@ -210,8 +210,9 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     frames = pl.collect_all([depth_counts, medians, stage_aggs, tp, rows_valid, counts, unassigned])
     parts = [_split(f, n_segments) for f in frames]
     return [
-        _journey_map(j, *(p[s] for p in parts), rejected=dict(table.rejected) if segment is None else {})
-        for s in range(n_segments)  # TODO: a segment's rejected rows (SPEC 16) need their ids kept
+        # TODO: a segment's `rows` should count its customers' rejected rows too (SPEC 16)
+        _journey_map(j, *(p[s] for p in parts), run=segment is None)
+        for s in range(n_segments)
     ]
 
 
@@ -231,7 +232,7 @@ def _journey_map(
     counts_df: pl.DataFrame,
     un_df: pl.DataFrame,
     *,
-    rejected: dict[str, int],
+    run: bool,
 ) -> JourneyMap:
     """One map from its segment's rows of the aggregations of ``compute_maps``."""
     model, table = j.model, j.table
@@ -283,8 +284,10 @@ def _journey_map(
     n_unassigned = int(valid["unassigned"])
     return JourneyMap(
         model=model,
-        rows_read=int(valid["valid"]) + sum(rejected.values()),
-        rejected=rejected,
+        rows_read=table.rows_read if run else int(valid["valid"]),
+        rejected=dict(table.rejected) if run else {},
+        rows_blank=table.blank if run else 0,
+        rows_duplicates=table.duplicates if run else 0,
         events_assigned=int(valid["valid"]) - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),

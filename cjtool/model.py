@@ -112,7 +112,9 @@ class JourneyModel:
     window_s: float | None = None
     window_text: str | None = None
     columns: tuple[tuple[str, str], ...] = ()  # explicit role -> header mappings only
-    timestamp_format: str | None = None
+    timestamp_format: str | tuple[str, ...] | None = None  # several: the first that reads a value wins
+    timezone: str | None = None  # IANA name: values without an offset are wall times there
+    dedupe: bool = False  # skip rows equal to an earlier one in every role (overlapping exports)
     satisfaction_scale: Scale = Scale(1, 5)
     effort_scale: Scale = Scale(1, 7)
     weight_drop_off: float = 1.0
@@ -140,6 +142,8 @@ class JourneyModel:
         window: str | None = None,
         columns: dict[str, str] | None = None,
         timestamp_format: str | None = None,
+        timezone: str | None = None,
+        dedupe: bool | None = None,
     ) -> JourneyModel:
         """The model with command-line overrides applied (validated like the YAML)."""
         m = self
@@ -168,7 +172,26 @@ class JourneyModel:
             m = replace(m, columns=tuple(explicit.items()))
         if timestamp_format is not None:
             m = replace(m, timestamp_format=timestamp_format)
+        if timezone is not None:
+            if timezone_error(timezone):
+                raise UsageError(f"--timezone: {timezone_error(timezone)}")
+            m = replace(m, timezone=timezone)
+        if dedupe is not None:
+            m = replace(m, dedupe=dedupe)
         return m
+
+
+def timezone_error(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone (None if it is)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError):
+        return (
+            f"unknown time zone {name!r}{_suggest(name, available_timezones())}; use an IANA name such as Asia/Shanghai"
+        )
 
 
 def parse_window(text: str) -> float | None:
@@ -217,6 +240,8 @@ TOP_KEYS = (
     "same_time",
     "window",
     "timestamp_format",
+    "timezone",
+    "dedupe",
     "columns",
     "stages",
     "scores",
@@ -400,6 +425,9 @@ class _Builder:
         gates = self.gates(top.get("gates"), stages)
         title = self.text(top.get("title"), ("title",), name)
         description = self.text(top.get("description"), ("description",), "")
+        formats = self.formats(top.get("timestamp_format"))
+        timezone = self.timezone(top.get("timezone"))
+        dedupe = self.boolean(top.get("dedupe"), ("dedupe",))
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -411,7 +439,9 @@ class _Builder:
             window_s=window_s,
             window_text=window_text,
             columns=columns,
-            timestamp_format=self.string(top.get("timestamp_format"), ("timestamp_format",)),
+            timestamp_format=formats,
+            timezone=timezone,
+            dedupe=dedupe,
             stages=stages,
             satisfaction_scale=sat,
             effort_scale=eff,
@@ -421,6 +451,31 @@ class _Builder:
             gates=gates,
             source=self.doc.source,
         )
+
+    def formats(self, value: Any) -> str | tuple[str, ...] | None:
+        """`timestamp_format:` as one format or a list of them."""
+        if isinstance(value, list):
+            out = tuple(v for i, v in enumerate(value) if self.string(v, ("timestamp_format", i), required=True))
+            if not value:
+                self.bad(("timestamp_format",), "an empty list: give formats, or leave the key out")
+            return out or None
+        return self.string(value, ("timestamp_format",))
+
+    def timezone(self, value: Any) -> str | None:
+        name = self.string(value, ("timezone",))
+        if name is not None and timezone_error(name):
+            self.bad(("timezone",), str(timezone_error(name)))
+            return None
+        return name
+
+    def boolean(self, value: Any, path: tuple[str | int, ...]) -> bool:
+        if value is None:
+            return False
+        text = str(value).strip().lower()  # scalars come as text (yamlsafe)
+        if isinstance(value, (dict, list)) or text not in ("true", "false"):
+            self.bad(path, f"expected true or false, got {_kind(value)}")
+            return False
+        return text == "true"
 
     def columns(self, value: Any) -> tuple[tuple[str, str], ...]:
         cols = self.mapping(value, ("columns",), ROLES)

@@ -91,6 +91,8 @@ class JourneyMap:
     period: tuple[datetime, datetime] | None = None
     warnings: list[str] = field(default_factory=list)
     t_end: datetime | None = None  # the run's latest timestamp (SPEC 14), also in a segment's map
+    rows_blank: int = 0
+    rows_duplicates: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -113,7 +115,13 @@ class JourneyMap:
                 "first": _iso(self.period[0]),
                 "last": _iso(self.period[1]),
             },
-            "rows": {"read": self.rows_read, "rejected": self.rows_rejected, "rejected_by_reason": dict(self.rejected)},
+            "rows": {
+                "read": self.rows_read,
+                "rejected": self.rows_rejected,
+                "rejected_by_reason": dict(self.rejected),
+                "blank": self.rows_blank,
+                "duplicates": self.rows_duplicates,
+            },
             "events": {"assigned": self.events_assigned, "unassigned": self.events_unassigned},
             "customers": {
                 "total": self.customers_total,

@@ -1,8 +1,12 @@
 """Timestamp parsing: ISO 8601 (with or without offset, mixed in one column), dates,
-epoch seconds/milliseconds, or one explicit strftime format.
+Excel's Chinese-locale dates (2026/3/4 9:05), epoch seconds/milliseconds, or explicit
+strftime formats (the first that reads a value wins).
 
-Result: naive ``Datetime("us")`` in UTC (offsets converted, values without one taken
-as UTC). Unparseable values become null; the caller rejects those rows.
+Result: naive ``Datetime("us")`` in UTC. Offsets are converted; values without one are
+wall times, taken as UTC or in the model's ``timezone:``. In a zone with daylight saving
+time, a wall time that occurs twice (the autumn fold) is read as the earlier instant, and
+one that never occurs (the spring gap) is unreadable: its row is rejected, as a typo is.
+Unparseable values become null; the caller rejects those rows.
 
 polars' ``str.to_datetime(strict=False)`` silently nulls what a format does not fit, and
 a format that fails is slow. So the formats a file uses are learnt from a sample
@@ -43,12 +47,14 @@ _ISO_FORMATS: list[tuple[str, bool]] = [
     ("%Y-%m-%d %H:%M", False),
 ]
 
-EXPECTED = "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), or epoch seconds/milliseconds"
+EXPECTED = "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), 2026/3/4 10:15, or epoch seconds/milliseconds"
 
-# 9-10 integer digits: seconds (1973-2286); 13: milliseconds (2001-2286). Other lengths
-# are too ambiguous: 20260304 is a date, 202603041015 and 20260304101500 are compact
-# date-times (not 1976 or the year 2612).
-_EPOCH_RE = r"^-?(\d{9,10}|\d{13})(\.\d+)?$"
+# Epoch numbers: 9 integer digits, or 10 starting with 1: seconds (1973-03-03 to
+# 2033-05-18); 13: milliseconds (2001-2286). Nothing else: 10 digits from 2000000000 up
+# read as compact date-hours too (2026030410), 20260304 is a date, 202603041015 and
+# 20260304101500 compact date-times (not 1976 or the year 2612), and a negative number
+# is a time before 1970, not an event of an export.
+_EPOCH_RE = r"^(\d{9}|1\d{9}|\d{13})(\.\d+)?$"
 SAMPLE_ROWS = 5000
 
 
@@ -57,6 +63,20 @@ class Parser:
     name: str
     build: Callable[[pl.Expr], pl.Expr]  # text expression -> naive UTC datetime expression
     fast: bool = False
+    local: bool = False  # reads wall times (no offset, no Z): in the model's time zone when set
+
+
+def to_utc(ts: pl.Expr, tz: str) -> pl.Expr:
+    """Naive wall times in ``tz`` -> naive UTC: folds read as the earlier instant, times
+    in a gap as null (rejected)."""
+    local = ts.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    return local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+
+
+def _localised(parser: Parser, tz: str | None) -> Parser:
+    if not tz or not parser.local:
+        return parser
+    return Parser(parser.name, lambda s: to_utc(parser.build(s).cast(UTC_NAIVE), tz), parser.fast, True)
 
 
 def _datetime(fmt: str, has_offset: bool) -> Parser:
@@ -70,7 +90,11 @@ def _datetime(fmt: str, has_offset: bool) -> Parser:
         )
         return out.dt.replace_time_zone(None) if has_offset else out
 
-    return Parser(fmt, build, fast=not has_offset and "%.f" not in fmt)
+    return Parser(fmt, build, fast=not has_offset and "%.f" not in fmt, local=not has_offset and not fmt.endswith("Z"))
+
+
+def _has_offset(fmt: str) -> bool:
+    return "%z" in fmt or "%:z" in fmt or "%#z" in fmt
 
 
 def _date(s: pl.Expr) -> pl.Expr:
@@ -79,7 +103,7 @@ def _date(s: pl.Expr) -> pl.Expr:
 
 def _epoch(s: pl.Expr) -> pl.Expr:
     x = s.cast(pl.Float64, strict=False)
-    int_digits = s.str.replace(r"^-", "").str.replace(r"\..*$", "").str.len_chars()
+    int_digits = s.str.replace(r"\..*$", "").str.len_chars()
     micros = (
         pl.when(s.str.contains(_EPOCH_RE) & (int_digits <= 10))
         .then(x * 1e6)
@@ -99,7 +123,7 @@ def _rewritten(pattern: str, replacement: str, keep: Callable[[str], bool]) -> l
         def build(s: pl.Expr) -> pl.Expr:
             return pl.when(s.str.contains(pattern)).then(target.build(s.str.replace(pattern, replacement)))
 
-        return Parser(f"{target.name} (rewritten)", build)
+        return Parser(f"{target.name} (rewritten)", build, local=target.local)
 
     return [parser(_datetime(f, tz)) for f, tz in _ISO_FORMATS if keep(f)]
 
@@ -108,7 +132,7 @@ def _shaped(fmt: str, has_offset: bool, shape: str) -> Parser:
     """A format whose fields have no separators, read only where the text has exactly
     its shape: chrono would take 13 digits for `%Y%m%d%H%M%S`, with a 1-digit second."""
     target = _datetime(fmt, has_offset)
-    return Parser(fmt, lambda s: pl.when(s.str.contains(shape)).then(target.build(s)))
+    return Parser(fmt, lambda s: pl.when(s.str.contains(shape)).then(target.build(s)), local=target.local)
 
 
 _OFFSET = r"(Z|[+-]\d{2}(?::?\d{2})?)?"
@@ -127,29 +151,45 @@ _OTHER_SPELLINGS = [
     _shaped("%Y%m%dT%H%M%S", False, r"^\d{8}T\d{6}$"),
     _shaped("%Y%m%dT%H%M%SZ", False, r"^\d{8}T\d{6}Z$"),
     _shaped("%Y%m%dT%H%M%S%#z", True, r"^\d{8}T\d{6}[+-]\d{2}(?::?\d{2})?$"),
+    _shaped("%Y%m%d", False, r"^\d{8}$"),  # the basic date
+    # dates as Excel shows them in Chinese locales (2026/3/4, 2026/3/4 9:05[:07]); chrono
+    # takes one or two digits for %m, %d and %H
+    _datetime("%Y/%m/%d", False),
+    _datetime("%Y/%m/%d %H:%M", False),
+    _datetime("%Y/%m/%d %H:%M:%S", False),
 ]
 
+Formats = str | tuple[str, ...] | list[str] | None  # the model's `timestamp_format:`
 
-def all_parsers(fmt: str | None = None) -> list[Parser]:
-    if fmt:
-        return [_datetime(fmt, "%z" in fmt or "%:z" in fmt or "%#z" in fmt)]
-    return [_datetime(f, tz) for f, tz in _ISO_FORMATS] + [
-        Parser("date", _date),
-        Parser("epoch", _epoch),
-        *_OTHER_SPELLINGS,
-    ]
+
+def formats_of(fmt: Formats) -> tuple[str, ...]:
+    return (fmt,) if isinstance(fmt, str) else tuple(fmt or ())
+
+
+def all_parsers(fmt: Formats = None, tz: str | None = None) -> list[Parser]:
+    explicit = formats_of(fmt)
+    if explicit:
+        parsers = [_datetime(f, _has_offset(f)) for f in explicit]
+    else:
+        parsers = [_datetime(f, has_offset) for f, has_offset in _ISO_FORMATS] + [
+            Parser("date", _date, local=True),
+            Parser("epoch", _epoch),
+            *_OTHER_SPELLINGS,
+        ]
+    return [_localised(p, tz) for p in parsers]
 
 
 def _text(s: pl.Expr) -> pl.Expr:
     return s.cast(pl.String).str.strip_chars()
 
 
-def choose_parsers(sample: pl.Series, fmt: str | None = None) -> list[Parser]:
+def choose_parsers(sample: pl.Series, fmt: Formats = None, tz: str | None = None) -> list[Parser]:
     """The fewest parsers that read the values of ``sample`` (a greedy cover, most
     values first; at least one). Every parser chosen runs over the whole column, so a
-    redundant one (``%S%.fZ`` next to ``%SZ``) would only cost time."""
-    parsers = all_parsers(fmt)
-    if len(parsers) == 1:
+    redundant one (``%S%.fZ`` next to ``%SZ``) would only cost time. The model's own
+    formats are all kept, in their order: the first that reads a value wins."""
+    parsers = all_parsers(fmt, tz)
+    if formats_of(fmt):
         return parsers
     frame = pl.DataFrame({"s": sample.cast(pl.String)})
     fits = frame.select([p.build(_text(pl.col("s"))).is_not_null().alias(str(i)) for i, p in enumerate(parsers)])
@@ -169,7 +209,7 @@ def choose_parsers(sample: pl.Series, fmt: str | None = None) -> list[Parser]:
     return chosen or parsers[:1]
 
 
-def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[list[pl.Expr]]:
+def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser], tz: str | None = None) -> list[list[pl.Expr]]:
     """Lazy parse of the timestamp column ``col`` (type ``dtype``) to naive UTC datetimes,
     as successive ``with_columns`` steps that leave the result in ``col`` and the text of
     values no parser read in ``_ts_text``. Named intermediate columns keep polars from
@@ -177,10 +217,14 @@ def parse_steps(col: str, dtype: pl.DataType, parsers: list[Parser]) -> list[lis
     c = pl.col(col)
     if isinstance(dtype, pl.Datetime):
         out = c.dt.cast_time_unit("us")
-        out = out.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if dtype.time_zone else out
+        if dtype.time_zone:
+            out = out.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        elif tz:  # naive: wall times
+            out = to_utc(out, tz)
         return [[in_range(out).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     if dtype == pl.Date:
-        return [[in_range(c.cast(UTC_NAIVE)).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
+        out = to_utc(c.cast(UTC_NAIVE), tz) if tz else c.cast(UTC_NAIVE)
+        return [[in_range(out).alias(col), pl.lit(None, pl.String).alias("_ts_text")]]
     # No strip here: copying every string costs more than parsing it. Values with spaces
     # around them miss, and are stripped and parsed again with the other misses.
     steps = [[parsers[0].build(c).cast(UTC_NAIVE).alias("_ts")]]
@@ -207,15 +251,15 @@ def is_blank(col: pl.Expr) -> pl.Expr:
     return col.is_null() | (col.cast(pl.String).str.strip_chars() == "")
 
 
-def parse_timestamps(raw: pl.Series, fmt: str | None = None) -> pl.Series:
+def parse_timestamps(raw: pl.Series, fmt: Formats = None, tz: str | None = None) -> pl.Series:
     """Parse a column with every format in turn, each only on values still unparsed."""
     if raw.dtype != pl.String and not raw.dtype.is_numeric():
-        steps = parse_steps(raw.name, raw.dtype, [])
+        steps = parse_steps(raw.name, raw.dtype, [], tz)
         return raw.to_frame().with_columns(steps[0])[raw.name]
     s = raw.cast(pl.String).str.strip_chars()
     result = pl.Series(raw.name, [None] * len(s), dtype=UTC_NAIVE)
     todo = s.is_not_null() & (s != "")
-    for parser in choose_parsers(s.filter(todo).head(SAMPLE_ROWS), fmt) + all_parsers(fmt):
+    for parser in choose_parsers(s.filter(todo).head(SAMPLE_ROWS), fmt, tz) + all_parsers(fmt, tz):
         idx = todo.arg_true()
         if len(idx) == 0:
             break

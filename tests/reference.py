@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, datetime
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
+from cjtool.errors import DataError
 from cjtool.model import JourneyModel, Scale
 
 SCHEMA = "cjtool.map/2"
@@ -25,31 +28,52 @@ NPS_SCALE = Scale(0, 10)
 
 
 def is_blank(value: str | None) -> bool:
-    """Missing or white space only."""
+    """Missing or (Unicode) white space only."""
     return value is None or value.strip() == ""
 
 
-def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 date or date-time -> an aware UTC datetime; None when unparseable.
+def is_blank_row(row: dict[str, str | None]) -> bool:
+    """v2: a row whose fields are all blank (an empty line, Excel's `,,,,`) is no event."""
+    return all(is_blank(v) for v in row.values())
 
-    An offset (`Z`, `+08:00`) is converted to UTC; a value without one is taken as UTC."""
+
+# v2: dates as Excel shows them in Chinese locales: 2026/3/4, 2026/3/4 9:05, 2026/3/4 9:05:07
+_EXCEL_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def parse_timestamp(value: str | None, timezone: str | None = None) -> datetime | None:
+    """ISO 8601 date or date-time (or v2's YYYY/M/D [H:MM[:SS]]) -> an aware UTC
+    datetime; None when unparseable.
+
+    An offset (`Z`, `+08:00`) is converted to UTC; a value without one is taken as UTC, or
+    in ``timezone`` (the model's `timezone:`): a wall time that occurs twice is the earlier
+    instant, one that never occurs (a daylight-saving gap) is unparseable."""
     if value is None:
         return None
+    text = value.strip()
+    excel = _EXCEL_DATE.match(text)
     try:
-        when = datetime.fromisoformat(value)
+        when = datetime(*(int(p or 0) for p in excel.groups())) if excel else datetime.fromisoformat(text)  # type: ignore[misc]
     except ValueError:
         return None
-    if when.tzinfo is None:
+    if when.tzinfo is not None:
+        return when.astimezone(UTC)
+    if timezone is None:
         return when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    zone = ZoneInfo(timezone)
+    instant = when.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the earlier of two
+    if instant.astimezone(zone).replace(tzinfo=None) != when:  # no such wall time: a gap
+        return None
+    return instant
 
 
 def parse_score(value: str | None, scale: Scale) -> float | None:
-    """A valid score: a finite number within the scale (inclusive); otherwise None (missing)."""
+    """A valid score: a finite number (v2: NFKC-normalised, so ４．５ is 4.5; read to 6
+    decimals) within the scale (inclusive); otherwise None (missing)."""
     if value is None or is_blank(value):
         return None
     try:
-        x = float(value)
+        x = round(float(unicodedata.normalize("NFKC", value)), 6)
     except ValueError:
         return None
     if not math.isfinite(x):
@@ -60,14 +84,9 @@ def parse_score(value: str | None, scale: Scale) -> float | None:
 
 
 def exact_score(value: str | None, scale: Scale) -> Fraction | None:
-    """The same valid score as an exact fraction (its decimal text taken literally)."""
+    """The same valid score as an exact fraction (its 6-decimal value taken literally)."""
     x = parse_score(value, scale)
-    if x is None or value is None:
-        return None
-    try:
-        return Fraction(value.strip())
-    except ValueError:
-        return Fraction(x)
+    return None if x is None else Fraction(repr(x))
 
 
 class Event:
@@ -90,6 +109,10 @@ class Event:
 
     def order_key(self) -> tuple[datetime, int]:
         return (self.when, self.position)
+
+    def dedupe_key(self) -> tuple:
+        """Every role's parsed value (v2 `dedupe:`); a new role (revenue) belongs here."""
+        return (self.customer, self.when, self.touchpoint, self.channel, self.satisfaction, self.nps, self.effort)
 
 
 # --------------------------------------------------------------------------- section 2: stages
@@ -200,15 +223,29 @@ def scores(events: list[Event]) -> dict:
 def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dict:
     K = len(model.stages)
 
-    # 1. events: reject rows, parse the rest
+    # 1. events: skip blank rows, reject rows, parse the rest; v2: skip duplicates
     accepted: list[Event] = []
-    rejected = 0
+    rejected = blank = duplicates = 0
+    seen: set[tuple] = set()
+    any_time = False
     for position, row in enumerate(rows):
-        when = parse_timestamp(row.get("timestamp"))
+        if is_blank_row(row):
+            blank += 1
+            continue
+        when = parse_timestamp(row.get("timestamp"), model.timezone)
+        any_time = any_time or when is not None
         if is_blank(row.get("customer_id")) or is_blank(row.get("touchpoint")) or when is None:
             rejected += 1
             continue
-        accepted.append(Event(position, row, when, model))
+        event = Event(position, row, when, model)
+        if model.dedupe:
+            if event.dedupe_key() in seen:
+                duplicates += 1
+                continue
+            seen.add(event.dedupe_key())
+        accepted.append(event)
+    if blank < len(rows) and not any_time:  # v2: no readable timestamp in the file
+        raise DataError("no timestamp could be read")
 
     # 2. stage assignment
     number_occurrences(accepted)
@@ -322,7 +359,7 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         "model": model.name,
         "mode": model.mode,
         "window_s": model.window_s,
-        "rows": {"read": len(rows), "rejected": rejected},
+        "rows": {"read": len(rows) - blank, "rejected": rejected, "blank": blank, "duplicates": duplicates},
         "events": {"assigned": len(assigned), "unassigned": len(unassigned)},
         "customers": {
             "total": len(customers),

@@ -37,7 +37,7 @@ def test_generator_is_seeded_and_maps_to_a_funnel(cli, tmp_path):
     assert csv_map == parquet_map
     reached = [s["customers"] for s in csv_map["stages"]]
     assert reached == sorted(reached, reverse=True) and reached[-1] > 0
-    assert csv_map["rows"] == {"read": 20000, "rejected": 0, "rejected_by_reason": {}}
+    assert csv_map["rows"] == {"read": 20000, "rejected": 0, "rejected_by_reason": {}, "blank": 0, "duplicates": 0}
     assert csv_map["events"]["unassigned"] > 0
 
 

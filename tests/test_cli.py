@@ -85,6 +85,8 @@ def test_several_files_in_order(cli, small, tmp_path):
     b.write_text(lines[0] + "".join(lines[5:]), encoding="utf-8")
     one = json.loads(cli("map", events, "-m", model, "-f", "json").stdout)
     two = json.loads(cli("map", a, b, "-m", model, "-f", "json").stdout)
+    # warnings name the file and line of a value, which differ
+    assert len(one.pop("warnings")) == len(two.pop("warnings"))
     assert one == two
 
 

@@ -64,7 +64,19 @@ def frame(tmp_path: Path, text: str | bytes, **kw):
         ("2024-01-05T10", datetime(2024, 1, 5, 10)),  # hours only
         ("2024-01-05 10+08:00", datetime(2024, 1, 5, 2)),
         ("2024-01-05T1", None),
-        ("20240105", None),  # too ambiguous for epoch seconds
+        ("20240105", datetime(2024, 1, 5)),  # the ISO 8601 basic date (too short for epoch seconds)
+        ("2024/1/5", datetime(2024, 1, 5)),  # as Excel shows dates in Chinese locales
+        ("2024/01/05", datetime(2024, 1, 5)),
+        ("2024/1/5 9:05", datetime(2024, 1, 5, 9, 5)),
+        ("2024/1/5 9:05:07", datetime(2024, 1, 5, 9, 5, 7)),
+        ("2024/12/31 23:59", datetime(2024, 12, 31, 23, 59)),
+        ("2024/2/30", None),
+        ("2024/1/5 9", None),
+        ("-1700000000", None),  # a negative epoch: before 1970, not an export's event
+        ("-1700000000000", None),
+        ("1999999999", datetime(2033, 5, 18, 3, 33, 19)),  # the last 10-digit epoch second read
+        ("2026030410", None),  # 10 digits from 2000000000 up: also a compact date-hour, so neither
+        ("100000000", datetime(1973, 3, 3, 9, 46, 40)),  # 9 digits: seconds
         ("2024-13-01", None),
         ("2024-02-30T10:00:00", None),
         ("yesterday", None),
@@ -321,8 +333,9 @@ def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
 def test_score_warning_on_a_row_polars_cannot_skip_to(tmp_path):
     # found by hypothesis: a stray quote the full read accepts breaks polars' one-row slice;
     # the warning then names the place without the value
-    t = frame(tmp_path, 'customer_id,timestamp,touchpoint,satisfaction,channel,nps\n,,,0",0"\n\n')
-    assert t.rows_rejected == 2
+    # (a readable row added: a file without any readable timestamp is an error, SPEC 1 v2)
+    t = frame(tmp_path, 'customer_id,timestamp,touchpoint,satisfaction,channel,nps\n,,,0",0"\n\nc,2024-01-01,t\n')
+    assert t.rows_rejected == 1 and t.blank == 1
     assert (
         f"satisfaction: 1 value not a number, treated as missing (the first: {tmp_path / 'e.csv'}: line 2)"
         in t.warnings

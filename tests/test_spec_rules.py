@@ -421,18 +421,18 @@ def test_rejected_rows_are_counted_and_left_out(run):
 
 def test_every_row_rejected_still_gives_a_map(run, request):
     # SPEC 1: a row with an unparseable timestamp is rejected, left out of every metric and
-    # counted in rows.rejected. Issue 4 adds one rule on top for the engine: when EVERY row
-    # is rejected for its timestamp, stop with an error naming the first bad value (almost
-    # surely a format problem, not data); the reference keeps the plain SPEC reading.
+    # counted in rows.rejected. v2: a file in which no row has a readable timestamp is an
+    # error (exit 4), not an empty map; rows rejected for their ids alone still give a map.
     rows = [ev("a", "yesterday", "ad"), ev("b", "2024-13-01", "view")]
+    match = "no timestamp could be read"
     if request.node.callspec.params["run"] == "engine":
-        with pytest.raises(DataError, match="no timestamp could be read; the first is 'yesterday'"):
-            run(rows, shop())
-        rows.append(ev("c", T(10, 0), "ad"))  # one readable row: a normal map again
-        out = run(rows, shop())
-        assert_subset(out["rows"], {"read": 3, "rejected": 2})
-        return
+        match += "; the first is 'yesterday'"
+    with pytest.raises(DataError, match=match):
+        run(rows, shop())
+    rows.append(ev("c", T(10, 0), "ad"))  # one readable row: a normal map again
     out = run(rows, shop())
+    assert_subset(out["rows"], {"read": 3, "rejected": 2})
+    out = run([ev("", T(10, 0), "ad"), ev("b", T(10, 0), " ")], shop())
     assert_subset(out["rows"], {"read": 2, "rejected": 2})
     assert_subset(out["events"], {"assigned": 0, "unassigned": 0})
     assert_subset(out["customers"], {"total": 0, "entered": 0, "completed": 0})

@@ -59,8 +59,8 @@ _W: dict[str, dict[str, str]] = {
     },
     "ip_title": {"en": "Importance and performance of touchpoints", "zh": "接触点的重要性与表现"},
     "ip_x": {
-        "en": "measured impact: conversion lift of customers who met it (points)",
-        "zh": "实测影响：接触过的客户的转化率差值（百分点）",
+        "en": "measured impact: how much conversion of customers who met it differs from the others' (points, either way)",
+        "zh": "实测影响：接触过的客户与其他客户的转化率差距（百分点，绝对值）",
     },
     "ip_y": {"en": "Satisfaction (CSAT)", "zh": "满意度（CSAT）"},
     "ip_fix": {"en": "Fix first: matters, scores low", "zh": "优先改进：影响大、评分低"},
@@ -68,8 +68,8 @@ _W: dict[str, dict[str, str]] = {
     "ip_low": {"en": "Low priority", "zh": "次要"},
     "ip_over": {"en": "Scores high, moves little", "zh": "评分高、影响小"},
     "ip_legend": {
-        "en": "filled: confident · bubble size = customers who met it · the data-driven twin of the priority matrix",
-        "zh": "实心：可信 · 气泡大小 = 接触客户数 · 痛点优先级矩阵的数据驱动版",
+        "en": "green: goes with converting · red: with not converting · filled: confident · bubble size = customers who met it · dashed: medians",
+        "zh": "绿色：与转化正相关 · 红色：负相关 · 实心：可信 · 气泡大小 = 接触客户数 · 虚线：中位数",
     },
     "no_data": {"en": "no touchpoint to show", "zh": "没有可显示的接触点"},
     "no_csat": {"en": "no touchpoint with satisfaction scores", "zh": "没有带满意度评分的接触点"},

@@ -11,7 +11,16 @@ from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
-__all__ = ["map_journey", "journeys", "moments", "MomentsResult", "load_model", "JourneyMap", "JourneyModel", "Journeys"]
+__all__ = [
+    "map_journey",
+    "journeys",
+    "moments",
+    "MomentsResult",
+    "load_model",
+    "JourneyMap",
+    "JourneyModel",
+    "Journeys",
+]
 
 
 def map_journey(

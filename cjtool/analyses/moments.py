@@ -123,9 +123,7 @@ class MomentsResult:
             "alpha": self.alpha,
             "note": CAUSATION_NOTE,
             "customers": {"total": self.customers_total},
-            "stages": [
-                {"id": p.id, "customers": p.customers, "converted": p.converted} for p in self.populations
-            ],
+            "stages": [{"id": p.id, "customers": p.customers, "converted": p.converted} for p in self.populations],
             "moments": [_moment_dict(m) for m in self.moments],
             "confident": len(self.confident),
             "reasons": list(self.reasons),
@@ -292,7 +290,9 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
         c, d = pop.converted - a, pop.customers - pop.converted - b
         r.update(b=b, c=c, d=d)
         p_values.append(fisher_p(a, b, c, d))
-        effects.append(compare_proportions(r["x_dis"], r["n_dis"], r["x_sat"], r["n_sat"]) if r["n_sat"] and r["n_dis"] else None)
+        effects.append(
+            compare_proportions(r["x_dis"], r["n_dis"], r["x_sat"], r["n_sat"]) if r["n_sat"] and r["n_dis"] else None
+        )
     adjusted = benjamini_hochberg(p_values)
     tested = [e for e in effects if e is not None]
     effect_adjusted = iter(benjamini_hochberg([e.p_value for e in tested]))

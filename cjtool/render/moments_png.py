@@ -102,7 +102,9 @@ def odds_chart_figure(result: MomentsResult, lang: str = "en", top: int = 8) -> 
     ax.set_xlim(lo / 1.3, hi * 1.3)
     ax.set_ylim(rows - 0.5, -0.5)
     ax.axvline(1.0, color=MUTED, lw=1.0, zorder=1)
-    ticks = [x for x in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500) if lo / 1.3 <= x <= hi * 1.3]
+    ticks = [
+        x for x in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500) if lo / 1.3 <= x <= hi * 1.3
+    ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([f"{x:g}" for x in ticks])
@@ -201,4 +203,11 @@ def save_importance(result: MomentsResult, path: str | Path, lang: str = "en") -
         save_figure(importance_figure(result, lang), path)
 
 
-__all__ = ["CAUSATION_NOTE", "importance_path", "odds_chart_figure", "importance_figure", "save_odds_chart", "save_importance"]
+__all__ = [
+    "CAUSATION_NOTE",
+    "importance_path",
+    "odds_chart_figure",
+    "importance_figure",
+    "save_odds_chart",
+    "save_importance",
+]

@@ -7,7 +7,10 @@ from cjtool.analyses.moments import Moment, MomentsResult
 from cjtool.i18n import fmt_int
 
 _W: dict[str, dict[str, str]] = {
-    "title": {"en": "Key moments: what goes with conversion to the next stage", "zh": "关键时刻：与转化到下一阶段相关的接触点"},
+    "title": {
+        "en": "Key moments: what goes with conversion to the next stage",
+        "zh": "关键时刻：与转化到下一阶段相关的接触点",
+    },
     "note": {
         "en": "association, not causation: customers who meet a touchpoint differ in other ways too",
         "zh": "相关而非因果（association, not causation）：接触过的客户在别处也不同",
@@ -48,7 +51,10 @@ _W: dict[str, dict[str, str]] = {
         "zh": "n：该阶段客户数 · 差值：接触过的客户转化率减其他客户转化率（百分点）· 校正p：Fisher 精确检验，经 Benjamini-Hochberg 校正 · 可信：校正p < {alpha} 且 2x2 表每格 ≥ 5",
     },
     "more": {"en": "more", "zh": "更多"},
-    "chart_title": {"en": "Key moments: odds of converting to the next stage", "zh": "关键时刻：转化到下一阶段的优势比"},
+    "chart_title": {
+        "en": "Key moments: odds of converting to the next stage",
+        "zh": "关键时刻：转化到下一阶段的优势比",
+    },
     "chart_x": {
         "en": "odds ratio, met vs. not met (log scale, 95% CI); right of 1: goes with converting",
         "zh": "优势比：接触 vs 未接触（对数刻度，95% 置信区间）；大于 1：与转化正相关",

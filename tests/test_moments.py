@@ -296,3 +296,20 @@ def test_example_data_show_a_costly_and_a_helpful_touchpoint() -> None:
     assert checkout["significant"] and checkout["diff"] > 0.15
     chat = result[("interest", "presale_chat")]
     assert chat["confident"] and chat["ci95"][0] > 1
+
+
+def test_strongest_per_stage_takes_the_largest_confident_effect_either_way() -> None:
+    from cjtool.analyses.moments import strongest_per_stage
+
+    rows = []
+    for i in range(80):
+        chat, cart = i < 40, 20 <= i < 60
+        rows.append(ev(f"c{i}", 0, "view"))
+        rows += [ev(f"c{i}", 2, "chat")] if chat else []
+        rows += [ev(f"c{i}", 3, "cart")] if cart or not chat else []
+        if (chat and i % 4 != 0) or (not chat and i % 4 == 0):  # chat: 30/40 pay; others: 10/40
+            rows.append(ev(f"c{i}", 5, "pay"))
+    result = moments(frame_of(rows), parse_model(MODEL))
+    best = strongest_per_stage(result)
+    assert set(best) == {"consider"} and best["consider"].touchpoint == "chat"
+    assert best["consider"].confident

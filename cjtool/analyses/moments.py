@@ -12,6 +12,7 @@ who do not in more ways than that touchpoint.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -379,4 +380,14 @@ def _reasons(result: MomentsResult, *, dropped: int) -> list[str]:
             out.append(
                 f"the {len(significant)} significant moment(s) rest on a cell of fewer than {SMALL_CELL} customers"
             )
+    return out
+
+
+def strongest_per_stage(result: MomentsResult) -> dict[str, Moment]:
+    """The strongest *measured* moment of each stage, for the journey map and the terminal
+    strip (beside the declared ``moment_of_truth``): the confident moment with the largest
+    |ln odds ratio|, ties by SPEC order. Stages without a confident moment are absent."""
+    out: dict[str, Moment] = {}
+    for m in sorted(result.confident, key=lambda m: -abs(math.log(m.odds_ratio))):
+        out.setdefault(m.stage, m)
     return out

@@ -313,3 +313,11 @@ def test_strongest_per_stage_takes_the_largest_confident_effect_either_way() -> 
     best = strongest_per_stage(result)
     assert set(best) == {"consider"} and best["consider"].touchpoint == "chat"
     assert best["consider"].confident
+
+
+def test_cli_warns_about_rejected_rows(example) -> None:
+    tmp, events, model = example
+    with open(events, "a", encoding="utf-8") as fh:
+        fh.write("c9,not a time,view,\n")
+    code, _, err = run(["moments", events, "-m", model, "-f", "json"])
+    assert code == 0 and "1 of 16 rows rejected (1 bad timestamp)" in err

@@ -334,7 +334,14 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
     moments.sort(key=lambda m: (m.p_adjusted, -m.odds_ratio, m.stage_index, m.touchpoint))
     result = MomentsResult(model, alpha, j.customers.height, populations, moments)
     result.reasons = _reasons(result, dropped=frame.height - kept.height)
-    result.warnings = list(j.table.warnings) + j.warnings
+    table = j.table
+    rejected = (
+        [f"{table.rows_rejected} of {table.rows_read} rows rejected ("
+         + ", ".join(f"{n} {why}" for why, n in table.rejected.items()) + ")"]
+        if table.rows_rejected
+        else []
+    )  # fmt: skip  # the same line as the map's (cli.common.map_of)
+    result.warnings = rejected + list(table.warnings) + j.warnings
     return result
 
 

@@ -173,7 +173,13 @@ def importance_figure(result: MomentsResult, lang: str = "en") -> Figure:
         ax.spines[side].set_visible(False)
     ax.set_xlabel(w("ip_x", lang))
     ax.set_ylabel(w("ip_y", lang))
-    corner: dict[str, Any] = {"fontsize": 10, "fontweight": "bold", "alpha": 0.8, "transform": ax.transAxes, "parse_math": False}
+    corner: dict[str, Any] = {
+        "fontsize": 10,
+        "fontweight": "bold",
+        "alpha": 0.8,
+        "transform": ax.transAxes,
+        "parse_math": False,
+    }
     ax.text(0.99, 0.02, w("ip_fix", lang), ha="right", va="bottom", color=PAIN, **corner)
     ax.text(0.99, 0.98, w("ip_keep", lang), ha="right", va="top", color=WOW, **corner)
     ax.text(0.01, 0.02, w("ip_low", lang), ha="left", va="bottom", color=MUTED, **corner)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cjtool.analyses.moments import MomentsResult, compute_moments
 from cjtool.events import EventsInput, read_events
 from cjtool.journeys import Journeys, build_journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
-__all__ = ["map_journey", "journeys", "load_model", "JourneyMap", "JourneyModel", "Journeys"]
+__all__ = [
+    "map_journey",
+    "journeys",
+    "moments",
+    "MomentsResult",
+    "load_model",
+    "JourneyMap",
+    "JourneyModel",
+    "Journeys",
+]
 
 
 def map_journey(
@@ -42,3 +52,18 @@ def journeys(
     table = read_events(events, model, encoding=encoding, strict=strict)
     phase(f"mapping {table.frame.height:,} events")
     return build_journeys(table, model)
+
+
+def moments(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    alpha: float = 0.05,
+    encoding: str | None = None,
+    strict: bool = False,
+) -> MomentsResult:
+    """Key moments (SPEC section 13): how conversion to the next stage differs for customers
+    who met each touchpoint, with Fisher p-values, Benjamini-Hochberg adjusted, and the
+    satisfaction effect. Association, not causation. ``events`` may be journeys already built."""
+    j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
+    return compute_moments(j, alpha=alpha)

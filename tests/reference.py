@@ -220,10 +220,9 @@ def scores(events: list[Event]) -> dict:
 # --------------------------------------------------------------------------- the whole map
 
 
-def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dict:
-    K = len(model.stages)
-
-    # 1. events: skip blank rows, reject rows, parse the rest; v2: skip duplicates
+def accepted_events(rows: list[dict[str, str | None]], model: JourneyModel) -> tuple[list[Event], int, int, int]:
+    """Section 1: (accepted events, rejected, blank, duplicates). Blank rows are skipped,
+    rows without id, touchpoint or readable time rejected; v2: duplicates skipped."""
     accepted: list[Event] = []
     rejected = blank = duplicates = 0
     seen: set[tuple] = set()
@@ -246,6 +245,14 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         accepted.append(event)
     if blank < len(rows) and not any_time:  # v2: no readable timestamp in the file
         raise DataError("no timestamp could be read")
+    return accepted, rejected, blank, duplicates
+
+
+def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dict:
+    K = len(model.stages)
+
+    # 1. events: skip blank rows, reject rows, parse the rest; v2: skip duplicates
+    accepted, rejected, blank, duplicates = accepted_events(rows, model)
 
     # 2. stage assignment
     number_occurrences(accepted)

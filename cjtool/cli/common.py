@@ -197,6 +197,15 @@ def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
     return result
 
 
+def warn_all(warnings: list[str], *, quiet: bool) -> None:
+    """Warnings on stderr, one line each (unless ``quiet``)."""
+    if quiet:
+        return
+    console = stderr_console()
+    for w in warnings:
+        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+
+
 F = TypeVar("F", bound=StrEnum)
 
 

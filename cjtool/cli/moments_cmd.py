@@ -1,0 +1,127 @@
+"""`cjtool moments`: which touchpoints go with conversion to the next stage (SPEC 13)."""
+
+from __future__ import annotations
+
+import io
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cjtool.analyses.moments import compute_moments
+from cjtool.cli import common as c
+from cjtool.errors import UsageError
+from cjtool.output import emit
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}
+
+
+def moments_command(
+    events: c.EventsArg,
+    model: c.ModelOpt,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table, json, csv or markdown (md) (default: from the -o file's suffix, else table).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
+    output: c.OutputOpt = None,
+    png: Annotated[
+        str | None,
+        typer.Option(
+            "--png",
+            help="Also draw the odds-ratio chart to this file (.png, .svg or .pdf), and the "
+            "importance-performance picture next to it (FILE's name + `_importance`).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=1, help="Moments in the table and Markdown; moments per stage in the chart.", metavar="N"
+        ),
+    ] = 10,
+    alpha: Annotated[
+        float,
+        typer.Option(
+            "--alpha", help="Significance level for Benjamini-Hochberg adjusted p-values (0 < A < 1).", metavar="A"
+        ),
+    ] = 0.05,
+    window: c.WindowOpt = None,
+    mode: c.ModeOpt = None,
+    column: c.ColumnOpt = None,
+    timestamp_format: c.TimestampFormatOpt = None,
+    encoding: c.EncodingOpt = None,
+    strict: c.StrictOpt = False,
+    lang: c.LangOpt = c.Lang.en,
+    no_sanitize: Annotated[
+        bool,
+        typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar=""),
+    ] = False,
+    quiet: c.QuietOpt = False,
+) -> None:
+    """Key moments: how conversion to the next stage differs for customers who met each
+    touchpoint (odds ratio, lift, Fisher p, Benjamini-Hochberg), and how satisfied and
+    dissatisfied customers there convert. Association, not causation.
+
+    Example: cjtool moments events.csv --model aipl --png moments.png
+    """
+    if not 0 < alpha < 1:
+        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+    format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
+    if png:
+        from cjtool.render.png_style import picture_format
+
+        picture_format(png)  # a bad suffix fails now, not after the work
+        if output and Path(png).resolve() == Path(output).resolve():
+            raise UsageError(f"--png and --output are both {output}; give them different files")
+    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    result = compute_moments(j, alpha=alpha)
+    c.warn_all(result.warnings, quiet=quiet)
+    lg = lang.value
+    if png:
+        from cjtool.render.moments_png import importance_path, save_importance, save_odds_chart
+
+        save_odds_chart(result, png, lang=lg, top=top)
+        save_importance(result, importance_path(png), lang=lg)
+    if format is Format.json:
+        from cjtool.render.moments_machine import to_json
+
+        emit(to_json(result), output)
+    elif format is Format.csv:
+        from cjtool.render.moments_machine import to_csv
+
+        emit(to_csv(result, lg, sanitize=not no_sanitize), output)
+    elif format is Format.markdown:
+        from cjtool.render.moments_markdown import to_markdown
+
+        emit(to_markdown(result, lg, top=top), output)
+    else:
+        from cjtool.render.moments_table import render_moments
+
+        if output and output != "-":
+            buf = io.StringIO()
+            render_moments(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+            emit(buf.getvalue(), output)
+        else:
+            render_moments(result, c.stdout_console(), lg, top)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("moments")(moments_command)

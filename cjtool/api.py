@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cjtool.events import EventsInput, read_events
 from cjtool.journeys import Journeys, build_journeys
@@ -10,7 +11,10 @@ from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
-__all__ = ["map_journey", "journeys", "load_model", "JourneyMap", "JourneyModel", "Journeys"]
+if TYPE_CHECKING:
+    from cjtool.analyses.paths import Paths
+
+__all__ = ["map_journey", "journeys", "paths", "Paths", "load_model", "JourneyMap", "JourneyModel", "Journeys"]
 
 
 def map_journey(
@@ -42,3 +46,27 @@ def journeys(
     table = read_events(events, model, encoding=encoding, strict=strict)
     phase(f"mapping {table.frame.height:,} events")
     return build_journeys(table, model)
+
+
+def paths(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    steps: int = 5,
+    encoding: str | None = None,
+    strict: bool = False,
+    src: str | None = None,
+    dst: str | None = None,
+    min_customers: int = 0,
+    before_drop: bool = False,
+) -> Paths:
+    """Paths and channels (SPEC sections 11-12) of ``events`` (as for ``map_journey``, or
+    journeys already worked out): transitions, stage transitions, variants, flows of the
+    first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
+    ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
+    those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    from cjtool.analyses.paths import compute_paths, filtered
+
+    j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
+    result = compute_paths(j, steps=steps)
+    return filtered(result, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)

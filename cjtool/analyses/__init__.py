@@ -1,0 +1,1 @@
+"""Analyses over the journeys step (cjtool.journeys): each a plain result object."""

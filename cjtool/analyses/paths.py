@@ -22,7 +22,8 @@ from cjtool.model import JourneyModel
 
 SCHEMA = "cjtool.paths/1"
 START, CONVERTED, DROPPED, END = "(start)", "(converted)", "(dropped)", "(end)"
-_PSEUDO_ORDER = {START: 0, CONVERTED: 2, DROPPED: 3, END: 4}
+OTHER = "(other)"  # pictures pool rare steps into it
+_PSEUDO_ORDER = {START: 0, CONVERTED: 2, DROPPED: 3, END: 4, OTHER: 5}
 DEFAULT_STEPS = 5
 
 

@@ -40,8 +40,10 @@ def main() -> None:
                 times[name].append(wall(args))
     for name, ts in times.items():
         print(f"{name:6s} best {min(ts):7.2f} s   median {statistics.median(ts):7.2f} s")
-    print(f"ratio paths/map: best {min(times['paths']) / min(times['map']):.2f}, "
-          f"median {statistics.median(times['paths']) / statistics.median(times['map']):.2f}")
+    print(
+        f"ratio paths/map: best {min(times['paths']) / min(times['map']):.2f}, "
+        f"median {statistics.median(times['paths']) / statistics.median(times['map']):.2f}"
+    )
 
 
 if __name__ == "__main__":

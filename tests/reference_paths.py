@@ -12,11 +12,27 @@ from fractions import Fraction
 from cjtool.model import JourneyModel
 
 try:
-    from tests.reference import Event, assign_stage, furthest_depth, is_blank, median, number_occurrences
-    from tests.reference import ordered_chain, parse_timestamp
+    from tests.reference import (
+        Event,
+        assign_stage,
+        furthest_depth,
+        is_blank,
+        median,
+        number_occurrences,
+        ordered_chain,
+        parse_timestamp,
+    )
 except ImportError:  # tests/ is not a package
-    from reference import Event, assign_stage, furthest_depth, is_blank, median, number_occurrences  # type: ignore
-    from reference import ordered_chain, parse_timestamp  # type: ignore
+    from reference import (  # type: ignore
+        Event,
+        assign_stage,
+        furthest_depth,
+        is_blank,
+        median,
+        number_occurrences,
+        ordered_chain,
+        parse_timestamp,
+    )
 
 PSEUDO_RANK = {"(start)": 0, "(converted)": 2, "(dropped)": 3, "(end)": 4}
 
@@ -236,9 +252,7 @@ def reference_paths(rows: list[dict], model: JourneyModel, steps: int = 5) -> di
             }
             for v, cs in variant_list
         ],
-        "flows": [
-            {"step": i, "from": step_json(a), "to": step_json(b), "customers": m} for (i, a, b), m in flow_list
-        ],
+        "flows": [{"step": i, "from": step_json(a), "to": step_json(b), "customers": m} for (i, a, b), m in flow_list],
         "channels": {
             "customers": len(with_any),
             "multichannel": len(multi) / len(with_any) if with_any else None,

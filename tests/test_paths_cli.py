@@ -116,7 +116,9 @@ def test_single_event_customers_and_one_channel(tmp_path: Path) -> None:
     events = tmp_path / "one.csv"
     events.write_text("customer_id,timestamp,touchpoint,channel\na,2024-01-01,ad,web\nb,2024-01-02,ad,web\n")
     model = tmp_path / "m.yaml"
-    model.write_text("name: m\nstages:\n  - {id: s, label: S, touchpoints: [ad]}\n  - {id: t, label: T, touchpoints: [buy]}\n")
+    model.write_text(
+        "name: m\nstages:\n  - {id: s, label: S, touchpoints: [ad]}\n  - {id: t, label: T, touchpoints: [buy]}\n"
+    )
     p = compute_paths(journeys([str(events)], load_model(str(model))))
     d = p.to_dict()
     assert d["variants"] == [{"path": ["s"], "customers": 2, "share": 1.0, "completed_share": 0.0}]

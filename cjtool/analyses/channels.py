@@ -26,9 +26,8 @@ def compute_channels(j: Journeys, ev: pl.DataFrame) -> Channels:
     named = distinct.filter(~blank_channel(pl.col("channel")))["channel"]
     with_channel = ev.filter(pl.col("channel").is_in(named.implode()) if named.len() else pl.lit(False))
     per = with_channel.group_by("cust").agg(pl.col("channel").n_unique().alias("n"))
-    counted = (
-        c.select("cust", "depth", (pl.col("depth") == K).alias("converted"))
-        .join(per, on="cust", how="inner", maintain_order="left")
+    counted = c.select("cust", "depth", (pl.col("depth") == K).alias("converted")).join(
+        per, on="cust", how="inner", maintain_order="left"
     )
     row = counted.select(
         (pl.col("n") >= 1).sum().alias("any"),
@@ -66,8 +65,10 @@ def _switches(j: Journeys) -> tuple[list[Switch], list[tuple[int, float | None]]
         pairs = pl.DataFrame(
             {"src": channel.gather(reached[f"c{k - 1}"]), "dst": channel.gather(reached[f"c{k}"])}
         ).select(
-            [pl.when(blank_channel(pl.col(x))).then(pl.lit(NONE)).otherwise(pl.col(x).cast(pl.String)).alias(x)
-             for x in ("src", "dst")]
+            [
+                pl.when(blank_channel(pl.col(x))).then(pl.lit(NONE)).otherwise(pl.col(x).cast(pl.String)).alias(x)
+                for x in ("src", "dst")
+            ]
         )
         g = pairs.group_by("src", "dst").agg(pl.len().alias("n"))
         switches += [Switch(k, r["src"], r["dst"], r["n"]) for r in g.iter_rows(named=True)]
@@ -85,7 +86,9 @@ def markov_counts(with_channel: pl.DataFrame, counted: pl.DataFrame) -> tuple[li
     runs = collapse(with_channel.with_columns(pl.col("channel").cast(pl.String)), ["channel"])
     names = sorted(runs["channel"].unique().to_list())
     m = len(names)
-    index = pl.DataFrame({"channel": pl.Series(names, dtype=pl.String), "i": pl.Series(range(1, m + 1), dtype=pl.Int64)})
+    index = pl.DataFrame(
+        {"channel": pl.Series(names, dtype=pl.String), "i": pl.Series(range(1, m + 1), dtype=pl.Int64)}
+    )
     coded = runs.join(index, on="channel", how="left", maintain_order="left")
     first = (pl.col("cust") != pl.col("cust").shift(1)).fill_null(True)
     last = (pl.col("cust") != pl.col("cust").shift(-1)).fill_null(True)

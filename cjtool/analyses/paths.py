@@ -248,7 +248,10 @@ def transitions_of(runs: pl.DataFrame, keys: list[str], converted: pl.Series) ->
     )
     starts = runs.filter(_first(runs)).group_by(keys).agg(pl.len().alias("n"))
     ends = (
-        runs.filter(_last(runs)).with_columns(converted.alias("conv")).group_by([*keys, "conv"]).agg(pl.len().alias("n"))
+        runs.filter(_last(runs))
+        .with_columns(converted.alias("conv"))
+        .group_by([*keys, "conv"])
+        .agg(pl.len().alias("n"))
     )
     out = [
         Transition(_step(keys, r), _step(keys, r, "to_"), r["customers"], r["transitions"], r["median_gap_s"])
@@ -294,9 +297,7 @@ def variants_of(stage_runs: pl.DataFrame, completed: pl.Series, customers: int) 
         .group_by("path")
         .agg(pl.len().alias("n"), pl.col("done").sum().alias("done"))
     )
-    out = [
-        Variant(tuple(r["path"]), r["n"], r["n"] / customers, r["done"] / r["n"]) for r in g.iter_rows(named=True)
-    ]
+    out = [Variant(tuple(r["path"]), r["n"], r["n"] / customers, r["done"] / r["n"]) for r in g.iter_rows(named=True)]
     out.sort(key=lambda v: (-v.customers, v.path))
     return out
 

@@ -51,7 +51,10 @@ def paths_command(
     png: Annotated[
         str | None,
         typer.Option(
-            "--png", help="Also draw the flow of the first steps (.png, .svg or .pdf).", show_default=False, metavar="FILE"
+            "--png",
+            help="Also draw the flow of the first steps (.png, .svg or .pdf).",
+            show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     png_dir: Annotated[
@@ -79,7 +82,9 @@ def paths_command(
     ] = None,
     dst: Annotated[
         str | None,
-        typer.Option("--to", help="Only transitions into this stage id or touchpoint.", show_default=False, metavar="STEP"),
+        typer.Option(
+            "--to", help="Only transitions into this stage id or touchpoint.", show_default=False, metavar="STEP"
+        ),
     ] = None,
     before_drop: Annotated[
         bool, typer.Option("--before-drop", help="Only the steps customers were last at before dropping out.")

@@ -45,7 +45,10 @@ _P = {
     "heat_tp": {"en": "Top touchpoints", "zh": "主要接触点"},
     "switch": {"en": "Channel switches between chain steps", "zh": "旅程步骤之间的渠道切换"},
     "switch_rate": {"en": "switch rate by stage", "zh": "各阶段渠道切换率"},
-    "switch_matrix": {"en": "from channel → to channel (customers, all stages)", "zh": "从渠道 → 到渠道（客户数，全部阶段）"},
+    "switch_matrix": {
+        "en": "from channel → to channel (customers, all stages)",
+        "zh": "从渠道 → 到渠道（客户数，全部阶段）",
+    },
     "removal": {"en": "Channel removal effect (Markov)", "zh": "渠道移除效应（马尔可夫）"},
     "removal_note": {
         "en": "share of conversions lost without the channel · P(convert) = {p}",
@@ -136,12 +139,23 @@ def _flow(p: Paths, lang: str) -> Figure:
             ax.add_patch(Rectangle((c - node_w / 2, y), node_w, h, color=_color(s), lw=0, zorder=3))
             if h / total > 0.012:
                 name = fit(rd, step_text(p, s, lang, False), col_px * 0.62, 9.5)
-                ax.text(c + node_w / 2 + 0.02, y + h / 2, f"{name}  {h:,}", va="center", ha="left",
-                        fontsize=9.5, color=INK, zorder=5, clip_on=False)
+                ax.text(
+                    c + node_w / 2 + 0.02,
+                    y + h / 2,
+                    f"{name}  {h:,}",
+                    va="center",
+                    ha="left",
+                    fontsize=9.5,
+                    color=INK,
+                    zorder=5,
+                    clip_on=False,
+                )
             y -= gap
     out_off: dict[tuple[int, Step], float] = {}
     in_off: dict[tuple[int, Step], float] = {}
-    ordered_links = sorted(links.items(), key=lambda kv: (kv[0][0], -pos[(kv[0][0], kv[0][1])], -pos.get((kv[0][0] + 1, kv[0][2]), 0)))
+    ordered_links = sorted(
+        links.items(), key=lambda kv: (kv[0][0], -pos[(kv[0][0], kv[0][1])], -pos.get((kv[0][0] + 1, kv[0][2]), 0))
+    )
     t = np.linspace(0, 1, 40)
     ease = 3 * t**2 - 2 * t**3
     for (i, a, b), n in ordered_links:
@@ -153,7 +167,9 @@ def _flow(p: Paths, lang: str) -> Figure:
         in_off[(i + 1, b)] = in_off.get((i + 1, b), 0) + n
         x = (i + node_w / 2) + t * (1 - node_w)
         upper = top_a + (top_b - top_a) * ease
-        ax.fill_between(x, upper - n, upper, color=_color(a), alpha=0.35 if b.touchpoint != END else 0.15, lw=0, zorder=2)
+        ax.fill_between(
+            x, upper - n, upper, color=_color(a), alpha=0.35 if b.touchpoint != END else 0.15, lw=0, zorder=2
+        )
     return fig
 
 
@@ -167,8 +183,15 @@ def _heat(ax, rows: list[str], cols: list[str], m: np.ndarray, title: str, rd) -
     ax.set_yticks(range(len(rows)), [fit(rd, r, 130, 9) for r in rows], fontsize=9)
     for (r, c), v in np.ndenumerate(m):
         if v:
-            ax.text(c, r, f"{int(v):,}", ha="center", va="center", fontsize=8 if len(cols) > 8 else 9,
-                    color="white" if v > 0.6 * m.max() else INK)
+            ax.text(
+                c,
+                r,
+                f"{int(v):,}",
+                ha="center",
+                va="center",
+                fontsize=8 if len(cols) > 8 else 9,
+                color="white" if v > 0.6 * m.max() else INK,
+            )
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -187,8 +210,14 @@ def heatmap_figure(p: Paths, lang: str = "en") -> Figure:
             if x.src in ri and x.dst in ci:
                 mat[ri[x.src], ci[x.dst]] += x.customers
         ax1 = fig.add_axes((0.09, 0.17, 0.30, 0.68))
-        _heat(ax1, [step_text(p, s, lang) for s in stage_steps], [step_text(p, s, lang) for s in to_steps], mat,
-              p_("heat_stage", lang), rd)
+        _heat(
+            ax1,
+            [step_text(p, s, lang) for s in stage_steps],
+            [step_text(p, s, lang) for s in to_steps],
+            mat,
+            p_("heat_stage", lang),
+            rd,
+        )
         weight: dict[Step, int] = {}
         for x in p.transitions:
             for s in (x.src, x.dst):
@@ -262,7 +291,7 @@ def removal_figure(p: Paths, lang: str = "en") -> Figure:
         prob = "—" if ch.conversion_probability is None else f"{100 * ch.conversion_probability:.2f}%"
         _title(fig, p_("removal", lang), p_("removal_note", lang, p=prob))
         ax = fig.add_axes((0.2, 0.1, 0.72, 0.72))
-        rows = ch.removal_effect[: MAX_HEAT]
+        rows = ch.removal_effect[:MAX_HEAT]
         if not rows or all(r.effect is None for r in rows):
             ax.set_axis_off()
             ax.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax.transAxes)
@@ -327,5 +356,14 @@ def markdown_section(p: Paths, lang: str = "en", heading_level: int = 2) -> str:
     return to_markdown(p, lang, heading_level=heading_level)
 
 
-__all__ = ["flow_figure", "heatmap_figure", "switches_figure", "removal_figure", "save_flow", "save_all",
-           "pictures", "markdown_section", "tr"]
+__all__ = [
+    "flow_figure",
+    "heatmap_figure",
+    "switches_figure",
+    "removal_figure",
+    "save_flow",
+    "save_all",
+    "pictures",
+    "markdown_section",
+    "tr",
+]

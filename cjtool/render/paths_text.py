@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cjtool.analyses.paths import Paths, Step, Transition
-from cjtool.i18n import fmt_duration, fmt_int, fmt_pct, fmt_num
+from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table
@@ -112,7 +112,9 @@ def to_csv(p: Paths, sanitize: bool = True) -> str:
 
 def _transition_columns(p: Paths, rows: list[Transition], lang: str, stage_level: bool) -> list[Column]:
     cols = [
-        Column(tr("from", lang), [step_text(p, x.src, lang, False) for x in rows], text=True, min_width=8, max_width=34),
+        Column(
+            tr("from", lang), [step_text(p, x.src, lang, False) for x in rows], text=True, min_width=8, max_width=34
+        ),
         Column(tr("to", lang), [step_text(p, x.dst, lang, False) for x in rows], text=True, min_width=8, max_width=34),
         Column(tr("cust", lang), [fmt_int(x.customers) for x in rows]),
         Column(tr("trans", lang), [fmt_int(x.transitions) for x in rows], drop=2),

@@ -146,5 +146,7 @@ def removal_effects(names: list[str], counts: np.ndarray) -> tuple[float | None,
     effects = [1.0 - absorption_probability(counts, removed=i + 1) / p for i in range(len(names))]
     total = sum(effects)
     out = [Removal(c, e, (e / total) if total != 0 else None) for c, e in zip(names, effects, strict=True)]
-    out.sort(key=lambda r: (-(r.effect or 0.0), r.channel))
+    # effects equal in exact arithmetic may differ in the last bits of a float solve: order
+    # on 12 decimals so such ties fall to the channel name, as SPEC 16 orders them
+    out.sort(key=lambda r: (-round(r.effect or 0.0, 12), r.channel))
     return p, out

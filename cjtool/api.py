@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cjtool.analyses.moments import MomentsResult, compute_moments
 from cjtool.events import EventsInput, read_events
@@ -11,11 +12,16 @@ from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
 
+if TYPE_CHECKING:
+    from cjtool.analyses.paths import Paths
+
 __all__ = [
     "map_journey",
     "journeys",
     "moments",
     "MomentsResult",
+    "paths",
+    "Paths",
     "load_model",
     "JourneyMap",
     "JourneyModel",
@@ -67,3 +73,27 @@ def moments(
     satisfaction effect. Association, not causation. ``events`` may be journeys already built."""
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
     return compute_moments(j, alpha=alpha)
+
+
+def paths(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    steps: int = 5,
+    encoding: str | None = None,
+    strict: bool = False,
+    src: str | None = None,
+    dst: str | None = None,
+    min_customers: int = 0,
+    before_drop: bool = False,
+) -> Paths:
+    """Paths and channels (SPEC sections 11-12) of ``events`` (as for ``map_journey``, or
+    journeys already worked out): transitions, stage transitions, variants, flows of the
+    first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
+    ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
+    those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    from cjtool.analyses.paths import compute_paths, filtered
+
+    j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
+    result = compute_paths(j, steps=steps)
+    return filtered(result, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)

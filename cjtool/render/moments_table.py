@@ -7,7 +7,7 @@ from rich.text import Text
 
 from cjtool.analyses.moments import MomentsResult
 from cjtool.render.moments_text import effect_rows, moment_rows, summary_text, w
-from cjtool.render.table import Column, fit_table, left_out_note
+from cjtool.render.table import Column, print_fitted
 
 
 def _style(result: MomentsResult, i: int) -> str:
@@ -50,7 +50,7 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
         col(9, text=True, drop=1),
     ]
     console.print()
-    _print_fitted(console, title, columns, lang)
+    print_fitted(console, title, columns, lang)
     console.print(Text(w("legend", lang).format(alpha=f"{result.alpha:g}"), style="dim"))
     header, rows = effect_rows(result, lang, top)
     if rows:
@@ -61,14 +61,5 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
             *[Column(header[i], list(cells[i])) for i in range(2, len(header))],
         ]
         console.print()
-        _print_fitted(console, w("effect_title", lang), columns, lang)
+        print_fitted(console, w("effect_title", lang), columns, lang)
         console.print(Text(w("effect_legend", lang), style="dim"))
-
-
-def _print_fitted(console: Console, title: str, columns: list[Column], lang: str) -> None:
-    """The table at the console's width, and a line naming the columns left out."""
-    table, left_out = fit_table(title, columns, console.width)
-    console.print(table)
-    note = left_out_note(left_out, console.width, lang, "--format csv")
-    if note is not None:
-        console.print(note)

@@ -162,6 +162,15 @@ def left_out_note(left_out: list[Column], width: int, lang: str, hint: str) -> T
     return Text(t("left_out", lang).format(columns=joined, width=width, hint=hint), style="dim")
 
 
+def print_fitted(console: Console, title: str, columns: list[Column], lang: str, hint: str = "--format csv") -> None:
+    """A table at the console's width, then a line naming the columns left out."""
+    table, left_out = fit_table(title, columns, console.width)
+    console.print(table)
+    note = left_out_note(left_out, console.width, lang, hint)
+    if note is not None:
+        console.print(note)
+
+
 def funnel_table(result: JourneyMap, lang: str, width: int = 80) -> tuple[Table, list[Column]]:
     m = result.model
     first = result.stages[0].customers if result.stages else 0

@@ -1,0 +1,154 @@
+"""`cjtool paths`: how customers move between touchpoints, stages and channels."""
+
+from __future__ import annotations
+
+import io
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cjtool.cli import common as c
+from cjtool.errors import UsageError
+from cjtool.output import emit
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    dot = "dot"
+
+
+SUFFIX_FORMATS = {
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".dot": Format.dot,
+    ".gv": Format.dot,
+}
+
+
+def paths_command(
+    events: c.EventsArg,
+    model: c.ModelOpt,
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: table, json, csv (transitions), markdown or dot (Graphviz) "
+            "(default: from the -o file's suffix, else table).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
+    output: c.OutputOpt = None,
+    png: Annotated[
+        str | None,
+        typer.Option(
+            "--png",
+            help="Also draw the flow of the first steps (.png, .svg or .pdf).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    png_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--png-dir",
+            help="Also draw every picture (flow, transition heatmap, channel switches, removal effect) "
+            "as PNG files into this folder.",
+            show_default=False,
+            metavar="DIR",
+        ),
+    ] = None,
+    steps: Annotated[
+        int, typer.Option("--steps", min=2, max=50, help="Steps of the collapsed path in the flow.", metavar="S")
+    ] = 5,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows shown per table (table, markdown).", metavar="N")] = 10,
+    min_customers: Annotated[
+        int, typer.Option("--min-customers", min=0, help="Hide transitions, flows and variants of fewer customers.")
+    ] = 0,
+    src: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Only transitions out of this stage id or touchpoint.", show_default=False, metavar="STEP"
+        ),
+    ] = None,
+    dst: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Only transitions into this stage id or touchpoint.", show_default=False, metavar="STEP"
+        ),
+    ] = None,
+    before_drop: Annotated[
+        bool, typer.Option("--before-drop", help="Only the steps customers were last at before dropping out.")
+    ] = False,
+    window: c.WindowOpt = None,
+    mode: c.ModeOpt = None,
+    column: c.ColumnOpt = None,
+    timestamp_format: c.TimestampFormatOpt = None,
+    encoding: c.EncodingOpt = None,
+    strict: c.StrictOpt = False,
+    lang: c.LangOpt = c.Lang.en,
+    no_sanitize: Annotated[
+        bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar="")
+    ] = False,
+    quiet: c.QuietOpt = False,
+) -> None:
+    """Paths: transitions between touchpoints and stages, path variants, flows, channel
+    switches and the Markov removal effect of each channel.
+
+    Example: cjtool paths events.csv --model aipl --png flow.png
+    """
+    from cjtool.analyses.paths import compute_paths, filtered
+    from cjtool.render import paths_text as r
+
+    format = format or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
+    if before_drop and dst:
+        raise UsageError("--before-drop and --to both choose where transitions go; give one of them")
+    if png:
+        from cjtool.render.png_style import picture_format
+
+        picture_format(png)
+        if output and Path(png).resolve() == Path(output).resolve():
+            raise UsageError(f"--png and --output are both {output}; give them different files")
+    if png_dir and not Path(png_dir).is_dir():
+        raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
+    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    c.map_of(j, quiet=quiet)  # the run's warnings (rejected rows, ties, starved stages)
+    result = filtered(
+        compute_paths(j, steps=steps), src=src, dst=dst, min_customers=min_customers, before_drop=before_drop
+    )
+    lg = lang.value
+    if png or png_dir:
+        from cjtool.render import paths_png
+
+        if png:
+            paths_png.save_flow(result, png, lang=lg)
+        if png_dir:
+            paths_png.save_all(result, png_dir, lang=lg)
+    if format is Format.json:
+        emit(r.to_json(result), output)
+    elif format is Format.csv:
+        emit(r.to_csv(result, sanitize=not no_sanitize), output)
+    elif format is Format.markdown:
+        emit(r.to_markdown(result, lg, top=top), output)
+    elif format is Format.dot:
+        emit(r.to_dot(result, lg), output)
+    elif output and output != "-":
+        buf = io.StringIO()
+        r.render_tables(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+        emit(buf.getvalue(), output)
+    else:
+        r.render_tables(result, c.stdout_console(), lg, top)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("paths")(paths_command)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cjtool.analyses.moments import MomentsResult, compute_moments
@@ -50,9 +51,16 @@ def journeys(
     encoding: str | None = None,
     strict: bool = False,
     on_phase: Callable[[str], None] | None = None,
+    attributes: Sequence[str] = (),
 ) -> Journeys:
     """Read ``events`` and work out every customer's journey once (SPEC section 8): what
-    the map and every analysis (customers, segments, compare, paths, moments) aggregate."""
+    the map and every analysis (customers, segments, compare, paths, moments) aggregate.
+    ``attributes``: event columns to read besides the roles, for segments (`--by`); they
+    are the events' text columns ``attr:<header>`` (all null when no file has one)."""
+    roles = set(model.column_map.values())
+    extra = tuple(dict.fromkeys([*model.extra_columns, *(a for a in attributes if a not in roles)]))
+    if extra != model.extra_columns:
+        model = replace(model, extra_columns=extra)
     phase = on_phase or (lambda _: None)
     phase("reading events")
     table = read_events(events, model, encoding=encoding, strict=strict)

@@ -337,6 +337,9 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             missing.append((role, header))
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(role))
+    for header in model.extra_columns:  # segment attributes; a file without one has nulls
+        value = pl.col(header).cast(pl.String) if header in columns else pl.lit(None, dtype=pl.String)
+        exprs.append(value.alias(f"attr:{header}"))
     if missing and any("\ufffd" in c for c in columns):  # GBK read as UTF-8: don't list mojibake
         raise DataError(
             f"{name}: line 1: no `{missing[0][1]}` column, and the header is not valid UTF-8",
@@ -448,11 +451,21 @@ def field_count_warning(src: str, encoding: str | None, limit: int = 5) -> str |
 
 # ----------------------------------------------------------------------- validating
 
-_SCALES = ("satisfaction", "nps", "effort")
+_SCALES = ("satisfaction", "nps", "effort", "revenue")  # the numbers read (revenue: SPEC 14)
+
+
+def attribute_columns(model: JourneyModel) -> list[str]:
+    return [f"attr:{h}" for h in model.extra_columns]
 
 
 def _scales(model: JourneyModel) -> dict[str, Scale]:
-    return {"satisfaction": model.satisfaction_scale, "nps": Scale(0, 10), "effort": model.effort_scale}
+    inf = float("inf")  # revenue: any finite number (SPEC 14)
+    return {
+        "satisfaction": model.satisfaction_scale,
+        "nps": Scale(0, 10),
+        "effort": model.effort_scale,
+        "revenue": Scale(-inf, inf),
+    }
 
 
 def _score_steps(
@@ -530,6 +543,7 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
         "touchpoint",
         "channel",
         *[c for role in _SCALES for c in (role, f"_nan_{role}", f"_oos_{role}")],
+        *attribute_columns(model),
     )
 
 
@@ -606,13 +620,16 @@ def _validate(
             else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {_expected(model)}"
         )
         raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
-    frame = raw.select("row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES)
+    frame = raw.select(
+        "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES, *attribute_columns(model)
+    )
     if n_bad or blank.any():
         frame = frame.filter(~(bad | blank))
     duplicates = 0
     if model.dedupe:
         # every role's parsed value: a role added to the frame (revenue) joins the key
-        first_seen = frame.select(pl.struct(pl.exclude("row")).is_first_distinct()).to_series()
+        key = [c for c in frame.columns if c != "row" and not c.startswith("attr:")]
+        first_seen = frame.select(pl.struct(key).is_first_distinct()).to_series()
         duplicates = frame.height - int(first_seen.sum())
         frame = frame.filter(first_seen) if duplicates else frame
     n_blank = int(blank.sum())

@@ -18,7 +18,7 @@ import polars as pl
 from cjtool.errors import ModelError, UsageError
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
-ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
+ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
 REQUIRED_ROLES = ("customer_id", "timestamp", "touchpoint")
 SCORE_ROLES = ("satisfaction", "nps", "effort")
 MODES = ("ordered", "furthest")
@@ -122,6 +122,8 @@ class JourneyModel:
     min_customers: int = 1
     gates: Gates = Gates()
     source: str = "<model>"
+    # event columns read besides the roles (segment attributes: `--by`), as `attr:<header>`
+    extra_columns: tuple[str, ...] = ()
 
     @property
     def column_map(self) -> dict[str, str]:

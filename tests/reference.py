@@ -22,6 +22,7 @@ from cjtool.model import JourneyModel, Scale
 
 SCHEMA = "cjtool.map/2"
 NPS_SCALE = Scale(0, 10)
+REVENUE_SCALE = Scale(float("-inf"), float("inf"))  # any finite number (SPEC 14)
 
 
 # --------------------------------------------------------------------------- section 1: events
@@ -104,6 +105,7 @@ class Event:
         self.satisfaction_exact = exact_score(row.get("satisfaction"), model.satisfaction_scale)
         self.nps = parse_score(row.get("nps"), NPS_SCALE)
         self.effort = parse_score(row.get("effort"), model.effort_scale)
+        self.revenue = parse_score(row.get("revenue"), REVENUE_SCALE)
         self.stage: int | None = None  # 1..K, or None when unassigned
         self.occurrence = 0  # the customer's n-th accepted event at this touchpoint (section 2, v2)
 
@@ -112,7 +114,16 @@ class Event:
 
     def dedupe_key(self) -> tuple:
         """Every role's parsed value (v2 `dedupe:`); a new role (revenue) belongs here."""
-        return (self.customer, self.when, self.touchpoint, self.channel, self.satisfaction, self.nps, self.effort)
+        return (
+            self.customer,
+            self.when,
+            self.touchpoint,
+            self.channel,
+            self.satisfaction,
+            self.nps,
+            self.effort,
+            self.revenue,
+        )
 
 
 # --------------------------------------------------------------------------- section 2: stages

@@ -21,7 +21,7 @@ try:
 except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
     from reference import is_blank_row, parse_timestamp, reference_map  # type: ignore[no-redef]
 
-COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort")
+COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
 SPEC_KEYS = (
     "schema",
     "model",
@@ -232,6 +232,7 @@ SATISFACTIONS = [
 ]
 NPSS = [None, None, "0", "3", "6", "7", "8", "9", "10", "11", "-1", "abc", "９"]
 EFFORTS = [None, None, "1", "4", "7", "8", "0", "y", "5"]
+REVENUES = [None, None, None, "19.9", "-5", "1e3", "x", "19.90"]
 
 
 OCCURRENCES = [1, 2, 3, "1+", "2+", "3+"]
@@ -339,6 +340,7 @@ def cases(draw) -> tuple[str, list[dict]]:
                 "satisfaction": draw(st.sampled_from(SATISFACTIONS)),
                 "nps": draw(st.sampled_from(NPSS)),
                 "effort": draw(st.sampled_from(EFFORTS)),
+                "revenue": draw(st.sampled_from(REVENUES)),
             }
         )
     return model_text, rows

@@ -120,7 +120,8 @@ def attribute(
         listed = joined[name].is_not_null() | ids["customer_id"].is_in(customer_file["customer_id"].implode())
         missing = int((~listed).sum())
         warnings = [f"{missing:,} customers are not in the customer file: their `{name}` is {NONE}"] if missing else []
-        return Attribute(name, joined.select(blank_to_none(pl.col(name)))[name], "customer file", warnings)
+        values = joined.select(blank_to_none(pl.col(name)).alias(name))[name]
+        return Attribute(name, values, "customer file", warnings)
     column = event_column(j, name)
     if column is not None:
         return Attribute(name, first_value(j, column), "event column")
@@ -139,14 +140,16 @@ def attribute(
 def event_columns(j: Journeys) -> list[str]:
     """Event columns a breakdown can use: the channel role and extra columns read."""
     cols = ["channel"] if j.events["channel"].null_count() < j.events.height else []
-    return cols + [c.removeprefix("attr:") for c in j.events.columns if c.startswith("attr:")]
+    read = [c for c in j.events.columns if c.startswith("attr:") and j.events[c].null_count() < j.events.height]
+    return cols + [c.removeprefix("attr:") for c in read]
 
 
 def event_column(j: Journeys, name: str) -> str | None:
     """The events' column holding attribute ``name``: an extra column read as
     ``attr:<name>``, else a role by its name or its header (through `columns:`)."""
-    if f"attr:{name}" in j.events.columns:
-        return f"attr:{name}"
+    column = f"attr:{name}"
+    if column in j.events.columns and j.events[column].null_count() < j.events.height:
+        return column  # read, and some file has the column
     roles = {"channel": "channel"}
     header_role = {header: role for role, header in j.model.column_map.items()}
     role = roles.get(name) or roles.get(header_role.get(name, ""))

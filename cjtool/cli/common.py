@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -178,13 +178,20 @@ def run_map(
 
 
 def run_journeys(
-    events: list[str], model: JourneyModel, *, encoding: str | None, strict: bool, quiet: bool
+    events: list[str],
+    model: JourneyModel,
+    *,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+    attributes: Sequence[str] = (),
 ) -> Journeys:
-    """The journeys every command starts from (read once, with the progress display)."""
+    """The journeys every command starts from (read once, with the progress display);
+    ``attributes``: event columns to read for segments (``--by``)."""
     if "-" in events and sys.stdin.isatty() and not quiet:
         stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
-        return journeys(events, model, encoding=encoding, strict=strict, on_phase=phase)
+        return journeys(events, model, encoding=encoding, strict=strict, on_phase=phase, attributes=attributes)
 
 
 def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:

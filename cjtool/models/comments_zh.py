@@ -72,6 +72,16 @@ ZH: dict[str, str | None] = {
         "# stages：按旅程顺序排列。每个事件归入第一个匹配它的阶段："
     ),
     "#   touchpoints: exact touchpoint names, and/or": "#   touchpoints: 触点名称，须完全一致；和 / 或",
+    "#                {name: T, occurrence: N} (only a customer's N-th event at T) or": (
+        "#                {name: T, occurrence: N}（只算客户在 T 的第 N 次事件）或"
+    ),
+    '#                {name: T, occurrence: "N+"} (the N-th and later): one event type can open': (
+        '#                {name: T, occurrence: "N+"}（第 N 次及以后）：同一种事件可以分属两个阶段，'
+    ),
+    "#                two stages, as order_paid does below (the first order is a purchase,": (
+        "#                如下面的 order_paid（首单算购买，"
+    ),
+    "#                a second one loyalty);": "#                复购算忠诚）；",
     "#   match:       a regular expression searched anywhere in the touchpoint name": (
         "#   match:       正则表达式，在触点名称中任意位置查找"
     ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import polars as pl
 
 from cjtool.analyses.moments import MomentsResult, compute_moments
 from cjtool.events import EventsInput, read_events
@@ -44,12 +46,14 @@ def journeys(
     encoding: str | None = None,
     strict: bool = False,
     on_phase: Callable[[str], None] | None = None,
+    attributes: Sequence[str] = (),
 ) -> Journeys:
     """Read ``events`` and work out every customer's journey once (SPEC section 8): what
     the map and every analysis (customers, segments, compare, paths, moments) aggregate."""
     phase = on_phase or (lambda _: None)
     phase("reading events")
-    table = read_events(events, model, encoding=encoding, strict=strict)
+    extra = {"attributes": list(attributes)} if attributes else {}  # extra event columns for --by
+    table = read_events(events, model, encoding=encoding, strict=strict, **extra)
     phase(f"mapping {table.frame.height:,} events")
     return build_journeys(table, model)
 
@@ -67,3 +71,49 @@ def moments(
     satisfaction effect. Association, not causation. ``events`` may be journeys already built."""
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
     return compute_moments(j, alpha=alpha)
+
+
+def customers(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    by: Sequence[str] = (),
+    customer_file: str | None = None,
+    status: Sequence[str] = (),
+    stage: Sequence[str] = (),
+    exit_touchpoint: Sequence[str] = (),
+    encoding: str | None = None,
+) -> pl.DataFrame:
+    """The customer table (SPEC 8): one row per customer, with the model's declared
+    segment attributes and ``by`` as columns, filtered like `cjtool customers`."""
+    from cjtool.analyses import customers as cu
+    from cjtool.analyses import segments as sg
+
+    file = sg.load_customer_file(model, customer_file)
+    names = sg.in_use(model, list(by))
+    j = events if isinstance(events, Journeys) else journeys(
+        events, model, encoding=encoding, attributes=sg.attributes_to_read(model, names, file)
+    )
+    attrs = [sg.attribute(j, n, customer_file=file, timezone=model.timezone) for n in names]
+    table = cu.customer_table(j, [(a.name, a.values) for a in attrs])
+    return cu.filter_customers(table, model, status=status, stage=stage, exit_touchpoint=exit_touchpoint)
+
+
+def breakdown(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    by: str,
+    *,
+    customer_file: str | None = None,
+    limit: int = 10,
+    exclude_in_progress: bool = False,
+    encoding: str | None = None,
+):  # -> cjtool.analyses.segments.Breakdown
+    """The map of every segment of ``by`` and of the whole run (SPEC 9), as `map --by`."""
+    from cjtool.analyses import segments as sg
+
+    file = sg.load_customer_file(model, customer_file)
+    j = events if isinstance(events, Journeys) else journeys(
+        events, model, encoding=encoding, attributes=sg.attributes_to_read(model, [by], file)
+    )
+    return sg.segment_breakdown(j, by, customer_file=file, limit=limit, exclude_in_progress=exclude_in_progress)

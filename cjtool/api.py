@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 
 import polars as pl
@@ -52,7 +53,9 @@ def journeys(
     the map and every analysis (customers, segments, compare, paths, moments) aggregate."""
     phase = on_phase or (lambda _: None)
     phase("reading events")
-    extra = {"attributes": list(attributes)} if attributes else {}  # extra event columns for --by
+    # extra event columns for --by (TODO: call directly once read_events takes them on main)
+    takes = "attributes" in inspect.signature(read_events).parameters
+    extra = {"attributes": list(attributes)} if attributes and takes else {}
     table = read_events(events, model, encoding=encoding, strict=strict, **extra)
     phase(f"mapping {table.frame.height:,} events")
     return build_journeys(table, model)

@@ -288,3 +288,19 @@ def segment_breakdown(
     if exclude_in_progress:
         return breakdown_without(j, attr, in_progress_mask(j), limit=limit)
     return breakdown(j, attr, limit=limit)
+
+
+def incomplete_periods(bd: Breakdown, timezone: str | None = None) -> set[str]:
+    """Entry periods whose window had not closed when the data ended: some customers are
+    still in progress (SPEC 14); without a window, the period the data ends in."""
+    out = {v for v, m in bd.segments if any(s.in_progress for s in m.stages)}
+    t_end = bd.all.t_end
+    if bd.source == "period" and bd.all.model.window_s is None and t_end is not None:
+        frame = pl.DataFrame({"t": [t_end]})
+        t = pl.col("t")
+        if timezone:
+            t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(timezone)
+        fmt = PERIODS[bd.attribute]
+        expr = t.dt.strftime(fmt) if fmt else pl.concat_str(t.dt.year().cast(pl.String), pl.lit("-Q"), t.dt.quarter().cast(pl.String))
+        out.add(frame.select(expr)[0, 0])
+    return out

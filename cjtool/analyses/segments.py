@@ -101,7 +101,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
 
 
 def blank_to_none(values: pl.Expr) -> pl.Expr:
-    return pl.when(values.is_null() | (values.str.strip_chars() == "")).then(pl.lit(NONE)).otherwise(values)
+    return pl.when(values.is_null() | (values.str.strip_chars() == "")).then(pl.lit(NONE)).otherwise(values).name.keep()
 
 
 def attribute(

@@ -96,8 +96,15 @@ def customers_command(
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     names = sg.in_use(jm, list(by or []))
     j, file = c.run_segmented(events, jm, names, customers, encoding=encoding, strict=strict, quiet=quiet)
-    attrs = [sg.attribute(j, n, customer_file=file, timezone=jm.timezone) for n in names]
-    c.warn(list(j.table.warnings) + j.warnings + [w for a in attrs for w in a.warnings], quiet=quiet)
+    attrs, missing = [], []
+    for n in names:
+        try:
+            attrs.append(sg.attribute(j, n, customer_file=file, timezone=jm.timezone))
+        except UsageError:
+            if n in (by or []):
+                raise
+            missing.append(f"the model's segment attribute `{n}` is in no event column or customer file: left out")
+    c.warn(list(j.table.warnings) + j.warnings + missing + [w for a in attrs for w in a.warnings], quiet=quiet)
     table = customer_table(j, [(a.name, a.values) for a in attrs])
     table = filter_customers(table, jm, status=status or (), stage=stage or (), exit_touchpoint=exit_touchpoint or ())
     if format is Format.json:

@@ -245,7 +245,7 @@ def customer_revenue(j: Journeys) -> pl.LazyFrame:
     return (
         j.events.lazy()
         .filter(pl.col("stage").is_not_null())
-        .group_by("cust")
+        .group_by(pl.col("cust").to_physical().alias("cust"))  # the code, as in j.customers
         .agg(revenue_units().sum().alias("rev_units"))
     )
 

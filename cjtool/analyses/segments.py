@@ -204,7 +204,9 @@ def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Ser
         order = order[: limit - 1]
     code = {v: i for i, v in enumerate(order)}
     labels = order + ([OTHER] if pooled else [])
-    mapping = pl.DataFrame({values.name: list(code), "code": list(code.values())}, schema_overrides={"code": pl.UInt32})
+    mapping = pl.DataFrame(
+        {values.name: list(code), "code": list(code.values())}, schema={values.name: values.dtype, "code": pl.UInt32}
+    )
     codes = (
         values.to_frame()
         .join(mapping, on=values.name, how="left", maintain_order="left")

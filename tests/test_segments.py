@@ -96,7 +96,7 @@ def test_churn_and_revenue_per_stage_customer_and_touchpoint():
     assert [s.revenue for s in m.stages] == [3.25, 13.5]
     assert [s.revenue_per_customer for s in m.stages] == [3.25, 12.5]  # depth exactly 1: y; 2: x
     assert {t.touchpoint: t.revenue for t in m.touchpoints} == {"a": 3.25, "b": 13.5}
-X
+    assert m.revenue == 16.75  # z's event is assigned (depth 0): it counts
     table = customer_table(j)
     assert table.select("customer_id", "churned", "revenue").rows() == [
         ("x", True, 12.5),

@@ -94,8 +94,10 @@ def customers(
 
     file = sg.load_customer_file(model, customer_file)
     names = sg.in_use(model, list(by))
-    j = events if isinstance(events, Journeys) else journeys(
-        events, model, encoding=encoding, attributes=sg.attributes_to_read(model, names, file)
+    j = (
+        events
+        if isinstance(events, Journeys)
+        else journeys(events, model, encoding=encoding, attributes=sg.attributes_to_read(model, names, file))
     )
     attrs = [sg.attribute(j, n, customer_file=file, timezone=model.timezone) for n in names]
     table = cu.customer_table(j, [(a.name, a.values) for a in attrs])
@@ -116,7 +118,9 @@ def breakdown(
     from cjtool.analyses import segments as sg
 
     file = sg.load_customer_file(model, customer_file)
-    j = events if isinstance(events, Journeys) else journeys(
-        events, model, encoding=encoding, attributes=sg.attributes_to_read(model, [by], file)
+    j = (
+        events
+        if isinstance(events, Journeys)
+        else journeys(events, model, encoding=encoding, attributes=sg.attributes_to_read(model, [by], file))
     )
     return sg.segment_breakdown(j, by, customer_file=file, limit=limit, exclude_in_progress=exclude_in_progress)

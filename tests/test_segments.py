@@ -79,13 +79,16 @@ def test_segment_values_are_pooled_into_other_with_a_warning():
 
 
 def test_churn_and_revenue_per_stage_customer_and_touchpoint():
-    model = parse_model(
-        "churn_after: 10d\nstages:\n  - {id: s1, touchpoints: [a]}\n  - {id: s2, touchpoints: [b]}\n"
-    )
+    model = parse_model("churn_after: 10d\nstages:\n  - {id: s1, touchpoints: [a]}\n  - {id: s2, touchpoints: [b]}\n")
     frame = pl.DataFrame(
         {
             "customer_id": ["x", "x", "y", "z"],
-            "timestamp": ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-20T00:00:00Z", "2026-01-05T00:00:00Z"],
+            "timestamp": [
+                "2026-01-01T00:00:00Z",
+                "2026-01-02T00:00:00Z",
+                "2026-01-20T00:00:00Z",
+                "2026-01-05T00:00:00Z",
+            ],
             "touchpoint": ["a", "b", "a", "b"],
         }
     )

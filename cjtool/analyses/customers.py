@@ -79,7 +79,14 @@ def customer_table(j: Journeys, attributes: Sequence[tuple[str, pl.Series]] = ()
             **{name: values for name, values in attributes},
         }
     )
-    from cjtool.metrics import REVENUE, SCORE_SCALE as SCALE, churned_expr, customer_revenue  # metrics imports this module
+    from cjtool.metrics import (
+        REVENUE,
+        churned_expr,
+        customer_revenue,
+    )  # metrics imports this module
+    from cjtool.metrics import (
+        SCORE_SCALE as SCALE,
+    )
 
     if model.churn_after_s is not None:
         table = table.with_columns(c.select(churned_expr(j).alias("churned"))["churned"])

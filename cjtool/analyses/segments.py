@@ -303,6 +303,10 @@ def incomplete_periods(bd: Breakdown, timezone: str | None = None) -> set[str]:
         if timezone:
             t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(timezone)
         fmt = PERIODS[bd.attribute]
-        expr = t.dt.strftime(fmt) if fmt else pl.concat_str(t.dt.year().cast(pl.String), pl.lit("-Q"), t.dt.quarter().cast(pl.String))
+        expr = (
+            t.dt.strftime(fmt)
+            if fmt
+            else pl.concat_str(t.dt.year().cast(pl.String), pl.lit("-Q"), t.dt.quarter().cast(pl.String))
+        )
         out.add(frame.select(expr)[0, 0])
     return out

@@ -14,8 +14,8 @@ from rich.console import Console
 
 from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
-from cjtool.metrics import compute_maps
 from cjtool.errors import UsageError
+from cjtool.metrics import compute_maps
 from cjtool.output import emit
 from cjtool.render.machine import to_csv, to_json
 from cjtool.render.markdown import to_markdown
@@ -142,7 +142,15 @@ def map_command(
 
 
 def _emit_breakdown(
-    bd: Breakdown, format: Format, output: str | None, png: str | None, lg: str, table: str, *, sanitize: bool, bom: bool
+    bd: Breakdown,
+    format: Format,
+    output: str | None,
+    png: str | None,
+    lg: str,
+    table: str,
+    *,
+    sanitize: bool,
+    bom: bool,
 ) -> None:
     from cjtool.render.segments_text import breakdown_csv, breakdown_markdown, render_breakdown
 

@@ -58,10 +58,27 @@ def _attr_label(bd: Breakdown, lang: str) -> str:
 def _frame(title: str, subtitle: str, n_x: int) -> tuple[Figure, object, object]:
     width = max(8.0, 2.2 + 1.5 * n_x)
     fig, rd = new_figure(width, 5.6)
-    fig.text(0.3 / width, 1 - 0.25 / 5.6, fit(rd, title, (width - 0.6) * fig.dpi, 17, "bold"),
-             fontsize=17, fontweight="bold", color=INK, ha="left", va="top", parse_math=False)
-    fig.text(0.3 / width, 1 - 0.68 / 5.6, fit(rd, subtitle, (width - 0.6) * fig.dpi, 10.5),
-             fontsize=10.5, color=MUTED, ha="left", va="top", parse_math=False)
+    fig.text(
+        0.3 / width,
+        1 - 0.25 / 5.6,
+        fit(rd, title, (width - 0.6) * fig.dpi, 17, "bold"),
+        fontsize=17,
+        fontweight="bold",
+        color=INK,
+        ha="left",
+        va="top",
+        parse_math=False,
+    )
+    fig.text(
+        0.3 / width,
+        1 - 0.68 / 5.6,
+        fit(rd, subtitle, (width - 0.6) * fig.dpi, 10.5),
+        fontsize=10.5,
+        color=MUTED,
+        ha="left",
+        va="top",
+        parse_math=False,
+    )
     ax = fig.add_axes((0.9 / width, 0.75 / 5.6, (width - 3.6) / width, 3.75 / 5.6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{100 * y:.0f}%"))
     ax.set_ylim(0, 1.04)
@@ -95,9 +112,19 @@ def _end_labels(fig, rd, ax, ends: list[tuple[float, float, str, str]]) -> None:
     x_text = ax.get_xlim()[1]
     width_px = (fig.get_size_inches()[0] * fig.dpi) * (1 - ax.get_position().x1) - 20
     for (x, y, text, color), ly in zip(ends, ys, strict=True):
-        ax.annotate(fit(rd, text, width_px, 10), xy=(x, y), xytext=(x_text + 0.15, ly), textcoords="data",
-                    fontsize=10, color=color, va="center", ha="left", annotation_clip=False, parse_math=False,
-                    arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.6})
+        ax.annotate(
+            fit(rd, text, width_px, 10),
+            xy=(x, y),
+            xytext=(x_text + 0.15, ly),
+            textcoords="data",
+            fontsize=10,
+            color=color,
+            va="center",
+            ha="left",
+            annotation_clip=False,
+            parse_math=False,
+            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.6},
+        )
 
 
 def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
@@ -105,7 +132,9 @@ def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
     K = len(model.stages)
     stages = [clean(st.label.get(lang)) for st in model.stages]
     title = _w("segment_title", lang).format(attr=_attr_label(bd, lang))
-    subtitle = f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
+    subtitle = (
+        f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
+    )
     fig, rd, ax = _frame(title, subtitle, K)
     xs = list(range(K))
     ends = []
@@ -136,7 +165,9 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
     periods = sorted((v, m) for v, m in bd.segments if v != OTHER)
     open_ = incomplete_periods(bd, timezone)
     title = _w("cohort_title", lang).format(attr=_attr_label(bd, lang))
-    subtitle = f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
+    subtitle = (
+        f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
+    )
     if bd.pooled:  # the smallest periods went to (other): say so, they are gaps on the axis
         subtitle += "  ·  " + _w("pooled", lang).format(n=bd.pooled)
     fig, rd, ax = _frame(title, subtitle, max(len(periods), 3))
@@ -154,15 +185,31 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
         if hollow:
             joined = ([solid[-1]] if solid else []) + hollow
             ax.plot(*zip(*joined, strict=True), color=color, linewidth=1.4, linestyle=":", zorder=3)
-            ax.plot(*zip(*hollow, strict=True), linestyle="none", marker="o", markersize=6,
-                    markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.6, zorder=4)
+            ax.plot(
+                *zip(*hollow, strict=True),
+                linestyle="none",
+                marker="o",
+                markersize=6,
+                markerfacecolor="white",
+                markeredgecolor=color,
+                markeredgewidth=1.6,
+                zorder=4,
+            )
         last = next(((x, ys[x]) for x in reversed(xs) if ys[x] is not None), None)
         if last:
             ends.append((last[0], last[1], f"{clean(model.stages[k].label.get(lang))} {pct(last[1])}", color))
     if first_open is not None:
         ax.axvspan(first_open - 0.5, len(xs) - 0.5, color="#F1F4F8", zorder=0)
-        ax.text(first_open - 0.45, 1.02, _w("incomplete", lang), fontsize=9.5, color=MUTED, va="top",
-                ha="left", parse_math=False)
+        ax.text(
+            first_open - 0.45,
+            1.02,
+            _w("incomplete", lang),
+            fontsize=9.5,
+            color=MUTED,
+            va="top",
+            ha="left",
+            parse_math=False,
+        )
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
     labels = [f"{clean(v)}\n{fmt_int(m.customers_total)}" for v, m in periods]
     ax.set_xticks(xs, labels, fontsize=9.5)

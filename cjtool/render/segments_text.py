@@ -15,7 +15,10 @@ from cjtool.result import JourneyMap
 WORST = 3  # touchpoints listed per segment
 
 WORDS = {
-    "funnel_by": {"en": "Funnel by {attr}: customers, then conversion from the first stage", "zh": "按「{attr}」的漏斗：客户数与各阶段相对首阶段的转化率"},
+    "funnel_by": {
+        "en": "Funnel by {attr}: customers, then conversion from the first stage",
+        "zh": "按「{attr}」的漏斗：客户数与各阶段相对首阶段的转化率",
+    },
     "worst_by": {"en": "Worst touchpoints by {attr}", "zh": "按「{attr}」的最差接触点"},
     "all": {"en": "all", "zh": "全部"},
     "customers": {"en": "customers", "zh": "客户数"},
@@ -61,8 +64,10 @@ def funnel_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:
         rows.append([w("revenue", lang)] + [fmt_num(m.revenue, 0) for _, m in maps])
         rows.append(
             [w("revenue_per", lang)]
-            + [fmt_num(m.revenue / m.customers_total if m.customers_total and m.revenue is not None else None, 2)
-               for _, m in maps]
+            + [
+                fmt_num(m.revenue / m.customers_total if m.customers_total and m.revenue is not None else None, 2)
+                for _, m in maps
+            ]
         )
     return header, rows
 
@@ -90,7 +95,8 @@ def render_breakdown(bd: Breakdown, console: Console, lang: str = "en") -> None:
     n = len(header)
     columns = [Column(header[0], [r[0] for r in rows], text=True)] + [
         # the last segments go first when the terminal is narrow; `all` stays
-        Column(header[i], [r[i] for r in rows], drop=None if i == 1 else n - i) for i in range(1, n)
+        Column(header[i], [r[i] for r in rows], drop=None if i == 1 else n - i)
+        for i in range(1, n)
     ]
     funnel, left_out = fit_table(_title("funnel_by", bd, lang), columns, width)
     wh, wr = worst_rows(bd, lang)
@@ -112,7 +118,9 @@ def breakdown_markdown(bd: Breakdown, lang: str = "en", heading_level: int = 2) 
     h = "#" * heading_level
     header, rows = funnel_rows(bd, lang)
     lines = [f"{h} {md_escape(_title('funnel_by', bd, lang))}", ""]
-    lines += md_table([md_escape(x) for x in header], [[md_escape(c) for c in r] for r in rows], "l" + "r" * (len(header) - 1))
+    lines += md_table(
+        [md_escape(x) for x in header], [[md_escape(c) for c in r] for r in rows], "l" + "r" * (len(header) - 1)
+    )
     wh, wr = worst_rows(bd, lang)
     lines += ["", f"{h} {md_escape(_title('worst_by', bd, lang))}", ""]
     lines += md_table([md_escape(x) for x in wh], [[md_escape(c) for c in r] for r in wr], "llrr")

@@ -244,7 +244,7 @@ def render_gates(
                     "threshold_text": g.written,
                     "value": g.value,
                     "passed": g.passed,
-                    "segment": g.segment,
+                    **({"segment": g.segment} if g.segment else {}),  # check --by
                 }
                 for g in results
             ],

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import polars as pl
+
 from cjtool.analyses.moments import MomentsResult, compute_moments
 from cjtool.events import EventsInput, read_events
 from cjtool.journeys import Journeys, build_journeys
@@ -105,3 +107,53 @@ def paths(
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
     result = compute_paths(j, steps=steps)
     return filtered(result, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)
+
+
+def customers(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    by: Sequence[str] = (),
+    customer_file: str | None = None,
+    status: Sequence[str] = (),
+    stage: Sequence[str] = (),
+    exit_touchpoint: Sequence[str] = (),
+    encoding: str | None = None,
+) -> pl.DataFrame:
+    """The customer table (SPEC 8): one row per customer, with the model's declared
+    segment attributes and ``by`` as columns, filtered like `cjtool customers`."""
+    from cjtool.analyses import customers as cu
+    from cjtool.analyses import segments as sg
+
+    file = sg.load_customer_file(model, customer_file)
+    names = sg.in_use(model, list(by))
+    j = (
+        events
+        if isinstance(events, Journeys)
+        else journeys(events, model, encoding=encoding, attributes=sg.attributes_to_read(model, names, file))
+    )
+    attrs = [sg.attribute(j, n, customer_file=file, timezone=model.timezone) for n in names]
+    table = cu.customer_table(j, [(a.name, a.values) for a in attrs])
+    return cu.filter_customers(table, model, status=status, stage=stage, exit_touchpoint=exit_touchpoint)
+
+
+def breakdown(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    by: str,
+    *,
+    customer_file: str | None = None,
+    limit: int = 10,
+    exclude_in_progress: bool = False,
+    encoding: str | None = None,
+):  # -> cjtool.analyses.segments.Breakdown
+    """The map of every segment of ``by`` and of the whole run (SPEC 9), as `map --by`."""
+    from cjtool.analyses import segments as sg
+
+    file = sg.load_customer_file(model, customer_file)
+    j = (
+        events
+        if isinstance(events, Journeys)
+        else journeys(events, model, encoding=encoding, attributes=sg.attributes_to_read(model, [by], file))
+    )
+    return sg.segment_breakdown(j, by, customer_file=file, limit=limit, exclude_in_progress=exclude_in_progress)

@@ -43,6 +43,7 @@ class GateResult:
     threshold: float
     value: float | None
     threshold_text: str | None = None  # as the user wrote it (`30%`); None: from the model
+    segment: str | None = None  # `ATTRIBUTE=VALUE` with check --by: the segment this gate was measured on
 
     @property
     def passed(self) -> bool:
@@ -76,12 +77,13 @@ class GateResult:
         the gate is written with) follows."""
         from cjtool.i18n import t
 
+        where = f"[{self.segment}] " if self.segment else ""
         if self.target is None:
             what, op = DATA_KINDS[self.kind]
-            return f"{t(what, lang)} {op} {self.written}"
+            return f"{where}{t(what, lang)} {op} {self.written}"
         what, op = KINDS[self.kind]
         target = f"{label}（{self.target}）" if lang == "zh" and label and label != self.target else self.target
-        return f"{t(what + '_of', lang).format(target=target)} {op} {self.written}"
+        return f"{where}{t(what + '_of', lang).format(target=target)} {op} {self.written}"
 
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:

@@ -169,9 +169,15 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
         pl.col("timestamp").max().alias("last"),
         pl.col("stage").null_count().alias("unassigned"),
     )
-    cl = customers.lazy().with_columns(status_expr(j))
+    has_revenue = REVENUE in frame.columns
+    cl = customers.lazy().with_columns(status_expr(j), churned_expr(j).alias("churned"))
+    if has_revenue:  # each customer's revenue (SPEC 14), for revenue per customer by depth
+        cl = cl.join(customer_revenue(j), on="cust", how="left").with_columns(pl.col("rev_units").fill_null(0))
     depth_counts = cl.group_by("seg", "depth").agg(
-        pl.len().alias("len"), (pl.col("status") == "in_progress").sum().alias("in_progress")
+        pl.len().alias("len"),
+        (pl.col("status") == "in_progress").sum().alias("in_progress"),
+        pl.col("churned").sum().alias("churned"),
+        *([pl.col("rev_units").sum().alias("rev_units")] if has_revenue else []),
     )
     medians = cl.group_by("seg").agg(
         [
@@ -197,9 +203,14 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     pair_sums = (
         ev_all.filter(pl.col("stage").is_not_null())
         .group_by("seg", "stage", "touchpoint")
-        .agg(*score_sums(), pl.col("cust").to_physical().n_unique().alias("customers"))
+        .agg(
+            *score_sums(),
+            pl.col("cust").to_physical().n_unique().alias("customers"),
+            *([revenue_units().sum().alias("rev_units")] if has_revenue else []),
+        )
     )
-    stage_aggs = pair_sums.group_by("seg", "stage").agg(pl.col(SUM_COLUMNS).sum()).with_columns(scores_from_sums())
+    summed = SUM_COLUMNS + (["rev_units"] if has_revenue else [])
+    stage_aggs = pair_sums.group_by("seg", "stage").agg(pl.col(summed).sum()).with_columns(scores_from_sums())
     tp = (
         pair_sums.with_columns(scores_from_sums())
         .join(exits, on=["seg", "stage", "touchpoint"], how="left")
@@ -214,6 +225,38 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
         _journey_map(j, *(p[s] for p in parts), run=segment is None)
         for s in range(n_segments)
     ]
+
+
+REVENUE = "revenue"  # the revenue role's column in the events (Float64, null when missing)
+
+
+def revenue_units() -> pl.Expr:
+    """Revenue in exact integer millionths (read to 6 decimals, SPEC 16): sums that do not
+    depend on the order polars' threads add in; Int128 so 1e9 events of 1e9 cannot overflow."""
+    return (pl.col(REVENUE) * SCORE_SCALE).round(0).cast(pl.Int128)
+
+
+def from_units(units: Any) -> float:
+    return int(units or 0) / SCORE_SCALE
+
+
+def customer_revenue(j: Journeys) -> pl.LazyFrame:
+    """``cust`` and ``rev_units``: each customer's revenue over their assigned events."""
+    return (
+        j.events.lazy()
+        .filter(pl.col("stage").is_not_null())
+        .group_by(pl.col("cust").to_physical().alias("cust"))  # the code, as in j.customers
+        .agg(revenue_units().sum().alias("rev_units"))
+    )
+
+
+def churned_expr(j: Journeys) -> pl.Expr:
+    """SPEC 14 over ``j.customers``: t_end - last_seen > churn_after; null without it."""
+    after, t_end = j.model.churn_after_s, j.t_end
+    if after is None or t_end is None:
+        return pl.lit(None, pl.Boolean)
+    last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last"))
+    return (pl.lit(t_end) - last_seen).dt.total_microseconds() > round(after * 1_000_000)
 
 
 def _split(frame: pl.DataFrame, n: int) -> list[pl.DataFrame]:
@@ -239,6 +282,9 @@ def _journey_map(
     K = len(model.stages)
     by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))
     in_progress = dict(zip(depth_df["depth"].to_list(), depth_df["in_progress"].to_list(), strict=True))
+    churned = dict(zip(depth_df["depth"].to_list(), depth_df["churned"].to_list(), strict=True))
+    has_revenue = REVENUE in j.events.columns
+    rev_by_depth = dict(zip(depth_df["depth"], depth_df["rev_units"], strict=True)) if has_revenue else {}
     reached = [sum(n for d, n in by_depth.items() if d >= k) for k in range(1, K + 1)]
     med = med_df.row(0, named=True) if med_df.height else {}
     stage_rows = {r["stage"]: r for r in stage_df.iter_rows(named=True)}
@@ -259,6 +305,11 @@ def _journey_map(
                 scores=_scores(row),
                 events=int(row["events"]),
                 in_progress=int(in_progress.get(k, 0)),
+                churned=int(churned.get(k) or 0) if model.churn_after_s is not None else None,
+                revenue=from_units(row.get("rev_units")) if has_revenue else None,
+                revenue_per_customer=(
+                    from_units(rev_by_depth.get(k)) / by_depth[k] if has_revenue and by_depth.get(k) else None
+                ),
             )
         )
     ids = [s.id for s in model.stages]
@@ -274,6 +325,7 @@ def _journey_map(
             scores=_scores(r),
             priority=float(r["priority"]),
             rank=None,
+            revenue=from_units(r["rev_units"]) if has_revenue else None,
         )
         for r in tp_df.iter_rows(named=True)
     ]
@@ -299,4 +351,5 @@ def _journey_map(
         period=None if valid["first"] is None else (valid["first"], valid["last"]),
         t_end=j.t_end,
         warnings=list(table.warnings) + j.warnings,
+        revenue=from_units(sum(int(u or 0) for u in rev_by_depth.values())) if has_revenue else None,
     )

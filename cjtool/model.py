@@ -122,6 +122,16 @@ class JourneyModel:
     min_customers: int = 1
     gates: Gates = Gates()
     source: str = "<model>"
+    # SPEC 9: declared segment attributes (name, label) and a customer file (relative to the model)
+    segments: tuple[tuple[str, Text], ...] = ()
+    customers_file: str | None = None
+    churn_after_s: float | None = None  # SPEC 14: churned when t_end - last_seen > this
+    churn_after_text: str | None = None
+
+    def segment_label(self, name: str, lang: str = "en") -> str:
+        """The declared label of attribute ``name`` in ``lang`` (else the name itself)."""
+        return next((label.get(lang) for n, label in self.segments if n == name), name)
+
     # event columns read besides the roles (segment attributes: `--by`), as `attr:<header>`
     extra_columns: tuple[str, ...] = ()
 
@@ -249,7 +259,10 @@ TOP_KEYS = (
     "scores",
     "ranking",
     "gates",
+    "segments",
+    "churn_after",
 )
+SEGMENT_KEYS = ("customers", "attributes")
 STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
 
 
@@ -430,6 +443,8 @@ class _Builder:
         formats = self.formats(top.get("timestamp_format"))
         timezone = self.timezone(top.get("timezone"))
         dedupe = self.boolean(top.get("dedupe"), ("dedupe",))
+        segments, customers_file = self.segments(top.get("segments"))
+        churn_s, churn_text = self.duration(top.get("churn_after"), ("churn_after",))
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -452,7 +467,33 @@ class _Builder:
             min_customers=min_c,
             gates=gates,
             source=self.doc.source,
+            segments=segments,
+            customers_file=customers_file,
+            churn_after_s=churn_s,
+            churn_after_text=churn_text,
         )
+
+    def segments(self, value: Any) -> tuple[tuple[tuple[str, Text], ...], str | None]:
+        """`segments: {customers: FILE, attributes: {NAME: LABEL or {en: .., zh: ..}}}`."""
+        top = self.mapping(value, ("segments",), SEGMENT_KEYS)
+        file = self.string(top.get("customers"), ("segments", "customers"))
+        if file is not None and not Path(file).is_absolute() and not self.doc.source.startswith("<"):
+            file = str(Path(self.doc.source).parent / file)
+        attrs = self.mapping(top.get("attributes"), ("segments", "attributes"), None)
+        out = []
+        for name, label in attrs.items():
+            out.append((str(name), self.text(label, ("segments", "attributes", name), str(name))))
+        return tuple(out), file
+
+    def duration(self, value: Any, path: tuple[str | int, ...]) -> tuple[float | None, str | None]:
+        """A duration written like `window:` (90d); None when left out."""
+        if value is None or str(value).strip().lower() in ("none", "off"):
+            return None, None
+        seconds = parse_window(str(value))
+        if seconds is None:
+            self.bad(path, f"{value!r} is not a duration; use a number and a unit: 90d, 12w, 48h")
+            return None, None
+        return seconds, str(value).strip()
 
     def formats(self, value: Any) -> str | tuple[str, ...] | None:
         """`timestamp_format:` as one format or a list of them."""

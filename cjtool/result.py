@@ -59,6 +59,9 @@ class StageMetrics:
     scores: Scores
     events: int = 0
     in_progress: int = 0  # customers of depth k whose window was still open at t_end (SPEC 14)
+    churned: int | None = None  # customers of depth k who churned; None without `churn_after`
+    revenue: float | None = None  # over the stage's events; None without a revenue column
+    revenue_per_customer: float | None = None  # of the customers of depth exactly k
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class TouchpointMetrics:
     scores: Scores
     priority: float
     rank: int | None
+    revenue: float | None = None  # None without a revenue column (SPEC 14)
 
 
 @dataclass
@@ -93,6 +97,8 @@ class JourneyMap:
     t_end: datetime | None = None  # the run's latest timestamp (SPEC 14), also in a segment's map
     rows_blank: int = 0
     rows_duplicates: int = 0
+
+    revenue: float | None = None  # of all the customers' assigned events; None without a revenue column
 
     @property
     def rows_rejected(self) -> int:
@@ -128,7 +134,9 @@ class JourneyMap:
                 "entered": self.customers_entered,
                 "completed": self.customers_completed,
                 "in_progress": sum(s.in_progress for s in self.stages),
+                "churned": None if self.model.churn_after_s is None else sum(s.churned or 0 for s in self.stages),
             },
+            "revenue": self.revenue,
             "t_end": None if self.t_end is None else _iso(self.t_end),
             "stages": [
                 {
@@ -145,6 +153,9 @@ class JourneyMap:
                     "effort": s.scores.effort,
                     "events": s.events,
                     "in_progress": s.in_progress,
+                    "churned": s.churned,
+                    "revenue": s.revenue,
+                    "revenue_per_customer": s.revenue_per_customer,
                     "moment_of_truth": m.stages[s.index - 1].moment_of_truth,
                     "sums": s.scores.sums.to_dict(),
                 }
@@ -164,6 +175,7 @@ class JourneyMap:
                     "effort": t.scores.effort,
                     "priority": t.priority,
                     "rank": t.rank,
+                    "revenue": t.revenue,
                     "sums": t.scores.sums.to_dict(),
                 }
                 for t in self.touchpoints

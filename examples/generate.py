@@ -417,6 +417,15 @@ AIPL_YAML = """\
 
 # name: a short id, shown in outputs (JSON "model").
 name: aipl
+# segments: the persona column of the events and the CRM file's tier and region (--by tier).
+segments:
+  customers: customers.csv
+  attributes:
+    persona: {en: Persona, zh: 用户画像}
+    tier: {en: Membership tier, zh: 会员等级}
+    region: {en: Region, zh: 城市等级}
+# churn_after: not seen for this long before the data ends: churned.
+churn_after: 45d
 # title: shown on the journey map; text, or one text per language (en, zh).
 title: {en: "AIPL customer journey (example shop, Q1 2026)", zh: "AIPL 客户旅程（示例店铺，2026 年第一季度）"}
 description: Awareness, Interest, Purchase, Loyalty; the consumer-asset model of Alibaba's Uni Marketing.
@@ -802,6 +811,60 @@ def csv_text(header: list[str], rows: list[list[str]], newline: str) -> str:
     return buf.getvalue()
 
 
+# --------------------------------------------------------------------------- who: personas, revenue, customer file
+# Added after the journeys are drawn, from dice of their own, so the events above are the
+# same draws: a persona per customer (more likely the one that fits how far they got, so
+# segments differ as real ones do), revenue on purchases (by persona), a CRM customer file.
+
+PERSONA_BY_OUTCOME = {  # outcome -> persona weights
+    "loyal": {"loyal_fan": 50, "deal_hunter": 22, "impulse_buyer": 18, "researcher": 10},
+    "paid": {"deal_hunter": 36, "impulse_buyer": 30, "researcher": 20, "loyal_fan": 14},
+    "interested": {"researcher": 44, "deal_hunter": 26, "impulse_buyer": 20, "loyal_fan": 10},
+    "aware": {"impulse_buyer": 42, "researcher": 30, "deal_hunter": 20, "loyal_fan": 8},
+}
+BASKET = {"loyal_fan": 420.0, "impulse_buyer": 260.0, "researcher": 310.0, "deal_hunter": 140.0}  # mean order value
+PURCHASES = {"order_paid", "store_purchase", "repeat_purchase"}
+TIER_BY_PERSONA = {  # CRM membership tier
+    "loyal_fan": {"gold": 45, "silver": 35, "bronze": 20},
+    "deal_hunter": {"gold": 10, "silver": 35, "bronze": 55},
+    "impulse_buyer": {"gold": 12, "silver": 30, "bronze": 58},
+    "researcher": {"gold": 15, "silver": 40, "bronze": 45},
+}
+REGIONS = {"tier1_city": 40, "tier2_city": 35, "lower_tier": 25}
+
+
+def aipl_outcome(touchpoints: set[str]) -> str:
+    if touchpoints & {"repeat_purchase", "member_signup", "referral_share", "review_posted"}:
+        return "loyal"
+    if touchpoints & {"order_paid", "store_purchase"}:
+        return "paid"
+    if touchpoints & {"product_page_view", "add_to_cart", "store_visit", "presale_chat"}:
+        return "interested"
+    return "aware"
+
+
+def aipl_who(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """Rows with `persona` and `revenue` columns, and the customer file's rows."""
+    d = Dice(SEED + 11)
+    seen: dict[str, set[str]] = {}
+    for r in rows:
+        seen.setdefault(r[0], set()).add(r[2])
+    persona = {cid: d.pick(PERSONA_BY_OUTCOME[aipl_outcome(tps)]) for cid, tps in sorted(seen.items())}
+    out = []
+    for r in rows:
+        p = persona[r[0]]
+        revenue = ""
+        if r[2] in PURCHASES:
+            revenue = f"{BASKET[p] * (0.4 + 1.2 * d.r.random()):.2f}"
+        out.append([*r, p, revenue])
+    customers = [
+        [cid, d.pick(TIER_BY_PERSONA[p]), d.pick(REGIONS)]
+        for cid, p in persona.items()
+        if d.chance(0.92)  # new customers are not in the CRM yet: (none)
+    ]
+    return out, customers
+
+
 def write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -811,7 +874,9 @@ def write(path: Path, data: bytes) -> None:
 def main() -> None:
     rows = aipl_rows(4500)
     write(HERE / "aipl.yaml", AIPL_YAML.encode("utf-8"))
-    write(HERE / "aipl_events.csv", csv_text(HEADER_EN, rows, "\n").encode("utf-8"))
+    rows, crm = aipl_who(rows)
+    write(HERE / "aipl_events.csv", csv_text([*HEADER_EN, "persona", "revenue"], rows, "\n").encode("utf-8"))
+    write(HERE / "customers.csv", csv_text(["customer_id", "tier", "region"], crm, "\n").encode("utf-8"))
 
     zh = zh_rows(1500)
     zh_dir = HERE / "zh"

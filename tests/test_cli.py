@@ -41,7 +41,7 @@ def test_map_json_hand_computed(cli, small):
     assert d["rows"]["read"] == 9 and d["rows"]["rejected"] == 1
     assert d["events"] == {"assigned": 7, "unassigned": 1}
     # c2 (depth 2) started at 03:00 and the data end at 03:10: its 1 h window is still open
-    assert d["customers"] == {"total": 3, "entered": 2, "completed": 1, "in_progress": 1}
+    assert d["customers"] == {"total": 3, "entered": 2, "completed": 1, "in_progress": 1, "churned": None}
     assert d["t_end"] == "2024-01-01T03:10:00Z"
     assert [s["in_progress"] for s in d["stages"]] == [0, 1, 0]
     assert [s["customers"] for s in d["stages"]] == [2, 2, 1]

@@ -65,6 +65,7 @@ def test_customer_table_columns_and_values(j):
         "last_touchpoint",
         "exit_touchpoint",
         "status",
+        "revenue",  # SPEC 16: with a revenue column
     ]
     rows = {r["customer_id"]: r for r in t.iter_rows(named=True)}
     assert list(rows) == ["a", "b", "c", "d"]  # by id; e has no assigned event

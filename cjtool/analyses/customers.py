@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import polars as pl
 
+from cjtool.errors import UsageError
 from cjtool.journeys import Journeys
+from cjtool.model import JourneyModel
 
 STATUSES = ("completed", "in_progress", "dropped", "not_entered")
 
@@ -77,4 +79,48 @@ def customer_table(j: Journeys, attributes: Sequence[tuple[str, pl.Series]] = ()
             **{name: values for name, values in attributes},
         }
     )
+    from cjtool.metrics import (
+        REVENUE,
+        churned_expr,
+        customer_revenue,
+    )  # metrics imports this module
+    from cjtool.metrics import (
+        SCORE_SCALE as SCALE,
+    )
+
+    if model.churn_after_s is not None:
+        table = table.with_columns(c.select(churned_expr(j).alias("churned"))["churned"])
+    if REVENUE in ev.columns:
+        units = c.lazy().select("cust").join(customer_revenue(j), on="cust", how="left", maintain_order="left")
+        # exact millionths (< 2**53) to float, then one correctly rounded division: as from_units
+        revenue = units.collect()["rev_units"].fill_null(0).cast(pl.Float64) / SCALE
+        table = table.with_columns(revenue.alias("revenue"))
     return table.sort("customer_id")
+
+
+def filter_customers(
+    table: pl.DataFrame,
+    model: JourneyModel,
+    *,
+    status: Sequence[str] = (),
+    stage: Sequence[str] = (),
+    exit_touchpoint: Sequence[str] = (),
+) -> pl.DataFrame:
+    """The rows a marketer asks for: any of these statuses, stages reached (the `stage`
+    column: where they got to) and exit touchpoints; an unknown status or stage is a usage
+    error naming the choices."""
+    ids = [st.id for st in model.stages]
+    for value in status:
+        if value not in STATUSES:
+            raise UsageError(f"--status {value}: not a status; use {', '.join(STATUSES)}")
+    for value in stage:
+        if value not in ids:
+            raise UsageError(f"--stage {value}: not a stage of the model; stages: {', '.join(ids)}")
+    keep = pl.lit(True)
+    if status:
+        keep &= pl.col("status").cast(pl.String).is_in(list(status))
+    if stage:
+        keep &= pl.col("stage").is_in(list(stage))
+    if exit_touchpoint:
+        keep &= pl.col("exit_touchpoint").is_in(list(exit_touchpoint))
+    return table.filter(keep)

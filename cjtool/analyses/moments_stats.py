@@ -8,15 +8,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.stats import fisher_exact as _scipy_fisher
-
 Z95 = 1.959963984540054  # the 97.5% normal quantile, as SPEC sections 10 and 13 write it
 SMALL = 5  # SPEC section 10: Fisher instead of z when x < 5 or n - x < 5 on a side
 
 
 def fisher_p(a: int, b: int, c: int, d: int) -> float:
     """Two-sided Fisher's exact test on [[a, b], [c, d]], as scipy.stats.fisher_exact."""
-    return float(_scipy_fisher([[a, b], [c, d]], alternative="two-sided").pvalue)
+    from scipy.stats import fisher_exact  # loaded when a statistic is computed: cjtool starts fast
+
+    return float(fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue)
 
 
 def haldane_odds_ratio(a: int, b: int, c: int, d: int) -> tuple[float, tuple[float, float]]:

@@ -18,6 +18,7 @@ from cjtool import encoding as enc
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_maps
+from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap
 
 NONE = "(none)"
@@ -100,7 +101,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
 
 
 def blank_to_none(values: pl.Expr) -> pl.Expr:
-    return pl.when(values.is_null() | (values.str.strip_chars() == "")).then(pl.lit(NONE)).otherwise(values)
+    return pl.when(values.is_null() | (values.str.strip_chars() == "")).then(pl.lit(NONE)).otherwise(values).name.keep()
 
 
 def attribute(
@@ -206,7 +207,9 @@ def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Ser
         order = order[: limit - 1]
     code = {v: i for i, v in enumerate(order)}
     labels = order + ([OTHER] if pooled else [])
-    mapping = pl.DataFrame({values.name: list(code), "code": list(code.values())}, schema_overrides={"code": pl.UInt32})
+    mapping = pl.DataFrame(
+        {values.name: list(code), "code": list(code.values())}, schema={values.name: values.dtype, "code": pl.UInt32}
+    )
     codes = (
         values.to_frame()
         .join(mapping, on=values.name, how="left", maintain_order="left")
@@ -219,10 +222,95 @@ def breakdown(j: Journeys, attr: Attribute, *, limit: int = DEFAULT_LIMIT) -> Br
     """The map of every value of ``attr`` and of the whole run (SPEC 9)."""
     codes, labels, pooled = segment_codes(attr.values, limit)
     maps = compute_maps(j, codes, len(labels))
+    warnings = breakdown_warnings(attr, pooled, limit)
+    return Breakdown(attr.name, attr.source, compute_maps(j)[0], list(zip(labels, maps, strict=True)), pooled, warnings)
+
+
+def breakdown_without(j: Journeys, attr: Attribute, drop: pl.Series, *, limit: int = DEFAULT_LIMIT) -> Breakdown:
+    """``breakdown`` of the customers where ``drop`` is False (e.g. without those in
+    progress, SPEC 14): the dropped customers get a code of their own, whose map is left out."""
+    codes, labels, pooled = segment_codes(attr.values, limit)
+    n = len(labels)
+    codes = pl.select(pl.when(pl.lit(drop)).then(n).otherwise(pl.lit(codes)).cast(pl.UInt32)).to_series()
+    maps = compute_maps(j, codes, n + 1)[:n]
+    everyone = compute_maps(j, drop.cast(pl.UInt32), 2)[0]
+    result = Breakdown(attr.name, attr.source, everyone, list(zip(labels, maps, strict=True)), pooled)
+    result.warnings = breakdown_warnings(attr, pooled, limit)
+    return result
+
+
+def breakdown_warnings(attr: Attribute, pooled: int, limit: int) -> list[str]:
     warnings = list(attr.warnings)
     if pooled:
         warnings.append(
             f"`{attr.name}` has {pooled + limit - 1:,} values: the {limit - 1} with most customers are kept, "
             f"the other {pooled:,} pooled into {OTHER} (--segments N keeps more)"
         )
-    return Breakdown(attr.name, attr.source, compute_maps(j)[0], list(zip(labels, maps, strict=True)), pooled, warnings)
+    return warnings
+
+
+# ------------------------------------------------------------------------ sources
+
+
+def attributes_to_read(model: JourneyModel, names: list[str], customer_file: pl.DataFrame | None) -> list[str]:
+    """The extra event columns ``names`` need (SPEC 16 lookup order): not a customer-file
+    column or a role or its header. A period keyword is read too: an event column of that
+    name comes first, and one no file has is all null (then the period is used)."""
+    headers = set(model.column_map.values()) | set(model.column_map)
+    found = set(customer_file.columns) if customer_file is not None else set()
+    return [n for n in dict.fromkeys(names) if n not in found and n not in headers]
+
+
+def load_customer_file(model: JourneyModel, path: str | None) -> pl.DataFrame | None:
+    """The customer file given (``--customers``), else the model's ``segments: customers:``."""
+    chosen = path or model.customers_file
+    if chosen is None:
+        return None
+    return read_customer_file(chosen, model.column_map["customer_id"])
+
+
+def in_use(model: JourneyModel, by: list[str]) -> list[str]:
+    """Attributes a customer table shows: the model's declared ones, then ``by``."""
+    return list(dict.fromkeys([name for name, _ in model.segments] + by))
+
+
+def in_progress_mask(j: Journeys) -> pl.Series:
+    """True for each customer of ``j.customers`` in progress (SPEC 14)."""
+    from cjtool.analyses.customers import status_expr
+
+    return j.customers.select((status_expr(j) == "in_progress").alias("p"))["p"]
+
+
+def segment_breakdown(
+    j: Journeys,
+    by: str,
+    *,
+    customer_file: pl.DataFrame | None = None,
+    limit: int = DEFAULT_LIMIT,
+    exclude_in_progress: bool = False,
+) -> Breakdown:
+    """The breakdown by attribute ``by`` (`map --by`), optionally without customers in progress."""
+    attr = attribute(j, by, customer_file=customer_file, timezone=j.model.timezone)
+    if exclude_in_progress:
+        return breakdown_without(j, attr, in_progress_mask(j), limit=limit)
+    return breakdown(j, attr, limit=limit)
+
+
+def incomplete_periods(bd: Breakdown, timezone: str | None = None) -> set[str]:
+    """Entry periods whose window had not closed when the data ended: some customers are
+    still in progress (SPEC 14); without a window, the period the data ends in."""
+    out = {v for v, m in bd.segments if any(s.in_progress for s in m.stages)}
+    t_end = bd.all.t_end
+    if bd.source == "period" and bd.all.model.window_s is None and t_end is not None:
+        frame = pl.DataFrame({"t": [t_end]})
+        t = pl.col("t")
+        if timezone:
+            t = t.dt.replace_time_zone("UTC").dt.convert_time_zone(timezone)
+        fmt = PERIODS[bd.attribute]
+        expr = (
+            t.dt.strftime(fmt)
+            if fmt
+            else pl.concat_str(t.dt.year().cast(pl.String), pl.lit("-Q"), t.dt.quarter().cast(pl.String))
+        )
+        out.add(frame.select(expr)[0, 0])
+    return out

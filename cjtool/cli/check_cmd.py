@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cjtool.analyses.segments import segment_breakdown
 from cjtool.cli import common as c
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
@@ -157,6 +159,9 @@ def check_command(
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
+    by: c.ByOpt = None,
+    customers: c.CustomersOpt = None,
+    segments: c.SegmentsLimitOpt = 10,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Check a journey against gates (from the model's `gates:` and the options); exit 1 if any fails.
@@ -178,9 +183,19 @@ def check_command(
             "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, "
             "--max-rejected or --max-unassigned, or add `gates:` to the model"
         )
-    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
-    results = evaluate(result, gates, texts, data_gates)
+    if by is None:
+        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        results = evaluate(result, gates, texts, data_gates)
+    else:  # every gate on every segment: the check fails when any segment fails
+        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        bd = segment_breakdown(j, by, customer_file=file, limit=segments)
+        c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
+        results = [
+            replace(g, segment=f"{by}={value}")
+            for value, m in bd.segments
+            for g in evaluate(m, gates, texts, data_gates)
+        ]
     failed = [g for g in results if not g.passed]
     lg = lang.value
     labels = {st.id: st.label.get(lg) for st in jm.stages}
@@ -229,6 +244,7 @@ def render_gates(
                     "threshold_text": g.written,
                     "value": g.value,
                     "passed": g.passed,
+                    **({"segment": g.segment} if g.segment else {}),  # check --by
                 }
                 for g in results
             ],

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import polars as pl
 import typer
 from rich.console import Console
 
@@ -243,3 +244,79 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
     except ValueError:
         names = ", ".join(f.value for f in formats)
         raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+
+
+# ------------------------------------------------------------------ segments (SPEC 9)
+
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Break down by a segment attribute: an event column (channel, segment), a column of the "
+        "--customers file (tier), or the period of entry (day, week, month, quarter).",
+        show_default=False,
+        metavar="ATTRIBUTE",
+    ),
+]
+CustomersOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--customers",
+        help="Customer file (CSV or Parquet): customer_id and attributes such as tier or persona, for --by.",
+        show_default=False,
+        metavar="FILE",
+    ),
+]
+SegmentsLimitOpt = Annotated[
+    int,
+    typer.Option(
+        "--segments",
+        min=2,
+        help="Most segments shown; values beyond the largest N-1 are pooled as (other).",
+        metavar="N",
+    ),
+]
+ExcludeInProgressOpt = Annotated[
+    bool,
+    typer.Option(
+        "--exclude-in-progress",
+        help="Map without customers whose conversion window was still open when the data ended.",
+        metavar="",
+    ),
+]
+
+
+def run_segmented(
+    events: list[str],
+    model: JourneyModel,
+    by: list[str],
+    customers: str | None,
+    *,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+) -> tuple[Journeys, pl.DataFrame | None]:
+    """The journeys with the extra event columns ``by`` needs, and the customer file."""
+    from cjtool.analyses.segments import attributes_to_read, load_customer_file
+
+    file = load_customer_file(model, customers)
+    if "-" in events and sys.stdin.isatty() and not quiet:
+        stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
+    with progress(f"cjtool {model.name}:") as phase:
+        j = journeys(
+            events,
+            model,
+            encoding=encoding,
+            strict=strict,
+            on_phase=phase,
+            attributes=attributes_to_read(model, by, file),
+        )
+    return j, file
+
+
+def warn(messages: list[str], *, quiet: bool) -> None:
+    if quiet:
+        return
+    console = stderr_console()
+    for w in messages:
+        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)

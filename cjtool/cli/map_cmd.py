@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 
+from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.metrics import compute_maps
 from cjtool.output import emit
 from cjtool.render.machine import to_csv, to_json
 from cjtool.render.markdown import to_markdown
@@ -84,6 +88,10 @@ def map_command(
             metavar="",
         ),
     ] = False,
+    by: c.ByOpt = None,
+    customers: c.CustomersOpt = None,
+    segments: c.SegmentsLimitOpt = 10,
+    exclude_in_progress: c.ExcludeInProgressOpt = False,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.
@@ -100,8 +108,21 @@ def map_command(
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
-    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     lg = lang.value
+    if by is not None:
+        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
+        c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
+        _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
+        return
+    if customers is not None:
+        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+    if exclude_in_progress:
+        j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
+        c.warn(result.warnings, quiet=quiet)
+    else:
+        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     if png:
         from cjtool.render.png import save_journey_map
 
@@ -118,6 +139,37 @@ def map_command(
         emit(buf.getvalue(), output)
     else:
         render_table(result, c.stdout_console(), lg, top)
+
+
+def _emit_breakdown(
+    bd: Breakdown,
+    format: Format,
+    output: str | None,
+    png: str | None,
+    lg: str,
+    table: str,
+    *,
+    sanitize: bool,
+    bom: bool,
+) -> None:
+    from cjtool.render.segments_text import breakdown_csv, breakdown_markdown, render_breakdown
+
+    if png:
+        from cjtool.render.segments_png import save_breakdown_picture
+
+        save_breakdown_picture(bd, png, lang=lg)
+    if format is Format.json:
+        emit(json.dumps(bd.to_dict(lg), ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
+    elif format is Format.csv:
+        emit(("\ufeff" if bom else "") + breakdown_csv(bd, table, lg, sanitize=sanitize), output)
+    elif format is Format.markdown:
+        emit(breakdown_markdown(bd, lg), output)
+    elif output and output != "-":
+        buf = io.StringIO()
+        render_breakdown(bd, Console(file=buf, width=100, color_system=None, highlight=False), lg)
+        emit(buf.getvalue(), output)
+    else:
+        render_breakdown(bd, c.stdout_console(), lg)
 
 
 SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}

@@ -132,4 +132,12 @@ ZH: dict[str, str | None] = {
         "#   max_drop_off:     阶段 id（流失到下一阶段的比例）或触点（流失率）-> 上限"
     ),
     "#   min_nps:          stage id or touchpoint -> minimum NPS": "#   min_nps:          阶段 id 或触点 -> 最低 NPS",
+    "# segments: customer attributes for `--by` (SPEC 9): event columns or columns of a customer": "# segments：供 `--by` 使用的客户属性（SPEC 第 9 节）：事件列，或客户文件的列",
+    "# file (CSV or Parquet with a customer_id column), with labels per language.": "# （含 customer_id 列的 CSV 或 Parquet），可按语言给出标签。",
+    "# segments:": "# segments:",
+    "#   customers: customers.csv": "#   customers: 客户.csv",
+    "#   attributes:": "#   attributes:",
+    "#     persona: {en: Persona, zh: 用户画像}": "#     persona: {en: Persona, zh: 用户画像}",
+    "# churn_after: a customer not seen for this long before the data ends counts as churned.": "# churn_after：数据结束前这么久都没再出现的客户计为已流失。",
+    "# churn_after: 90d": "# churn_after: 90d    # 90 天",
 }

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from scipy import stats as sps
-
 from cjtool.stats.twosample import Z95
 
 
@@ -50,6 +48,8 @@ def odds_ratio_test(a: int, b: int, c: int, d: int) -> OddsRatioTest:
     """SPEC 13: Haldane-corrected odds ratio ((a+.5)(d+.5))/((b+.5)(c+.5)) with its
     95% CI exp(ln OR +- 1.96 sqrt(sum of 1/(cell+.5))), Fisher's exact p (two-sided) on
     [[a, b], [c, d]]; conversion rates null for an empty row, lift null if either is."""
+    from scipy import stats as sps  # scipy is loaded when a statistic is computed
+
     if min(a, b, c, d) < 0:
         raise ValueError(f"negative cell in [[{a}, {b}], [{c}, {d}]]")
     exposed = None if a + b == 0 else Fraction(a, a + b)

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scipy import stats as sps
-
 SRM_ALPHA = 0.001  # SPEC 10: srm.p_value < 0.001 flags a mismatch
 
 
@@ -27,6 +25,8 @@ def srm_test(counts: Sequence[int], weights: Sequence[float] | None = None) -> S
     """Chi-square goodness of fit of ``counts`` against ``weights`` (equal unless given),
     len(counts) - 1 df. SPEC 16 runs it pairwise: ``srm_test([n_variant, n_baseline],
     [w_variant, w_baseline])`` (1 df). None when nobody entered."""
+    from scipy import stats as sps  # scipy is loaded when a statistic is computed
+
     if len(counts) < 2:
         raise ValueError("SRM needs at least two groups")
     w = [1.0] * len(counts) if weights is None else [float(x) for x in weights]

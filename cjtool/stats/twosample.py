@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
-from scipy import stats as sps
-
 Z95 = 1.959963984540054  # SPEC 10: the two-sided 95% normal quantile
 Number = int | float | Fraction
 
@@ -83,6 +81,8 @@ def proportion_test(x_a: int, n_a: int, x_b: int, n_b: int) -> TwoSampleTest:
     side the object stays with statistics null (SPEC 16). A pooled rate of 0 or 1 (z
     undefined) always has x < 5 or n - x < 5, so Fisher decides it (p = 1).
     """
+    from scipy import stats as sps  # scipy is loaded when a statistic is computed
+
     for name, v in (("x_a", x_a), ("n_a", n_a), ("x_b", x_b), ("n_b", n_b)):
         if v < 0:
             raise ValueError(f"{name} must be >= 0, got {v}")
@@ -140,6 +140,8 @@ def welch_test(a: tuple[int, Number, Number], b: tuple[int, Number, Number], *, 
     diff of means, 95% CI from the t distribution with Welch-Satterthwaite df, two-sided
     p; lift = diff / mean_a (null when mean_a = 0); None where SPEC 16 says null.
     """
+    from scipy import stats as sps  # scipy is loaded when a statistic is computed
+
     parts = welch_parts(a, b, scale)
     if parts is None:
         return None

@@ -1,0 +1,61 @@
+"""The customer table (SPEC 8/15) as CSV, JSON (`cjtool.customers/1`) or Parquet.
+
+Times are ISO 8601 UTC with `Z` (fractions when present, SPEC 16); CSV text cells that a
+spreadsheet would run as formulas get a leading `'` unless asked not to."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from cjtool.render.machine import _FORMULA_START
+
+SCHEMA = "cjtool.customers/1"
+
+
+def _times_as_text(table: pl.DataFrame) -> pl.DataFrame:
+    def iso(col: str) -> pl.Expr:
+        c = pl.col(col)
+        return (
+            pl.when(c.dt.microsecond() != 0)
+            .then(c.dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"))
+            .otherwise(c.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            .alias(col)
+        )
+
+    times = [n for n, dt in table.schema.items() if dt.is_temporal()]
+    return table.with_columns([iso(n) for n in times])
+
+
+def _neutralised(table: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell starting with = + - @ tab CR LF gets a leading `'` (OWASP)."""
+    pattern = "^[" + "".join("\\" + ch if ch in "-" else ch for ch in _FORMULA_START) + "]"
+    texts = [n for n, dt in table.schema.items() if dt in (pl.String, pl.Categorical) or isinstance(dt, pl.Enum)]
+    return table.with_columns(
+        [
+            pl.when(pl.col(n).cast(pl.String).str.contains(pattern))
+            .then(pl.lit("'") + pl.col(n).cast(pl.String))
+            .otherwise(pl.col(n).cast(pl.String))
+            .alias(n)
+            for n in texts
+        ]
+    )
+
+
+def to_csv(table: pl.DataFrame, *, sanitize: bool = True, bom: bool = False) -> str:
+    out = _times_as_text(table)
+    if sanitize:
+        out = _neutralised(out)
+    return ("\ufeff" if bom else "") + out.write_csv(line_terminator="\n", float_precision=None)
+
+
+def to_json(table: pl.DataFrame) -> str:
+    rows = _times_as_text(table).with_columns(pl.col(pl.Enum).cast(pl.String)).write_json()
+    return '{"schema": "' + SCHEMA + '", "customers": ' + rows + "}\n"
+
+
+def to_parquet(table: pl.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    table.with_columns(pl.col(pl.Enum).cast(pl.String)).write_parquet(buf, compression="zstd", statistics=False)
+    return buf.getvalue()

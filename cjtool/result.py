@@ -15,6 +15,16 @@ SCHEMA = "cjtool.map/2"
 
 
 @dataclass(frozen=True)
+class MeasuredMoment:
+    """The strongest measured key moment of a stage (SPEC 13, ``cjtool moments``): shown
+    beside the declared moment of truth on the journey map; association, not causation."""
+
+    touchpoint: str
+    odds_ratio: float
+    lift: float
+
+
+@dataclass(frozen=True)
 class ScoreSums:
     """The sufficient statistics of a group's scores (SPEC 10 tests, merged partitions):
     exact integer sums of values in millionths and of their squares, counts."""
@@ -95,6 +105,8 @@ class JourneyMap:
     period: tuple[datetime, datetime] | None = None
     warnings: list[str] = field(default_factory=list)
     t_end: datetime | None = None  # the run's latest timestamp (SPEC 14), also in a segment's map
+    # stage id -> its strongest measured moment, for the pictures and the terminal (not the JSON)
+    measured: dict[str, MeasuredMoment] = field(default_factory=dict)
     rows_blank: int = 0
     rows_duplicates: int = 0
 

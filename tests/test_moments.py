@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -326,3 +327,37 @@ def test_cli_warns_about_rejected_rows(example) -> None:
         fh.write("c9,not a time,view,\n")
     code, _, err = run(["moments", events, "-m", model, "-f", "json"])
     assert code == 0 and "1 of 16 rows rejected (1 bad timestamp)" in err
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli):
+    """Issue 14: declared here (★), measured there (◆): the terminal strip and the journey
+    map name each stage's strongest confident moment, with its conversion gap."""
+    from cjtool.analyses.moments import compute_moments, measured_moments, strongest_per_stage
+    from cjtool.api import journeys
+    from cjtool.model import load_model
+    from cjtool.render.png import _JourneyMapChart
+
+    model = load_model(str(EXAMPLES / "aipl.yaml"))
+    j = journeys([str(EXAMPLES / "aipl_events.csv")], model)
+    result = compute_moments(j)
+    strongest = strongest_per_stage(result)
+    assert strongest and all(m.confident for m in strongest.values())
+    measured = measured_moments(result)
+    r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", env={"COLUMNS": "120"})
+    for m in measured.values():
+        assert f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts" in r.stdout
+    from cjtool.metrics import compute_map
+
+    jm = compute_map(j, model)
+    jm.measured = measured
+    fig = _JourneyMapChart(jm, "en").build()
+    texts = [t.get_text() for t in fig.findobj(lambda o: getattr(o, "get_gid", lambda: None)() == "measured_moment")]
+    assert sorted(texts) == sorted(f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts" for m in measured.values())
+    declared = [t.get_text() for t in fig.findobj(lambda o: getattr(o, "get_gid", lambda: None)() == "moment_of_truth")]
+    assert "★ first contact" in declared  # the declared moments stay
+    # JSON and CSV are not affected (no moments computed for them)
+    d = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json").stdout)
+    assert "measured" not in json.dumps(d)

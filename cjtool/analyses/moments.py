@@ -30,6 +30,7 @@ from cjtool.analyses.moments_stats import (
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE
 from cjtool.model import JourneyModel
+from cjtool.result import MeasuredMoment
 
 SCHEMA = "cjtool.moments/1"
 CAUSATION_NOTE = "association, not causation"
@@ -393,6 +394,15 @@ def strongest_per_stage(result: MomentsResult) -> dict[str, Moment]:
     for m in sorted(result.confident, key=lambda m: -abs(math.log(m.odds_ratio))):
         out.setdefault(m.stage, m)
     return out
+
+
+def measured_moments(result: MomentsResult) -> dict[str, MeasuredMoment]:
+    """``strongest_per_stage`` in the form the journey map shows."""
+    return {
+        stage: MeasuredMoment(m.touchpoint, m.odds_ratio, m.lift)
+        for stage, m in strongest_per_stage(result).items()
+        if m.lift is not None
+    }
 
 
 def _exact_odds(m: Moment) -> Fraction:

@@ -117,12 +117,16 @@ def map_command(
         return
     if customers is not None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     if exclude_in_progress:
-        j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
         result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
         c.warn(result.warnings, quiet=quiet)
     else:
-        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        result = c.map_of(j, quiet=quiet)
+    if png or format is Format.table:  # pictures and tables show the measured key moments too
+        from cjtool.analyses.moments import compute_moments, measured_moments
+
+        result.measured = measured_moments(compute_moments(j))
     if png:
         from cjtool.render.png import save_journey_map
 

@@ -38,6 +38,15 @@ def _score_line(s: StageMetrics, lang: str, lo: float, hi: float) -> Text:
     return Text(t("no_scores", lang), style="dim")
 
 
+def _measured_line(result: JourneyMap, stage_id: str) -> Text:
+    """◆ the stage's strongest measured key moment and its lift: conversion of those who
+    met it minus the others', in points (green: goes with converting, red: against)."""
+    m = result.measured.get(stage_id)
+    if m is None:
+        return Text("—", style="dim")
+    return Text(f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts", style="green" if m.lift > 0 else "red")
+
+
 def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> RenderableType:
     """Rows of stage boxes, as many stages side by side as the width holds without
     cutting a word: labels and names wrap, never end in an ellipsis."""
@@ -57,25 +66,31 @@ def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> Rend
             Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
             if s.id in worst
             else Text("—", style="dim"),
+            *([_measured_line(result, s.id)] if result.measured else []),
         ]
         for s in result.stages
     ]
     # a box is its text plus a space each side and one rule: n boxes take 1 + n * (w + 3)
     cap = max(MIN_COL, width - 4)  # a longer word is folded
-    # the worst touchpoint's line is kept whole ("▼ name"), other lines wrap between words
-    least = [min(cap, max(MIN_COL - 2, cell_len(cells[-1].plain), *map(_longest_word, cells))) for cells in columns]
+    # the worst touchpoint's and measured moment's lines are kept whole ("▼ name"), other lines wrap
+    least = [
+        min(cap, max(MIN_COL - 2, *(cell_len(c.plain) for c in cells[4:]), *map(_longest_word, cells)))
+        for cells in columns
+    ]
     natural = [max(cell_len(c.plain) for c in cells) for cells in columns]
     per_row = max(1, min(len(columns), (width - 1) // (max(least, default=0) + 3)))
     rows = -(-len(columns) // per_row) if columns else 0
     per_row = -(-len(columns) // rows) if rows else 1  # rows as even as they can be
-    parts: list[RenderableType] = [Text(f"{t('journey_map', lang)} (▼ {t('worst', lang).lower()})", style="italic")]
+    legend = f"{t('journey_map', lang)} (▼ {t('worst', lang).lower()}"
+    legend += f"; ◆ {t('measured', lang)})" if result.measured else ")"
+    parts: list[RenderableType] = [Text(legend, style="italic")]
     for start in range(0, len(columns), per_row):
         chunk = range(start, min(start + per_row, len(columns)))
         each = max(max(least[i] for i in chunk), min((width - 1) // len(chunk) - 3, max(natural[i] for i in chunk)))
         table = Table(box=box.ROUNDED, show_header=True, expand=False, pad_edge=True, padding=(0, 1))
         for i in chunk:
             table.add_column(columns[i][0], overflow="fold", width=each)
-        for line in range(1, 5):
+        for line in range(1, len(columns[chunk[0]])):
             table.add_row(*[columns[i][line] for i in chunk])
         parts.append(table)
     return Group(*parts)

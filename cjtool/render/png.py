@@ -34,6 +34,7 @@ from cjtool.render.png_style import (
     FAINT,
     GRID,
     INK,
+    MEASURED,
     MOT,
     MUTED,
     PAIN,
@@ -182,14 +183,21 @@ class _JourneyMapChart:
         if m.window_text:
             right.append(f"{t('window', self.lang)} {m.window_text}")
         rtext = fit(self.rd, " · ".join(right), 4.2 * self.px, 9)
+        measured = [w("measured_note", self.lang)] if self.r.measured else []
         if self.scored:
             left = [
                 self.tr("png_mot_note"),
+                *measured,
                 self.tr("png_pain_rule"),
                 self.tr("png_wow_rule", thr=num(wow_threshold(self.r))),
             ]
         else:
-            left = [self.tr("png_mot_note"), w("pain_rule_no_scores", self.lang), w("no_emotion_curve", self.lang)]
+            left = [
+                self.tr("png_mot_note"),
+                *measured,
+                w("pain_rule_no_scores", self.lang),
+                w("no_emotion_curve", self.lang),
+            ]
         lwidth = (W - 0.6) * self.px - text_px(self.rd, rtext, 9) - 0.4 * self.px
         self.fig.text(
             0.3 / W,
@@ -258,7 +266,10 @@ class _JourneyMapChart:
             inner = self.col_px * 0.88
             label = wrap(self.rd, self.label(s.index), inner, 12.5, "bold")
             two = "\n" in label
-            y = (0.58 if two else 0.56) if stage.moment_of_truth else 0.45
+            measured = self.r.measured.get(s.id)
+            y = (0.58 if two else 0.56) if stage.moment_of_truth or measured else 0.45
+            if stage.moment_of_truth and measured:  # declared here, measured there: two lines
+                y = 0.68 if two else 0.66
             ax.text(
                 x,
                 y,
@@ -272,17 +283,25 @@ class _JourneyMapChart:
                 parse_math=False,
                 gid="stage_label",
             )
+            lines = []
             if stage.moment_of_truth:
+                lines.append(("★ " + clean(stage.moment_of_truth), MOT, "moment_of_truth"))
+            if measured:
+                lines.append(
+                    (f"◆ {clean(measured.touchpoint)} {100 * measured.lift:+.0f} pts", MEASURED, "measured_moment")
+                )
+            ys = [0.17 if two else 0.2] if len(lines) == 1 else [0.3 if two else 0.32, 0.1]
+            for (text, colour, gid), ty in zip(lines, ys, strict=False):
                 ax.text(
                     x,
-                    0.17 if two else 0.2,
-                    fit(self.rd, "★ " + clean(stage.moment_of_truth), inner, 9.5),
+                    ty,
+                    fit(self.rd, text, inner, 9.5),
                     fontsize=9.5,
-                    color=MOT,
+                    color=colour,
                     ha="center",
                     va="center",
                     parse_math=False,
-                    gid="moment_of_truth",
+                    gid=gid,
                 )
 
     # ---------------------------------------------------------------- funnel band

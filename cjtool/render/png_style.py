@@ -45,6 +45,7 @@ ACCENT_LIGHT = "#CFDDF0"
 PAIN = "#C8374A"
 WOW = "#1E8C55"
 MOT = "#B7791F"
+MEASURED = "#6B46C1"  # a measured key moment: neither pain red, wow green nor MOT amber
 # Stage colours: muted, distinguishable, none of them the pain red or the wow green.
 STAGE_COLORS = (
     "#2F6DB5",

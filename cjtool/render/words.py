@@ -78,6 +78,10 @@ WORDS: dict[str, dict[str, str]] = {
         "流失率：接触点客户中旅程在此结束的比例|"
         "优先级：({wd}·流失率 + {ws}·不满意度) / {wsum}；无评分时即流失率|★：关键时刻",
     },
+    "measured_note": {
+        "en": "◆ measured key moment: conversion gap, pts",
+        "zh": "◆ 实测关键时刻：转化率差（百分点，pts）",
+    },
     "pain_rule_no_scores": {"en": "pain points (red): top 3 by drop-off rate", "zh": "痛点（红色）：流失率前三"},
     "no_emotion_curve": {
         "en": "no satisfaction scores in the data, so no emotion curve",

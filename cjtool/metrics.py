@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from cjtool.analyses.customers import status_expr
-from cjtool.events import EventTable
+from cjtool.events import EventTable, rejected_summary
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
@@ -297,8 +297,21 @@ def merge(parts: list[Partial]) -> Partial:
         rejected,
         sum(p.blank for p in parts),
         sum(p.duplicates for p in parts),
-        list(dict.fromkeys(w for p in parts for w in p.warnings)),
+        _merged_warnings(parts, rejected, sum(p.rows_read for p in parts)),
     )
+
+
+def _merged_warnings(parts: list[Partial], rejected: dict[str, int], rows_read: int) -> list[str]:
+    """The parts' table warnings, each once, in order; the parts' rejected-row counts as
+    one warning of the summed counts. (Warnings counting bad values with a first example
+    stay one per part that has them.)"""
+    reasons = [r for r in ("missing customer_id", "missing touchpoint", "bad timestamp") if r in rejected]
+    total = rejected_summary({r: rejected[r] for r in reasons} | rejected, rows_read)
+    out = []
+    for p in parts:
+        own = rejected_summary(p.rejected, p.rows_read) if p.rejected else None
+        out += [total if w == own else w for w in p.warnings]
+    return list(dict.fromkeys(out))
 
 
 def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[JourneyMap]:

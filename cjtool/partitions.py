@@ -58,24 +58,29 @@ def map_partitioned(
     with tempfile.TemporaryDirectory(prefix="cjtool-parts-", dir=tmp_root) as tmp, ExitStack() as stack:
         folders = split(sources, model, n, Path(tmp), encoding=encoding, stack=stack)
         partials: list[Partial] = []
+        with_rows: set[int] = set()
+        with_times: set[int] = set()
+        names = {str(f): f"{sources[_source(f)]} (part {f.parent.name})" for part in folders for f in part}
         for i, files in enumerate(folders):
-            if not files and (partials or i < n - 1):
-                continue  # a part without customers (the last one reads if all are empty)
-            partials.append(_map_part(files, sources, model, strict, folders))
+            if not files:
+                continue  # a part without customers
+            table = ev.read_events(files, model, strict=strict, check_times=False)
+            table.warnings = [_renamed(w, names) for w in table.warnings]
+            with_rows |= {_source(files[s]) for s in table.sources_with_rows}
+            with_times |= {_source(files[s]) for s in table.sources_with_times}
+            partials.append(aggregate(build_journeys(table, model)))
             if on_part:
                 on_part(i + 1, n, partials[-1].checks.events)
+        for s in sorted(with_rows - with_times):  # no time read in a whole file: its error, as one run gives it
+            ev.read_events([sources[s]], model, encoding=encoding)
+        if not partials:  # no rows at all: read the input as it is, for its counts and warnings
+            return finish(aggregate(build_journeys(ev.read_events(list(sources), model, encoding=encoding), model)))[0]
         return finish(merge(partials))[0]
 
 
-def _map_part(
-    files: list[Path], sources: Sequence[str | Path], model: JourneyModel, strict: bool, folders: list[list[Path]]
-) -> Partial:
-    if not files:  # every part empty: the input has no rows; read it as it is for its warnings
-        return aggregate(build_journeys(ev.read_events(list(sources), model, strict=strict), model))
-    table = ev.read_events(files, model, strict=strict)
-    names = {str(f): f"{sources[int(f.stem[:6])]} (part {f.parent.name})" for part in folders for f in part}
-    table.warnings = [_renamed(w, names) for w in table.warnings]
-    return aggregate(build_journeys(table, model))
+def _source(part_file: Path) -> int:
+    """The index of the input file a part's file holds rows of (its name: ``SSSSSS-NNNNNN``)."""
+    return int(part_file.stem[:6])
 
 
 def _renamed(text: str, names: dict[str, str]) -> str:
@@ -99,7 +104,9 @@ def split(
     header = model.column_map["customer_id"]
     for s, src in enumerate(sources):
         if str(src) == "-":
-            raise DataError("- (standard input) cannot be read in parts", hint="save it to a file, or drop --partitions")
+            raise DataError(
+                "- (standard input) cannot be read in parts", hint="save it to a file, or drop --partitions"
+            )
         scan = ev._scan_one(src, model, encoding, stack)
         assert scan.all_columns is not None
         for attempt in range(2):
@@ -122,6 +129,8 @@ def split(
                 break
             except pl.exceptions.PolarsError as exc:
                 if attempt or scan.csv_path is None:
-                    raise ev._read_error([scan.name], exc, [(scan.name, scan.csv_path)] if scan.csv_path else []) from None
+                    raise ev._read_error(
+                        [scan.name], exc, [(scan.name, scan.csv_path)] if scan.csv_path else []
+                    ) from None
                 scan = ev._rewritten(scan, model, stack)  # odd CSV lines: read as Python's csv does
     return [sorted((folder / str(i)).glob("*.parquet")) for i in range(n)]  # names sort in input order

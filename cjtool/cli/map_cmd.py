@@ -85,6 +85,17 @@ def map_command(
         ),
     ] = False,
     quiet: c.QuietOpt = False,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            min=1,
+            help="Map in N parts by customer, in bounded memory (default: automatic, "
+            "by input size; 1: all in memory). Same result.",
+            metavar="N",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.
 
@@ -100,7 +111,7 @@ def map_command(
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
-    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet, partitions=partitions)
     lg = lang.value
     if png:
         from cjtool.render.png import save_journey_map

@@ -55,8 +55,12 @@ class EventTable:
     rejected: dict[str, int] = field(default_factory=dict)
     blank: int = 0  # rows with every field blank: not events, not in rows_read
     duplicates: int = 0  # rows skipped by `dedupe` (in rows_read)
+    has_revenue: bool = False  # an input has the revenue column (SPEC 16: else revenue keys are null)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # with check_times=False: the sources (indices) with rows, and those with a time read
+    sources_with_rows: set[int] = field(default_factory=set)
+    sources_with_times: set[int] = field(default_factory=set)
 
     @property
     def rows_rejected(self) -> int:
@@ -69,8 +73,11 @@ def read_events(
     *,
     encoding: str | None = None,
     strict: bool = False,
+    check_times: bool = True,
 ) -> EventTable:
-    """Read, validate and collect the events of ``events`` for ``model``."""
+    """Read, validate and collect the events of ``events`` for ``model``. ``check_times``:
+    refuse a file in which no timestamp reads (off for a part of a file: the caller checks
+    the whole file with ``sources_with_rows`` / ``sources_with_times``)."""
     with ExitStack() as stack:
         if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
             lf = events.lazy()
@@ -100,11 +107,16 @@ def read_events(
             raw,
             model,
             strict=strict,
+            check_times=check_times,
             locate=lambda row: _locate(raw, scans, row),
             example=lambda row, role: _example(raw, scans, row, role),
             others_blank=lambda rows: _others_blank(raw, scans, rows),
         )
     table.sources = sources
+    revenue = model.column_map["revenue"]
+    table.has_revenue = any(
+        s.all_columns is not None and revenue in s.all_columns.collect_schema().names() for s in scans
+    )
     table.warnings = [w for s in scans for w in s.warnings] + table.warnings
     seen = set()
     for name in sources:
@@ -567,6 +579,7 @@ def _validate(
     model: JourneyModel,
     *,
     strict: bool,
+    check_times: bool = True,
     locate: Callable[[int], str],
     example: Callable[[int, str], str],
     others_blank: Callable[[pl.Series], pl.Series],
@@ -578,7 +591,8 @@ def _validate(
         ts = ts.scatter(idx, parse_timestamps(raw["_ts_text"].gather(idx), model.timestamp_format, model.timezone))
     blank_id, blank_tp, bad_ts = raw["_blank_id"], raw["_blank_tp"], ts.is_null()
     blank = _blank_rows(raw, blank_id & blank_tp & bad_ts, others_blank)
-    _no_timestamp_read(raw, ts, blank, model, locate)
+    if check_times:
+        _no_timestamp_read(raw, ts, blank, model, locate)
     rejected = {
         "missing customer_id": int((blank_id & ~blank).sum()),
         "missing touchpoint": int((~blank_id & blank_tp).sum()),
@@ -635,9 +649,10 @@ def _validate(
     n_blank = int(blank.sum())
     warnings += _shortened_ids(frame)
     if n_bad:  # in the JSON `warnings` too
-        reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
-        warnings.insert(0, f"{n_bad} of {raw.height - n_blank} rows rejected ({reasons})")
+        warnings.insert(0, rejected_summary(rejected, raw.height - n_blank))
     return EventTable(
+        sources_with_rows=set(raw["_src"].filter(~blank).unique().to_list()),
+        sources_with_times=set(raw["_src"].filter(ts.is_not_null()).unique().to_list()),
         frame=frame,
         rows_read=raw.height - n_blank,
         rejected=rejected,
@@ -645,6 +660,12 @@ def _validate(
         blank=n_blank,
         duplicates=duplicates,
     )
+
+
+def rejected_summary(rejected: dict[str, int], rows_read: int) -> str:
+    """The warning counting rejected rows by reason (of a run, or of merged parts)."""
+    reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
+    return f"{sum(rejected.values())} of {rows_read} rows rejected ({reasons})"
 
 
 def _expected(model: JourneyModel) -> str:

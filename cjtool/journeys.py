@@ -13,7 +13,7 @@ aggregations over the result. It holds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
@@ -25,13 +25,37 @@ from cjtool.model import JourneyModel
 TIE_WARNING_SHARE = 0.05  # SPEC section 3: warn when more chain steps than this are ties
 
 
+@dataclass(frozen=True)
+class Checks:
+    """What the journeys step's warnings are made of, as counts that add up over
+    partitions of the customers (``merge``): the warnings are worded from the sums."""
+
+    events: int = 0
+    unassigned: int = 0
+    stages_hit: frozenset[int] = frozenset()  # stages that got an event
+    claimable: frozenset[int] = frozenset()  # stages some event matches (among those that got none)
+    ties: int = 0  # chain steps with r_k = r_(k-1)
+    steps: int = 0  # all chain steps
+
+    def merge(self, other: Checks) -> Checks:
+        return Checks(
+            self.events + other.events,
+            self.unassigned + other.unassigned,
+            self.stages_hit | other.stages_hit,
+            self.claimable | other.claimable,
+            self.ties + other.ties,
+            self.steps + other.steps,
+        )
+
+
 @dataclass
 class Journeys:
     model: JourneyModel
     table: EventTable
     events: pl.DataFrame
     customers: pl.DataFrame
-    warnings: list[str] = field(default_factory=list)
+    checks: Checks = Checks()
+    end: datetime | None = None  # t_end when the events are a part of the run (partitions)
 
     @property
     def K(self) -> int:
@@ -39,8 +63,14 @@ class Journeys:
 
     @property
     def t_end(self) -> datetime | None:
-        """The latest timestamp of all non-rejected rows (SPEC section 14)."""
+        """The latest timestamp of all non-rejected rows of the run (SPEC section 14)."""
+        if self.end is not None:
+            return self.end
         return self.events["timestamp"].max()  # type: ignore[return-value]
+
+    @property
+    def warnings(self) -> list[str]:
+        return journey_warnings(self.model, self.checks)
 
     @property
     def assigned(self) -> pl.Series:
@@ -62,23 +92,28 @@ def build_journeys(table: EventTable, model: JourneyModel) -> Journeys:
     positions = ["first", "last", "exit", *[f"c{k}" for k in range(1, K + 1)]]
     customers = chains.with_columns([index.gather(chains[p]).alias(p) for p in positions])
     journeys = Journeys(model, table, events, customers)
-    journeys.warnings = _warnings(journeys, stage)
+    hit = frozenset(int(k) for k in stage.unique().drop_nulls().to_list())
+    claimable = frozenset(
+        model.stage_index(sid) for sid in (claimed_stages(events, model, stage) if events.height else [])
+    )
+    ties, steps = tie_share(journeys)
+    journeys.checks = Checks(events.height, int(stage.null_count()), hit, claimable, ties, steps)
     return journeys
 
 
-def _warnings(j: Journeys, stage: pl.Series) -> list[str]:
-    model, out = j.model, []
-    n_unassigned = int(stage.null_count())
-    if j.events.height and j.events.height == n_unassigned:
+def journey_warnings(model: JourneyModel, checks: Checks) -> list[str]:
+    """The journeys step's warnings, from its ``Checks`` (of one run or merged partitions)."""
+    out = []
+    if checks.events and checks.events == checks.unassigned:
         out.append("no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)")
-    elif j.events.height:
-        for sid in claimed_stages(j.events, model, stage):
+    elif checks.events:
+        for k in sorted(checks.claimable - checks.stages_hit):
             out.append(
-                f"stage `{sid}` gets no event: earlier stages claim every event at its touchpoints (an event goes to "
-                "the first stage that matches); to give a repeated touchpoint to a later stage, list it as "
-                '{name: T, occurrence: N} or {name: T, occurrence: "N+"}'
+                f"stage `{model.stages[k - 1].id}` gets no event: earlier stages claim every event at its touchpoints "
+                "(an event goes to the first stage that matches); to give a repeated touchpoint to a later stage, "
+                'list it as {name: T, occurrence: N} or {name: T, occurrence: "N+"}'
             )
-    ties, steps = tie_share(j)
+    ties, steps = checks.ties, checks.steps
     if model.mode == "ordered" and model.same_time == "any_order" and steps and ties / steps > TIE_WARNING_SHARE:
         out.append(
             f"{ties:,} of {steps:,} chain steps ({ties / steps:.0%}) have the same timestamp as the step before, "

@@ -7,15 +7,16 @@ The big frames are aggregated in polars; only the per-stage / per-touchpoint res
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
 from cjtool.analyses.customers import status_expr
-from cjtool.events import EventTable
-from cjtool.journeys import Journeys, build_journeys
+from cjtool.events import EventTable, rejected_summary
+from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
 
@@ -142,7 +143,52 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     the run's map (everyone is segment 0, and so are events of no customer of the run).
 
     Every aggregation groups by the segment code, so a breakdown costs one pass over the
-    events whatever the number of segments."""
+    events whatever the number of segments. The same three steps map a run split by
+    customer (``cjtool.partitions``, Spark): aggregate each part, merge, finish."""
+    return finish(aggregate(j, segment), n_segments, run=segment is None)
+
+
+# Partial results: frames of additive columns keyed by the KEYS of their name, so that the
+# parts of a run split by customer merge exactly (``merge``). Every value column is summed
+# on merge unless MERGE_RULES says otherwise: a new sum is one more column in ``aggregate``.
+KEYS = {
+    "depth": ["seg", "depth"],  # customers by depth (and their revenue)
+    "recent": ["seg", "depth", "last"],  # customers who may not have churned, by last_seen
+    "pending": ["seg", "depth", "r1"],  # customers who may still be in progress, by start
+    "gaps": ["seg", "k", "gap"],  # customers by r_k - r_(k-1) in whole microseconds
+    "counts": ["seg"],
+    "rows": ["seg"],
+    "pairs": ["seg", "stage", "touchpoint"],
+    "exits": ["seg", "stage", "touchpoint"],
+    "unassigned": ["seg", "touchpoint"],
+}
+MERGE_RULES = {"first": pl.min, "last": pl.max}
+
+
+@dataclass
+class Partial:
+    """The mergeable aggregations of (a part of) a run, before medians, ranks and
+    wording: frames (see ``KEYS``) with touchpoints as text (categorical codes differ
+    between processes), the event table's counts and warnings, the journeys' checks."""
+
+    model: JourneyModel
+    frames: dict[str, pl.DataFrame]
+    t_end: datetime | None
+    checks: Checks
+    rows_read: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    blank: int = 0
+    duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)  # the event table's
+    has_revenue: bool = False  # an input had the revenue column (else every revenue key is null)
+
+
+def _counted(e: pl.Expr) -> pl.Expr:
+    return e.cast(pl.Int64)  # pl.len() is UInt32: sums over partitions need more
+
+
+def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
+    """The additive aggregations of ``j`` (all of a run, or its customers of one part)."""
     model, frame = j.model, j.events
     K = len(model.stages)
     if segment is None:
@@ -156,40 +202,50 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
         )
         seg_of_event = lookup.gather(frame["cust"].to_physical())  # null: no customer of the run
     ev_all = frame.lazy().with_columns(seg_of_event.alias("seg")).filter(pl.col("seg").is_not_null())
+    text = pl.col("touchpoint").cast(pl.String)
     unassigned = (
-        ev_all.filter(pl.col("stage").is_null())
-        .group_by("seg", "touchpoint")
-        .len("events")
-        .with_columns(pl.col("touchpoint").cast(pl.String))  # names sort by code point, not by code
-        .sort(["seg", "events", "touchpoint"], descending=[False, True, False])
-    )
+        ev_all.filter(pl.col("stage").is_null()).group_by("seg", "touchpoint").agg(_counted(pl.len()).alias("events"))
+    ).with_columns(text)
     rows_valid = ev_all.group_by("seg").agg(
-        pl.len().alias("valid"),
+        _counted(pl.len()).alias("valid"),
         pl.col("timestamp").min().alias("first"),
         pl.col("timestamp").max().alias("last"),
-        pl.col("stage").null_count().alias("unassigned"),
+        _counted(pl.col("stage").null_count()).alias("unassigned"),
     )
-    has_revenue = REVENUE in frame.columns
-    cl = customers.lazy().with_columns(status_expr(j), churned_expr(j).alias("churned"))
+    has_revenue = j.table.has_revenue
+    cl = customers.lazy()
     if has_revenue:  # each customer's revenue (SPEC 14), for revenue per customer by depth
         cl = cl.join(customer_revenue(j), on="cust", how="left").with_columns(pl.col("rev_units").fill_null(0))
     depth_counts = cl.group_by("seg", "depth").agg(
-        pl.len().alias("len"),
-        (pl.col("status") == "in_progress").sum().alias("in_progress"),
-        pl.col("churned").sum().alias("churned"),
-        *([pl.col("rev_units").sum().alias("rev_units")] if has_revenue else []),
+        _counted(pl.len()).alias("len"), *([pl.col("rev_units").sum()] if has_revenue else [])
     )
-    medians = cl.group_by("seg").agg(
-        [
-            # whole microseconds, one division: the median is the correctly rounded (a + b) / 2 / 1e6
-            ((pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds().median() / 1_000_000).alias(f"m{k}")
-            for k in range(2, K + 1)
-        ]
+    # Churned (SPEC 14) depends on the run's t_end too: keep the customers not churned at
+    # this part's t_end (a later t_end can only add churned ones), decided in `finish`.
+    recent = _recent(j, cl)
+    # In progress (SPEC 14) depends on the run's t_end, which a part does not know: keep the
+    # customers it could be true of (t_end >= this part's latest time), decided in `finish`.
+    pending = (
+        cl.filter(status_expr(j) == "in_progress").group_by("seg", "depth", "r1").agg(_counted(pl.len()).alias("n"))
+    )
+    gaps = (
+        cl.select(
+            "seg",
+            pl.concat_list(
+                [(pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() for k in range(2, K + 1)]
+            ).alias("gap"),
+        )
+        .with_columns(pl.int_ranges(2, K + 1, dtype=pl.Int32).alias("k"))
+        .explode("gap", "k")
+        .drop_nulls("gap")
+        .group_by("seg", "k", "gap")
+        .agg(_counted(pl.len()).alias("n"))
+        if K > 1
+        else pl.LazyFrame(schema={"seg": pl.UInt32, "k": pl.Int32, "gap": pl.Int64, "n": pl.Int64})
     )
     counts = cl.group_by("seg").agg(
-        pl.len().alias("total"),
-        (pl.col("depth") >= 1).sum().alias("entered"),
-        (pl.col("depth") == K).sum().alias("completed"),
+        _counted(pl.len()).alias("total"),
+        _counted((pl.col("depth") >= 1).sum()).alias("entered"),
+        _counted((pl.col("depth") == K).sum()).alias("completed"),
     )
     with_exit = customers.filter(pl.col("exit").is_not_null())
     exits = (
@@ -198,33 +254,34 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
         )
         .lazy()
         .group_by("seg", "stage", "touchpoint")
-        .len("exits")
+        .agg(_counted(pl.len()).alias("exits"))
+        .with_columns(text)
     )
-    pair_sums = (
+    pairs = (
         ev_all.filter(pl.col("stage").is_not_null())
         .group_by("seg", "stage", "touchpoint")
         .agg(
             *score_sums(),
-            pl.col("cust").to_physical().n_unique().alias("customers"),
+            _counted(pl.col("cust").to_physical().n_unique()).alias("customers"),
             *([revenue_units().sum().alias("rev_units")] if has_revenue else []),
         )
+        .with_columns(_counted(pl.col("events")), text)
     )
-    summed = SUM_COLUMNS + (["rev_units"] if has_revenue else [])
-    stage_aggs = pair_sums.group_by("seg", "stage").agg(pl.col(summed).sum()).with_columns(scores_from_sums())
-    tp = (
-        pair_sums.with_columns(scores_from_sums())
-        .join(exits, on=["seg", "stage", "touchpoint"], how="left")
-        .with_columns(pl.col("exits").fill_null(0), pl.col("touchpoint").cast(pl.String))
-        .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
-        .with_columns(priority_expr(model))
+    names = ["depth", "recent", "pending", "gaps", "counts", "rows", "pairs", "exits", "unassigned"]
+    frames = pl.collect_all([depth_counts, recent, pending, gaps, counts, rows_valid, pairs, exits, unassigned])
+    t = j.table
+    return Partial(
+        model,
+        dict(zip(names, frames, strict=True)),
+        j.t_end,
+        j.checks,
+        t.rows_read,
+        dict(t.rejected),
+        t.blank,
+        t.duplicates,
+        list(t.warnings),
+        has_revenue,
     )
-    frames = pl.collect_all([depth_counts, medians, stage_aggs, tp, rows_valid, counts, unassigned])
-    parts = [_split(f, n_segments) for f in frames]
-    return [
-        # TODO: a segment's `rows` should count its customers' rejected rows too (SPEC 16)
-        _journey_map(j, *(p[s] for p in parts), run=segment is None)
-        for s in range(n_segments)
-    ]
 
 
 REVENUE = "revenue"  # the revenue role's column in the events (Float64, null when missing)
@@ -250,13 +307,135 @@ def customer_revenue(j: Journeys) -> pl.LazyFrame:
     )
 
 
-def churned_expr(j: Journeys) -> pl.Expr:
-    """SPEC 14 over ``j.customers``: t_end - last_seen > churn_after; null without it."""
-    after, t_end = j.model.churn_after_s, j.t_end
+def _churn_micros(model: JourneyModel) -> int | None:
+    return None if model.churn_after_s is None else round(model.churn_after_s * 1_000_000)
+
+
+def _recent(j: Journeys, cl: pl.LazyFrame) -> pl.LazyFrame:
+    """Customers by (seg, depth, last_seen) whose last_seen is within `churn_after` of
+    this part's t_end: not churned (yet). Empty without `churn_after`."""
+    after, t_end = _churn_micros(j.model), j.t_end
+    schema = {"seg": pl.UInt32, "depth": pl.Int32, "last": pl.Datetime("us"), "n": pl.Int64}
     if after is None or t_end is None:
-        return pl.lit(None, pl.Boolean)
-    last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last"))
-    return (pl.lit(t_end) - last_seen).dt.total_microseconds() > round(after * 1_000_000)
+        return pl.LazyFrame(schema=schema)
+    last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last")).alias("last")
+    return (
+        cl.select("seg", "depth", last_seen)
+        .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+        .group_by("seg", "depth", "last")
+        .agg(_counted(pl.len()).alias("n"))
+    )
+
+
+def merge(parts: list[Partial]) -> Partial:
+    """The Partial of a run from those of its parts, each holding whole customers (a
+    customer's events are all in one part): every count is a sum, distinct customers of a
+    pair too; `first`/`last` are the minimum/maximum. The table's counts add up, its
+    warnings are kept once each in order of appearance."""
+    first = parts[0]
+    frames = {}
+    for name, keys in KEYS.items():
+        both = pl.concat([p.frames[name] for p in parts], how="vertical_relaxed")
+        values = [c for c in both.columns if c not in keys]
+        frames[name] = both.group_by(keys).agg([MERGE_RULES.get(c, pl.sum)(c) for c in values])
+    rejected: dict[str, int] = {}
+    checks = first.checks
+    for p in parts[1:]:
+        checks = checks.merge(p.checks)
+    for p in parts:
+        for reason, n in p.rejected.items():
+            rejected[reason] = rejected.get(reason, 0) + n
+    ends = [p.t_end for p in parts if p.t_end is not None]
+    return Partial(
+        first.model,
+        frames,
+        max(ends) if ends else None,
+        checks,
+        sum(p.rows_read for p in parts),
+        rejected,
+        sum(p.blank for p in parts),
+        sum(p.duplicates for p in parts),
+        _merged_warnings(parts, rejected, sum(p.rows_read for p in parts)),
+        any(p.has_revenue for p in parts),
+    )
+
+
+def _merged_warnings(parts: list[Partial], rejected: dict[str, int], rows_read: int) -> list[str]:
+    """The parts' table warnings, each once, in order; the parts' rejected-row counts as
+    one warning of the summed counts. (Warnings counting bad values with a first example
+    stay one per part that has them.)"""
+    reasons = [r for r in ("missing customer_id", "missing touchpoint", "bad timestamp") if r in rejected]
+    total = rejected_summary({r: rejected[r] for r in reasons} | rejected, rows_read)
+    out = []
+    for p in parts:
+        own = rejected_summary(p.rejected, p.rows_read) if p.rejected else None
+        out += [total if w == own else w for w in p.warnings]
+    return list(dict.fromkeys(out))
+
+
+def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[JourneyMap]:
+    """The maps of segments 0..n_segments-1 from a (merged) Partial: in-progress counts
+    at the run's t_end, exact medians, scores, priorities and ranks."""
+    model, f, t_end = partial.model, partial.frames, partial.t_end
+    K = len(model.stages)
+    pending = f["pending"]
+    if model.window_s is not None and t_end is not None:
+        window = timedelta(microseconds=round(model.window_s * 1_000_000))
+        pending = pending.filter(pl.col("r1") + window > pl.lit(t_end))
+    in_progress = pending.group_by("seg", "depth").agg(pl.col("n").sum().alias("in_progress"))
+    depth_df = (
+        f["depth"].join(in_progress, on=["seg", "depth"], how="left").with_columns(pl.col("in_progress").fill_null(0))
+    )
+    after = _churn_micros(model)
+    if after is not None and t_end is not None:  # churned: all but those seen within churn_after of t_end
+        kept = (
+            f["recent"]
+            .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+            .group_by("seg", "depth")
+            .agg(pl.col("n").sum().alias("kept"))
+        )
+        depth_df = depth_df.join(kept, on=["seg", "depth"], how="left").with_columns(
+            (pl.col("len") - pl.col("kept").fill_null(0)).alias("churned")
+        )
+    medians = _medians(f["gaps"], K)
+    summed = SUM_COLUMNS + (["rev_units"] if partial.has_revenue else [])
+    stage_aggs = f["pairs"].group_by("seg", "stage").agg(pl.col(summed).sum()).with_columns(scores_from_sums())
+    tp = (
+        f["pairs"]
+        .with_columns(scores_from_sums())
+        .join(f["exits"], on=["seg", "stage", "touchpoint"], how="left")
+        .with_columns(pl.col("exits").fill_null(0))
+        .with_columns((pl.col("exits") / pl.col("customers")).alias("drop_off_rate"))
+        .with_columns(priority_expr(model))
+    )
+    # names sort by code point, not by code
+    unassigned = f["unassigned"].sort(["seg", "events", "touchpoint"], descending=[False, True, False])
+    frames = [depth_df, medians, stage_aggs, tp, f["rows"], f["counts"], unassigned]
+    parts = [_split(fr, n_segments) for fr in frames]
+    return [
+        # TODO: a segment's `rows` should count its customers' rejected rows too (SPEC 16)
+        _journey_map(partial, *(p[s] for p in parts), run=run)
+        for s in range(n_segments)
+    ]
+
+
+def _medians(gaps: pl.DataFrame, K: int) -> pl.DataFrame:
+    """Per segment, ``m2..mK``: the exact median of r_k - r_(k-1) over the customers who
+    reached stage k, in seconds, from the counts of each gap in whole microseconds (one
+    division: the correctly rounded (a + b) / 2 / 1e6)."""
+    ranked = gaps.sort("seg", "k", "gap").with_columns(
+        pl.col("n").cum_sum().over("seg", "k").alias("upto"), pl.col("n").sum().over("seg", "k").alias("total")
+    )
+    per = ranked.group_by("seg", "k").agg(
+        pl.col("gap").filter(pl.col("upto") > (pl.col("total") - 1) // 2).first().alias("lo"),
+        pl.col("gap").filter(pl.col("upto") > pl.col("total") // 2).first().alias("hi"),
+    )
+    per = per.with_columns(((pl.col("lo").cast(pl.Float64) + pl.col("hi").cast(pl.Float64)) / 2 / 1_000_000).alias("m"))
+    wide = pl.DataFrame({"seg": per["seg"].unique()}) if per.height else pl.DataFrame(schema={"seg": pl.UInt32})
+    for k in range(2, K + 1):
+        mk = per.filter(pl.col("k") == k).select("seg", pl.col("m").alias(f"m{k}"))
+        wide = wide.join(mk, on="seg", how="left")
+    return wide
 
 
 def _split(frame: pl.DataFrame, n: int) -> list[pl.DataFrame]:
@@ -266,7 +445,7 @@ def _split(frame: pl.DataFrame, n: int) -> list[pl.DataFrame]:
 
 
 def _journey_map(
-    j: Journeys,
+    partial: Partial,
     depth_df: pl.DataFrame,
     med_df: pl.DataFrame,
     stage_df: pl.DataFrame,
@@ -277,13 +456,13 @@ def _journey_map(
     *,
     run: bool,
 ) -> JourneyMap:
-    """One map from its segment's rows of the aggregations of ``compute_maps``."""
-    model, table = j.model, j.table
+    """One map from its segment's rows of the frames of ``finish``."""
+    model = partial.model
     K = len(model.stages)
     by_depth = dict(zip(depth_df["depth"].to_list(), depth_df["len"].to_list(), strict=True))
     in_progress = dict(zip(depth_df["depth"].to_list(), depth_df["in_progress"].to_list(), strict=True))
-    churned = dict(zip(depth_df["depth"].to_list(), depth_df["churned"].to_list(), strict=True))
-    has_revenue = REVENUE in j.events.columns
+    churned = dict(zip(depth_df["depth"], depth_df["churned"], strict=True)) if "churned" in depth_df.columns else {}
+    has_revenue = partial.has_revenue
     rev_by_depth = dict(zip(depth_df["depth"], depth_df["rev_units"], strict=True)) if has_revenue else {}
     reached = [sum(n for d, n in by_depth.items() if d >= k) for k in range(1, K + 1)]
     med = med_df.row(0, named=True) if med_df.height else {}
@@ -336,10 +515,10 @@ def _journey_map(
     n_unassigned = int(valid["unassigned"])
     return JourneyMap(
         model=model,
-        rows_read=table.rows_read if run else int(valid["valid"]),
-        rejected=dict(table.rejected) if run else {},
-        rows_blank=table.blank if run else 0,
-        rows_duplicates=table.duplicates if run else 0,
+        rows_read=partial.rows_read if run else int(valid["valid"]),
+        rejected=dict(partial.rejected) if run else {},
+        rows_blank=partial.blank if run else 0,
+        rows_duplicates=partial.duplicates if run else 0,
         events_assigned=int(valid["valid"]) - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),
@@ -349,7 +528,7 @@ def _journey_map(
         touchpoints=touchpoints,
         unassigned=[(r["touchpoint"], int(r["events"])) for r in un_df.iter_rows(named=True)],
         period=None if valid["first"] is None else (valid["first"], valid["last"]),
-        t_end=j.t_end,
-        warnings=list(table.warnings) + j.warnings,
+        t_end=partial.t_end,
+        warnings=list(partial.warnings) + journey_warnings(model, partial.checks),
         revenue=from_units(sum(int(u or 0) for u in rev_by_depth.values())) if has_revenue else None,
     )

@@ -90,10 +90,10 @@ def test_churn_and_revenue_per_stage_customer_and_touchpoint():
                 "2026-01-05T00:00:00Z",
             ],
             "touchpoint": ["a", "b", "a", "b"],
+            "revenue": [None, "12.5", "3.25", "1"],
         }
     )
     j = journeys(frame, model)
-    j.events = j.events.with_columns(pl.Series("revenue", [None, 12.5, 3.25, 1.0]))  # the revenue role's column
     m = compute_maps(j)[0]
     assert [s.churned for s in m.stages] == [0, 1]  # x (depth 2) last seen 18 days before t_end; y is recent
     assert [s.revenue for s in m.stages] == [3.25, 13.5]

@@ -43,6 +43,15 @@ def status_expr(j: Journeys) -> pl.Expr:
     )
 
 
+def churned_expr(j: Journeys) -> pl.Expr:
+    """SPEC 14 over ``j.customers``: t_end - last_seen > churn_after; null without it."""
+    after, t_end = j.model.churn_after_s, j.t_end
+    if after is None or t_end is None:
+        return pl.lit(None, pl.Boolean)
+    last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last"))
+    return (pl.lit(t_end) - last_seen).dt.total_microseconds() > round(after * 1_000_000)
+
+
 def customer_table(j: Journeys, attributes: Sequence[tuple[str, pl.Series]] = ()) -> pl.DataFrame:
     """SPEC section 8's columns, in order, ordered by customer_id (code point); then one
     column per segment attribute (``(name, values aligned with j.customers)``). Times are
@@ -79,18 +88,12 @@ def customer_table(j: Journeys, attributes: Sequence[tuple[str, pl.Series]] = ()
             **{name: values for name, values in attributes},
         }
     )
-    from cjtool.metrics import (
-        REVENUE,
-        churned_expr,
-        customer_revenue,
-    )  # metrics imports this module
-    from cjtool.metrics import (
-        SCORE_SCALE as SCALE,
-    )
+    from cjtool.metrics import SCORE_SCALE as SCALE
+    from cjtool.metrics import customer_revenue  # metrics imports this module
 
     if model.churn_after_s is not None:
         table = table.with_columns(c.select(churned_expr(j).alias("churned"))["churned"])
-    if REVENUE in ev.columns:
+    if j.table.has_revenue:
         units = c.lazy().select("cust").join(customer_revenue(j), on="cust", how="left", maintain_order="left")
         # exact millionths (< 2**53) to float, then one correctly rounded division: as from_units
         revenue = units.collect()["rev_units"].fill_null(0).cast(pl.Float64) / SCALE

@@ -174,8 +174,27 @@ def run_map(
     encoding: str | None,
     strict: bool,
     quiet: bool,
+    partitions: int | None = None,
 ) -> JourneyMap:
-    return map_of(run_journeys(events, model, encoding=encoding, strict=strict, quiet=quiet), quiet=quiet)
+    """The map; in parts by customer (``cjtool.partitions``) when ``partitions`` > 1, or
+    when not given and the input is bigger than memory comfortably holds."""
+    from cjtool import partitions as parts
+
+    n = partitions if partitions is not None else parts.auto_partitions(events)
+    if n <= 1:
+        return map_of(run_journeys(events, model, encoding=encoding, strict=strict, quiet=quiet), quiet=quiet)
+    with progress(f"cjtool {model.name}:") as phase:
+        phase(f"splitting the events into {n} parts by customer")
+        result = parts.map_partitioned(
+            events,
+            model,
+            n,
+            encoding=encoding,
+            strict=strict,
+            on_part=lambda i, n, count: phase(f"part {i}/{n} mapped ({count:,} events)"),
+        )
+    warn_all(result.warnings, quiet=quiet)
+    return result
 
 
 def run_journeys(

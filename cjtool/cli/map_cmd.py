@@ -93,6 +93,17 @@ def map_command(
     segments: c.SegmentsLimitOpt = 10,
     exclude_in_progress: c.ExcludeInProgressOpt = False,
     quiet: c.QuietOpt = False,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            min=1,
+            help="Map in N parts by customer, in bounded memory (default: automatic, "
+            "by input size; 1: all in memory). Same result.",
+            metavar="N",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Map a journey: stage of every event, funnel, drop-off, satisfaction, pain points.
 
@@ -110,6 +121,8 @@ def map_command(
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
     lg = lang.value
     if by is not None:
+        if partitions is not None and partitions > 1:
+            raise UsageError("--by maps in memory; leave out --partitions")
         j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
@@ -117,16 +130,24 @@ def map_command(
         return
     if customers is not None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
-    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
-    if exclude_in_progress:
-        result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
-        c.warn(result.warnings, quiet=quiet)
-    else:
-        result = c.map_of(j, quiet=quiet)
-    if png or format is Format.table:  # pictures and tables show the measured key moments too
-        from cjtool.analyses.moments import compute_moments, measured_moments
+    from cjtool.partitions import auto_partitions
 
-        result.measured = measured_moments(compute_moments(j))
+    parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
+    if parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
+        if exclude_in_progress:
+            raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
+        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet, partitions=parts)
+    else:
+        j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        if exclude_in_progress:
+            result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
+            c.warn(result.warnings, quiet=quiet)
+        else:
+            result = c.map_of(j, quiet=quiet)
+        if png or format is Format.table:  # pictures and tables show the measured key moments too
+            from cjtool.analyses.moments import compute_moments, measured_moments
+
+            result.measured = measured_moments(compute_moments(j))
     if png:
         from cjtool.render.png import save_journey_map
 

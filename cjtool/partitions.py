@@ -1,0 +1,136 @@
+"""Maps of inputs bigger than memory: split by customer, map each part, merge exactly.
+
+Every metric is a sum over customers of something that depends on one customer's events
+(medians aside, which merge as counts of gaps), so a run split by a hash of the customer
+id maps part by part with the ordinary engine (``read_events`` -> ``build_journeys`` ->
+``metrics.aggregate``) and ``metrics.merge`` + ``metrics.finish`` give the run's map.
+
+The split is one streaming pass per input file: every column as the file has it, written
+to ``N`` temporary Parquet files by ``hash(customer id) mod N`` in input order, so each
+part is read exactly as the file would be (same blank-row, dedupe and occurrence rules).
+The temporary folder is removed however the run ends (Ctrl-C included).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+import polars as pl
+
+from cjtool import events as ev
+from cjtool.errors import DataError
+from cjtool.journeys import build_journeys
+from cjtool.metrics import Partial, aggregate, finish, merge
+from cjtool.model import JourneyModel
+from cjtool.result import JourneyMap
+
+# Input bytes per part when the number of parts is automatic. The in-memory engine peaks at
+# about 3.6 bytes per byte of CSV (10M events, 540 MB: 1.96 GB; benchmarks/README.md), so
+# parts of this size peak near 5.5 GB, under the 8 GB target on a 24 GiB machine.
+PART_BYTES = 1_500_000_000
+HASH_SEED = 0x636A74  # any fixed seed: a customer's part only has to be the same within a run
+
+
+def auto_partitions(sources: Sequence[str | Path]) -> int:
+    """1 (in memory) for inputs up to PART_BYTES, else enough parts of about that size."""
+    size = sum(os.path.getsize(s) for s in sources if str(s) != "-" and Path(s).is_file())
+    return max(1, math.ceil(size / PART_BYTES))
+
+
+def map_partitioned(
+    sources: Sequence[str | Path],
+    model: JourneyModel,
+    n: int,
+    *,
+    encoding: str | None = None,
+    strict: bool = False,
+    on_part: Callable[[int, int, int], None] | None = None,
+    tmp_root: str | Path | None = None,
+) -> JourneyMap:
+    """The map of ``sources`` computed in ``n`` parts by customer (``on_part(i, n, events)``
+    after each). Equal, byte for byte, to ``api.map_journey`` of the same input."""
+    with tempfile.TemporaryDirectory(prefix="cjtool-parts-", dir=tmp_root) as tmp, ExitStack() as stack:
+        folders = split(sources, model, n, Path(tmp), encoding=encoding, stack=stack)
+        partials: list[Partial] = []
+        with_rows: set[int] = set()
+        with_times: set[int] = set()
+        names = {str(f): f"{sources[_source(f)]} (part {f.parent.name})" for part in folders for f in part}
+        for i, files in enumerate(folders):
+            if not files:
+                continue  # a part without customers
+            table = ev.read_events(files, model, strict=strict, check_times=False)
+            table.warnings = [_renamed(w, names) for w in table.warnings]
+            with_rows |= {_source(files[s]) for s in table.sources_with_rows}
+            with_times |= {_source(files[s]) for s in table.sources_with_times}
+            partials.append(aggregate(build_journeys(table, model)))
+            if on_part:
+                on_part(i + 1, n, partials[-1].checks.events)
+        for s in sorted(with_rows - with_times):  # no time read in a whole file: its error, as one run gives it
+            ev.read_events([sources[s]], model, encoding=encoding)
+        if not partials:  # no rows at all: read the input as it is, for its counts and warnings
+            return finish(aggregate(build_journeys(ev.read_events(list(sources), model, encoding=encoding), model)))[0]
+        return finish(merge(partials))[0]
+
+
+def _source(part_file: Path) -> int:
+    """The index of the input file a part's file holds rows of (its name: ``SSSSSS-NNNNNN``)."""
+    return int(part_file.stem[:6])
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """A warning about a part's file, naming the input file instead."""
+    for tmp_name, name in names.items():
+        text = text.replace(tmp_name, name)
+    return text
+
+
+def split(
+    sources: Sequence[str | Path],
+    model: JourneyModel,
+    n: int,
+    folder: Path,
+    *,
+    encoding: str | None,
+    stack: ExitStack,
+) -> list[list[Path]]:
+    """Write every file's rows to ``folder/<part>/<file index>.parquet`` by customer hash;
+    the files of each part, in input order."""
+    header = model.column_map["customer_id"]
+    for s, src in enumerate(sources):
+        if str(src) == "-":
+            raise DataError(
+                "- (standard input) cannot be read in parts", hint="save it to a file, or drop --partitions"
+            )
+        scan = ev._scan_one(src, model, encoding, stack)
+        assert scan.all_columns is not None
+        for attempt in range(2):
+            part = pl.col(header).cast(pl.String).hash(HASH_SEED) % n
+            try:
+                with warnings.catch_warnings():  # PartitionBy is "unstable" in polars 2.1: the API, not its output
+                    warnings.simplefilter("ignore")
+                    by_part = pl.PartitionBy(
+                        folder,
+                        key="__part",
+                        include_key=False,
+                        file_path_provider=lambda args, s=s: (
+                            f"{args.partition_keys[0, 0]}/{s:06d}-{args.index_in_partition:06d}.parquet"
+                        ),
+                        approximate_bytes_per_file=None,
+                    )
+                    scan.all_columns.with_columns(part.alias("__part")).sink_parquet(
+                        by_part, mkdir=True, engine="streaming"
+                    )
+                break
+            except pl.exceptions.PolarsError as exc:
+                if attempt or scan.csv_path is None:
+                    raise ev._read_error(
+                        [scan.name], exc, [(scan.name, scan.csv_path)] if scan.csv_path else []
+                    ) from None
+                scan = ev._rewritten(scan, model, stack)  # odd CSV lines: read as Python's csv does
+    return [sorted((folder / str(i)).glob("*.parquet")) for i in range(n)]  # names sort in input order

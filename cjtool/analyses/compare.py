@@ -471,3 +471,75 @@ def compare_journeys(
         warnings=warnings,
         **common,
     )
+
+
+def compare(
+    j: Journeys,
+    *,
+    by: str | None = None,
+    baseline: str | None = None,
+    split: date | datetime | None = None,
+    baseline_journeys: Journeys | None = None,
+    baseline_map: JourneyMap | None = None,
+    labels: tuple[str, str] = ("baseline", "current"),
+    customer_file: pl.DataFrame | None = None,
+    ab: bool | None = None,
+    expected: dict[str, float] | None = None,
+    alpha: float = 0.05,
+    min_effect: MinEffect = MinEffect(),
+    sequential: bool = False,
+    metrics: Iterable[str] | None = None,
+) -> CompareResult:
+    """One comparison of SPEC 10 from exactly one way of forming the populations: values
+    of ``by`` against ``baseline``; entry before / from ``split``; ``j`` against other
+    events (``baseline_journeys``) or a stored map (``baseline_map``). ``labels`` name
+    the baseline and ``j`` in the last two cases."""
+    given = [by is not None, split is not None, baseline_journeys is not None, baseline_map is not None]
+    if sum(given) != 1:
+        raise UsageError(
+            "say what to compare, once: --by ATTRIBUTE --baseline VALUE, --split DATE, "
+            "--baseline-events FILE or --baseline-map FILE"
+        )
+    if by is not None and baseline is None:
+        raise UsageError(f"--by {by} needs --baseline VALUE: the value the others are compared against")
+    if baseline is not None and by is None:
+        raise UsageError(f"--baseline {baseline} is a value of --by ATTRIBUTE; give --by too")
+    common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
+    if baseline_journeys is not None or baseline_map is not None:
+        from cjtool.metrics import compute_map
+
+        base = baseline_map if baseline_map is not None else compute_map(baseline_journeys, baseline_journeys.model)  # type: ignore[arg-type]
+        warnings = []
+        if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
+            warnings.append("the baseline was mapped with another mode or window: differences may come from that")
+        kind = "map" if baseline_map is not None else "files"
+        return compare_populations(
+            [(labels[0], base), (labels[1], compute_maps(j)[0])], kind=kind, warnings=warnings, **common
+        )
+    return compare_journeys(
+        j, by=by, baseline=baseline, split=split, customer_file=customer_file, ab=ab, expected=expected, **common
+    )
+
+
+def parse_min_effect(values: Iterable[str]) -> MinEffect:
+    """``--min-effect`` values: ``2pp``, ``2%`` or ``0.02`` for rates (conversion,
+    drop-off), ``csat=0.2`` / ``effort=0.3`` / ``nps=5`` for scores in their units."""
+    out: dict[str, float] = {}
+    names = {"rate": "rate", "conversion": "rate", "drop_off": "rate", "csat": "satisfaction"}
+    names |= {"satisfaction": "satisfaction", "effort": "effort", "ces": "effort", "nps": "nps"}
+    for v in values:
+        key, sep, text = v.rpartition("=")
+        kind = names.get(key.strip().lower() if sep else "rate")
+        text = text.strip().lower()
+        scale = 0.01 if text.endswith(("pp", "%")) else 1.0
+        try:
+            x = float(text.removesuffix("pp").removesuffix("%")) * scale
+        except ValueError:
+            x = float("nan")
+        if kind is None or not x >= 0 or x == float("inf") or (kind == "rate" and x >= 1):
+            raise UsageError(
+                f"--min-effect {v!r}: expected a rate such as 2pp, 2% or 0.02, "
+                "or csat=0.2, effort=0.3, nps=5 (not negative)"
+            )
+        out[kind] = x
+    return MinEffect(**out)

@@ -153,9 +153,9 @@ def root(
 
 
 def _register() -> None:
-    from cjtool.cli import check_cmd, map_cmd, models_cmd, moments_cmd, paths_cmd, report_cmd, validate_cmd
+    from cjtool.cli import check_cmd, compare_cmd, map_cmd, models_cmd, moments_cmd, paths_cmd, report_cmd, validate_cmd
 
-    for module in (map_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd, paths_cmd):
+    for module in (map_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd, paths_cmd, compare_cmd):
         module.register(app)
     for info in app.registered_commands:  # every command's help without type placeholders
         if info.cls in (None, TyperCommand):

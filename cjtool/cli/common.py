@@ -243,3 +243,25 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
     except ValueError:
         names = ", ".join(f.value for f in formats)
         raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+
+
+# Segment options (`--by`, `--customers`), shared by map, customers, compare and check.
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Segment attribute: an event column (e.g. variant, channel), a column of the --customers file, "
+        "or a period (day, week, month, quarter).",
+        show_default=False,
+        metavar="ATTRIBUTE",
+    ),
+]
+CustomersOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--customers",
+        help="Customer file (CSV or Parquet): customer_id and attribute columns for --by.",
+        show_default=False,
+        metavar="FILE",
+    ),
+]

@@ -65,6 +65,7 @@ class MinEffect:
     satisfaction: float = 0.0
     effort: float = 0.0
     nps: float = 0.0
+    texts: tuple[tuple[str, str], ...] = ()  # (kind, as written): `2pp` stays `2pp` in gate lines
 
     def of(self, metric: str) -> float:
         return self.rate if metric in RATE_METRICS else getattr(self, metric)
@@ -524,7 +525,8 @@ def compare(
 def parse_min_effect(values: Iterable[str]) -> MinEffect:
     """``--min-effect`` values: ``2pp``, ``2%`` or ``0.02`` for rates (conversion,
     drop-off), ``csat=0.2`` / ``effort=0.3`` / ``nps=5`` for scores in their units."""
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     names = {"rate": "rate", "conversion": "rate", "drop_off": "rate", "csat": "satisfaction"}
     names |= {"satisfaction": "satisfaction", "effort": "effort", "ces": "effort", "nps": "nps"}
     for v in values:
@@ -542,4 +544,5 @@ def parse_min_effect(values: Iterable[str]) -> MinEffect:
                 "or csat=0.2, effort=0.3, nps=5 (not negative)"
             )
         out[kind] = x
-    return MinEffect(**out)
+        texts[kind] = v.rpartition("=")[2].strip()
+    return MinEffect(**out, texts=tuple(texts.items()))

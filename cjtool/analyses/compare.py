@@ -310,6 +310,7 @@ def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
     """better / worse / no detectable difference / too small to conclude (``verdict``),
     and `negligible` for a significant change no larger than the minimum effect."""
     t = row.test
+    diff: float | None
     if row.sequential is not None and t is not None:
         v = verdict(row.sequential, higher_is_better=HIGHER_IS_BETTER[row.metric], alpha=alpha, n=(t.n_a, t.n_b))
         diff = row.sequential.diff
@@ -509,7 +510,11 @@ def compare(
     if baseline_journeys is not None or baseline_map is not None:
         from cjtool.metrics import compute_map
 
-        base = baseline_map if baseline_map is not None else compute_map(baseline_journeys, baseline_journeys.model)  # type: ignore[arg-type]
+        if baseline_map is not None:
+            base = baseline_map
+        else:
+            assert baseline_journeys is not None
+            base = compute_map(baseline_journeys, baseline_journeys.model)
         warnings = []
         if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
             warnings.append("the baseline was mapped with another mode or window: differences may come from that")

@@ -38,7 +38,7 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
     left.set_title("Funnels", loc="left", color=INK, fontsize=12)
     left.legend(loc="lower right", fontsize=9, frameon=False)
     comps = result.comparisons
-    m = len(comps)
+    n_comps = len(comps)
     spans: list[float] = [0.0]
     labels_at: list[tuple[float, float, str, str]] = []
     for j, c in enumerate(comps):
@@ -48,7 +48,7 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
             if row is None or row.test is None or row.test.diff is None:
                 continue
             ci = row.sequential.ci if row.sequential is not None else row.test.ci95
-            y = k + (j - (m - 1) / 2) * (0.8 / max(m, 1))
+            y = k + (j - (n_comps - 1) / 2) * (0.8 / max(n_comps, 1))
             d = row.test.diff * 100
             lo, hi = (ci[0] * 100, ci[1] * 100) if ci is not None else (d, d)
             right.plot([lo, hi], [y, y], color=side, linewidth=2, solid_capstyle="butt")

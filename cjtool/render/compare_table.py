@@ -23,7 +23,7 @@ def render_compare(result: CompareResult, console: Console, lang: str = "en") ->
             continue
         cols = list(zip(*(cells(result, r, lang) for r in rows), strict=True))
         styles = [STYLE.get(r.verdict, "") for r in rows]
-        verdicts = [Text(v, style=s) for v, s in zip(cols[8], styles, strict=True)]
+        verdicts: list[str | Text] = [Text(v, style=s) for v, s in zip(cols[8], styles, strict=True)]
         columns = [
             Column(HEADER[0], list(cols[0])),
             Column(HEADER[1], list(cols[1]), text=True),

@@ -157,3 +157,52 @@ def breakdown(
         else journeys(events, model, encoding=encoding, attributes=sg.attributes_to_read(model, [by], file))
     )
     return sg.segment_breakdown(j, by, customer_file=file, limit=limit, exclude_in_progress=exclude_in_progress)
+
+
+def compare(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    by: str | None = None,
+    baseline: str | None = None,
+    split: str | None = None,
+    baseline_events: EventsInput | None = None,
+    baseline_map: str | None = None,
+    customers: str | None = None,
+    alpha: float = 0.05,
+    min_effect: Sequence[str] = (),
+    sequential: bool = False,
+    encoding: str | None = None,
+    strict: bool = False,
+):
+    """Compare populations with SPEC 10 statistics (a ``CompareResult``; ``.to_dict()`` is
+    `cjtool.compare/1`): values of ``by`` against ``baseline`` (A/B variants), entry before
+    / from ``split`` (`2026-03-01`), ``events`` against ``baseline_events`` or a stored
+    map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`)."""
+    from datetime import date, datetime
+
+    from cjtool.analyses.baseline_map import read_baseline_map
+    from cjtool.analyses.compare import compare as run
+    from cjtool.analyses.compare import parse_min_effect
+    from cjtool.analyses.segments import read_customer_file
+
+    if isinstance(events, Journeys):
+        j = events
+    else:
+        j = journeys(events, model, encoding=encoding, strict=strict, attributes=[by] if by else [])
+    other = journeys(baseline_events, model, encoding=encoding, strict=strict) if baseline_events is not None else None
+    when = None
+    if split is not None:
+        when = date.fromisoformat(split) if len(split) == 10 else datetime.fromisoformat(split)
+    return run(
+        j,
+        by=by,
+        baseline=baseline,
+        split=when,
+        baseline_journeys=other,
+        baseline_map=read_baseline_map(baseline_map, model) if baseline_map else None,
+        customer_file=read_customer_file(customers, model.column_map["customer_id"]) if customers else None,
+        alpha=alpha,
+        min_effect=parse_min_effect(min_effect),
+        sequential=sequential,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from cjtool.errors import UsageError
 from cjtool.model import Gates
@@ -168,4 +169,76 @@ def evaluate(
                     f"{hint}stages: {', '.join(stage_ids)}"
                 )
             out.append(GateResult(kind, target, threshold, value, texts.get((kind, target))))
+    return out
+
+
+# ------------------------------------------------------------------ regression gates
+
+# what a regression gate watches (SPEC 10 tests against a baseline): conversion from the
+# first stage, touchpoint drop-off, CSAT and NPS
+REGRESSION_METRICS = ("conversion_from_first", "drop_off_rate", "satisfaction", "nps")
+
+
+@dataclass(frozen=True)
+class RegressionGate:
+    """One metric of the current data (or a variant) against the baseline: fails when it
+    is significantly worse (Holm over the gated family, or always-valid in sequential
+    mode) by more than the minimum effect. Same face as ``GateResult`` for the renderers."""
+
+    row: Any  # cjtool.analyses.compare.Row
+    comparison: str
+    baseline: str
+    threshold: float  # the minimum effect, in the metric's units
+    threshold_text: str | None = None
+    per_variant: bool = False  # name the variant (A/B gates), not the file
+    kind: str = "no_regression"
+    segment: str | None = None  # the variant is in `comparison`; threshold gates of `check --by` set this
+
+    @property
+    def target(self) -> str:
+        return self.row.touchpoint or self.row.stage
+
+    @property
+    def value(self) -> float | None:
+        return self.row.test.diff if self.row.test is not None else None
+
+    @property
+    def passed(self) -> bool:
+        return self.row.verdict != "worse"
+
+    @property
+    def written(self) -> str:
+        return self.threshold_text or f"{self.threshold:g}"
+
+    def value_text(self) -> str | None:
+        from cjtool.render.compare_text import delta, interval, p_text
+
+        t, s = self.row.test, self.row.sequential
+        if t is None or t.diff is None:
+            return None
+        ci, p = (s.ci, s.p_value) if s is not None else (t.ci95, t.p_adjusted)
+        return f"{delta(self.row.metric, t.diff)} {interval(self.row.metric, ci)} p={p_text(p)}"
+
+    def describe(self, lang: str = "en", label: str | None = None) -> str:
+        from cjtool.render.compare_text import METRIC_NAMES
+
+        where = self.row.stage if self.row.touchpoint is None else f"{self.row.stage} · {self.row.touchpoint}"
+        who = f" of {self.comparison}" if self.per_variant else ""
+        margin = f" by > {self.written}" if self.threshold else ""
+        return f"{where} {METRIC_NAMES[self.row.metric]}{who} not worse{margin}"
+
+
+def regression_gates(result: Any, texts: dict[str, str] | None = None) -> list[RegressionGate]:
+    """A gate per defined test of every comparison of ``result`` (a CompareResult run with
+    ``metrics=REGRESSION_METRICS``); ``texts``: the minimum effects as written, by kind."""
+    texts = texts or {}
+    out = []
+    for c in result.comparisons:
+        for row in c.rows:
+            if row.test is None or row.metric not in REGRESSION_METRICS:
+                continue
+            kind = "rate" if row.metric in ("conversion_from_first", "drop_off_rate") else row.metric
+            x = result.min_effect.of(row.metric)
+            per_variant = result.kind in ("variants", "segments")
+            out.append(RegressionGate(row, c.label, result.baseline_label, x, texts.get(kind), per_variant))
     return out

@@ -42,7 +42,7 @@ LAST_START_DAYS = 82  # ...up to this many days later
 CUTOFF = datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC)  # the export date: later events are not in the file
 CST = timedelta(hours=8)  # China Standard Time, UTC+08:00
 
-HEADER_EN = ["customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort"]
+HEADER_EN = ["customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "variant"]
 HEADER_ZH = ["客户ID", "时间", "接触点", "渠道", "满意度", "推荐意愿", "费力度"]
 
 
@@ -175,21 +175,23 @@ def to_rows(
     scores: dict[str, tuple[float, ...]],
     local_channels: set[str],
     local_share_other: float,
+    extra: list[list[str]] | None = None,
 ) -> list[list[str]]:
     """CSV rows, ordered by time as an analytics export would be; later than CUTOFF left out.
 
     Events on ``local_channels`` (systems that export local time) carry +08:00; others
-    carry Z, except a share ``local_share_other`` that also carries +08:00."""
+    carry Z, except a share ``local_share_other`` that also carries +08:00. ``extra``:
+    one more cell per event (per journey, per event), after the scores."""
     flat = []
     for n, (cid, events) in enumerate(journeys):
         for i, (t, tp, ch, prof) in enumerate(events):
             if t <= CUTOFF:
-                flat.append((t, n, i, cid, tp, ch, prof))
+                flat.append((t, n, i, cid, tp, ch, prof, extra[n][i] if extra else None))
     flat.sort(key=lambda e: (e[0], e[1], e[2]))
     rows = []
-    for t, _n, _i, cid, tp, ch, prof in flat:
+    for t, _n, _i, cid, tp, ch, prof, cell in flat:
         local = ch in local_channels or d.chance(local_share_other)
-        rows.append([cid, iso(t, local), tp, ch, *score_cells(d, scores.get(prof))])
+        rows.append([cid, iso(t, local), tp, ch, *score_cells(d, scores.get(prof)), *([cell] if extra else [])])
     return rows
 
 
@@ -396,13 +398,47 @@ def aipl_customer(d: Dice, t0: datetime) -> list[tuple[datetime, str, str, str]]
     return j.events
 
 
+# --------------------------------------------------------------------------- the A/B test (variant column)
+
+VARIANT_SEED = SEED + 1  # its own dice: the journeys and every other column stay as they were
+MIXED_SHARE = 0.01  # customers seen on a second device that was assigned the other variant
+AIPL_INTEREST = {"product_page_view", "add_to_wishlist", "coupon_claim", "add_to_cart", "checkout", "presale_chat"}
+AIPL_INTEREST |= {"store_visit", "product_review_read"}
+AIPL_PAID = {"order_paid", "store_purchase"}
+PAID_RATE = 0.26  # about how many interested customers pay
+LIFT = 0.07  # treatment - control: interested customers who pay
+
+
+def variant_cells(v: Dice, events: list[tuple[datetime, str, str, str]]) -> list[str]:
+    """The `variant` column of one customer's events (control / treatment), for the
+    README's A/B example. The arm is drawn after the journey, with odds that depend only
+    on whether an interested customer paid: the arms then differ at purchase (about 7
+    points of step conversion, as a better checkout would give) and nowhere else (half of
+    the interested and of the others in each arm, and loyalty independent of the arm
+    given purchase), while the journeys, the other columns and every other example output
+    stay exactly as they were. A few customers are seen later on a device of the other
+    arm (`mixed`: compare leaves them out)."""
+    tps = {tp for _, tp, _, _ in events}
+    if tps & AIPL_INTEREST:
+        paid = bool(tps & AIPL_PAID)
+        treated_if_paid = 0.5 * (PAID_RATE + LIFT / 2) / PAID_RATE
+        p = treated_if_paid if paid else (0.5 - treated_if_paid * PAID_RATE) / (1 - PAID_RATE)
+    else:
+        p = 0.5
+    arm, other = ("treatment", "control") if v.chance(p) else ("control", "treatment")
+    if len(events) > 1 and v.chance(MIXED_SHARE):
+        return [arm] + [other if v.chance(0.5) else arm for _ in events[1:]]
+    return [arm] * len(events)
+
+
 def aipl_rows(n_customers: int) -> list[list[str]]:
-    d = Dice(SEED)
+    d, v = Dice(SEED), Dice(VARIANT_SEED)
     journeys = []
     for i in range(n_customers):
         t0 = start_time(d)
         journeys.append((f"C{100001 + i}", aipl_customer(d, t0)))
-    return to_rows(d, journeys, AIPL_SCORES, {"store", "call_center"}, 0.05)
+    variants = [variant_cells(v, events) for _, events in journeys]
+    return to_rows(d, journeys, AIPL_SCORES, {"store", "call_center"}, 0.05, extra=variants)
 
 
 AIPL_YAML = """\

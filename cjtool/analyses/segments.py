@@ -174,6 +174,22 @@ def first_value(j: Journeys, column: str) -> pl.Series:
     return joined.select(pl.col("value").fill_null(NONE))["value"]
 
 
+def distinct_values(j: Journeys, column: str) -> pl.Series:
+    """Per customer, how many distinct non-blank values ``column`` has over their
+    assigned events (SPEC 10/16: more than one makes an A/B customer `mixed`)."""
+    values = pl.col(column).cast(pl.String)
+    counts = (
+        j.events.lazy()
+        .filter(pl.col("stage").is_not_null() & values.is_not_null() & (values.str.strip_chars() != ""))
+        .group_by(pl.col("cust").to_physical().alias("code"))
+        .agg(values.n_unique().alias("n"))
+        .collect()
+    )
+    codes = j.customers.select(pl.col("cust").cast(pl.UInt32).alias("code"))
+    joined = codes.join(counts, on="code", how="left", maintain_order="left")
+    return joined.select(pl.col("n").fill_null(0).cast(pl.UInt32))["n"]
+
+
 def entry_period(j: Journeys, period: str, timezone: str | None = None) -> pl.Series:
     """The period of each customer's first assigned event (SPEC 9/16): `2026-03-04`,
     `2026-W09` (ISO week), `2026-03`, `2026-Q1`; in the model's time zone when set."""

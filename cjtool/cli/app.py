@@ -155,6 +155,7 @@ def root(
 def _register() -> None:
     from cjtool.cli import (
         check_cmd,
+        compare_cmd,
         customers_cmd,
         map_cmd,
         models_cmd,
@@ -164,7 +165,8 @@ def _register() -> None:
         validate_cmd,
     )
 
-    for module in (map_cmd, customers_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd, paths_cmd):
+    commands = (map_cmd, customers_cmd, compare_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd)
+    for module in (*commands, paths_cmd):
         module.register(app)
     for info in app.registered_commands:  # every command's help without type placeholders
         if info.cls in (None, TyperCommand):

@@ -17,8 +17,9 @@ from rich.text import Text
 
 from cjtool.analyses.segments import segment_breakdown
 from cjtool.cli import common as c
+from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, run_compare
 from cjtool.errors import ExitCode, UsageError
-from cjtool.gates import GateResult, evaluate, gate_threshold_problem, merge
+from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, gate_threshold_problem, merge, regression_gates
 from cjtool.i18n import t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
@@ -152,6 +153,21 @@ def check_command(
         ),
     ] = None,
     output: c.OutputOpt = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="Regression gates: a stored map JSON (last release's `cjtool map -f json`), or with --by "
+            "the baseline value; fails when a conversion, drop-off, CSAT or NPS got significantly worse.",
+            show_default=False,
+            metavar="FILE|VALUE",
+        ),
+    ] = None,
+    by: c.ByOpt = None,
+    customers: c.CustomersOpt = None,
+    min_effect: MinEffectOpt = None,
+    sequential: SequentialOpt = False,
+    alpha: AlphaOpt = 0.05,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
@@ -159,8 +175,6 @@ def check_command(
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
-    by: c.ByOpt = None,
-    customers: c.CustomersOpt = None,
     segments: c.SegmentsLimitOpt = 10,
     quiet: c.QuietOpt = False,
 ) -> None:
@@ -170,6 +184,32 @@ def check_command(
     """
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
     jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
+        given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
+        if any(given):
+            raise UsageError("regression gates (--baseline) and threshold gates run in separate `cjtool check` steps")
+        compared = run_compare(
+            events,
+            jm,
+            by=by,
+            baseline=baseline if by else None,
+            customers=customers,
+            split=None,
+            baseline_events=None,
+            baseline_map=None if by else baseline,
+            ab=None,
+            alpha=alpha,
+            min_effect=min_effect,
+            sequential=sequential,
+            encoding=encoding,
+            strict=strict,
+            quiet=quiet,
+            metrics=REGRESSION_METRICS,
+        )
+        report_gates(regression_gates(compared, dict(compared.min_effect.texts)), fmt, lang.value, {}, output)
+        return
+    if min_effect or sequential:
+        raise UsageError("--min-effect and --sequential go with --baseline (regression gates)")
     cli = {
         "min_conversion": _parse("min_conversion", min_conversion),
         "min_satisfaction": _parse("min_satisfaction", min_satisfaction),
@@ -196,9 +236,13 @@ def check_command(
             for value, m in bd.segments
             for g in evaluate(m, gates, texts, data_gates)
         ]
+    labels = {st.id: st.label.get(lang.value) for st in jm.stages}
+    report_gates(results, fmt, lang.value, labels, output)
+
+
+def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str], output: str | None) -> None:
+    """The gates to stdout and/or the -o file, GitHub annotations, exit 1 on a failure."""
     failed = [g for g in results if not g.passed]
-    lg = lang.value
-    labels = {st.id: st.label.get(lg) for st in jm.stages}
     to_file = output is not None and output != "-"
     if to_file:  # the file for the artifact or job summary; the log still shows the table
         emit(render_gates(results, fmt, lg, labels), output)

@@ -1,0 +1,260 @@
+"""`cjtool compare`: did it work? A/B variants, before/after a date, two exports, or a
+stored map, with SPEC 10 statistics."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
+from cjtool.cli import common as c
+from cjtool.errors import UsageError
+from cjtool.output import emit
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+SUFFIX_FORMATS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
+
+BaselineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        help="With --by: the value the others are compared against (e.g. control).",
+        show_default=False,
+        metavar="VALUE",
+    ),
+]
+SplitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--split",
+        help="Customers entering before this date (A) against those entering from it (B): "
+        "2026-03-01, in the model's time zone.",
+        show_default=False,
+        metavar="DATE",
+    ),
+]
+BaselineEventsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--baseline-events",
+        "--against",
+        help="Baseline event files (A), e.g. last month's export; EVENTS are B (repeatable).",
+        show_default=False,
+        metavar="FILE",
+    ),
+]
+BaselineMapOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline-map",
+        help="A stored map JSON as the baseline (A), e.g. the last release's `cjtool map -f json` artifact.",
+        show_default=False,
+        metavar="FILE",
+    ),
+]
+AlphaOpt = Annotated[
+    float, typer.Option("--alpha", help="Significance level (0 < A < 1) for Holm-adjusted p-values.", metavar="A")
+]
+MinEffectOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--min-effect",
+        help="Smallest change that matters: 2pp for rates, csat=0.2, effort=0.3, nps=5 (repeatable); "
+        "smaller significant changes read `negligible`.",
+        show_default=False,
+        metavar="EFFECT",
+    ),
+]
+SequentialOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sequential",
+        help="Always-valid (confidence-sequence) intervals: safe to re-run as data arrive.",
+        metavar="",
+    ),
+]
+AbOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--ab/--segments",
+        help="Read --by as an A/B variant (mixed and (none) customers left out, sample-ratio check) "
+        "or as segments (default: A/B for an event column other than channel or a customer file column).",
+        show_default=False,
+    ),
+]
+
+
+def parse_split(text: str) -> date | datetime:
+    try:
+        return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--split {text!r}: expected a date such as 2026-03-01 (or 2026-03-01T12:00)") from None
+
+
+def run_compare(
+    events: list[str],
+    jm,
+    *,
+    by: str | None,
+    baseline: str | None,
+    customers: str | None,
+    split: str | None,
+    baseline_events: list[str] | None,
+    baseline_map: str | None,
+    ab: bool | None,
+    alpha: float,
+    min_effect: list[str] | None,
+    sequential: bool,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+    metrics=None,
+) -> CompareResult:
+    """The comparison `compare` and `check` run: options checked before any work."""
+    if not 0 < alpha < 1:
+        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+    effect = parse_min_effect(min_effect or [])
+    when = parse_split(split) if split is not None else None
+    from cjtool.analyses.baseline_map import read_baseline_map
+    from cjtool.analyses.segments import read_customer_file
+
+    stored = read_baseline_map(baseline_map, jm) if baseline_map else None
+    cfile = read_customer_file(customers, jm.column_map["customer_id"]) if customers else None
+    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet, attributes=[by] if by else [])
+    other = (
+        c.run_journeys(baseline_events, jm, encoding=encoding, strict=strict, quiet=quiet) if baseline_events else None
+    )
+    labels = (baseline_map or ", ".join(baseline_events or []), ", ".join(events))
+    result = compare(
+        j,
+        by=by,
+        baseline=baseline,
+        split=when,
+        baseline_journeys=other,
+        baseline_map=stored,
+        labels=labels,
+        customer_file=cfile,
+        ab=ab,
+        alpha=alpha,
+        min_effect=effect,
+        sequential=sequential,
+        metrics=metrics,
+    )
+    c.warn_all(j.warnings + result.warnings, quiet=quiet)
+    return result
+
+
+def compare_command(
+    events: c.EventsArg,
+    model: c.ModelOpt,
+    by: c.ByOpt = None,
+    baseline: BaselineOpt = None,
+    customers: c.CustomersOpt = None,
+    split: SplitOpt = None,
+    baseline_events: BaselineEventsOpt = None,
+    baseline_map: BaselineMapOpt = None,
+    ab: AbOpt = None,
+    alpha: AlphaOpt = 0.05,
+    min_effect: MinEffectOpt = None,
+    sequential: SequentialOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json or markdown (md) (default: from the -o file's suffix, else table).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
+    output: c.OutputOpt = None,
+    png: Annotated[
+        str | None,
+        typer.Option(
+            "--png",
+            help="Also draw the differences with their intervals and the funnels side by side (.png, .svg, .pdf).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    window: c.WindowOpt = None,
+    mode: c.ModeOpt = None,
+    column: c.ColumnOpt = None,
+    timestamp_format: c.TimestampFormatOpt = None,
+    encoding: c.EncodingOpt = None,
+    strict: c.StrictOpt = False,
+    lang: c.LangOpt = c.Lang.en,
+    quiet: c.QuietOpt = False,
+) -> None:
+    """Compare populations with statistics: A/B variants, before/after a date, two exports, or a stored map.
+
+    Every stage's conversion, every touchpoint's drop-off, CSAT, CES and NPS: difference, lift,
+    95% CI, z / Fisher / Welch test, Holm-adjusted p and a verdict.
+
+    Examples: cjtool compare events.csv -m aipl --by variant --baseline control;
+    cjtool compare march.csv -m aipl --against february.csv;
+    cjtool compare events.csv -m aipl --baseline-map last.json
+    """
+    format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
+    if png:
+        from cjtool.render.png_style import picture_format
+
+        picture_format(png)
+        if output and Path(png).resolve() == Path(output).resolve():
+            raise UsageError(f"--png and --output are both {output}; give them different files")
+    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    result = run_compare(
+        events,
+        jm,
+        by=by,
+        baseline=baseline,
+        customers=customers,
+        split=split,
+        baseline_events=baseline_events,
+        baseline_map=baseline_map,
+        ab=ab,
+        alpha=alpha,
+        min_effect=min_effect,
+        sequential=sequential,
+        encoding=encoding,
+        strict=strict,
+        quiet=quiet,
+    )
+    lg = lang.value
+    if png:
+        from cjtool.render.compare_png import save_compare_chart
+
+        save_compare_chart(result, png, lang=lg)
+    if format is Format.json:
+        import json
+
+        emit(json.dumps(result.to_dict(lg), ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
+    elif format is Format.markdown:
+        from cjtool.render.compare_text import to_markdown
+
+        emit(to_markdown(result, lg), output)
+    else:
+        from cjtool.render.compare_table import render_compare
+
+        if output and output != "-":
+            buf = io.StringIO()
+            render_compare(result, Console(file=buf, width=100, color_system=None, highlight=False), lg)
+            emit(buf.getvalue(), output)
+        else:
+            render_compare(result, c.stdout_console(), lg)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare_command)

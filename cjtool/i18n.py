@@ -95,7 +95,7 @@ _T: dict[str, dict[str, str]] = {
     "png_stage_csat": {"en": "stage CSAT", "zh": "阶段满意度"},
     "png_tp_csat": {"en": "touchpoint CSAT", "zh": "接触点满意度"},
     "png_mot_note": {"en": "★ moment of truth", "zh": "★ 关键时刻"},
-    "measured": {"en": "measured key moment, conversion difference", "zh": "实测关键时刻，转化率差"},
+    "measured": {"en": "measured key moment, conversion gap in points", "zh": "实测关键时刻，转化率差（百分点）"},
     "png_pain_rule": {"en": "pain points: top 3 by priority + lowest CSAT", "zh": "痛点：优先级前三 + 满意度最低"},
     "png_wow_rule": {"en": "wow moments: CSAT ≥ {thr}, top 2", "zh": "尖叫点：满意度 ≥ {thr} 的前两名"},
     "png_not_shown": {"en": "Not shown (no satisfaction scores): {names}", "zh": "未显示（无满意度评分）：{names}"},

@@ -348,7 +348,7 @@ def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli
     measured = measured_moments(result)
     r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", env={"COLUMNS": "120"})
     for m in measured.values():
-        assert f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts" in r.stdout
+        assert f"◆ {m.touchpoint} {100 * m.lift:+.0f}" in r.stdout
     from cjtool.metrics import compute_map
 
     jm = compute_map(j, model)

@@ -44,7 +44,7 @@ def _measured_line(result: JourneyMap, stage_id: str) -> Text:
     m = result.measured.get(stage_id)
     if m is None:
         return Text("—", style="dim")
-    return Text(f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts", style="green" if m.lift > 0 else "red")
+    return Text(f"◆ {m.touchpoint} {100 * m.lift:+.0f}", style="green" if m.lift > 0 else "red")
 
 
 def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> RenderableType:

@@ -156,6 +156,7 @@ class JourneyModel:
         timestamp_format: str | None = None,
         timezone: str | None = None,
         dedupe: bool | None = None,
+        same_time: str | None = None,
     ) -> JourneyModel:
         """The model with command-line overrides applied (validated like the YAML)."""
         m = self
@@ -190,6 +191,10 @@ class JourneyModel:
             m = replace(m, timezone=timezone)
         if dedupe is not None:
             m = replace(m, dedupe=dedupe)
+        if same_time is not None:
+            if same_time not in SAME_TIME:
+                raise UsageError(f"--same-time: expected one of {', '.join(SAME_TIME)}, got {same_time!r}")
+            m = replace(m, same_time=same_time)
         return m
 
 

@@ -72,3 +72,28 @@ def test_json_median_has_no_float_noise(cli, small, tmp_path):
     r = cli("map", events, "-m", model, "-f", "json", "-q")
     assert r.exit_code == 0, r.output
     assert '"median_time_to_convert_s": 61.856677,' in r.stdout
+
+
+def test_model_overrides_on_the_command_line(cli, tmp_path):
+    """--timezone, --dedupe and --same-time override the model, as --window does."""
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "customer_id,timestamp,touchpoint\n"
+        "a,2026-03-01,order_paid\n"  # paid, then viewed: on the same day
+        "a,2026-03-01,product_page_view\n"
+        "a,2026-03-01,ad_impression\n"
+        "a,2026-03-01,ad_impression\n",
+        encoding="utf-8",
+    )
+    base = ["map", events, "-m", "aipl", "-f", "json", "-q"]
+    d = json.loads(cli(*base).stdout)
+    assert [s["customers"] for s in d["stages"]][:3] == [1, 1, 1]  # equal times: in order either way
+    d = json.loads(cli(*base, "--same-time", "input_order").stdout)
+    assert [s["customers"] for s in d["stages"]][:3] == [1, 0, 0]  # the ads come last in the file
+    assert json.loads(cli(*base, "--dedupe").stdout)["rows"]["duplicates"] == 1
+    d = json.loads(cli(*base, "--timezone", "Asia/Shanghai").stdout)
+    assert d["period"]["first"] == "2026-02-28T16:00:00Z"  # midnight in Shanghai
+    bad = cli(*base, "--timezone", "Asia/Shanghia")
+    assert bad.exit_code == 2 and "Asia/Shanghai" in bad.stderr
+    bad = cli(*base, "--same-time", "file")
+    assert bad.exit_code == 2 and "input_order" in bad.stderr

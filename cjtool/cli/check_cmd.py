@@ -172,6 +172,9 @@ def check_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -183,7 +186,16 @@ def check_command(
     Example: cjtool check events.csv -m aipl --min-conversion purchase=0.05 --max-drop-off checkout=0.3
     """
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
         if any(given):

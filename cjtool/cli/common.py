@@ -93,6 +93,28 @@ TimestampFormatOpt = Annotated[
         metavar="FORMAT",
     ),
 ]
+TimezoneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        help="IANA time zone of timestamps without an offset, e.g. Asia/Shanghai (overrides the model's).",
+        show_default=False,
+        metavar="ZONE",
+    ),
+]
+DedupeOpt = Annotated[
+    bool,
+    typer.Option("--dedupe", help="Skip rows equal to an earlier one in every role (overlapping exports).", metavar=""),
+]
+SameTimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--same-time",
+        help="Equal timestamps: any_order (count as in order either way) or input_order (the file's row order).",
+        show_default=False,
+        metavar="any_order|input_order",
+    ),
+]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
@@ -128,6 +150,9 @@ def resolve_model(
     mode: Mode | None = None,
     columns: list[str] | None = None,
     timestamp_format: str | None = None,
+    timezone: str | None = None,
+    dedupe: bool = False,
+    same_time: str | None = None,
 ) -> JourneyModel:
     model = load_model(spec)
     return model.with_overrides(
@@ -135,6 +160,9 @@ def resolve_model(
         window=window,
         columns=parse_columns(columns),
         timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=True if dedupe else None,
+        same_time=same_time,
     )
 
 

@@ -193,6 +193,9 @@ def compare_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -214,7 +217,16 @@ def compare_command(
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     result = run_compare(
         events,
         jm,

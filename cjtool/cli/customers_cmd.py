@@ -71,6 +71,9 @@ def customers_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     no_sanitize: Annotated[
@@ -93,7 +96,16 @@ def customers_command(
         raise UsageError("--bom is for CSV (Excel); JSON and Parquet are plain UTF-8")
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
         raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     names = sg.in_use(jm, list(by or []))
     j, file = c.run_segmented(events, jm, names, customers, encoding=encoding, strict=strict, quiet=quiet)
     attrs, missing = [], []

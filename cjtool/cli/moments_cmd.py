@@ -66,6 +66,9 @@ def moments_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -90,7 +93,16 @@ def moments_command(
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     result = compute_moments(j, alpha=alpha)
     c.warn_all(result.warnings, quiet=quiet)

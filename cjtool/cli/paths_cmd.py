@@ -93,6 +93,9 @@ def paths_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -120,7 +123,16 @@ def paths_command(
             raise UsageError(f"--png and --output are both {output}; give them different files")
     if png_dir and not Path(png_dir).is_dir():
         raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     c.map_of(j, quiet=quiet)  # the run's warnings (rejected rows, ties, starved stages)
     result = filtered(

@@ -35,6 +35,9 @@ def report_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -44,7 +47,16 @@ def report_command(
 
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """
-    jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+    jm = c.resolve_model(
+        model,
+        window=window,
+        mode=mode,
+        columns=column,
+        timestamp_format=timestamp_format,
+        timezone=timezone,
+        dedupe=dedupe,
+        same_time=same_time,
+    )
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     with c.progress("cjtool report: drawing"):
         command = _command(

@@ -32,6 +32,9 @@ def validate_command(
     mode: c.ModeOpt = None,
     column: c.ColumnOpt = None,
     timestamp_format: c.TimestampFormatOpt = None,
+    timezone: c.TimezoneOpt = None,
+    dedupe: c.DedupeOpt = False,
+    same_time: c.SameTimeOpt = None,
     encoding: c.EncodingOpt = None,
     format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
@@ -42,7 +45,16 @@ def validate_command(
     Reports every problem found, all on stdout: model errors with file and line; rejected rows; model touchpoints the data never has (with the closest name it has); unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data (every row rejected, no event in any stage).
     """
     try:
-        jm = c.resolve_model(model, window=window, mode=mode, columns=column, timestamp_format=timestamp_format)
+        jm = c.resolve_model(
+            model,
+            window=window,
+            mode=mode,
+            columns=column,
+            timestamp_format=timestamp_format,
+            timezone=timezone,
+            dedupe=dedupe,
+            same_time=same_time,
+        )
     except ModelError as exc:
         _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)
         if len(exc.problems) > 1:

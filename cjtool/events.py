@@ -55,6 +55,7 @@ class EventTable:
     rejected: dict[str, int] = field(default_factory=dict)
     blank: int = 0  # rows with every field blank: not events, not in rows_read
     duplicates: int = 0  # rows skipped by `dedupe` (in rows_read)
+    outside: int = 0  # valid rows outside --since/--until (in rows_read, not events)
     has_revenue: bool = False  # an input has the revenue column (SPEC 16: else revenue keys are null)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -113,6 +114,13 @@ def read_events(
             others_blank=lambda rows: _others_blank(raw, scans, rows),
         )
     table.sources = sources
+    if model.since is not None or model.until is not None:  # --since/--until: the period mapped
+        t = pl.col("timestamp")
+        keep = (t >= model.since if model.since else pl.lit(True)) & (t < model.until if model.until else pl.lit(True))
+        inside = table.frame.select(keep.alias("k"))["k"]
+        table.outside = table.frame.height - int(inside.sum())
+        if table.outside:
+            table.frame = table.frame.filter(inside)
     revenue = model.column_map["revenue"]
     table.has_revenue = any(
         s.all_columns is not None and revenue in s.all_columns.collect_schema().names() for s in scans

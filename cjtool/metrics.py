@@ -179,6 +179,7 @@ class Partial:
     rejected: dict[str, int] = field(default_factory=dict)
     blank: int = 0
     duplicates: int = 0
+    outside: int = 0
     warnings: list[str] = field(default_factory=list)  # the event table's
     has_revenue: bool = False  # an input had the revenue column (else every revenue key is null)
 
@@ -279,6 +280,7 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         dict(t.rejected),
         t.blank,
         t.duplicates,
+        t.outside,
         list(t.warnings),
         has_revenue,
     )
@@ -355,6 +357,7 @@ def merge(parts: list[Partial]) -> Partial:
         rejected,
         sum(p.blank for p in parts),
         sum(p.duplicates for p in parts),
+        sum(p.outside for p in parts),
         _merged_warnings(parts, rejected, sum(p.rows_read for p in parts)),
         any(p.has_revenue for p in parts),
     )
@@ -519,6 +522,7 @@ def _journey_map(
         rejected=dict(partial.rejected) if run else {},
         rows_blank=partial.blank if run else 0,
         rows_duplicates=partial.duplicates if run else 0,
+        rows_outside=(partial.outside if run else None) if model.since or model.until else None,
         events_assigned=int(valid["valid"]) - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,9 @@ class JourneyModel:
         """The declared label of attribute ``name`` in ``lang`` (else the name itself)."""
         return next((label.get(lang) for n, label in self.segments if n == name), name)
 
+    # --since/--until: only events in this period count (naive UTC instants; until exclusive)
+    since: datetime | None = None
+    until: datetime | None = None
     # event columns read besides the roles (segment attributes: `--by`), as `attr:<header>`
     extra_columns: tuple[str, ...] = ()
 
@@ -157,6 +161,8 @@ class JourneyModel:
         timezone: str | None = None,
         dedupe: bool | None = None,
         same_time: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> JourneyModel:
         """The model with command-line overrides applied (validated like the YAML)."""
         m = self
@@ -195,7 +201,36 @@ class JourneyModel:
             if same_time not in SAME_TIME:
                 raise UsageError(f"--same-time: expected one of {', '.join(SAME_TIME)}, got {same_time!r}")
             m = replace(m, same_time=same_time)
+        if since is not None or until is not None:
+            lo = None if since is None else parse_instant(since, m.timezone, "--since", end=False)
+            hi = None if until is None else parse_instant(until, m.timezone, "--until", end=True)
+            if lo is not None and hi is not None and hi <= lo:
+                raise UsageError(f"--until {until} is not after --since {since}")
+            m = replace(m, since=lo, until=hi)
         return m
+
+
+def parse_instant(text: str, timezone: str | None, option: str, *, end: bool) -> datetime:
+    """`2026-03-01` or `2026-03-01T10:00[:00][+08:00]` as a naive UTC instant, in the model's
+    time zone when it has no offset. A date given to --until counts its whole day (the
+    instant returned is the next midnight, exclusive)."""
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r}: expected a date (2026-03-01) or a date and time (2026-03-01T10:00)"
+        ) from None
+    whole_day = len(text.strip()) == 10
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(timezone) if timezone else UTC)
+    if end and whole_day:
+        when = when + timedelta(days=1)
+    elif end:
+        when = when + timedelta(microseconds=1)  # a time given to --until is included
+    return when.astimezone(UTC).replace(tzinfo=None)
 
 
 def timezone_error(name: str) -> str | None:

@@ -109,6 +109,7 @@ class JourneyMap:
     measured: dict[str, MeasuredMoment] = field(default_factory=dict)
     rows_blank: int = 0
     rows_duplicates: int = 0
+    rows_outside: int | None = None  # valid rows outside --since/--until; None without them
 
     revenue: float | None = None  # of all the customers' assigned events; None without a revenue column
 
@@ -139,6 +140,7 @@ class JourneyMap:
                 "rejected_by_reason": dict(self.rejected),
                 "blank": self.rows_blank,
                 "duplicates": self.rows_duplicates,
+                **({} if self.rows_outside is None else {"outside_period": self.rows_outside}),
             },
             "events": {"assigned": self.events_assigned, "unassigned": self.events_unassigned},
             "customers": {

@@ -97,3 +97,33 @@ def test_model_overrides_on_the_command_line(cli, tmp_path):
     assert bad.exit_code == 2 and "Asia/Shanghai" in bad.stderr
     bad = cli(*base, "--same-time", "file")
     assert bad.exit_code == 2 and "input_order" in bad.stderr
+
+
+def test_since_and_until_map_part_of_an_export(cli, tmp_path):
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "customer_id,timestamp,touchpoint\n"
+        "a,2026-02-28T23:00:00Z,ad_impression\n"  # before the period
+        "a,2026-03-01T00:00:00Z,product_page_view\n"  # first instant of the period: in
+        "b,2026-03-31T23:59:59Z,ad_impression\n"  # --until a date: its whole day is in
+        "b,2026-04-01T00:00:00Z,product_page_view\n"  # out
+        "c,2026-03-01T07:30:00Z,ad_impression\n",  # 15:30 in Shanghai
+        encoding="utf-8",
+    )
+    base = ["map", events, "-m", "aipl", "-f", "json", "-q"]
+    d = json.loads(cli(*base, "--since", "2026-03-01", "--until", "2026-03-31").stdout)
+    assert d["rows"]["read"] == 5 and d["rows"]["outside_period"] == 2
+    assert d["events"]["assigned"] == 3 and d["customers"]["entered"] == 2  # a's view alone: no entry
+    assert d["period"] == {"first": "2026-03-01T00:00:00Z", "last": "2026-03-31T23:59:59Z"}
+    # a time given to --until is included; the model's time zone reads times without offset
+    d = json.loads(cli(*base, "--until", "2026-03-01T15:30", "--timezone", "Asia/Shanghai").stdout)
+    assert d["rows"]["outside_period"] == 2 and d["period"]["last"] == "2026-03-01T07:30:00Z"
+    assert "outside_period" not in json.loads(cli(*base).stdout)["rows"]  # no filter, no key
+    # in parts by customer the counts add up the same
+    period = ["--since", "2026-03-01", "--until", "2026-03-31"]
+    whole = cli(*base, *period).stdout
+    assert cli(*base, *period, "--partitions", "2").stdout == whole
+    bad = cli(*base, "--since", "March")
+    assert bad.exit_code == 2 and "--since 'March'" in bad.stderr
+    bad = cli(*base, "--since", "2026-03-02", "--until", "2026-03-01T00:00")
+    assert bad.exit_code == 2 and "not after" in bad.stderr

@@ -175,6 +175,8 @@ def check_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -195,6 +197,8 @@ def check_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]

@@ -115,6 +115,24 @@ SameTimeOpt = Annotated[
         metavar="any_order|input_order",
     ),
 ]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Only events from this date or time on (2026-03-01; the model's time zone).",
+        show_default=False,
+        metavar="DATE",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="Only events up to this date (its whole day) or time (2026-03-31).",
+        show_default=False,
+        metavar="DATE",
+    ),
+]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
@@ -153,6 +171,8 @@ def resolve_model(
     timezone: str | None = None,
     dedupe: bool = False,
     same_time: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> JourneyModel:
     model = load_model(spec)
     return model.with_overrides(
@@ -163,6 +183,8 @@ def resolve_model(
         timezone=timezone,
         dedupe=True if dedupe else None,
         same_time=same_time,
+        since=since,
+        until=until,
     )
 
 

@@ -74,6 +74,8 @@ def customers_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     no_sanitize: Annotated[
@@ -105,6 +107,8 @@ def customers_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     names = sg.in_use(jm, list(by or []))
     j, file = c.run_segmented(events, jm, names, customers, encoding=encoding, strict=strict, quiet=quiet)

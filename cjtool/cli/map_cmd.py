@@ -71,6 +71,8 @@ def map_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -130,6 +132,8 @@ def map_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     lg = lang.value
     if by is not None:

@@ -69,6 +69,8 @@ def moments_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -102,6 +104,8 @@ def moments_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     result = compute_moments(j, alpha=alpha)

@@ -96,6 +96,8 @@ def paths_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -132,6 +134,8 @@ def paths_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     c.map_of(j, quiet=quiet)  # the run's warnings (rejected rows, ties, starved stages)

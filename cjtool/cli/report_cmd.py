@@ -38,6 +38,8 @@ def report_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
@@ -56,6 +58,8 @@ def report_command(
         timezone=timezone,
         dedupe=dedupe,
         same_time=same_time,
+        since=since,
+        until=until,
     )
     result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
     with c.progress("cjtool report: drawing"):

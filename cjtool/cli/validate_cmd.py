@@ -35,6 +35,8 @@ def validate_command(
     timezone: c.TimezoneOpt = None,
     dedupe: c.DedupeOpt = False,
     same_time: c.SameTimeOpt = None,
+    since: c.SinceOpt = None,
+    until: c.UntilOpt = None,
     encoding: c.EncodingOpt = None,
     format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
@@ -54,6 +56,8 @@ def validate_command(
             timezone=timezone,
             dedupe=dedupe,
             same_time=same_time,
+            since=since,
+            until=until,
         )
     except ModelError as exc:
         _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)

@@ -56,6 +56,7 @@ class EventTable:
     blank: int = 0  # rows with every field blank: not events, not in rows_read
     duplicates: int = 0  # rows skipped by `dedupe` (in rows_read)
     outside: int = 0  # valid rows outside --since/--until (in rows_read, not events)
+    columns: list[str] = field(default_factory=list)  # every header of the inputs, in order (for messages)
     has_revenue: bool = False  # an input has the revenue column (SPEC 16: else revenue keys are null)
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -121,10 +122,9 @@ def read_events(
         table.outside = table.frame.height - int(inside.sum())
         if table.outside:
             table.frame = table.frame.filter(inside)
-    revenue = model.column_map["revenue"]
-    table.has_revenue = any(
-        s.all_columns is not None and revenue in s.all_columns.collect_schema().names() for s in scans
-    )
+    headers = [s.all_columns.collect_schema().names() for s in scans if s.all_columns is not None]
+    table.columns = list(dict.fromkeys(h for names in headers for h in names))
+    table.has_revenue = model.column_map["revenue"] in table.columns
     table.warnings = [w for s in scans for w in s.warnings] + table.warnings
     seen = set()
     for name in sources:

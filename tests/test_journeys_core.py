@@ -164,3 +164,18 @@ def test_extra_columns_are_not_part_of_the_dedupe_key():
     rows = frame().vstack(frame().head(1).with_columns(pl.lit("other").alias("tier")))
     j = journeys(rows, parse_model(MODEL + "dedupe: true\n"), attributes=["tier"])
     assert j.table.duplicates == 1
+
+
+def test_customer_revenue_is_the_decimal_it_sums_to():
+    """Sums of cents read back as the decimal, not 544.3199999999999 (a polars Series
+    divided by a scalar multiplies by the reciprocal)."""
+    rows = pl.DataFrame(
+        {
+            "customer_id": ["a", "a"],
+            "timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T11:00:00Z"],
+            "touchpoint": ["ad", "view"],
+            "revenue": ["0.32", "544"],
+        }
+    )
+    t = customer_table(journeys(rows, parse_model(MODEL)))
+    assert t["revenue"].to_list() == [544.32]

@@ -95,8 +95,10 @@ def customer_table(j: Journeys, attributes: Sequence[tuple[str, pl.Series]] = ()
         table = table.with_columns(c.select(churned_expr(j).alias("churned"))["churned"])
     if j.table.has_revenue:
         units = c.lazy().select("cust").join(customer_revenue(j), on="cust", how="left", maintain_order="left")
-        # exact millionths (< 2**53) to float, then one correctly rounded division: as from_units
-        revenue = units.collect()["rev_units"].fill_null(0).cast(pl.Float64) / SCALE
+        # exact millionths, one correctly rounded division each, as from_units: polars divides
+        # floats by a constant through its reciprocal (544.3199999999999 for 544.32)
+        cents = units.collect()["rev_units"].fill_null(0).to_list()
+        revenue = pl.Series("revenue", [int(u) / SCALE for u in cents], dtype=pl.Float64)
         table = table.with_columns(revenue.alias("revenue"))
     return table.sort("customer_id")
 

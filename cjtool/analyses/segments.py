@@ -128,12 +128,13 @@ def attribute(
         return Attribute(name, first_value(j, column), "event column")
     if name in PERIODS:
         return Attribute(name, entry_period(j, name, timezone), "period")
-    found = [c for c in event_columns(j)] + (
-        [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
-    )
+    roles = {h for role, h in j.model.column_map.items() if role != "channel"}
+    in_events = [c for c in j.table.columns if c not in roles] or event_columns(j)
+    in_file = [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
     raise UsageError(
-        f"--by {name}: no such attribute; event columns: {', '.join(found) or '(none)'}; "
-        f"periods: {', '.join(PERIODS)}"
+        f"--by {name}: no such attribute; event columns: {', '.join(in_events) or '(none)'}; "
+        + (f"customer file columns: {', '.join(in_file) or '(none)'}; " if customer_file is not None else "")
+        + f"periods: {', '.join(PERIODS)}"
         + ("" if customer_file is not None else "; or give a customer file with --customers")
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TextIO, TypeVar
 
 import polars as pl
 import typer
@@ -189,7 +190,33 @@ def resolve_model(
 
 
 def stdout_console() -> Console:
-    return Console(file=sys.stdout, highlight=False)
+    """The console of results on stdout; piped, its lines carry no trailing blanks (rich
+    pads table cells to the width)."""
+    if sys.stdout.isatty():
+        return Console(file=sys.stdout, highlight=False)
+    return Console(file=_TrimmedLines(sys.stdout), highlight=False)
+
+
+class _TrimmedLines(io.TextIOBase):
+    """A text stream that drops the blanks at the end of every line written to it."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.pending = out, ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.out.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending.rstrip(" "))
+            self.pending = ""
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 def stderr_console() -> Console:
@@ -292,7 +319,11 @@ def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *,
     pictures with --png)."""
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     if suffix in (".html", ".htm"):
-        raise UsageError(f"-o {output}: the HTML report is written by `cjtool report EVENTS -m MODEL -o {output}`")
+        folder = Path(output).with_suffix("").name or "report"
+        raise UsageError(
+            f"-o {output}: the HTML report is a folder (index.html, pictures, report.md): "
+            f"`cjtool report EVENTS -m MODEL --out {folder}/`"
+        )
     if suffix in (".png", ".svg", ".pdf"):
         names = ", ".join(f.value for f in type(default))
         how = f"pictures are drawn with --png {output}; " if png_option else ""

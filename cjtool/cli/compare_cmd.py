@@ -92,6 +92,7 @@ AbOpt = Annotated[
         help="Read --by as an A/B variant (mixed and (none) customers left out, sample-ratio check) "
         "or as segments (default: A/B for an event column other than channel or a customer file column).",
         show_default=False,
+        metavar="",
     ),
 ]
 

@@ -72,7 +72,10 @@ def paths_command(
     ] = 5,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown per table (table, markdown).", metavar="N")] = 10,
     min_customers: Annotated[
-        int, typer.Option("--min-customers", min=0, help="Hide transitions, flows and variants of fewer customers.")
+        int,
+        typer.Option(
+            "--min-customers", min=0, help="Hide transitions, flows and variants of fewer customers.", metavar="N"
+        ),
     ] = 0,
     src: Annotated[
         str | None,
@@ -87,7 +90,13 @@ def paths_command(
         ),
     ] = None,
     before_drop: Annotated[
-        bool, typer.Option("--before-drop", help="Only the steps customers were last at before dropping out.")
+        bool,
+        typer.Option(
+            "--before-drop",
+            help="Only the steps customers were last at before dropping out (into (dropped): the last step of "
+            "a path that did not complete, whatever stage it is in; the map's exits count the deepest stage reached).",
+            metavar="",
+        ),
     ] = False,
     window: c.WindowOpt = None,
     mode: c.ModeOpt = None,

@@ -74,6 +74,22 @@ def detect(path: Path) -> str:
     return "gb18030"
 
 
+def first_invalid(path: Path, encoding: str) -> int | None:
+    """The offset of the first byte of ``path`` that is not valid ``encoding`` (streamed in
+    chunks); None when the whole file is valid."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return max(0, offset + exc.start)
+    return None
+
+
 def utf8_with_non_ascii(path: Path) -> bool:
     """Whether the start of ``path`` is UTF-8 with some non-ASCII text: forcing another
     encoding on it would garble that text."""

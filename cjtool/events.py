@@ -98,9 +98,14 @@ def read_events(
         except pl.exceptions.PolarsError as exc:
             # One odd line (a space after a closing quote) must not refuse a whole export:
             # read the CSVs again as Python's csv module reads them (slow, so only now).
-            if _is_utf8_error(exc) or not any(s.csv_path and not s.rewritten for s in scans):
+            if _is_utf8_error(exc) and encoding is None:
+                # GBK text after the part the encoding was guessed from (4 MiB): the whole file
+                # decides, on this error path only
+                scans = [_gbk_after_all(s, model, stack) for s in scans]
+            elif _is_utf8_error(exc) or not any(s.csv_path and not s.rewritten for s in scans):
                 raise _read_error(sources, exc, [(s.name, s.csv_path) for s in scans if s.csv_path]) from None
-            scans = [_rewritten(s, model, stack) for s in scans]
+            else:
+                scans = [_rewritten(s, model, stack) for s in scans]
             try:
                 raw = _collect(scans, model)
             except pl.exceptions.PolarsError as exc2:
@@ -272,6 +277,25 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     if cr_only:  # old Mac Excel: polars would read one long header line
         return _csv_scan(enc.rewrite_csv(path, separator, name, stack), name, model, header, separator, warnings, True)
     return _csv_scan(path, name, model, header, separator, warnings)
+
+
+def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
+    """``scan`` read again as GB18030 when its whole file is not UTF-8 but is GB18030 (a
+    first Chinese character late in the file); else a DataError naming the first bad byte."""
+    if scan.csv_path is None:
+        return scan
+    bad = enc.first_invalid(scan.csv_path, "utf-8")
+    if bad is None:
+        return scan
+    if enc.first_invalid(scan.csv_path, "gb18030") is not None:
+        raise DataError(
+            f"{scan.name}: byte {bad:,} is not valid UTF-8, and the file is not GBK either",
+            hint="give the file's encoding with --encoding",
+        )
+    path = enc.transcode(scan.csv_path, "gb18030", stack)
+    header, separator, _ = _read_header(path, scan.name)
+    note = f"{scan.name}: read as GBK (GB18030): its first non-UTF-8 byte is at byte {bad:,}"
+    return _csv_scan(path, scan.name, model, header, separator, [*scan.warnings, note], scan.rewritten)
 
 
 def _rewritten(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:

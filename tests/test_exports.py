@@ -247,3 +247,23 @@ def test_full_width_scores_are_numbers_and_scores_have_6_decimals(tmp_path):
     t = read(tmp_path, text)
     assert t.frame["satisfaction"].to_list() == [4.5, 3.0, 4.123457, 5.0]
     assert not t.warnings
+
+
+def test_gbk_text_late_in_a_file_is_read_as_gbk(tmp_path):
+    """The encoding is guessed from the first 4 MiB; a first Chinese (GBK) byte after that
+    makes the reader look at the whole file instead of refusing it as invalid UTF-8."""
+    from cjtool import encoding
+
+    path = tmp_path / "late.csv"
+    with open(path, "wb") as f:
+        f.write(b"customer_id,timestamp,touchpoint\n")
+        f.write(b"c0,2026-03-01T10:00:00Z,ad_impression\n" * 120_000)  # > 4 MiB of ASCII
+        f.write("c1,2026-03-02T10:00:00Z,结算\n".encode("gbk"))
+    assert path.stat().st_size > encoding.SAMPLE
+    table = read_events([str(path)], MODEL)
+    assert table.frame["touchpoint"].cast(pl.String).to_list()[-1] == "结算"
+    assert any("read as GBK" in w for w in table.warnings)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(path.read_bytes() + b"c2,2026-03-02T10:00:00Z,\xff\xff\n")
+    with pytest.raises(DataError, match="not valid UTF-8, and the file is not GBK either"):
+        read_events([str(bad)], MODEL)

@@ -298,3 +298,15 @@ def test_check_regression_gates(cli, ab_events, model, tmp_path):
     other.write_text(json.dumps(json.loads(last.read_text()) | {"model": "aipl"}))
     r = cli("check", *base, "--baseline", str(other))
     assert r.exit_code == ExitCode.DATA and "a map of model `aipl`" in r.stderr
+
+
+def test_split_warns_when_a_side_is_mostly_still_in_progress(cli):
+    """Before/after a date: recent entrants whose window is still open hold the later
+    stages down; the comparison says so instead of reading it as a change."""
+    from pathlib import Path
+
+    ex = Path(__file__).resolve().parent.parent / "examples"
+    r = cli("compare", ex / "aipl_events.csv", "-m", ex / "aipl.yaml", "--split", "2026-02-15", "-f", "json")
+    doc = json.loads(r.stdout)
+    assert any("still in progress" in w and "from 2026-02-15" in w for w in doc["warnings"])
+    assert not any("still in progress" in w and "before 2026-02-15" in w for w in doc["warnings"])

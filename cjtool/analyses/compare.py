@@ -373,6 +373,14 @@ def compare_populations(
                 "broken and the comparison biased: check how customers were split before trusting it"
             )
         for side, m in ((base_label, base), (c.label, c.map)):
+            open_windows = sum(st.in_progress for st in m.stages)
+            if open_windows and m.customers_entered and open_windows / m.customers_entered > 0.05:
+                out.warnings.append(
+                    f"`{side}`: {open_windows:,} of {m.customers_entered:,} entered customers are still in progress "
+                    "(their window had not closed when the data end), which holds its later stages' conversion "
+                    "down: compare entry periods that ended a window before the data end, or read later stages "
+                    "with care"
+                )
             if m.customers_entered < MIN_SAMPLE:
                 out.warnings.append(
                     f"`{side}` has {m.customers_entered} entered customers (fewer than {MIN_SAMPLE}): too small to conclude anything"

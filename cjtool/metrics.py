@@ -95,6 +95,17 @@ def _exact(x: float) -> Fraction:
 
 
 def exact_priority(tp: TouchpointMetrics, satisfaction_units: int | None, model: JourneyModel) -> Fraction:
+    """SPEC 5's priority, exactly; with `ranking.impact` the touchpoint's measured impact
+    joins it as a third weighted term (see ``with_impact``)."""
+    base = _exact_spec_priority(tp, satisfaction_units, model)
+    if model.weight_impact is None or tp.impact is None:
+        return base
+    wd, wi = _exact(model.weight_drop_off), _exact(model.weight_impact)
+    weights = wd + (_exact(model.weight_dissatisfaction) if tp.scores.responses else 0)
+    return (base * weights + wi * _exact(tp.impact)) / (weights + wi) if weights + wi else base
+
+
+def _exact_spec_priority(tp: TouchpointMetrics, satisfaction_units: int | None, model: JourneyModel) -> Fraction:
     """The priority as an exact rational, for ranking only. Two mathematically equal
     priorities can differ in the last bit as floats (1 + 2 * 0.4 vs 2 * 0.9, or a score
     of 3.4); ranking on the exact value lets the SPEC's tie order (exits, customers, ...)
@@ -123,6 +134,22 @@ def rank_touchpoints(
     ordered = sorted(tps, key=key)
     n_ranked = sum(tp.customers >= model.min_customers for tp in ordered)
     return [replace(tp, rank=i + 1 if i < n_ranked else None) for i, tp in enumerate(ordered)]
+
+
+def with_impact(result: JourneyMap, impact: dict[tuple[str, str], float]) -> JourneyMap:
+    """`ranking.impact: true` (off by default, so SPEC 5's priority stays): each
+    touchpoint's measured impact on conversion (``cjtool.analyses.moments.impact_of``, 0
+    where nothing was measured) joins its priority as a third weighted term,
+    (w_d * drop-off + w_s * dissatisfaction + w_i * impact) / (w_d + w_s + w_i), and the
+    touchpoints are ranked again."""
+    if result.model.weight_impact is None:
+        return result
+    tps = []
+    for tp in result.touchpoints:
+        tp = replace(tp, impact=impact.get((tp.stage, tp.touchpoint), 0.0))
+        tps.append(replace(tp, priority=float(exact_priority(tp, tp.scores.sums.sat_units, result.model))))
+    sums = {(tp.stage_index, tp.touchpoint): tp.scores.sums.sat_units for tp in tps}
+    return replace(result, touchpoints=rank_touchpoints(tps, sums, result.model))
 
 
 def _scores(row: dict[str, Any]) -> Scores:

@@ -120,6 +120,7 @@ class JourneyModel:
     effort_scale: Scale = Scale(1, 7)
     weight_drop_off: float = 1.0
     weight_dissatisfaction: float = 1.0
+    weight_impact: float | None = None  # `ranking.impact: true`: measured impact joins the priority
     min_customers: int = 1
     gates: Gates = Gates()
     source: str = "<model>"
@@ -476,7 +477,7 @@ class _Builder:
         columns = self.columns(top.get("columns"))
         stages = self.stages(top.get("stages"))
         sat, eff = self.scores(top.get("scores"))
-        wd, ws, min_c = self.ranking(top.get("ranking"))
+        wd, ws, min_c, wi = self.ranking(top.get("ranking"))
         gates = self.gates(top.get("gates"), stages)
         title = self.text(top.get("title"), ("title",), name)
         description = self.text(top.get("description"), ("description",), "")
@@ -504,6 +505,7 @@ class _Builder:
             effort_scale=eff,
             weight_drop_off=wd,
             weight_dissatisfaction=ws,
+            weight_impact=wi,
             min_customers=min_c,
             gates=gates,
             source=self.doc.source,
@@ -691,9 +693,9 @@ class _Builder:
             self.scale(sc.get("effort"), ("scores", "effort"), Scale(1, 7)),
         )
 
-    def ranking(self, value: Any) -> tuple[float, float, int]:
-        rk = self.mapping(value, ("ranking",), ("weights", "min_customers"))
-        w = self.mapping(rk.get("weights"), ("ranking", "weights"), ("drop_off", "dissatisfaction"))
+    def ranking(self, value: Any) -> tuple[float, float, int, float | None]:
+        rk = self.mapping(value, ("ranking",), ("weights", "min_customers", "impact"))
+        w = self.mapping(rk.get("weights"), ("ranking", "weights"), ("drop_off", "dissatisfaction", "impact"))
         wd = self.number(w.get("drop_off"), ("ranking", "weights", "drop_off"), 1.0, minimum=0)
         ws = self.number(w.get("dissatisfaction"), ("ranking", "weights", "dissatisfaction"), 1.0, minimum=0)
         if wd + ws <= 0:
@@ -702,7 +704,9 @@ class _Builder:
         mc = self.number(rk.get("min_customers"), ("ranking", "min_customers"), 1, minimum=0)
         if mc != int(mc):
             self.bad(("ranking", "min_customers"), f"expected a whole number, got {mc:g}")
-        return wd, ws, int(mc)
+        impact = self.boolean(rk.get("impact"), ("ranking", "impact"))
+        wi = self.number(w.get("impact"), ("ranking", "weights", "impact"), 1.0, minimum=0) if impact else None
+        return wd, ws, int(mc), wi
 
     def gates(self, value: Any, stages: tuple[Stage, ...]) -> Gates:
         keys = ("min_conversion", "min_satisfaction", "max_drop_off", "min_nps")

@@ -87,6 +87,7 @@ class TouchpointMetrics:
     priority: float
     rank: int | None
     revenue: float | None = None  # None without a revenue column (SPEC 14)
+    impact: float | None = None  # measured impact on conversion (`ranking.impact`), else None
 
 
 @dataclass
@@ -189,6 +190,7 @@ class JourneyMap:
                     "effort": t.scores.effort,
                     "priority": t.priority,
                     "rank": t.rank,
+                    **({} if m.weight_impact is None else {"impact": t.impact}),
                     "revenue": t.revenue,
                     "sums": t.scores.sums.to_dict(),
                 }

@@ -361,3 +361,35 @@ def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli
     # JSON and CSV are not affected (no moments computed for them)
     d = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json").stdout)
     assert "measured" not in json.dumps(d)
+
+
+def test_ranking_impact_is_off_by_default_and_a_third_term_when_on(cli, tmp_path):
+    """`ranking.impact: true` (issue 14): the measured harm of a touchpoint joins SPEC 5's
+    priority as a third weighted term; without it the priority and the JSON stay SPEC 5's."""
+    from cjtool.analyses.moments import compute_moments, impact_of
+    from cjtool.api import journeys
+    from cjtool.errors import ModelError
+    from cjtool.model import load_model, parse_model
+
+    text = (EXAMPLES / "aipl.yaml").read_text(encoding="utf-8").replace("ranking:\n", "ranking:\n  impact: true\n", 1)
+    model_path = tmp_path / "impact.yaml"
+    model_path.write_text(text, encoding="utf-8")
+    plain = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-f", "json").stdout)
+    assert all("impact" not in t for t in plain["touchpoints"])
+    on = json.loads(cli("map", EXAMPLES / "aipl_events.csv", "-m", model_path, "-f", "json").stdout)
+    expected = impact_of(compute_moments(journeys([str(EXAMPLES / "aipl_events.csv")], load_model(str(model_path)))))
+    lo, hi = 1.0, 5.0
+    for t in on["touchpoints"]:
+        assert t["impact"] == expected.get((t["stage"], t["touchpoint"]), 0.0)
+        rate = t["exits"] / t["customers"]
+        if t["satisfaction"] is None:
+            want = (rate + t["impact"]) / 2
+        else:
+            want = (rate + (1 - (t["satisfaction"] - lo) / (hi - lo)) + t["impact"]) / 3
+        assert t["priority"] == pytest.approx(want, rel=1e-12)
+    ranked = [t for t in on["touchpoints"] if t["rank"] is not None]
+    assert [t["priority"] for t in ranked] == sorted((t["priority"] for t in ranked), reverse=True)
+    assert any(t["impact"] > 0 for t in on["touchpoints"])
+    assert [t["touchpoint"] for t in ranked[:2]] != [t["touchpoint"] for t in plain["touchpoints"][:2]]
+    with pytest.raises(ModelError, match="ranking.impact: expected true or false"):
+        parse_model("ranking: {impact: maybe}\nstages:\n  - {id: a, touchpoints: [x]}\n")

@@ -405,6 +405,21 @@ def measured_moments(result: MomentsResult) -> dict[str, MeasuredMoment]:
     }
 
 
+def impact_of(result: MomentsResult) -> dict[tuple[str, str], float]:
+    """Each (stage, touchpoint)'s measured harm to conversion, for `ranking.impact`: the
+    larger of how much less customers who met it converted (-lift, when the moment is
+    confident) and how much more its satisfied than its dissatisfied customers converted
+    (when that satisfaction effect is significant), as a share 0..1; 0 otherwise."""
+    out: dict[tuple[str, str], float] = {}
+    for m in result.moments:
+        harm = max(0.0, -m.lift) if m.confident and m.lift is not None else 0.0
+        se = m.satisfaction_effect
+        if se is not None and se.significant and se.test.diff is not None:
+            harm = max(harm, se.test.diff)
+        out[(m.stage, m.touchpoint)] = min(1.0, harm)
+    return out
+
+
 def _exact_odds(m: Moment) -> Fraction:
     """SPEC 13's odds ratio as an exact fraction: (2a+1)(2d+1) / ((2b+1)(2c+1))."""
     return Fraction((2 * m.a + 1) * (2 * m.d + 1), (2 * m.b + 1) * (2 * m.c + 1))

@@ -160,10 +160,14 @@ def map_command(
             c.warn(result.warnings, quiet=quiet)
         else:
             result = c.map_of(j, quiet=quiet)
-        if png or format is Format.table:  # pictures and tables show the measured key moments too
-            from cjtool.analyses.moments import compute_moments, measured_moments
+        if png or format is Format.table or jm.weight_impact is not None:
+            # pictures and tables show the measured key moments; `ranking.impact` ranks by them
+            from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
+            from cjtool.metrics import with_impact
 
-            result.measured = measured_moments(compute_moments(j))
+            found = compute_moments(j)
+            result = with_impact(result, impact_of(found))
+            result.measured = measured_moments(found)
     if png:
         from cjtool.render.png import save_journey_map
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from scipy.stats import false_discovery_control, fisher_exact
 from typer.testing import CliRunner
 
-from cjtool.stats import benjamini_hochberg, fisher_p, odds_ratio_test, proportion_test
 from cjtool.api import moments
 from cjtool.errors import DataError
 from cjtool.model import parse_model
+from cjtool.stats import benjamini_hochberg, fisher_p, odds_ratio_test, proportion_test
 
 try:
     from tests.reference_moments import reference_moments

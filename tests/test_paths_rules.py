@@ -8,10 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from cjtool.stats.markov import absorption_probability, removal_effects_of_matrix
 from cjtool.api import paths
 from cjtool.errors import UsageError
 from cjtool.model import parse_model
+from cjtool.stats.markov import absorption_probability, removal_effects_of_matrix
 
 MODEL = parse_model(
     """

@@ -97,7 +97,6 @@ class Switch:
     customers: int
 
 
-
 @dataclass(frozen=True)
 class Channels:
     customers: int  # customers with at least one non-blank channel

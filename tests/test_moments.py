@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from scipy.stats import false_discovery_control, fisher_exact
 from typer.testing import CliRunner
 
-from cjtool.analyses.moments_stats import benjamini_hochberg, compare_proportions, fisher_p, haldane_odds_ratio
 from cjtool.api import moments
 from cjtool.errors import DataError
 from cjtool.model import parse_model
+from cjtool.stats import benjamini_hochberg, fisher_p, odds_ratio_test, proportion_test
 
 try:
     from tests.reference_moments import reference_moments
@@ -152,13 +152,14 @@ def test_benjamini_hochberg_hand_worked_and_scipy() -> None:
 
 
 def test_haldane_and_proportions() -> None:
-    odds, (lo, hi) = haldane_odds_ratio(0, 10, 10, 0)
+    haldane = odds_ratio_test(0, 10, 10, 0)
+    odds, (lo, hi) = haldane.odds_ratio, haldane.ci95
     assert odds == pytest.approx(0.25 / 110.25) and lo < odds < hi
-    t = compare_proportions(20, 100, 40, 100)  # both sides >= 5 each: pooled z
+    t = proportion_test(20, 100, 40, 100, exact=False)  # both sides >= 5 each: pooled z
     pooled = 0.3
     z = 0.2 / math.sqrt(pooled * 0.7 * 0.02)
     assert t.test == "z" and t.p_value == pytest.approx(math.erfc(z / math.sqrt(2)))
-    assert compare_proportions(2, 10, 8, 10).test == "fisher"
+    assert proportion_test(2, 10, 8, 10, exact=False).test == "fisher"
 
 
 # --------------------------------------------------------------------------- the reference

@@ -8,10 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from cjtool.analyses.channels import absorption_probability, removal_effects
 from cjtool.api import paths
 from cjtool.errors import UsageError
 from cjtool.model import parse_model
+from cjtool.stats.markov import absorption_probability, removal_effects_of_matrix
 
 MODEL = parse_model(
     """
@@ -169,7 +169,7 @@ def test_solver_against_a_chain_solved_by_hand() -> None:
     # without A: start -> B -> conv 3/4 -> P = 3/8; without B: A converts 1/4 -> P = 1/8
     assert absorption_probability(m, removed=1) == pytest.approx(3 / 8, rel=1e-12)
     assert absorption_probability(m, removed=2) == pytest.approx(1 / 8, rel=1e-12)
-    p, effects = removal_effects(["A", "B"], m)
+    p, effects = removal_effects_of_matrix(["A", "B"], m)
     assert p == pytest.approx(2 / 3)
     assert [(r.channel, r.effect) for r in effects] == [
         ("B", pytest.approx(1 - (1 / 8) / (2 / 3))),

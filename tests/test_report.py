@@ -230,3 +230,75 @@ def test_mermaid_journey_lists_every_stage(cli, tmp_path):
     # Awareness has no scored touchpoint: one task says so (Mermaid needs a task to draw a section)
     i = lines.index("    section Awareness")
     assert lines[i + 1] == "      no scores · 3,942 customers: 3"
+
+
+# --------------------------------------------------------------------------- analysis sections
+
+SECTION_PICTURES = {"segments.png", "compare.png", "paths_flow.png", "paths_heatmap.png", "paths_removal.png"}
+
+
+def test_default_report_has_moments_only(cli, tmp_path):
+    cli("report", *ARGS, "--out", tmp_path)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "## Key moments" in md and "<h2>Key moments" in html
+    for absent in ("## Segments", "## Comparison", "## Paths"):
+        assert absent not in md
+    assert not SECTION_PICTURES & {p.name for p in tmp_path.iterdir()}
+
+
+def section(md: str, heading: str) -> str:
+    """The text of the level-2 section that starts with ``heading``."""
+    text = ("## " + heading + md.split("\n## " + heading, 1)[1]).split("\n## ", 1)[0]
+    return text.split("\n_Pictures", 1)[0].strip()
+
+
+def test_sections_equal_their_commands_output(cli, tmp_path):
+    out = tmp_path / "rep"
+    r = cli("report", *ARGS, "--out", out, "--by", "variant", "--paths", "-q")
+    assert r.exit_code == 0, r.output
+    md = (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "## Comparison" not in md
+    assert SECTION_PICTURES - {"compare.png"} <= {p.name for p in out.iterdir()}
+    assert not re.search(r"!\[[^\]]*\]\(", md) and "data:" not in md and "<img" not in md
+    assert html.count('src="data:image/png;base64,') == 3 + 1 + 4
+    moments = cli("moments", *ARGS, "-f", "md", "-q").stdout
+    assert section(md, "Key moments") == moments.strip()
+    segments = cli("map", *ARGS, "--by", "variant", "-f", "md", "-q").stdout.replace("## ", "### ")
+    assert section(md, "Segments") == "## Segments\n\n" + segments.strip()
+    paths = cli("paths", *ARGS, "-f", "markdown", "-q").stdout
+    assert section(md, "Paths") == paths.strip()
+    best = json.loads(cli("paths", *ARGS, "-f", "json", "-q").stdout)["channels"]["removal_effect"][0]
+    assert f'<td>{best["channel"]}</td><td class="n">{best["effect"]:.3f}</td>' in html
+
+
+def test_comparison_section_equals_compare(cli, tmp_path):
+    r = cli("report", *ARGS, "--out", tmp_path, "--by", "variant", "--baseline", "control", "-q")
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    want = cli("compare", *ARGS, "--by", "variant", "--baseline", "control", "-f", "md", "-q").stdout
+    assert section(md, "Comparison") == "## Comparison\n\n" + want.strip()
+    # a stored map as the baseline; the pictures of the earlier run's options go
+    stored = tmp_path / "last.json"
+    stored.write_text(cli("map", *ARGS, "-f", "json").stdout, encoding="utf-8")
+    r = cli("report", *ARGS, "--out", tmp_path, "--baseline", stored, "-q")
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    want = cli("compare", *ARGS, "--baseline-map", stored, "-f", "md", "-q").stdout
+    assert section(md, "Comparison") == "## Comparison\n\n" + want.strip() and "## Segments" not in md
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "compare.png" in names and "segments.png" not in names
+
+
+def test_sections_are_byte_identical_on_rerun(cli, tmp_path):
+    args = ("--by", "variant", "--baseline", "control", "--paths", "-q")
+    cli("report", *ARGS, "--out", tmp_path, *args)
+    first = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    cli("report", *ARGS, "--out", tmp_path, *args)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first
+
+
+def test_customers_without_by_is_a_usage_error(cli, tmp_path):
+    r = cli("report", *ARGS, "--out", tmp_path, "--customers", EXAMPLES / "customers.csv")
+    assert r.exit_code == ExitCode.USAGE and "--by" in r.output

@@ -1,13 +1,14 @@
 """Channels of the paths (SPEC section 12): multichannel share, channel switches between
-chain events, and the Markov removal effect (an exact absorbing-chain solution)."""
+chain events, and the Markov removal effect (cjtool.stats.markov solves the chain)."""
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
 
-from cjtool.analyses.paths import Channels, Removal, Switch, collapse
+from cjtool.analyses.paths import Channels, Switch, collapse
 from cjtool.journeys import Journeys
+from cjtool.stats.markov import removal_effects_of_matrix
 from cjtool.timestamps import is_blank
 
 NONE = "(none)"  # a blank channel, in switches
@@ -40,7 +41,7 @@ def compute_channels(j: Journeys, ev: pl.DataFrame) -> Channels:
     n_any = int(row["any"] or 0)
     switches, rates = _switches(j) if j.model.mode == "ordered" else ([], [])
     names, counts = markov_counts(with_channel, counted)
-    probability, effects = removal_effects(names, counts)
+    probability, effects = removal_effects_of_matrix(names, counts)
     return Channels(
         customers=n_any,
         multichannel=(int(row["multi"]) / n_any) if n_any else None,
@@ -103,50 +104,3 @@ def markov_counts(with_channel: pl.DataFrame, counted: pl.DataFrame) -> tuple[li
     a, b, n = (g[x].to_numpy() for x in ("a", "b", "n"))
     counts[a, b] = n
     return names, counts
-
-
-# TODO(lead): merge with cjtool.stats removal effect
-def absorption_probability(counts: np.ndarray, removed: int | None = None) -> float:
-    """P(reach ``(converted)`` from ``(start)``) of the first-order chain with transition
-    ``counts`` (rows: transient states, start = 0; columns: the same states, then
-    ``(converted)``, then ``(null)``). ``removed``: a transient state whose incoming
-    transitions go to ``(null)`` instead. Solved exactly: x = Q x + r on the states that
-    can reach ``(converted)``; every other state (a loop that never absorbs, a removed
-    channel, a state never left) converts with probability 0, which keeps I - Q regular."""
-    t = counts.shape[0]
-    totals = counts.sum(axis=1)
-    probs = np.divide(counts, totals[:, None], out=np.zeros_like(counts), where=totals[:, None] > 0)
-    Q, r = probs[:, :t].copy(), probs[:, t].copy()
-    if removed is not None:
-        Q[:, removed] = 0.0
-        Q[removed, :] = 0.0
-        r[removed] = 0.0
-    alive = r > 0  # states that reach (converted): a fixed point over the (few) states
-    while True:
-        grown = alive | ((Q[:, alive] > 0).any(axis=1) if alive.any() else alive)
-        if (grown == alive).all():
-            break
-        alive = grown
-    if not alive[0]:
-        return 0.0
-    idx = np.flatnonzero(alive)
-    A = np.eye(len(idx)) - Q[np.ix_(idx, idx)]
-    x = np.linalg.solve(A, r[idx])
-    return float(x[0])
-
-
-def removal_effects(names: list[str], counts: np.ndarray) -> tuple[float | None, list[Removal]]:
-    """P and, per channel, RE_c = 1 - P_without_c / P and share_c = RE_c / sum RE (SPEC
-    12, 16: null with no conversion; shares null when the signed sum is 0)."""
-    if not names:
-        return None, []
-    p = absorption_probability(counts)
-    if p <= 0:
-        return 0.0, sorted((Removal(c, None, None) for c in names), key=lambda r: r.channel)
-    effects = [1.0 - absorption_probability(counts, removed=i + 1) / p for i in range(len(names))]
-    total = sum(effects)
-    out = [Removal(c, e, (e / total) if total != 0 else None) for c, e in zip(names, effects, strict=True)]
-    # effects equal in exact arithmetic may differ in the last bits of a float solve: order
-    # on 12 decimals so such ties fall to the channel name, as SPEC 16 orders them
-    out.sort(key=lambda r: (-round(r.effect or 0.0, 12), r.channel))
-    return p, out

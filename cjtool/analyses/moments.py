@@ -19,18 +19,11 @@ from typing import Any
 
 import polars as pl
 
-from cjtool.analyses.moments_stats import (
-    ProportionTest,
-    benjamini_hochberg,
-    compare_proportions,
-    fisher_p,
-    haldane_odds_ratio,
-    smallest_fisher_p,
-)
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE
 from cjtool.model import JourneyModel
 from cjtool.result import MeasuredMoment
+from cjtool.stats import TwoSampleTest, benjamini_hochberg, odds_ratio_test, proportion_test, smallest_fisher_p
 
 SCHEMA = "cjtool.moments/1"
 CAUSATION_NOTE = "association, not causation"
@@ -43,9 +36,11 @@ FEW_CUSTOMERS = 40  # below this many at the widest stage, say how small the sma
 class SatisfactionEffect:
     """Conversion of satisfied (B) against dissatisfied (A) exposed customers (SPEC 13)."""
 
-    test: ProportionTest
+    test: TwoSampleTest  # float arithmetic (SPEC 13's published numbers)
     p_adjusted: float
     significant: bool
+    x_satisfied: int  # satisfied exposed customers who converted
+    x_dissatisfied: int
 
     @property
     def n_satisfied(self) -> int:
@@ -162,8 +157,8 @@ def _moment_dict(m: Moment) -> dict[str, Any]:
 def _effect_dict(e: SatisfactionEffect) -> dict[str, Any]:
     t = e.test
     return {
-        "a": t.x_a / t.n_a,
-        "b": t.x_b / t.n_b,
+        "a": t.a,
+        "b": t.b,
         "n_a": t.n_a,
         "n_b": t.n_b,
         "diff": t.diff,
@@ -175,8 +170,8 @@ def _effect_dict(e: SatisfactionEffect) -> dict[str, Any]:
         "significant": e.significant,
         "n_satisfied": t.n_b,
         "n_dissatisfied": t.n_a,
-        "x_satisfied": t.x_b,
-        "x_dissatisfied": t.x_a,
+        "x_satisfied": e.x_satisfied,
+        "x_dissatisfied": e.x_dissatisfied,
     }
 
 
@@ -286,30 +281,31 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
     frame, populations = pair_counts(j)
     kept = frame.filter(pl.col("exposed") >= model.min_customers)
     rows = list(kept.iter_rows(named=True))
-    p_values, effects = [], []
+    tests, effects = [], []
     for r in rows:
         pop = populations[r["stage"] - 1]
         a, b = r["a"], r["exposed"] - r["a"]
         c, d = pop.converted - a, pop.customers - pop.converted - b
         r.update(b=b, c=c, d=d)
-        p_values.append(fisher_p(a, b, c, d))
+        tests.append(odds_ratio_test(a, b, c, d))
         effects.append(
-            compare_proportions(r["x_dis"], r["n_dis"], r["x_sat"], r["n_sat"]) if r["n_sat"] and r["n_dis"] else None
+            proportion_test(r["x_dis"], r["n_dis"], r["x_sat"], r["n_sat"], exact=False)
+            if r["n_sat"] and r["n_dis"]
+            else None
         )
-    adjusted = benjamini_hochberg(p_values)
+    adjusted = benjamini_hochberg([t.p_value for t in tests])
     tested = [e for e in effects if e is not None]
     effect_adjusted = iter(benjamini_hochberg([e.p_value for e in tested]))
     moments = []
-    for r, p, p_adj, effect in zip(rows, p_values, adjusted, effects, strict=True):
+    for r, test, p_adj, effect in zip(rows, tests, adjusted, effects, strict=True):
         a, b, c, d = r["a"], r["b"], r["c"], r["d"]
         pop = populations[r["stage"] - 1]
         exposed_rate = a / (a + b) if a + b else None
         other_rate = c / (c + d) if c + d else None
-        odds, ci = haldane_odds_ratio(a, b, c, d)
         sat_effect = None
         if effect is not None:
             e_adj = next(effect_adjusted)
-            sat_effect = SatisfactionEffect(effect, e_adj, e_adj < alpha)
+            sat_effect = SatisfactionEffect(effect, e_adj, e_adj < alpha, r["x_sat"], r["x_dis"])
         moments.append(
             Moment(
                 stage_index=r["stage"],
@@ -321,10 +317,11 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
                 d=d,
                 conversion_exposed=exposed_rate,
                 conversion_other=other_rate,
+                # float subtraction, not the test's exact lift: SPEC 13's published bytes
                 lift=None if exposed_rate is None or other_rate is None else exposed_rate - other_rate,
-                odds_ratio=odds,
-                ci95=ci,
-                p_value=p,
+                odds_ratio=test.odds_ratio,
+                ci95=test.ci95,
+                p_value=test.p_value,
                 p_adjusted=p_adj,
                 significant=p_adj < alpha,
                 satisfaction=r["sat_units"] / (r["responses"] * SCORE_SCALE) if r["responses"] else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -19,6 +19,9 @@ from cjtool.engine import sorted_events
 from cjtool.errors import UsageError
 from cjtool.journeys import Journeys
 from cjtool.model import JourneyModel
+
+if TYPE_CHECKING:
+    from cjtool.stats.markov import RemovalEffect
 
 SCHEMA = "cjtool.paths/1"
 START, CONVERTED, DROPPED, END = "(start)", "(converted)", "(dropped)", "(end)"
@@ -95,13 +98,6 @@ class Switch:
 
 
 @dataclass(frozen=True)
-class Removal:
-    channel: str
-    effect: float | None
-    share: float | None
-
-
-@dataclass(frozen=True)
 class Channels:
     customers: int  # customers with at least one non-blank channel
     multichannel: float | None
@@ -111,7 +107,7 @@ class Channels:
     multi_completed: int
     switches: list[Switch]
     switch_rate: list[tuple[int, float | None]]
-    removal_effect: list[Removal]
+    removal_effect: list[RemovalEffect]
     conversion_probability: float | None  # P of the Markov chain
 
 

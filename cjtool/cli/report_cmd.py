@@ -8,7 +8,11 @@ from typing import Annotated
 import typer
 
 from cjtool.cli import common as c
+from cjtool.errors import UsageError
+from cjtool.model import JourneyModel
 from cjtool.render.report import ReportSource, write_report
+from cjtool.render.report_sections import ReportExtras
+from cjtool.result import JourneyMap
 
 
 def _command(events: list[str], **options: object) -> str:
@@ -21,6 +25,59 @@ def _command(events: list[str], **options: object) -> str:
         for v in value if isinstance(value, list) else [value]:
             words += [flag] if v is True else [flag, str(getattr(v, "value", v))]
     return " ".join(shlex.quote(x) for x in words)
+
+
+def report_analyses(
+    events: list[str],
+    jm: JourneyModel,
+    *,
+    by: str | None,
+    customers: str | None,
+    baseline: str | None,
+    paths: bool,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+) -> tuple[JourneyMap, ReportExtras]:
+    """The map and the report's analyses, all from one read of the events (options
+    checked before any work)."""
+    from cjtool.analyses.baseline_map import read_baseline_map
+    from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
+    from cjtool.metrics import with_impact
+
+    if customers is not None and by is None:
+        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+    stored = read_baseline_map(baseline, jm) if baseline is not None and by is None else None
+    if by is not None:
+        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+    else:
+        j, file = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet), None
+    result = c.map_of(j, quiet=quiet)
+    with c.progress("cjtool report: analysing"):
+        moments = compute_moments(j)
+        result = with_impact(result, impact_of(moments))  # `ranking.impact` (off by default)
+        result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
+        breakdown = comparison = None
+        if by is not None:
+            from cjtool.analyses.segments import segment_breakdown
+
+            breakdown = segment_breakdown(j, by, customer_file=file)
+            c.warn(breakdown.warnings, quiet=quiet)
+        if baseline is not None:
+            from cjtool.analyses.compare import compare
+
+            comparison = (
+                compare(j, by=by, baseline=baseline, customer_file=file)
+                if by is not None
+                else compare(j, baseline_map=stored, labels=(baseline, ", ".join(events)))
+            )
+            c.warn(comparison.warnings, quiet=quiet)
+        if paths:
+            from cjtool.analyses.paths import compute_paths
+
+            path_result = compute_paths(j)
+    extras = ReportExtras(moments, breakdown, comparison, path_result if paths else None)
+    return result, extras
 
 
 def report_command(
@@ -43,9 +100,26 @@ def report_command(
     encoding: c.EncodingOpt = None,
     strict: c.StrictOpt = False,
     lang: c.LangOpt = c.Lang.en,
+    by: c.ByOpt = None,
+    customers: c.CustomersOpt = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="Add a comparison: a stored map JSON (e.g. last release's map.json), or with --by "
+            "the value the others are compared against (e.g. control).",
+            show_default=False,
+            metavar="FILE|VALUE",
+        ),
+    ] = None,
+    paths: Annotated[
+        bool, typer.Option("--paths", help="Add the paths section (slower: about +50% on large data).", metavar="")
+    ] = False,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Write a report folder: index.html (self-contained, offline), report.md (for a CI job summary or PR comment, with a Mermaid journey), journey_map/priority_matrix/funnel PNGs and map.json.
+
+    Key moments are always in it; segments with --by, a comparison with --baseline, paths with --paths.
 
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """
@@ -61,7 +135,17 @@ def report_command(
         since=since,
         until=until,
     )
-    result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    result, extras = report_analyses(
+        events,
+        jm,
+        by=by,
+        customers=customers,
+        baseline=baseline,
+        paths=paths,
+        encoding=encoding,
+        strict=strict,
+        quiet=quiet,
+    )
     with c.progress("cjtool report: drawing"):
         command = _command(
             events,
@@ -76,10 +160,14 @@ def report_command(
                 "--encoding": encoding,
                 "--strict": strict,
                 "--lang": lang if lang != c.Lang.en else None,
+                "--by": by,
+                "--customers": customers,
+                "--baseline": baseline,
+                "--paths": paths,
             },
         )
         source = ReportSource(files=tuple(events), command=command)
-        files = write_report(result, out, lang=lang.value, top=top, source=source)
+        files = write_report(result, out, lang=lang.value, top=top, source=source, extras=extras)
     if not quiet:
         c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)
 

@@ -165,9 +165,9 @@ def effect_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], 
                 result.stage_label(m.stage, lang),
                 m.touchpoint,
                 fmt_int(t.n_b),
-                fmt_rate(t.x_b / t.n_b),
+                fmt_rate(t.b),
                 fmt_int(t.n_a),
-                fmt_rate(t.x_a / t.n_a),
+                fmt_rate(t.a),
                 fmt_points(t.diff),
                 fmt_p(m.satisfaction_effect.p_adjusted),  # type: ignore[union-attr]
             ]

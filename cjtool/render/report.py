@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.output import output_folder, write_file
 from cjtool.render.machine import to_json
 from cjtool.render.markdown import md_escape, period_text, summary_line, to_markdown
+from cjtool.render.report_sections import ALL_PICTURES, ReportExtras, draw, markdown_html, sections
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
 from cjtool.render.summary import has_scores, summary_sentences, worst_transition
 from cjtool.render.words import w
@@ -69,7 +71,7 @@ def mermaid_journey(result: JourneyMap, lang: str = "en") -> str | None:
     return "\n".join(lines)
 
 
-def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10) -> str:
+def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10, extras: ReportExtras | None = None) -> str:
     """report.md, for a CI job summary or a PR comment: neither loads images from the
     report folder, so it has none, only text, tables and a Mermaid diagram."""
     body = to_markdown(result, lang, top=top, heading_level=2)
@@ -79,7 +81,10 @@ def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10) -> str:
     mermaid = mermaid_journey(result, lang)
     parts.append(mermaid if mermaid is not None else f"_{md_escape(w('rep_no_mermaid', lang))}_")
     parts.append(rest.rstrip("\n"))
-    names = ", ".join(f"`{n}`" for n in images_for(result))
+    extra = sections(extras or ReportExtras(), lang, top)
+    parts += [sec.markdown.rstrip("\n") for sec in extra]
+    pictures = [*images_for(result), *(name for sec in extra for name, _ in sec.pictures)]
+    names = ", ".join(f"`{n}`" for n in pictures)
     parts.append(f"_{md_escape(w('rep_pictures_md', lang, names='{names}'))}_".replace("{names}", names))
     if not has_scores(result):
         parts.append(f"_{md_escape(w('rep_no_matrix', lang))}_")
@@ -94,6 +99,8 @@ margin:0;color:var(--ink);background:#fff;line-height:1.5;-webkit-text-size-adju
 main{max-width:1120px;margin:0 auto;padding:2rem 1.25rem 3rem}
 h1{font-size:1.75rem;line-height:1.25;margin:0 0 .25rem;font-weight:700}
 h2{font-size:1.2rem;margin:2.5rem 0 .75rem;padding-bottom:.35rem;border-bottom:1px solid var(--line);font-weight:700}
+h3{font-size:1.02rem;margin:1.6rem 0 .5rem;font-weight:700}h4{font-size:.95rem;margin:1.2rem 0 .4rem}
+.warn{color:var(--pain)}
 .sub{color:var(--muted);margin:0 0 1.5rem}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:0 0 1.25rem}
 .kpi{background:var(--panel);border-radius:8px;padding:.75rem 1rem}
@@ -120,21 +127,27 @@ dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}}
 """
 
 
-def _table(header: list[str], rows: list[list[str]], align: str, classes: list[str] | None = None) -> str:
+def table_html(
+    header: list[str],
+    rows: list[list[str]],
+    align: str,
+    classes: list[str] | None = None,
+    cell: Callable[[str], str] = html.escape,
+) -> str:
     """An HTML table in a sideways-scrolling box (phones); ``align`` has one letter per
-    column, r for a number."""
+    column, r for a number; ``cell`` turns a cell's text into HTML."""
 
     def cls(j: int) -> str:
         return ' class="n"' if align[j] == "r" else ""
 
     out = [
         '<div class="scroll"><table><thead><tr>'
-        + "".join(f"<th{cls(j)}>{html.escape(h)}</th>" for j, h in enumerate(header))
+        + "".join(f"<th{cls(j)}>{cell(h)}</th>" for j, h in enumerate(header))
         + "</tr></thead><tbody>"
     ]
     for i, row in enumerate(rows):
         rc = f' class="{classes[i]}"' if classes and classes[i] else ""
-        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{html.escape(c)}</td>" for j, c in enumerate(row)) + "</tr>")
+        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{cell(c)}</td>" for j, c in enumerate(row)) + "</tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
 
@@ -225,12 +238,23 @@ def _source(result: JourneyMap, source: ReportSource, lang: str) -> str:
     )
 
 
+def _figure(name: str, data: bytes, alt_text: str, lang: str) -> str:
+    """A picture embedded (offline), linked to its full-size file in the folder."""
+    b64 = base64.b64encode(data).decode("ascii")
+    alt, full = html.escape(alt_text), html.escape(w("rep_open_full", lang))
+    return (
+        f'<figure><a href="{name}" title="{full}"><img alt="{alt}" src="data:image/png;base64,{b64}"></a>'
+        f'<figcaption>{alt} <a href="{name}">{full}</a></figcaption></figure>'
+    )
+
+
 def report_html(
     result: JourneyMap,
     images: dict[str, bytes],
     lang: str = "en",
     top: int = 10,
     source: ReportSource | None = None,
+    extras: ReportExtras | None = None,
 ) -> str:
     m = result.model
     source = source or ReportSource()
@@ -249,26 +273,20 @@ def report_html(
     for name in IMAGES:
         if name not in images:
             continue
-        data = base64.b64encode(images[name]).decode("ascii")
-        alt = html.escape(alts.get(name, name))
-        body.append(
-            f'<figure><a href="{name}" title="{html.escape(w("rep_open_full", lang))}">'
-            f'<img alt="{alt}" src="data:image/png;base64,{data}"></a>'
-            f'<figcaption>{alt} <a href="{name}">{html.escape(w("rep_open_full", lang))}</a></figcaption></figure>'
-        )
+        body.append(_figure(name, images[name], alts.get(name, name), lang))
     if "priority_matrix.png" not in images and not has_scores(result):
         body.append(f'<p class="note">{html.escape(w("rep_no_matrix", lang))}</p>')
     body.append(f"<h2>{html.escape(t('funnel', lang))}</h2>")
     header, rows = stage_table(result, lang)
-    body.append(_table(header, rows, STAGE_ALIGN))
+    body.append(table_html(header, rows, STAGE_ALIGN))
     body.append(f"<h2>{html.escape(t('pain_points', lang))}</h2>")
     header, rows = touchpoint_table(result, lang, top)
-    body.append(_table(header, rows, TOUCHPOINT_ALIGN, classes=["pain" if i < 3 else "" for i in range(len(rows))]))
+    body.append(table_html(header, rows, TOUCHPOINT_ALIGN, classes=["pain" if i < 3 else "" for i in range(len(rows))]))
     body.append(_more(sum(tp.rank is not None for tp in result.touchpoints) - len(rows), lang))
     if result.unassigned:
         body.append(f"<h2>{html.escape(t('unassigned', lang))}</h2>")
         body.append(
-            _table(
+            table_html(
                 [t("touchpoint", lang), t("events", lang)],
                 [[tp, fmt_int(n)] for tp, n in result.unassigned[:top]],
                 "lr",
@@ -276,6 +294,9 @@ def report_html(
         )
         body.append(_more(len(result.unassigned) - top, lang))
         body.append(f'<p class="note">{html.escape(t("unassigned_hint", lang))}</p>')
+    for sec in sections(extras or ReportExtras(), lang, top):
+        body.append(markdown_html(sec.markdown))
+        body += [_figure(name, images[name], caption, lang) for name, caption in sec.pictures if name in images]
     body.append(f"<h2>{html.escape(w('rep_legend', lang))}</h2>")
     body.append(_legend(result, lang))
     body.append(f"<h2>{html.escape(w('rep_source', lang))}</h2>")
@@ -300,6 +321,7 @@ def write_report(
     lang: str = "en",
     top: int = 10,
     source: ReportSource | None = None,
+    extras: ReportExtras | None = None,
 ) -> list[Path]:
     """Write the report folder; returns the files written.
 
@@ -309,10 +331,13 @@ def write_report(
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)
+    extras = extras or ReportExtras()
     pictures = images_for(result)
-    names = [*pictures, "map.json", "report.md", "index.html"]
-    # a picture of an earlier run that the data no longer supports goes
-    with output_folder(out, names, remove=[n for n in IMAGES if n not in pictures]) as work:
+    extra_pictures = [name for sec in sections(extras, lang, top) for name, _ in sec.pictures]
+    names = [*pictures, *extra_pictures, "map.json", "report.md", "index.html"]
+    # a picture of an earlier run that the data or the options no longer ask for goes
+    gone = [n for n in (*IMAGES, *ALL_PICTURES) if n not in names]
+    with output_folder(out, names, remove=gone) as work:
         savers = {
             "journey_map.png": save_journey_map,
             "priority_matrix.png": save_priority_matrix,
@@ -322,7 +347,8 @@ def write_report(
         for name in pictures:
             savers[name](result, work / name, lang=lang)
             images[name] = (work / name).read_bytes()
+        images.update(draw(extras, work, lang))
         write_file(work / "map.json", to_json(result, lang))
-        write_file(work / "report.md", report_markdown(result, lang, top))
-        write_file(work / "index.html", report_html(result, images, lang, top, source))
+        write_file(work / "report.md", report_markdown(result, lang, top, extras))
+        write_file(work / "index.html", report_html(result, images, lang, top, source, extras))
     return [out / n for n in names]

@@ -40,56 +40,73 @@ def transition_counts(records: Iterable[tuple[Sequence[str], bool, int]]) -> Cou
     return {k: dict(v) for k, v in counts.items()}
 
 
-def conversion_probability(counts: Counts, removed: str | None = None) -> float:
-    """P(absorbed in (converted) | start at (start)) of the chain with transition
-    probabilities counts[s][t] / sum_t counts[s][t].
+def counts_matrix(counts: Counts) -> tuple[list[str], np.ndarray]:
+    """The channels (code point order) and the matrix ``absorption_probability`` solves:
+    rows/columns ``(start)``, the channels, then the columns ``(converted)``, ``(null)``."""
+    names = sorted(({s for s in counts} | {t for row in counts.values() for t in row}) - {START, CONVERTED, NULL})
+    index = {START: 0, **{ch: i + 1 for i, ch in enumerate(names)}, CONVERTED: len(names) + 1, NULL: len(names) + 2}
+    matrix = np.zeros((len(names) + 1, len(names) + 3), dtype=np.float64)
+    for frm, row in counts.items():
+        for to, n in row.items():
+            matrix[index[frm], index[to]] += n
+    return names, matrix
 
-    ``removed``: that channel is taken out and every transition into it goes to (null)
-    instead (SPEC 12). A state that cannot reach (converted) has probability 0 and is
-    dropped before solving; the rest can all reach an absorbing state, so I - Q is
-    non-singular there (a closed loop of channels with no exit would otherwise make
-    it singular). A state with no outgoing counts is a dead end (probability 0).
-    """
-    transient = sorted({s for s in counts if s not in (CONVERTED, NULL, removed)} | {START})
-    # states from which (converted) is reachable, by a backward search
-    can_convert = {s for s in transient if counts.get(s, {}).get(CONVERTED, 0) > 0}
-    grew = True
-    while grew:
-        grew = False
-        for s in transient:
-            if s not in can_convert and any(t in can_convert and c > 0 for t, c in counts.get(s, {}).items()):
-                can_convert.add(s)
-                grew = True
-    if START not in can_convert:
+
+def absorption_probability(counts: np.ndarray, removed: int | None = None) -> float:
+    """P(reach ``(converted)`` from ``(start)``) of the first-order chain with transition
+    ``counts`` (rows: transient states, start = 0; columns: the same states, then
+    ``(converted)``, then ``(null)``). ``removed``: a transient state whose incoming
+    transitions go to ``(null)`` instead (SPEC 12). Solved exactly: x = Q x + r on the
+    states that can reach ``(converted)``; every other state (a loop that never absorbs,
+    a removed channel, a dead end with no exits) converts with probability 0, which keeps
+    I - Q regular."""
+    t = counts.shape[0]
+    totals = counts.sum(axis=1)
+    probs = np.divide(counts, totals[:, None], out=np.zeros_like(counts), where=totals[:, None] > 0)
+    Q, r = probs[:, :t].copy(), probs[:, t].copy()
+    if removed is not None:
+        Q[:, removed] = 0.0
+        Q[removed, :] = 0.0
+        r[removed] = 0.0
+    alive = r > 0  # states that reach (converted): a fixed point over the (few) states
+    while True:
+        grown = alive | ((Q[:, alive] > 0).any(axis=1) if alive.any() else alive)
+        if (grown == alive).all():
+            break
+        alive = grown
+    if not alive[0]:
         return 0.0
-    live = sorted(can_convert)
-    index = {s: i for i, s in enumerate(live)}
-    q = np.zeros((len(live), len(live)))
-    r = np.zeros(len(live))
-    for s in live:
-        row = counts[s]
-        total = sum(row.values())
-        for t, c in row.items():
-            if t == CONVERTED:
-                r[index[s]] += c / total
-            elif t in index:
-                q[index[s], index[t]] += c / total
-            # else: (null), the removed channel or a state that never converts: mass lost
-    x = np.linalg.solve(np.eye(len(live)) - q, r)
-    return float(min(1.0, max(0.0, x[index[START]])))
+    idx = np.flatnonzero(alive)
+    A = np.eye(len(idx)) - Q[np.ix_(idx, idx)]
+    x = np.linalg.solve(A, r[idx])
+    return float(x[0])
+
+
+def conversion_probability(counts: Counts, removed: str | None = None) -> float:
+    """``absorption_probability`` of transition counts given as counts[s][t]."""
+    names, matrix = counts_matrix(counts)
+    return absorption_probability(matrix, None if removed is None else names.index(removed) + 1)
+
+
+def removal_effects_of_matrix(names: list[str], counts: np.ndarray) -> tuple[float | None, list[RemovalEffect]]:
+    """P and, per channel, RE_c = 1 - P_without_c / P and share_c = RE_c / sum RE (SPEC
+    12, 16: every effect null with no conversion, P = 0; shares null when the signed sum
+    is 0). ``counts`` as ``absorption_probability`` takes it, channel i in row i + 1.
+    P is None without channels. Ordered by effect desc, then channel (SPEC 16)."""
+    if not names:
+        return None, []
+    p = absorption_probability(counts)
+    if p <= 0:
+        return 0.0, sorted((RemovalEffect(c, None, None) for c in names), key=lambda r: r.channel)
+    effects = [1.0 - absorption_probability(counts, removed=i + 1) / p for i in range(len(names))]
+    total = sum(effects)
+    out = [RemovalEffect(c, e, (e / total) if total != 0 else None) for c, e in zip(names, effects, strict=True)]
+    # effects equal in exact arithmetic may differ in the last bits of a float solve: order
+    # on 12 decimals so such ties fall to the channel name, as SPEC 16 orders them
+    out.sort(key=lambda r: (-round(r.effect or 0.0, 12), r.channel))
+    return p, out
 
 
 def removal_effects(counts: Counts) -> list[RemovalEffect]:
-    """SPEC 12: RE_c = 1 - P_without_c / P for each channel, share_c = RE_c / sum of RE
-    (the signed sum, SPEC 16; null when it is 0). Every effect is null with no
-    conversion (P = 0). Ordered by effect desc, then channel (SPEC 16)."""
-    channels = sorted(
-        {s for s in counts if s != START} | {t for row in counts.values() for t in row} - {CONVERTED, NULL}
-    )
-    p = conversion_probability(counts)
-    if p == 0:
-        return [RemovalEffect(ch, None, None) for ch in channels]
-    effects = {ch: 1 - conversion_probability(counts, removed=ch) / p for ch in channels}
-    total = sum(effects.values())
-    out = [RemovalEffect(ch, e, None if total == 0 else e / total) for ch, e in effects.items()]
-    return sorted(out, key=lambda r: (-r.effect, r.channel))  # type: ignore[operator]
+    """``removal_effects_of_matrix`` of transition counts given as counts[s][t]."""
+    return removal_effects_of_matrix(*counts_matrix(counts))[1]

@@ -72,21 +72,18 @@ def occurrence_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:
     items = [o for st in model.stages for o in st.occurrences]
     cap = max(o.n for o in items) + 1
     named = pl.col("touchpoint").cast(pl.String).is_in(sorted({o.name for o in items}))
-    occ = (
-        events.select(
-            pl.when(named)
-            .then(
-                pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over(
-                    ["cust", "touchpoint"], order_by=["timestamp", "row"]
-                )
-            )
-            .otherwise(0)
-            .clip(upper_bound=cap)
-            .cast(pl.UInt32)
-            .alias("occ")
+    # Number only the events at named touchpoints (a few percent of them): the ordered
+    # window over every event cost 20x more (1.5 of 2.1 CPU s of the journeys at 1M events).
+    idx = events.select(named.arg_true()).to_series()
+    n = (
+        events.select("cust", "touchpoint", "timestamp", "row")[idx]
+        .select(
+            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over(["cust", "touchpoint"], order_by=["timestamp", "row"])
         )
-    )["occ"]
-    return occ
+        .to_series()
+        .clip(upper_bound=cap)
+    )
+    return pl.zeros(events.height, pl.UInt32, eager=True).scatter(idx, n).alias("occ")
 
 
 def stage_column(events: pl.DataFrame, model: JourneyModel) -> pl.Series:

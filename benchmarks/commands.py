@@ -312,7 +312,9 @@ def main(argv: list[str] | None = None) -> int:
             a.parquet, a.repeat, a.extra = a.csv.with_suffix(".parquet"), 1, 0
         if a.csv is None:
             ap.error("give the events CSV (or --smoke)")
-        files = {"csv": a.csv} | ({"parquet": a.parquet} if a.parquet else {})
+        # a Parquet file alone may stand in the first place (e.g. --only map for an A/B)
+        first = "parquet" if a.csv.suffix.lower() in (".parquet", ".pq") else "csv"
+        files = {first: a.csv} | ({"parquet": a.parquet} if a.parquet else {})
         rows_n = run.count_rows(a.csv)  # also warms the page cache
         for f in files.values():
             run.warm(f)

@@ -192,9 +192,9 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
     return f"{shown!r} at {where}"
 
 
-def _line_of_record(path: Path, index: int, separator: str) -> int | None:
+def _line_of_record(path: Path, index: int, separator: str, encoding: str = "utf-8-sig") -> int | None:
     """The line on which data record ``index`` (0-based, after the header) starts."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding=encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=separator)
         try:
             next(reader)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -122,18 +123,21 @@ def _map(
         raise DataError("no event files given", hint="pass one or more CSV/Parquet files, paths or globs")
     if "-" in sources:
         raise DataError("- (standard input) cannot be read by Spark", hint="save it to a file, or drop --engine spark")
-    frames, columns, names = [], [], []
+    frames, columns, names, separators, codecs = [], [], [], [], []
     for i, src in enumerate(sources):
-        df = _reader(spark, src, encoding)
+        df, separator, codec = _reader(spark, src, encoding)
         columns.append(df.columns)
         names.append(src if Path(src).is_file() else None)
+        separators.append(separator)
+        codecs.append(codec)
         frames.append(
             df.select(
                 "*",
                 F.lit(i).alias("_arg"),
                 F.col("_metadata.file_path").alias("_file"),
                 F.col("_metadata.file_block_start").alias("_block"),
-                F.monotonically_increasing_id().alias("_row"),
+                # a Parquet file may be split over partitions, but knows its row numbers
+                (F.col("_metadata.row_index") if not separator else F.monotonically_increasing_id()).alias("_row"),
             )
         )
     df = frames[0]
@@ -142,16 +146,17 @@ def _map(
     n = partitions or max(spark.sparkContext.defaultParallelism, df.rdd.getNumPartitions())
     read = _Read(model, strict, columns, names)
     customer = model.column_map["customer_id"]
-    if not all(customer in c for c in columns):  # the reader says which file and what to do
-        df = df.repartition(1)
-    else:
-        df = df.repartition(n, F.col(customer))
-    rows = df.mapInArrow(lambda batches: _task(batches, read), "part binary").collect()
+    # a file without the customer column: one task, whose reader says which file and what to do
+    by_customer = df.repartition(n, F.col(customer)) if all(customer in c for c in columns) else df.repartition(1)
+    rows = by_customer.mapInArrow(lambda batches: _task(batches, read), "part binary").collect()
     results = [pickle.loads(r["part"]) for r in rows]
+    def unmarked(text: str) -> str:
+        return _unmarked(text, spark, df, read, separators, codecs)
+
     for r in results:
         if isinstance(r[0], type):  # a task's typed error, raised here as the engine would
             kind, message, hint = r
-            raise kind(message, hint=hint)
+            raise kind(unmarked(message), hint=hint)
     partials = [p for p, _, _ in results]
     with_rows = {s for _, rows_, _ in results for s in rows_}
     with_times = {s for _, _, times in results for s in times}
@@ -166,22 +171,25 @@ def _map(
     if not partials:  # no rows at all: the empty input's counts and warnings
         empty = pl.DataFrame(schema={c: pl.String for c in columns[0]})
         return finish(aggregate(build_journeys(ev.read_events(empty, model), model)))[0]
-    return finish(merge(partials))[0]
+    merged = merge(partials)
+    merged.warnings = [unmarked(w) for w in merged.warnings]
+    return finish(merged)[0]
 
 
-def _reader(spark: Any, src: str, encoding: str | None) -> Any:
+def _reader(spark: Any, src: str, encoding: str | None) -> tuple[Any, str, str]:
     """Spark's reader of one argument: Parquet by suffix (or content, for a local file),
     else CSV read as cjtool reads it: every column text, RFC 4180 quotes, the separator
-    and encoding detected from a local file's start."""
+    and encoding detected from a local file's start. With the separator ("" for Parquet)
+    and the encoding, for naming lines."""
     local = Path(src)
     if src.lower().endswith(ev.PARQUET_SUFFIXES) or (local.is_file() and local.read_bytes()[:4] == b"PAR1"):
-        return spark.read.parquet(src)
+        return spark.read.parquet(src), "", ""
     separator, codec = ",", enc.normalise(encoding) if encoding else "utf-8"
     if local.is_file():
         codec = enc.normalise(encoding) if encoding else enc.detect(local)
         if codec in ("utf-8", "utf-8-sig"):
             _, separator, _ = ev._read_header(local, src)
-    return spark.read.csv(
+    reader = spark.read.csv(
         src,
         header=True,
         inferSchema=False,
@@ -192,6 +200,7 @@ def _reader(spark: Any, src: str, encoding: str | None) -> Any:
         encoding="UTF-8" if codec in ("utf-8", "utf-8-sig") else codec,
         mode="PERMISSIVE",
     )
+    return reader, separator, "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
 def _task(batches: Iterator[Any], read: _Read) -> Iterator[Any]:
@@ -223,11 +232,54 @@ def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[s
         try:
             table = ev.read_events(files, read.model, strict=read.strict, check_times=False)
         except CjtoolError as exc:
-            exc.message = _renamed(exc.message, renames)
+            exc.message = _renamed(_marked(exc.message, files, frame, error=True), renames)
             raise
-        table.warnings = [_renamed(w, renames) for w in table.warnings]
+        table.warnings = [_renamed(_marked(w, files, frame), renames) for w in table.warnings]
         partial = aggregate(build_journeys(table, read.model))
     return partial, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}
+
+
+# A row named in a task's message (`<part file>: row K`) as its place in the input, for the
+# driver to write as the engine does (`file: line N`): MARK arg file row-id error MARK.
+MARK = "\x1f"
+_PART_ROW = re.compile(r"(\S+\.parquet): row ([\d,]+)")
+_MARKED = re.compile(f"{MARK}(\\d+){MARK}(.*?){MARK}(\\d+){MARK}([01]){MARK}")
+
+
+def _marked(text: str, files: list[Path], frame: pl.DataFrame, *, error: bool = False) -> str:
+    """``text`` with each `<part file>: row K` replaced by a MARK of the row's place."""
+    index = {str(f): i for i, f in enumerate(files)}
+
+    def mark(m: re.Match[str]) -> str:
+        if m.group(1) not in index:
+            return m.group(0)
+        keys = frame.select("_arg", "_file").unique(maintain_order=True).row(index[m.group(1)])
+        part = frame.filter((pl.col("_arg") == keys[0]) & (pl.col("_file") == keys[1]))
+        row_id = part["_row"][int(m.group(2).replace(",", "")) - 1]
+        return f"{MARK}{keys[0]}{MARK}{keys[1]}{MARK}{row_id}{MARK}{int(error)}{MARK}"
+
+    return _PART_ROW.sub(mark, text)
+
+
+def _unmarked(text: str, spark: Any, df: Any, read: _Read, separators: list[str], codecs: list[str]) -> str:
+    """``text`` with each MARK as `file: line N` (a local CSV) or `file: row N`: the row's
+    index in its file is its id less the file's first id (a file is read in one partition,
+    its rows numbered one by one). One small Spark job per file named, only then."""
+    from pyspark.sql import functions as F
+
+    def place(m: re.Match[str]) -> str:
+        arg, file, row_id, error = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4) == "1"
+        first = df.filter(F.col("_file") == file).agg(F.min("_row")).first()[0]
+        in_file = row_id - int(first)
+        name = read.names[arg] or file
+        path = Path(read.names[arg] or "")
+        if separators[arg] and path.is_file() and (error or in_file < ev.WARNING_LINE_LIMIT):
+            line = ev._line_of_record(path, in_file, separators[arg], codecs[arg])
+            if line:
+                return f"{name}: line {line}"
+        return f"{name}: row {in_file + 1:,}"
+
+    return _MARKED.sub(place, text)
 
 
 def _renamed(text: str, names: dict[str, str]) -> str:

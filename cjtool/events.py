@@ -124,9 +124,14 @@ def read_events(
             table.warnings.append(f"{name} is given more than once: its events are counted twice")
         seen.add(name)
     if table.rows_read == 0:
-        what = "a header and blank rows only" if table.blank else "a header only"
-        table.warnings.append(f"the input has no events ({what}): the map is empty")
+        table.warnings.append(no_events_warning(table.blank))
     return table
+
+
+def no_events_warning(blank: int) -> str:
+    """The warning of an input without events (``blank``: its blank rows)."""
+    what = "a header and blank rows only" if blank else "a header only"
+    return f"the input has no events ({what}): the map is empty"
 
 
 def _collect(scans: list[_Scan], model: JourneyModel) -> pl.DataFrame:

@@ -173,6 +173,8 @@ def _map(
         return finish(aggregate(build_journeys(ev.read_events(empty, model), model)))[0]
     merged = merge(partials)
     merged.warnings = [unmarked(w) for w in merged.warnings]
+    if merged.rows_read == 0:
+        merged.warnings.append(ev.no_events_warning(merged.blank))
     return finish(merged)[0]
 
 
@@ -234,7 +236,10 @@ def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[s
         except CjtoolError as exc:
             exc.message = _renamed(_marked(exc.message, files, frame, error=True), renames)
             raise
-        table.warnings = [_renamed(_marked(w, files, frame), renames) for w in table.warnings]
+        # a task of blank rows only is not an input without events: the driver decides that
+        table.warnings = [
+            _renamed(_marked(w, files, frame), renames) for w in table.warnings if w != ev.no_events_warning(table.blank)
+        ]
         partial = aggregate(build_journeys(table, read.model))
     return partial, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}
 

@@ -63,7 +63,9 @@ def map_spark(
     except Exception as exc:  # Spark's own: a lost executor, an unreadable path, ...
         if type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
             raise
-        raise DataError(f"the Spark job failed: {_first_line(exc)}", hint="see Spark's log above for the cause") from None
+        raise DataError(
+            f"the Spark job failed: {_first_line(exc)}", hint="see Spark's log above for the cause"
+        ) from None
     finally:
         if session is None:
             spark.stop()
@@ -150,6 +152,7 @@ def _map(
     by_customer = df.repartition(n, F.col(customer)) if all(customer in c for c in columns) else df.repartition(1)
     rows = by_customer.mapInArrow(lambda batches: _task(batches, read), "part binary").collect()
     results = [pickle.loads(r["part"]) for r in rows]
+
     def unmarked(text: str) -> str:
         return _unmarked(text, spark, df, read, separators, codecs)
 
@@ -238,7 +241,9 @@ def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[s
             raise
         # a task of blank rows only is not an input without events: the driver decides that
         table.warnings = [
-            _renamed(_marked(w, files, frame), renames) for w in table.warnings if w != ev.no_events_warning(table.blank)
+            _renamed(_marked(w, files, frame), renames)
+            for w in table.warnings
+            if w != ev.no_events_warning(table.blank)
         ]
         partial = aggregate(build_journeys(table, read.model))
     return partial, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}

@@ -26,6 +26,8 @@ try:
 except (OSError, subprocess.SubprocessError):
     pytest.skip("Java is not available (`java -version` fails): Spark needs Java 17+", allow_module_level=True)
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from cjtool import spark as cs  # noqa: E402
@@ -243,10 +245,8 @@ def standalone(tmp_path):
         yield url, env, master_log
     finally:
         for p in procs:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         for p in procs:
             try:
                 p.wait(timeout=30)

@@ -148,7 +148,9 @@ def map_command(
     if engine is Engine.spark:
         for given, name in ((by, "--by"), (customers, "--customers"), (exclude_in_progress, "--exclude-in-progress")):
             if given:
-                raise UsageError(f"{name} is not available with --engine spark yet; leave it out, or use --engine polars")
+                raise UsageError(
+                    f"{name} is not available with --engine spark yet; leave it out, or use --engine polars"
+                )
     if by is not None:
         if partitions is not None and partitions > 1:
             raise UsageError("--by maps in memory; leave out --partitions")

@@ -137,9 +137,14 @@ def read_events(
             table.warnings.append(f"{name} is given more than once: its events are counted twice")
         seen.add(name)
     if table.rows_read == 0:
-        what = "a header and blank rows only" if table.blank else "a header only"
-        table.warnings.append(f"the input has no events ({what}): the map is empty")
+        table.warnings.append(no_events_warning(table.blank))
     return table
+
+
+def no_events_warning(blank: int) -> str:
+    """The warning of an input without events (``blank``: its blank rows)."""
+    what = "a header and blank rows only" if blank else "a header only"
+    return f"the input has no events ({what}): the map is empty"
 
 
 def _collect(scans: list[_Scan], model: JourneyModel) -> pl.DataFrame:
@@ -205,9 +210,9 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
     return f"{shown!r} at {where}"
 
 
-def _line_of_record(path: Path, index: int, separator: str) -> int | None:
+def _line_of_record(path: Path, index: int, separator: str, encoding: str = "utf-8-sig") -> int | None:
     """The line on which data record ``index`` (0-based, after the header) starts."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding=encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=separator)
         try:
             next(reader)

@@ -274,6 +274,26 @@ def run_map(
     return result
 
 
+def run_spark(
+    events: list[str],
+    model: JourneyModel,
+    *,
+    master: str | None,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+    partitions: int | None = None,
+) -> JourneyMap:
+    """The map computed by Spark (``cjtool.spark``), its warnings on stderr."""
+    from cjtool.spark import map_spark
+
+    with progress(f"cjtool {model.name}:") as phase:
+        phase(f"mapping on Spark ({master or 'local[*]'})")
+        result = map_spark(events, model, master=master, encoding=encoding, strict=strict, partitions=partitions)
+    warn_all(result.warnings, quiet=quiet)
+    return result
+
+
 def run_journeys(
     events: list[str],
     model: JourneyModel,

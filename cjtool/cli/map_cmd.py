@@ -29,6 +29,11 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class Engine(StrEnum):
+    polars = "polars"
+    spark = "spark"
+
+
 class TableName(StrEnum):
     touchpoints = "touchpoints"
     stages = "stages"
@@ -104,8 +109,26 @@ def map_command(
             "--partitions",
             min=1,
             help="Map in N parts by customer, in bounded memory (default: automatic, "
-            "by input size; 1: all in memory). Same result.",
+            "by input size; 1: all in memory). Same result. With --engine spark: the number of Spark tasks.",
             metavar="N",
+            show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="polars (this machine) or spark (a Spark cluster, or Spark in local mode; "
+            'pip install "cjtool[spark]"). Same result.',
+            metavar="ENGINE",
+        ),
+    ] = Engine.polars,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: the master URL (spark://HOST:7077, yarn, local[4]; default local[*]).",
+            metavar="URL",
             show_default=False,
         ),
     ] = None,
@@ -136,6 +159,14 @@ def map_command(
         until=until,
     )
     lg = lang.value
+    if spark_master is not None and engine is not Engine.spark:
+        raise UsageError("--spark-master is for --engine spark")
+    if engine is Engine.spark:
+        for given, name in ((by, "--by"), (customers, "--customers"), (exclude_in_progress, "--exclude-in-progress")):
+            if given:
+                raise UsageError(
+                    f"{name} is not available with --engine spark yet; leave it out, or use --engine polars"
+                )
     if by is not None:
         if partitions is not None and partitions > 1:
             raise UsageError("--by maps in memory; leave out --partitions")
@@ -149,7 +180,11 @@ def map_command(
     from cjtool.partitions import auto_partitions
 
     parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
-    if parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
+    if engine is Engine.spark:  # Spark tasks of whole customers, merged exactly
+        result = c.run_spark(
+            events, jm, master=spark_master, encoding=encoding, strict=strict, quiet=quiet, partitions=partitions
+        )
+    elif parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
         if exclude_in_progress:
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
         result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet, partitions=parts)

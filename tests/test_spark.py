@@ -1,0 +1,281 @@
+"""`--engine spark`: Spark's map equals the polars engine's byte for byte (shipped examples,
+random logs split over two files), errors are typed with no partial output, and a real
+standalone cluster (a master and two workers, executors in their own processes) gives the
+same bytes and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+try:
+    import pyspark
+except ImportError:
+    pytest.skip('pyspark is not installed (pip install ".[spark]")', allow_module_level=True)
+try:
+    subprocess.run(["java", "-version"], capture_output=True, check=True, timeout=60)
+except (OSError, subprocess.SubprocessError):
+    pytest.skip("Java is not available (`java -version` fails): Spark needs Java 17+", allow_module_level=True)
+
+import contextlib
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from cjtool import spark as cs  # noqa: E402
+from cjtool.api import map_journey  # noqa: E402
+from cjtool.errors import DataError, UsageError  # noqa: E402
+from cjtool.model import load_model, parse_model  # noqa: E402
+from cjtool.render.machine import to_json  # noqa: E402
+
+try:
+    from tests.conftest import EXAMPLES
+    from tests.test_differential import cases, frame_of
+except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    from conftest import EXAMPLES  # type: ignore[no-redef]
+    from test_differential import cases, frame_of  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parent.parent
+AIPL = EXAMPLES / "aipl_events.csv"
+ZH_GBK = EXAMPLES / "zh" / "旅程事件_gbk.csv"
+ZH_MODEL = EXAMPLES / "zh" / "旅程模型.yaml"
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local session for the module: Spark takes seconds to start."""
+    session = cs.start_session("local[2]", app_name="cjtool-tests")
+    yield session
+    session.stop()
+
+
+class _Kept:
+    """The shared session, for code that would stop the session it started."""
+
+    def __init__(self, session) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("events", "model"), [(AIPL, EXAMPLES / "aipl.yaml"), (ZH_GBK, ZH_MODEL)], ids=["aipl", "zh-gbk"]
+)
+def test_shipped_examples_give_the_same_bytes(spark, events: Path, model: Path) -> None:
+    m = load_model(model)
+    for lang in ("en", "zh"):
+        assert to_json(cs.map_spark([events], m, session=spark, partitions=3), lang) == to_json(
+            map_journey([events], m), lang
+        )
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=cases())
+def test_random_logs_in_two_files_give_the_same_bytes(spark, case) -> None:
+    """Ties, duplicates, rejected and blank rows, over two files: the input order (file, then
+    row) survives Spark's shuffle."""
+    model_text, rows = case
+    model = parse_model(model_text)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [Path(tmp, "b.csv"), Path(tmp, "a.csv")]  # argument order, not name order
+        half = len(rows) // 2
+        frame_of(rows[:half]).write_csv(files[0])
+        frame_of(rows[half:]).write_csv(files[1])
+        try:
+            want = to_json(map_journey(files, model), "en")
+        except DataError as exc:
+            with pytest.raises(DataError, match="no timestamp could be read") as got:
+                cs.map_spark(files, model, session=spark, partitions=3)
+            assert "no timestamp could be read" in str(exc) and str(files[0]) in str(got.value) + str(files[1])
+            return
+        assert to_json(cs.map_spark(files, model, session=spark, partitions=3), "en") == want
+
+
+def test_glob_reads_files_in_path_order(spark, tmp_path) -> None:
+    """A glob is read in path order, like the shell's expansion given to the polars engine."""
+    lines = AIPL.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = len(lines) // 2
+    (tmp_path / "1.csv").write_text("".join(lines[:cut]), encoding="utf-8")
+    (tmp_path / "2.csv").write_text(lines[0] + "".join(lines[cut:]), encoding="utf-8")
+    m = load_model(EXAMPLES / "aipl.yaml")
+    got = cs.map_spark([str(tmp_path / "*.csv")], m, session=spark)
+    assert to_json(got, "en") == to_json(map_journey([tmp_path / "1.csv", tmp_path / "2.csv"], m), "en")
+
+
+def test_cli_engine_spark_and_a_failed_job(cli, spark, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(cs, "start_session", lambda master=None: _Kept(spark))
+    out = tmp_path / "map.json"
+    ok = cli("map", AIPL, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark", "-o", out, "-q")
+    assert ok.exit_code == 0, ok.output
+    assert out.read_text(encoding="utf-8") == to_json(map_journey([AIPL], load_model(EXAMPLES / "aipl.yaml")), "en")
+    missing = tmp_path / "missing-*.csv"
+    bad = cli("map", missing, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark", "-o", tmp_path / "bad.json")
+    assert bad.exit_code == 4
+    assert re.search(r"cjtool: error: the Spark job failed: .*PATH_NOT_FOUND", bad.stderr), bad.stderr
+    assert not (tmp_path / "bad.json").exists()  # no partial output
+    assert spark.sparkContext._jsc is not None  # the shared session still runs
+
+
+def test_strict_error_from_a_task_is_the_engines_error(spark, tmp_path) -> None:
+    events = tmp_path / "e.csv"
+    events.write_text(AIPL.read_text(encoding="utf-8") + "c1,not a time,Search ad,web,,,\n", encoding="utf-8")
+    m = load_model(EXAMPLES / "aipl.yaml")
+    with pytest.raises(DataError) as want:
+        map_journey([events], m, strict=True)
+    with pytest.raises(DataError) as got:
+        cs.map_spark([events], m, session=spark, strict=True)
+    assert str(got.value) == str(want.value)
+
+
+def test_refusals(cli, monkeypatch) -> None:
+    aipl = ["map", AIPL, "-m", EXAMPLES / "aipl.yaml"]
+    r = cli(*aipl, "--engine", "spark", "--exclude-in-progress")
+    assert r.exit_code == 2 and "--exclude-in-progress is not available with --engine spark" in r.stderr
+    assert cli(*aipl, "--spark-master", "local[2]").exit_code == 2
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if pyspark were not installed
+    r = cli(*aipl, "--engine", "spark")
+    assert r.exit_code == 2 and 'pip install "cjtool[spark]"' in r.stderr
+
+
+def test_java_missing_is_a_clear_error(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(UsageError, match="needs Java"):
+        cs.start_session("local[1]")
+
+
+# --------------------------------------------------------------------------- a real cluster
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _group_members(pgid: int) -> list[int]:
+    """Processes still in process group ``pgid`` (from /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.fixture
+def standalone(tmp_path):
+    """A Spark standalone master and two 1-core workers on localhost, from the pyspark
+    package's `spark-class`, each in its own process group; all killed afterwards."""
+    home = Path(pyspark.__file__).parent
+    env = os.environ | {
+        "SPARK_HOME": str(home),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "PYSPARK_PYTHON": sys.executable,
+        "PYTHONPATH": str(ROOT),
+    }
+    port = _free_port()
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> Path:
+        log = tmp_path / f"{name}.log"
+        with open(log, "wb") as fh:
+            procs.append(
+                subprocess.Popen(
+                    [str(home / "bin" / "spark-class"), *args],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=tmp_path,
+                    start_new_session=True,
+                )
+            )
+        return log
+
+    def wait_for(log: Path, pattern: str, count: int = 1) -> None:
+        deadline = time.monotonic() + 120
+        while len(re.findall(pattern, log.read_text(errors="replace"))) < count:
+            assert time.monotonic() < deadline, f"Spark did not start:\n{log.read_text(errors='replace')[-2000:]}"
+            assert all(p.poll() is None for p in procs), log.read_text(errors="replace")[-2000:]
+            time.sleep(0.5)
+
+    url = f"spark://127.0.0.1:{port}"
+    try:
+        master_log = start(
+            "master",
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(_free_port()),
+        )
+        wait_for(master_log, r"I have been elected leader")
+        for i in range(2):
+            start(
+                f"worker{i}",
+                "org.apache.spark.deploy.worker.Worker",
+                url,
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(tmp_path / f"work{i}"),
+            )
+        wait_for(master_log, r"Registering worker", 2)
+        yield url, env, master_log
+    finally:
+        for p in procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        deadline = time.monotonic() + 30  # executors: children of a worker, in its group
+        while any(_group_members(p.pid) for p in procs) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for p in procs:
+            for pid in _group_members(p.pid):
+                os.kill(pid, signal.SIGKILL)
+        assert not [pid for p in procs for pid in _group_members(p.pid)], "Spark processes left behind"
+
+
+def test_standalone_cluster_gives_the_same_bytes(standalone, tmp_path) -> None:
+    """Executors in separate processes on two workers (one core each): same bytes."""
+    url, env, master_log = standalone
+    out = tmp_path / "map.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "cjtool", "map", str(AIPL), "-m", str(EXAMPLES / "aipl.yaml")]
+        + ["--engine", "spark", "--spark-master", url, "--partitions", "4", "-o", str(out), "-q"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert out.read_text(encoding="utf-8") == to_json(map_journey([AIPL], load_model(EXAMPLES / "aipl.yaml")), "en")
+    executors = len(re.findall(r"Launching executor", master_log.read_text(errors="replace")))
+    assert executors == 2  # one per worker: tasks ran in two other JVMs and their Python workers

@@ -374,6 +374,8 @@ def merge(parts: list[Partial]) -> Partial:
     for p in parts:
         for reason, n in p.rejected.items():
             rejected[reason] = rejected.get(reason, 0) + n
+    order = ("missing customer_id", "missing touchpoint", "bad timestamp")  # as the reader lists them
+    rejected = dict(sorted(rejected.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
     ends = [p.t_end for p in parts if p.t_end is not None]
     return Partial(
         first.model,

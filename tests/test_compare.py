@@ -310,3 +310,26 @@ def test_split_warns_when_a_side_is_mostly_still_in_progress(cli):
     doc = json.loads(r.stdout)
     assert any("still in progress" in w and "from 2026-02-15" in w for w in doc["warnings"])
     assert not any("still in progress" in w and "before 2026-02-15" in w for w in doc["warnings"])
+
+
+def test_a_metric_filter_keeps_stage_two_from_first_only_for_from_previous():
+    """`metrics=["conversion_from_previous"]`: stage 2's test is conversion_from_first (SPEC
+    16), the other stages' from_first tests are not in the family."""
+    from pathlib import Path
+
+    from cjtool.analyses.compare import compare
+    from cjtool.api import journeys as read
+    from cjtool.model import load_model
+
+    ex = Path(__file__).resolve().parent.parent / "examples"
+    model = load_model(str(ex / "aipl.yaml"))
+    j = read([str(ex / "aipl_events.csv")], model, attributes=["variant"])
+    result = compare(j, by="variant", baseline="control", metrics=["conversion_from_previous"])
+    kept = {
+        (s["id"], k)
+        for c in result.to_dict()["comparisons"]
+        for s in c["stages"]
+        for k, v in s.items()
+        if isinstance(v, dict) and v
+    }
+    assert ("purchase", "conversion_from_first") not in kept and ("loyalty", "conversion_from_first") not in kept

@@ -179,3 +179,11 @@ def test_customer_revenue_is_the_decimal_it_sums_to():
     )
     t = customer_table(journeys(rows, parse_model(MODEL)))
     assert t["revenue"].to_list() == [544.32]
+
+
+def test_customer_table_of_no_events_with_churn_after():
+    """A header-only export (or every row rejected) with `churn_after`: an empty table with
+    a churned column, not a crash."""
+    empty = pl.DataFrame(schema={"customer_id": pl.String, "timestamp": pl.String, "touchpoint": pl.String})
+    t = customer_table(journeys(empty, parse_model(MODEL + "churn_after: 30d\n")))
+    assert t.height == 0 and "churned" in t.columns

@@ -274,8 +274,12 @@ def compare_maps(
         )
         for metric, test in _score_tests(ta.scores, tb.scores).items():
             raw.append((ta.stage, ta.touchpoint, metric, test, ta.scores, tb.scores))
+    second = a.stages[1].id if len(a.stages) > 1 else None  # stage 2's from_previous is its from_first
     raw = [
-        r for r in raw if r[2] in wanted or (r[2] == "conversion_from_first" and "conversion_from_previous" in wanted)
+        r
+        for r in raw
+        if r[2] in wanted
+        or (r[2] == "conversion_from_first" and "conversion_from_previous" in wanted and r[0] == second)
     ]
     adjusted = holm([None if t is None else t.p_value for _, _, _, t, _, _ in raw])
     seqs = [_sequential(m, xa, xb, alpha) if sequential and t is not None else None for _, _, m, t, xa, xb in raw]

@@ -47,7 +47,7 @@ def churned_expr(j: Journeys) -> pl.Expr:
     """SPEC 14 over ``j.customers``: t_end - last_seen > churn_after; null without it."""
     after, t_end = j.model.churn_after_s, j.t_end
     if after is None or t_end is None:
-        return pl.lit(None, pl.Boolean)
+        return pl.repeat(None, pl.len(), dtype=pl.Boolean)  # a column of the table's height, also 0
     last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last"))
     return (pl.lit(t_end) - last_seen).dt.total_microseconds() > round(after * 1_000_000)
 

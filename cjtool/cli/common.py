@@ -312,8 +312,14 @@ def run_journeys(
 
 
 def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
-    """The map of ``j``, with its warnings on stderr (unless ``quiet``)."""
+    """The map of ``j``, with its warnings on stderr (unless ``quiet``); with
+    `ranking.impact`, ranked with the measured impact (cjtool moments)."""
     result = compute_map(j, j.model)
+    if j.model.weight_impact is not None:
+        from cjtool.analyses.moments import compute_moments, impact_of
+        from cjtool.metrics import with_impact
+
+        result = with_impact(result, impact_of(compute_moments(j)))
     if not quiet:
         warn_console = stderr_console()
         for w in result.warnings:  # rejected rows among them

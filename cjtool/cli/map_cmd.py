@@ -201,7 +201,8 @@ def map_command(
             from cjtool.metrics import with_impact
 
             found = compute_moments(j)
-            result = with_impact(result, impact_of(found))
+            if exclude_in_progress:  # map_of ranked the whole run's map with them already
+                result = with_impact(result, impact_of(found))
             result.measured = measured_moments(found)
     if png:
         from cjtool.render.png import save_journey_map

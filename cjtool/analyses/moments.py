@@ -163,7 +163,7 @@ def _effect_dict(e: SatisfactionEffect) -> dict[str, Any]:
         "n_b": t.n_b,
         "diff": t.diff,
         "lift": t.lift,
-        "ci95": list(t.ci95),
+        "ci95": list(t.ci95 or ()),
         "test": t.test,
         "p_value": t.p_value,
         "p_adjusted": e.p_adjusted,
@@ -293,9 +293,9 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
             if r["n_sat"] and r["n_dis"]
             else None
         )
-    adjusted = benjamini_hochberg([t.p_value for t in tests])
+    adjusted = _bh([t.p_value for t in tests])
     tested = [e for e in effects if e is not None]
-    effect_adjusted = iter(benjamini_hochberg([e.p_value for e in tested]))
+    effect_adjusted = iter(_bh([e.p_value for e in tested]))
     moments = []
     for r, test, p_adj, effect in zip(rows, tests, adjusted, effects, strict=True):
         a, b, c, d = r["a"], r["b"], r["c"], r["d"]
@@ -336,6 +336,11 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
     result.reasons = _reasons(result, dropped=frame.height - kept.height)
     result.warnings = list(j.table.warnings) + j.warnings  # rejected rows among them
     return result
+
+
+def _bh(p_values: list[float | None]) -> list[float]:
+    """Benjamini-Hochberg over p-values that are all defined (n > 0 on every side here)."""
+    return [q for q in benjamini_hochberg(p_values) if q is not None]
 
 
 def _flags(a: int, b: int, c: int, d: int, population: int) -> tuple[str, ...]:

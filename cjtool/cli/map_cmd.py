@@ -195,8 +195,10 @@ def map_command(
             c.warn(result.warnings, quiet=quiet)
         else:
             result = c.map_of(j, quiet=quiet)
-        if png or format is Format.table or jm.weight_impact is not None:
-            # pictures and tables show the measured key moments; `ranking.impact` ranks by them
+        # pictures and tables show the measured key moments (one Fisher test per pair: left out
+        # for huge vocabularies, where `cjtool moments` is the tool); `ranking.impact` ranks by them
+        wanted = (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS
+        if wanted or (exclude_in_progress and jm.weight_impact is not None):
             from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
             from cjtool.metrics import with_impact
 
@@ -252,6 +254,8 @@ def _emit_breakdown(
     else:
         render_breakdown(bd, c.stdout_console(), lg)
 
+
+MEASURED_PAIRS = 2000  # at most this many (stage, touchpoint) pairs for the map's measured moments
 
 SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}
 

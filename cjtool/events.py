@@ -58,6 +58,9 @@ class EventTable:
     outside: int = 0  # valid rows outside --since/--until (in rows_read, not events)
     columns: list[str] = field(default_factory=list)  # every header of the inputs, in order (for messages)
     has_revenue: bool = False  # an input has the revenue column (SPEC 16: else revenue keys are null)
+    # rows of known customers that are not events, by (cust, reason): a rejected reason,
+    # DUPLICATE or OUTSIDE; a segment's `rows` counts its customers' (SPEC 16)
+    dropped: pl.DataFrame = field(default_factory=lambda: dropped_rows(pl.Series("cust", [], pl.Categorical), ""))
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     # with check_times=False: the sources (indices) with rows, and those with a time read
@@ -126,6 +129,7 @@ def read_events(
         inside = table.frame.select(keep.alias("k"))["k"]
         table.outside = table.frame.height - int(inside.sum())
         if table.outside:
+            table.dropped = pl.concat([table.dropped, dropped_rows(table.frame["cust"].filter(~inside), OUTSIDE)])
             table.frame = table.frame.filter(inside)
     headers = [s.all_columns.collect_schema().names() for s in scans if s.all_columns is not None]
     table.columns = list(dict.fromkeys(h for names in headers for h in names))
@@ -139,6 +143,21 @@ def read_events(
     if table.rows_read == 0:
         table.warnings.append(no_events_warning(table.blank))
     return table
+
+
+REJECTED_REASONS = ("missing customer_id", "missing touchpoint", "bad timestamp")  # in rejected dicts' order
+DUPLICATE, OUTSIDE = "duplicate", "outside period"  # EventTable.dropped reasons besides the rejected ones
+
+
+def dropped_rows(cust: pl.Series, reason: str) -> pl.DataFrame:
+    """``EventTable.dropped`` rows: how many of ``cust`` (one per row) each customer has."""
+    return (
+        cust.to_frame("cust")
+        .group_by("cust")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .with_columns(pl.lit(reason, pl.String).alias("reason"))
+        .select("cust", "reason", "n")
+    )
 
 
 def no_events_warning(blank: int) -> str:
@@ -674,6 +693,14 @@ def _validate(
     frame = raw.select(
         "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES, *attribute_columns(model)
     )
+    dropped = [
+        dropped_rows(raw["cust"].filter(rows), reason)
+        for rows, reason in (
+            (~blank_id & blank_tp, "missing touchpoint"),
+            (~blank_id & ~blank_tp & bad_ts, "bad timestamp"),
+        )
+        if reason in rejected
+    ]
     if n_bad or blank.any():
         frame = frame.filter(~(bad | blank))
     duplicates = 0
@@ -682,7 +709,9 @@ def _validate(
         key = [c for c in frame.columns if c != "row" and not c.startswith("attr:")]
         first_seen = frame.select(pl.struct(key).is_first_distinct()).to_series()
         duplicates = frame.height - int(first_seen.sum())
-        frame = frame.filter(first_seen) if duplicates else frame
+        if duplicates:
+            dropped.append(dropped_rows(frame["cust"].filter(~first_seen), DUPLICATE))
+            frame = frame.filter(first_seen)
     n_blank = int(blank.sum())
     warnings += _shortened_ids(frame)
     if n_bad:  # in the JSON `warnings` too
@@ -696,6 +725,7 @@ def _validate(
         warnings=warnings,
         blank=n_blank,
         duplicates=duplicates,
+        **({"dropped": pl.concat(dropped)} if dropped else {}),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from cjtool import events as ev
 from cjtool.analyses.customers import status_expr
 from cjtool.events import EventTable, rejected_summary
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
@@ -188,6 +189,7 @@ KEYS = {
     "pairs": ["seg", "stage", "touchpoint"],
     "exits": ["seg", "stage", "touchpoint"],
     "unassigned": ["seg", "touchpoint"],
+    "dropped": ["seg", "reason"],  # rows of the segment's customers that are not events (SPEC 16)
 }
 MERGE_RULES = {"first": pl.min, "last": pl.max}
 
@@ -297,8 +299,22 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         )
         .with_columns(_counted(pl.col("events")), text)
     )
-    names = ["depth", "recent", "pending", "gaps", "counts", "rows", "pairs", "exits", "unassigned"]
-    frames = pl.collect_all([depth_counts, recent, pending, gaps, counts, rows_valid, pairs, exits, unassigned])
+    dropped = j.table.dropped.lazy()
+    if segment is None:  # the run's counts are the table's own
+        dropped = dropped.clear()
+    dropped = (
+        dropped.filter(pl.col("cust").to_physical() < size)  # else a customer with no event
+        .with_columns(pl.lit(lookup).gather(pl.col("cust").to_physical()).alias("seg"))
+        .filter(pl.col("seg").is_not_null())
+        .group_by("seg", "reason")
+        .agg(pl.col("n").sum())
+        if segment is not None
+        else pl.LazyFrame(schema={"seg": pl.UInt32, "reason": pl.String, "n": pl.Int64})
+    )
+    names = ["depth", "recent", "pending", "gaps", "counts", "rows", "pairs", "exits", "unassigned", "dropped"]
+    frames = pl.collect_all(
+        [depth_counts, recent, pending, gaps, counts, rows_valid, pairs, exits, unassigned, dropped]
+    )
     t = j.table
     return Partial(
         model,
@@ -444,13 +460,9 @@ def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[J
     )
     # names sort by code point, not by code
     unassigned = f["unassigned"].sort(["seg", "events", "touchpoint"], descending=[False, True, False])
-    frames = [depth_df, medians, stage_aggs, tp, f["rows"], f["counts"], unassigned]
+    frames = [depth_df, medians, stage_aggs, tp, f["rows"], f["counts"], unassigned, f["dropped"]]
     parts = [_split(fr, n_segments) for fr in frames]
-    return [
-        # TODO: a segment's `rows` should count its customers' rejected rows too (SPEC 16)
-        _journey_map(partial, *(p[s] for p in parts), run=run)
-        for s in range(n_segments)
-    ]
+    return [_journey_map(partial, *(p[s] for p in parts), run=run) for s in range(n_segments)]
 
 
 def _medians(gaps: pl.DataFrame, K: int) -> pl.DataFrame:
@@ -487,6 +499,7 @@ def _journey_map(
     rows_df: pl.DataFrame,
     counts_df: pl.DataFrame,
     un_df: pl.DataFrame,
+    dropped_df: pl.DataFrame,
     *,
     run: bool,
 ) -> JourneyMap:
@@ -547,13 +560,21 @@ def _journey_map(
     cnt = counts_df.row(0, named=True) if counts_df.height else {"total": 0, "entered": 0, "completed": 0}
     valid = rows_df.row(0, named=True) if rows_df.height else {"valid": 0, "first": None, "last": None, "unassigned": 0}
     n_unassigned = int(valid["unassigned"])
+    if run:
+        rejected, duplicates, outside = dict(partial.rejected), partial.duplicates, partial.outside
+        rows_read = partial.rows_read
+    else:  # the rows carrying the segment's customers' ids (SPEC 16)
+        dropped = dict(zip(dropped_df["reason"], dropped_df["n"], strict=True))
+        rejected = {r: int(dropped[r]) for r in ev.REJECTED_REASONS if dropped.get(r)}
+        duplicates, outside = int(dropped.get(ev.DUPLICATE, 0)), int(dropped.get(ev.OUTSIDE, 0))
+        rows_read = int(valid["valid"]) + sum(rejected.values()) + duplicates + outside
     return JourneyMap(
         model=model,
-        rows_read=partial.rows_read if run else int(valid["valid"]),
-        rejected=dict(partial.rejected) if run else {},
+        rows_read=rows_read,
+        rejected=rejected,
         rows_blank=partial.blank if run else 0,
-        rows_duplicates=partial.duplicates if run else 0,
-        rows_outside=(partial.outside if run else None) if model.since or model.until else None,
+        rows_duplicates=duplicates,
+        rows_outside=outside if model.since or model.until else None,
         events_assigned=int(valid["valid"]) - n_unassigned,
         events_unassigned=n_unassigned,
         customers_total=int(cnt["total"]),

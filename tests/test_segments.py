@@ -36,8 +36,7 @@ def test_each_segment_map_is_the_map_of_its_customers_alone(case, by, limit):
     assert [v for v, _ in got.segments] == [s["value"] for s in want["segments"]]
     assert not differences(got.all.to_dict(), want["all"])
     for (value, m), w in zip(got.segments, want["segments"], strict=True):
-        # a segment's rejected rows are not counted yet (metrics.compute_maps TODO): rows aside
-        diffs = [d for d in differences(m.to_dict(), w["map"]) if not d.startswith("rows:")]
+        diffs = differences(m.to_dict(), w["map"])  # rows too: its customers' rejected ones count (SPEC 16)
         assert not diffs, f"segment {value}: " + "; ".join(diffs)
 
 
@@ -168,3 +167,42 @@ def test_breakdown_pictures_are_drawn(cli, tmp_path, by, lang):
     r = cli("map", *EXAMPLE, "-m", "examples/aipl.yaml", "--by", by, "--png", png, "--lang", lang, "-q")
     assert r.exit_code == 0, r.output
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_segment_rows_count_its_customers_rejected_duplicate_and_outside_rows():
+    """SPEC 16: a segment's `rows` are the rows carrying its customers' ids."""
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "b", "c", ""],
+            "timestamp": [
+                "2026-01-02",
+                "2026-01-02",
+                "nope",
+                "2025-01-01",
+                "2026-01-03",
+                "2026-01-04",
+                "x",
+                "2026-01-05",
+            ],
+            "touchpoint": ["t", "t", "t", "t", "t", "", "t", "t"],
+            "channel": ["web", "web", "web", "web", "app", "app", "web", "web"],
+        }
+    )
+    model = parse_model(
+        "dedupe: true\nstages:\n  - {id: s1, touchpoints: [t]}\n  - {id: s2, touchpoints: [u]}\n"
+    ).with_overrides(since="2026-01-01")
+    j = journeys(frame, model)
+    bd = breakdown(j, attribute(j, "channel"), limit=10)
+    maps = {v: m.to_dict()["rows"] for v, m in bd.segments}
+    # a: 1 event, 1 duplicate, 1 bad timestamp, 1 outside; b: 1 event, 1 missing touchpoint.
+    # c has no event (not a customer of the run) and the blank id is nobody's.
+    assert maps["web"] == {
+        "read": 4,
+        "rejected": 1,
+        "rejected_by_reason": {"bad timestamp": 1},
+        "blank": 0,
+        "duplicates": 1,
+        "outside_period": 1,
+    }
+    assert maps["app"]["read"] == 2 and maps["app"]["rejected_by_reason"] == {"missing touchpoint": 1}
+    assert bd.all.to_dict()["rows"]["read"] == 8

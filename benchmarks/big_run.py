@@ -14,6 +14,7 @@ that the two JSON files are the same bytes (exit 1 if not).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -44,10 +45,8 @@ def tree_rss(pid: int) -> int:
         return 0
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):  # ended since listed
             total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 

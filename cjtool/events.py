@@ -149,7 +149,9 @@ def relocated(notes: Sequence[Note], place: Callable[[Position], Position]) -> l
     return [
         n
         if n.n is None
-        else replace(n, at=place(n.at) if n.at else (), head=None if n.head is None else tuple(place(h) for h in n.head))
+        else replace(
+            n, at=place(n.at) if n.at else (), head=None if n.head is None else tuple(place(h) for h in n.head)
+        )
         for n in notes
     ]
 

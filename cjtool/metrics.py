@@ -210,7 +210,6 @@ class Partial:
     notes: list[Note] = field(default_factory=list)  # the event table's warnings, before wording
     has_revenue: bool = False  # an input had the revenue column (else every revenue key is null)
 
-
     @property
     def warnings(self) -> list[str]:
         """The event table's warnings, worded from the (merged) notes and counts."""

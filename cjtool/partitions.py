@@ -99,7 +99,7 @@ def _input_places(notes: list[ev.Note], files: list[Path]) -> dict[ev.Position, 
     for note in notes:
         for at in ([note.at] if note.at else []) + list(note.head or ()):
             wanted.setdefault(at[0], set()).add(at[1])
-    out = {}
+    out: dict[ev.Position, ev.Position] = {}
     for s, rows in wanted.items():
         index = sorted(rows)
         rows_in_input = pl.scan_parquet(files[s]).select(pl.col(ev.SPLIT_ROW).gather(index)).collect().to_series()

@@ -119,7 +119,9 @@ def messy_csv(path, rng: random.Random, rows: int, *, sci_from: int | None = Non
             lines.append(",,,,,,")
             continue
         sci = rng.random() < 0.15 if sci_from is None else i >= sci_from
-        cust = f"{rng.randint(1, 9)}.{rng.randint(0, 99):02d}E+{rng.randint(10, 12)}" if sci else f"c{rng.randrange(60)}"
+        cust = (
+            f"{rng.randint(1, 9)}.{rng.randint(0, 99):02d}E+{rng.randint(10, 12)}" if sci else f"c{rng.randrange(60)}"
+        )
         if rng.random() < 0.02:
             cust = ""
         ts = f"2024-01-0{rng.randint(1, 3)}T0{rng.randint(0, 2)}:00:00Z"  # few distinct times: many ties

@@ -24,7 +24,7 @@ import difflib
 import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -46,6 +46,7 @@ Source = str | Path
 EventsInput = Sequence[Source] | pl.DataFrame | pl.LazyFrame
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
+SPLIT_ROW = "__cjtool_row"  # in a part's file (cjtool.partitions): each row's index in its input file
 
 
 @dataclass
@@ -61,7 +62,7 @@ class EventTable:
     # rows of known customers that are not events, by (cust, reason): a rejected reason,
     # DUPLICATE or OUTSIDE; a segment's `rows` counts its customers' (SPEC 16)
     dropped: pl.DataFrame = field(default_factory=lambda: dropped_rows(pl.Series("cust", [], pl.Categorical), ""))
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # the warnings before wording (``warnings``)
     sources: list[str] = field(default_factory=list)
     # with check_times=False: the sources (indices) with rows, and those with a time read
     sources_with_rows: set[int] = field(default_factory=set)
@@ -70,6 +71,107 @@ class EventTable:
     @property
     def rows_rejected(self) -> int:
         return sum(self.rejected.values())
+
+    @property
+    def warnings(self) -> list[str]:
+        return worded(self.notes, self.rejected, self.rows_read, self.blank)
+
+
+# ------------------------------------------------------------------------- warnings
+# The reader's warnings are kept as Notes until they are worded, so that the notes of a
+# run split by customer (partitions, Spark) merge into the one run's: counts add up, the
+# first example is the one first in the input, shares are worked out from the sums.
+
+Position = tuple  # a row's place in the input, sortable: (file index, row in file) here
+
+
+@dataclass(frozen=True)
+class Note:
+    """One warning: a text (``n`` None), or ``n`` bad values of one kind (``text`` with
+    {n}, {s} and {first} to fill) with the first of them in the input: its place ``at``,
+    its value as shown (``first``: `'N/A'`, or an id) and where it is (`file: line N`).
+    ``head``: for a part's shortened ids only, the places of the part's first SAMPLE_ROWS
+    events (see ``_shortened_ids``)."""
+
+    slot: int  # its place among the warnings: the reader's order
+    text: str
+    n: int | None = None
+    at: Position = ()
+    first: str = ""
+    where: str = ""
+    head: tuple[Position, ...] | None = None
+
+    def words(self) -> str:
+        if self.n is None:
+            return self.text
+        first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
+        return self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+
+    def shown(self) -> bool:
+        """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS events."""
+        return self.head is None or sum(h < self.at for h in self.head) < SAMPLE_ROWS
+
+
+SLOT_FILE, SLOT_REJECTED, SLOT_TIMESTAMP, SLOT_SHORTENED, SLOT_REPEATED = 0, 1, 20, 21, 30
+
+
+def slot_of_score(role: str, outside: bool) -> int:
+    return 10 + 2 * _SCALES.index(role) + outside
+
+
+def merged_notes(notes: Sequence[Note]) -> list[Note]:
+    """The notes of parts of a run (each holding whole customers) as the run's: each text
+    once, the counts of a kind summed with the first example of all; in the reader's order."""
+    out: dict[tuple[int, str], Note] = {}
+    for note in notes:
+        key = (note.slot, note.text)
+        had = out.get(key)
+        if had is None or had.n is None or note.n is None:
+            out.setdefault(key, note)
+            continue
+        head = None if had.head is None or note.head is None else tuple(sorted(had.head + note.head)[:SAMPLE_ROWS])
+        best = min(had, note, key=lambda x: x.at)
+        first = min(had.first, note.first) if note.slot == SLOT_SHORTENED else best.first  # the smallest id
+        out[key] = replace(best, n=had.n + note.n, first=first, head=head)
+    return sorted(out.values(), key=lambda x: x.slot)
+
+
+def worded(notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int) -> list[str]:
+    """The warnings of ``notes`` and of a table's counts (of a run, or of merged parts)."""
+    lines = [(n.slot, n.words()) for n in merged_notes(notes) if n.shown()]
+    if rejected:
+        lines.append((SLOT_REJECTED, rejected_summary(rejected, rows_read)))
+    out = [text for _, text in sorted(lines, key=lambda x: x[0])]
+    if rows_read == 0:
+        out.append(no_events_warning(blank))
+    return out
+
+
+def relocated(notes: Sequence[Note], place: Callable[[Position], Position]) -> list[Note]:
+    """``notes`` with every place mapped by ``place`` (a part's rows as rows of the input)."""
+    return [
+        n
+        if n.n is None
+        else replace(
+            n, at=place(n.at) if n.at else (), head=None if n.head is None else tuple(place(h) for h in n.head)
+        )
+        for n in notes
+    ]
+
+
+def located(notes: Sequence[Note], where: Callable[[Position], str]) -> list[Note]:
+    """``notes`` whose first example names a row, naming it by ``where`` of its place."""
+    return [replace(n, where=where(n.at)) if n.where else n for n in notes]
+
+
+def repeated_notes(names: Sequence[str]) -> list[Note]:
+    """A file given more than once on the command line: its events are counted twice."""
+    seen, out = set(), []
+    for name in names:
+        if name in seen and name not in ("<stdin>", "<frame>"):
+            out.append(Note(SLOT_REPEATED, f"{name} is given more than once: its events are counted twice"))
+        seen.add(name)
+    return out
 
 
 def read_events(
@@ -134,14 +236,7 @@ def read_events(
     headers = [s.all_columns.collect_schema().names() for s in scans if s.all_columns is not None]
     table.columns = list(dict.fromkeys(h for names in headers for h in names))
     table.has_revenue = model.column_map["revenue"] in table.columns
-    table.warnings = [w for s in scans for w in s.warnings] + table.warnings
-    seen = set()
-    for name in sources:
-        if name in seen and name not in ("<stdin>", "<frame>"):
-            table.warnings.append(f"{name} is given more than once: its events are counted twice")
-        seen.add(name)
-    if table.rows_read == 0:
-        table.warnings.append(no_events_warning(table.blank))
+    table.notes = [Note(SLOT_FILE, w) for s in scans for w in s.warnings] + table.notes + repeated_notes(sources)
     return table
 
 
@@ -204,8 +299,12 @@ def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | N
     Rows past ``line_limit`` are given as `row N`: finding their line reads the file in
     Python, too slow for a warning on a big file."""
     src = int(raw["_src"][row])
-    scan = scans[src]
-    in_file = row - int(raw["_src"].search_sorted(src, side="left"))
+    return where_in(scans[src], row - int(raw["_src"].search_sorted(src, side="left")), line_limit)
+
+
+def where_in(scan: _Scan, in_file: int, line_limit: int | None = None) -> str:
+    """`file: line N` of row ``in_file`` (0-based) of a scanned file; `file: row N` for
+    Parquet, or past ``line_limit``."""
     if scan.csv_path is None or (line_limit is not None and in_file >= line_limit):
         return f"{scan.name}: row {in_file + 1:,}"
     line = _line_of_record(scan.csv_path, in_file, scan.separator)
@@ -215,18 +314,23 @@ def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | N
 WARNING_LINE_LIMIT = 20_000  # rows further into a CSV are named by row, not line, in warnings
 
 
-def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> str:
-    """`'N/A' at file: line N`: a value of ``role`` as written, for a warning (reads the
-    one row again: polars skips to it)."""
+def _place(raw: pl.DataFrame, row: int) -> Position:
+    """(file index, row in file) of a row of ``raw``."""
     src = int(raw["_src"][row])
-    in_file = row - int(raw["_src"].search_sorted(src, side="left"))
+    return src, row - int(raw["_src"].search_sorted(src, side="left"))
+
+
+def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> tuple[Position, str, str]:
+    """A value of ``role`` as written, for a warning: its place, `'N/A'` ("" when it
+    cannot be read again) and `file: line N` (reads the one row again: polars skips to it)."""
+    src, in_file = _place(raw, row)
     where = _locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)
     try:
         value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
     except pl.exceptions.PolarsError:  # polars' row skipping can stumble on stray quotes the full read took
-        return where
+        return (src, in_file), "", where
     shown = value if value is None or len(value) <= 40 else value[:39] + "…"
-    return f"{shown!r} at {where}"
+    return (src, in_file), repr(shown), where
 
 
 def _line_of_record(path: Path, index: int, separator: str, encoding: str = "utf-8-sig") -> int | None:
@@ -283,6 +387,8 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         try:
             lf = pl.scan_parquet(path)
             columns = lf.collect_schema().names()
+            if SPLIT_ROW in columns:  # a part of cjtool.partitions: the row's place in its file, no column of it
+                lf, columns = lf.drop(SPLIT_ROW), [c for c in columns if c != SPLIT_ROW]
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
         return _Scan(
@@ -637,7 +743,7 @@ def _validate(
     strict: bool,
     check_times: bool = True,
     locate: Callable[[int], str],
-    example: Callable[[int, str], str],
+    example: Callable[[int, str], tuple[Position, str, str]],
     others_blank: Callable[[pl.Series], pl.Series],
 ) -> EventTable:
     ts = raw["timestamp"]
@@ -655,29 +761,33 @@ def _validate(
         "bad timestamp": int((~blank_id & ~blank_tp & bad_ts).sum()),
     }
     rejected = {k: v for k, v in rejected.items() if v}
-    warnings: list[str] = []
+    notes: list[Note] = []
+
+    def counted(slot: int, text: str, flags: pl.Series, role: str) -> None:
+        if n := int(flags.sum()):
+            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role)))
+
     for role in _SCALES:
         sc = _scales(model)[role]
-        not_number, out_of_scale = int(raw[f"_nan_{role}"].sum()), int(raw[f"_oos_{role}"].sum())
-        if not_number:
-            sample = example(int(raw[f"_nan_{role}"].arg_true()[0]), role)
-            warnings.append(
-                f"{role}: {not_number:,} value{'s' * (not_number > 1)} not a number, treated as missing "
-                f"(the first: {sample})"
-            )
-        if out_of_scale:
-            sample = example(int(raw[f"_oos_{role}"].arg_true()[0]), role)
-            warnings.append(
-                f"{role}: {out_of_scale:,} value{'s' * (out_of_scale > 1)} outside {sc.min:g}..{sc.max:g}, "
-                f"treated as missing (the first: {sample})"
-            )
-    if rejected.get("bad timestamp"):
-        n_ts = rejected["bad timestamp"]
-        sample = example(int((~blank_id & ~blank_tp & bad_ts).arg_true()[0]), "timestamp")
-        warnings.append(
-            f"timestamp: {n_ts:,} value{'s' * (n_ts > 1)} not read as a time, so their rows are left out "
-            f"(the first: {sample}); expected {_expected(model)}"
+        counted(
+            slot_of_score(role, False),
+            f"{role}: {{n}} value{{s}} not a number, treated as missing (the first: {{first}})",
+            raw[f"_nan_{role}"],
+            role,
         )
+        counted(
+            slot_of_score(role, True),
+            f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}})",
+            raw[f"_oos_{role}"],
+            role,
+        )
+    counted(
+        SLOT_TIMESTAMP,
+        "timestamp: {n} value{s} not read as a time, so their rows are left out (the first: {first}); "
+        f"expected {_expected(model)}",
+        ~blank_id & ~blank_tp & bad_ts,
+        "timestamp",
+    )
     bad = (blank_id | blank_tp | bad_ts) & ~blank
     n_bad = int(bad.sum())
     if n_bad and strict:
@@ -713,16 +823,14 @@ def _validate(
             dropped.append(dropped_rows(frame["cust"].filter(~first_seen), DUPLICATE))
             frame = frame.filter(first_seen)
     n_blank = int(blank.sum())
-    warnings += _shortened_ids(frame)
-    if n_bad:  # in the JSON `warnings` too
-        warnings.insert(0, rejected_summary(rejected, raw.height - n_blank))
+    notes += _shortened_ids(frame, lambda row: _place(raw, row), whole=check_times)
     return EventTable(
         sources_with_rows=set(raw["_src"].filter(~blank).unique().to_list()),
         sources_with_times=set(raw["_src"].filter(ts.is_not_null()).unique().to_list()),
         frame=frame,
         rows_read=raw.height - n_blank,
         rejected=rejected,
-        warnings=warnings,
+        notes=notes,
         blank=n_blank,
         duplicates=duplicates,
         **({"dropped": pl.concat(dropped)} if dropped else {}),
@@ -797,18 +905,30 @@ def _no_timestamp_read(
 _SHORTENED_ID = r"^[+-]?\d+(?:\.\d+)?[eE]\+\d+$"
 
 
-def _shortened_ids(frame: pl.DataFrame) -> list[str]:
-    """A warning counting the distinct ids Excel shortened. Excel shortens a whole column,
-    so the first rows tell: the distinct ids (~0.1 s per 3M rows) are looked at only then."""
-    if not frame["cust"].head(SAMPLE_ROWS).cast(pl.String).str.contains(_SHORTENED_ID).any():
+def _shortened_ids(frame: pl.DataFrame, place: Callable[[int], Position], *, whole: bool) -> list[Note]:
+    """A note counting the distinct ids Excel shortened. Excel shortens a whole column,
+    so the run's first SAMPLE_ROWS events tell: the distinct ids (~0.1 s per 3M rows) are
+    looked at only then. A part of a run (not ``whole``) cannot tell: it counts always and
+    keeps the places of its first events, and the merged note decides (``Note.shown``)."""
+    head = frame["cust"].head(SAMPLE_ROWS).cast(pl.String).str.contains(_SHORTENED_ID)
+    if whole and not head.any():
         return []
     ids = frame["cust"].unique().cast(pl.String)
     shortened = ids.filter(ids.str.contains(_SHORTENED_ID))
     if not len(shortened):
         return []
-    n = len(shortened)
+    rows = frame["row"]
+    at: Position = ()
+    if not whole:
+        at = place(int(rows.filter(frame["cust"].cast(pl.String).str.contains(_SHORTENED_ID))[0]))
     return [
-        f"customer_id: {n:,} id{'s' * (n > 1)} in scientific notation, as Excel shortens long numbers "
-        f"(the first: {shortened.sort()[0]!r}); distinct customers may have merged into one: "
-        "export the id column as text"
+        Note(
+            SLOT_SHORTENED,
+            "customer_id: {n} id{s} in scientific notation, as Excel shortens long numbers (the first: {first}); "
+            "distinct customers may have merged into one: export the id column as text",
+            len(shortened),
+            at,
+            repr(shortened.sort()[0]),
+            head=None if whole else tuple(place(int(r)) for r in rows.head(SAMPLE_ROWS)),
+        )
     ]

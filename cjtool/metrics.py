@@ -16,7 +16,7 @@ import polars as pl
 
 from cjtool import events as ev
 from cjtool.analyses.customers import status_expr
-from cjtool.events import EventTable, rejected_summary
+from cjtool.events import EventTable, Note, merged_notes, worded
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
@@ -209,8 +209,13 @@ class Partial:
     blank: int = 0
     duplicates: int = 0
     outside: int = 0
-    warnings: list[str] = field(default_factory=list)  # the event table's
+    notes: list[Note] = field(default_factory=list)  # the event table's warnings, before wording
     has_revenue: bool = False  # an input had the revenue column (else every revenue key is null)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The event table's warnings, worded from the (merged) notes and counts."""
+        return worded(self.notes, self.rejected, self.rows_read, self.blank)
 
 
 def _counted(e: pl.Expr) -> pl.Expr:
@@ -326,7 +331,7 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         t.blank,
         t.duplicates,
         t.outside,
-        list(t.warnings),
+        list(t.notes),
         has_revenue,
     )
 
@@ -378,7 +383,7 @@ def merge(parts: list[Partial]) -> Partial:
     """The Partial of a run from those of its parts, each holding whole customers (a
     customer's events are all in one part): every count is a sum, distinct customers of a
     pair too; `first`/`last` are the minimum/maximum. The table's counts add up, its
-    warnings are kept once each in order of appearance."""
+    warnings merge as notes (``events.merged_notes``: counts of bad values summed)."""
     first = parts[0]
     frames = {}
     for name, keys in KEYS.items():
@@ -405,22 +410,9 @@ def merge(parts: list[Partial]) -> Partial:
         sum(p.blank for p in parts),
         sum(p.duplicates for p in parts),
         sum(p.outside for p in parts),
-        _merged_warnings(parts, rejected, sum(p.rows_read for p in parts)),
+        merged_notes([n for p in parts for n in p.notes]),
         any(p.has_revenue for p in parts),
     )
-
-
-def _merged_warnings(parts: list[Partial], rejected: dict[str, int], rows_read: int) -> list[str]:
-    """The parts' table warnings, each once, in order; the parts' rejected-row counts as
-    one warning of the summed counts. (Warnings counting bad values with a first example
-    stay one per part that has them.)"""
-    reasons = [r for r in ("missing customer_id", "missing touchpoint", "bad timestamp") if r in rejected]
-    total = rejected_summary({r: rejected[r] for r in reasons} | rejected, rows_read)
-    out = []
-    for p in parts:
-        own = rejected_summary(p.rejected, p.rows_read) if p.rejected else None
-        out += [total if w == own else w for w in p.warnings]
-    return list(dict.fromkeys(out))
 
 
 def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[JourneyMap]:
@@ -585,6 +577,6 @@ def _journey_map(
         unassigned=[(r["touchpoint"], int(r["events"])) for r in un_df.iter_rows(named=True)],
         period=None if valid["first"] is None else (valid["first"], valid["last"]),
         t_end=partial.t_end,
-        warnings=list(partial.warnings) + journey_warnings(model, partial.checks),
+        warnings=partial.warnings + journey_warnings(model, partial.checks),
         revenue=from_units(sum(int(u or 0) for u in rev_by_depth.values())) if has_revenue else None,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from cjtool import events as ev
-from cjtool.errors import DataError
+from cjtool.errors import CjtoolError, DataError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
@@ -56,16 +57,20 @@ def map_partitioned(
     """The map of ``sources`` computed in ``n`` parts by customer (``on_part(i, n, events)``
     after each). Equal, byte for byte, to ``api.map_journey`` of the same input."""
     with tempfile.TemporaryDirectory(prefix="cjtool-parts-", dir=tmp_root) as tmp, ExitStack() as stack:
-        folders = split(sources, model, n, Path(tmp), encoding=encoding, stack=stack)
+        folders, scans = split(sources, model, n, Path(tmp), encoding=encoding, stack=stack)
         partials: list[Partial] = []
         with_rows: set[int] = set()
         with_times: set[int] = set()
-        names = {str(f): f"{sources[_source(f)]} (part {f.parent.name})" for part in folders for f in part}
         for i, files in enumerate(folders):
             if not files:
                 continue  # a part without customers
-            table = ev.read_events(files, model, strict=strict, check_times=False)
-            table.warnings = [_renamed(w, names) for w in table.warnings]
+            try:
+                table = ev.read_events(files, model, strict=strict, check_times=False)
+            except CjtoolError as exc:
+                exc.message = _in_input(exc.message, files, scans)
+                raise
+            places = _input_places(table.notes, files)
+            table.notes = ev.relocated(table.notes, places.__getitem__)
             with_rows |= {_source(files[s]) for s in table.sources_with_rows}
             with_times |= {_source(files[s]) for s in table.sources_with_times}
             partials.append(aggregate(build_journeys(table, model)))
@@ -75,7 +80,12 @@ def map_partitioned(
             ev.read_events([sources[s]], model, encoding=encoding)
         if not partials:  # no rows at all: read the input as it is, for its counts and warnings
             return finish(aggregate(build_journeys(ev.read_events(list(sources), model, encoding=encoding), model)))[0]
-        return finish(merge(partials))[0]
+        merged = merge(partials)
+        # the input files' own notes (as the reader gives them), and rows named in their files
+        own = [ev.Note(ev.SLOT_FILE, w) for scan in scans for w in scan.warnings]
+        notes = ev.merged_notes(own + merged.notes + ev.repeated_notes([scan.name for scan in scans]))
+        merged.notes = ev.located(notes, lambda at: ev.where_in(scans[at[0]], at[1], ev.WARNING_LINE_LIMIT))
+        return finish(merged)[0]
 
 
 def _source(part_file: Path) -> int:
@@ -83,11 +93,31 @@ def _source(part_file: Path) -> int:
     return int(part_file.stem[:6])
 
 
-def _renamed(text: str, names: dict[str, str]) -> str:
-    """A warning about a part's file, naming the input file instead."""
-    for tmp_name, name in names.items():
-        text = text.replace(tmp_name, name)
-    return text
+def _input_places(notes: list[ev.Note], files: list[Path]) -> dict[ev.Position, ev.Position]:
+    """(part file, row) -> (input file, row in it) of every place ``notes`` name."""
+    wanted: dict[int, set[int]] = {}
+    for note in notes:
+        for at in ([note.at] if note.at else []) + list(note.head or ()):
+            wanted.setdefault(at[0], set()).add(at[1])
+    out: dict[ev.Position, ev.Position] = {}
+    for s, rows in wanted.items():
+        index = sorted(rows)
+        rows_in_input = pl.scan_parquet(files[s]).select(pl.col(ev.SPLIT_ROW).gather(index)).collect().to_series()
+        out |= {(s, r): (_source(files[s]), int(o)) for r, o in zip(index, rows_in_input, strict=True)}
+    return out
+
+
+def _in_input(message: str, files: list[Path], scans: list[ev._Scan]) -> str:
+    """An error about `<part file>: row K`, naming the input file's row (its line in a CSV)."""
+    for s, f in enumerate(files):
+
+        def where(m: re.Match[str], s: int = s, f: Path = f) -> str:
+            k = int(m.group(1).replace(",", "")) - 1
+            row = pl.scan_parquet(f).select(pl.col(ev.SPLIT_ROW).gather([k])).collect().item()
+            return ev.where_in(scans[_source(f)], int(row))
+
+        message = re.sub(re.escape(str(f)) + r": row ([\d,]+)", where, message)
+    return message
 
 
 def split(
@@ -98,10 +128,12 @@ def split(
     *,
     encoding: str | None,
     stack: ExitStack,
-) -> list[list[Path]]:
-    """Write every file's rows to ``folder/<part>/<file index>.parquet`` by customer hash;
-    the files of each part, in input order."""
+) -> tuple[list[list[Path]], list[ev._Scan]]:
+    """Write every file's rows, with their index in the file (``events.SPLIT_ROW``), to
+    ``folder/<part>/<file index>-<n>.parquet`` by customer hash: the files of each part,
+    in input order, and the input files' scans (open while ``stack`` is)."""
     header = model.column_map["customer_id"]
+    scans = []
     for s, src in enumerate(sources):
         if str(src) == "-":
             raise DataError(
@@ -123,7 +155,7 @@ def split(
                         ),
                         approximate_bytes_per_file=None,
                     )
-                    scan.all_columns.with_columns(part.alias("__part")).sink_parquet(
+                    scan.all_columns.with_row_index(ev.SPLIT_ROW).with_columns(part.alias("__part")).sink_parquet(
                         by_part, mkdir=True, engine="streaming"
                     )
                 break
@@ -133,4 +165,5 @@ def split(
                         [scan.name], exc, [(scan.name, scan.csv_path)] if scan.csv_path else []
                     ) from None
                 scan = ev._rewritten(scan, model, stack)  # odd CSV lines: read as Python's csv does
-    return [sorted((folder / str(i)).glob("*.parquet")) for i in range(n)]  # names sort in input order
+        scans.append(scan)
+    return [sorted((folder / str(i)).glob("*.parquet")) for i in range(n)], scans  # names sort in input order

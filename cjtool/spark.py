@@ -175,9 +175,8 @@ def _map(
         empty = pl.DataFrame(schema={c: pl.String for c in columns[0]})
         return finish(aggregate(build_journeys(ev.read_events(empty, model), model)))[0]
     merged = merge(partials)
-    merged.warnings = [unmarked(w) for w in merged.warnings]
-    if merged.rows_read == 0:
-        merged.warnings.append(ev.no_events_warning(merged.blank))
+    notes = ev.merged_notes(merged.notes + ev.repeated_notes(sources))
+    merged.notes = ev.located(notes, lambda at: _place(at, spark, df, read, separators, codecs))
     return finish(merged)[0]
 
 
@@ -239,12 +238,14 @@ def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[s
         except CjtoolError as exc:
             exc.message = _renamed(_marked(exc.message, files, frame, error=True), renames)
             raise
-        # a task of blank rows only is not an input without events: the driver decides that
-        table.warnings = [
-            _renamed(_marked(w, files, frame), renames)
-            for w in table.warnings
-            if w != ev.no_events_warning(table.blank)
-        ]
+        keys = frame.select("_arg", "_file").unique(maintain_order=True).rows()
+        parts = [frame.filter((pl.col("_arg") == a) & (pl.col("_file") == f)) for a, f in keys]
+
+        def in_input(at: ev.Position) -> ev.Position:  # (task file, row) -> its place in the input
+            row = parts[at[0]].row(at[1], named=True)
+            return tuple(row[c] for c in ORDER)
+
+        table.notes = ev.relocated(table.notes, in_input)
         partial = aggregate(build_journeys(table, read.model))
     return partial, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}
 
@@ -275,21 +276,31 @@ def _unmarked(text: str, spark: Any, df: Any, read: _Read, separators: list[str]
     """``text`` with each MARK as `file: line N` (a local CSV) or `file: row N`: the row's
     index in its file is its id less the file's first id (a file is read in one partition,
     its rows numbered one by one). One small Spark job per file named, only then."""
-    from pyspark.sql import functions as F
 
     def place(m: re.Match[str]) -> str:
-        arg, file, row_id, error = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4) == "1"
-        first = df.filter(F.col("_file") == file).agg(F.min("_row")).first()[0]
-        in_file = row_id - int(first)
-        name = read.names[arg] or file
-        path = Path(read.names[arg] or "")
-        if separators[arg] and path.is_file() and (error or in_file < ev.WARNING_LINE_LIMIT):
-            line = ev._line_of_record(path, in_file, separators[arg], codecs[arg])
-            if line:
-                return f"{name}: line {line}"
-        return f"{name}: row {in_file + 1:,}"
+        at = (int(m.group(1)), m.group(2), None, int(m.group(3)))
+        return _place(at, spark, df, read, separators, codecs, error=m.group(4) == "1")
 
     return _MARKED.sub(place, text)
+
+
+def _place(
+    at: ev.Position, spark: Any, df: Any, read: _Read, separators: list[str], codecs: list[str], *, error: bool = False
+) -> str:
+    """`file: line N` (a local CSV; in warnings, its first lines only) or `file: row N` of
+    a row's place (``ORDER``)."""
+    from pyspark.sql import functions as F
+
+    arg, file, row_id = int(at[0]), str(at[1]), int(at[3])
+    first = df.filter(F.col("_file") == file).agg(F.min("_row")).first()[0]
+    in_file = row_id - int(first)
+    name = read.names[arg] or file
+    path = Path(read.names[arg] or "")
+    if separators[arg] and path.is_file() and (error or in_file < ev.WARNING_LINE_LIMIT):
+        line = ev._line_of_record(path, in_file, separators[arg], codecs[arg])
+        if line:
+            return f"{name}: line {line}"
+    return f"{name}: row {in_file + 1:,}"
 
 
 def _renamed(text: str, names: dict[str, str]) -> str:

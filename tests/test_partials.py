@@ -58,7 +58,7 @@ def split_table(table: EventTable, n: int, rng: random.Random) -> list[EventTabl
                     has_revenue=table.has_revenue,
                 )
             )
-            out[-1].warnings = list(table.warnings)
+            out[-1].notes = list(table.notes)
         else:
             out.append(EventTable(frame, 0, has_revenue=table.has_revenue))
     return out

@@ -4,17 +4,21 @@ run ends."""
 
 from __future__ import annotations
 
+import json
+import random
+
 import pytest
 
 from cjtool import partitions
 from cjtool.api import map_journey
 from cjtool.errors import DataError
-from cjtool.model import load_model
+from cjtool.model import load_model, parse_model
+from cjtool.render.machine import to_json
 
 try:
-    from tests.conftest import EXAMPLES
+    from tests.conftest import EXAMPLES, HEADER
 except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from conftest import EXAMPLES  # type: ignore[no-redef]
+    from conftest import EXAMPLES, HEADER  # type: ignore[no-redef]
 
 AIPL = EXAMPLES / "aipl_events.csv"
 ZH = EXAMPLES / "zh" / "旅程事件_gbk.csv"
@@ -32,22 +36,18 @@ def test_cli_partitions_give_the_same_bytes(cli, n: int, tmp_path, monkeypatch) 
 
 
 def test_gbk_and_two_files_with_bad_rows(tmp_path) -> None:
-    """A GBK export and a second file with rejected rows: every count of one run, the
-    rejected-rows warning of the summed counts."""
+    """A GBK export and a second file with rejected rows: the one run's map, its warnings
+    too (the rejected-rows warning of the summed counts, the first example's line)."""
     model = load_model(EXAMPLES / "zh" / "旅程模型.yaml")
     extra = tmp_path / "extra.csv"
     header = ZH.read_bytes().decode("gb18030").splitlines()[0]
     extra.write_text(header + "\n" + "\n".join(["x1,not a time,a,b,,,", ",2026-01-01,a,b,,,"]) + "\n", encoding="utf-8")
     want = map_journey([ZH, extra], model).to_dict()
     got = partitions.map_partitioned([ZH, extra], model, 3, tmp_root=tmp_path).to_dict()
-    assert {k: v for k, v in got.items() if k != "warnings"} == {k: v for k, v in want.items() if k != "warnings"}
-    assert (
-        got["warnings"][0] == want["warnings"][0] == "2 of 10845 rows rejected (1 missing customer_id, 1 bad timestamp)"
-    )
-    # a warning with a first example names the input file and its part (not line N of the file)
-    assert got["warnings"][1].startswith("timestamp: 1 value not read as a time")
-    assert f"'not a time' at {extra} (part " in got["warnings"][1]
-    assert len(got["warnings"]) == len(want["warnings"])
+    assert got == want
+    assert got["warnings"][0] == "2 of 10845 rows rejected (1 missing customer_id, 1 bad timestamp)"
+    # the first example names the input file's line, as one run does
+    assert f"(the first: 'not a time' at {extra}: line 2)" in got["warnings"][1]
 
 
 def test_auto_partitions_by_size(tmp_path, monkeypatch) -> None:
@@ -95,3 +95,98 @@ def test_unreadable_file_is_a_data_error_and_cleans_up(cli, tmp_path) -> None:
 def test_stdin_cannot_be_split(cli) -> None:
     out = cli("map", "-", "-m", "aipl", "--partitions", "2", input="customer_id,timestamp,touchpoint\n")
     assert out.exit_code == 4 and "cannot be read in parts" in out.stderr
+
+
+# ------------------------------------------------------------- messy random logs
+MESSY_MODEL = """\
+name: messy
+mode: ordered
+same_time: any_order
+stages:
+  - {id: a, touchpoints: [ad]}
+  - {id: b, touchpoints: [view, search]}
+  - {id: c, touchpoints: [buy]}
+"""
+
+
+def messy_csv(path, rng: random.Random, rows: int, *, sci_from: int | None = None) -> None:
+    """Rows with every kind of counted bad value: unreadable times, ids in scientific
+    notation, equal times (ties), scores outside their scale or not numbers, blank rows,
+    missing ids and touchpoints. ``sci_from``: ids in scientific notation from that row on."""
+    lines = [HEADER.rstrip("\n")]
+    for i in range(rows):
+        if rng.random() < 0.03:
+            lines.append(",,,,,,")
+            continue
+        sci = rng.random() < 0.15 if sci_from is None else i >= sci_from
+        cust = (
+            f"{rng.randint(1, 9)}.{rng.randint(0, 99):02d}E+{rng.randint(10, 12)}" if sci else f"c{rng.randrange(60)}"
+        )
+        if rng.random() < 0.02:
+            cust = ""
+        ts = f"2024-01-0{rng.randint(1, 3)}T0{rng.randint(0, 2)}:00:00Z"  # few distinct times: many ties
+        ts = rng.choice([ts] * 12 + ["not a time", "2024-13-45", "", "yesterday"])
+        tp = rng.choice(["ad", "view", "search", "buy", "login", "", "ad"])
+        sat = rng.choice(["", "", "", "3", "5", "7", "-1", "N/A", "4.5", "nan"])
+        nps = rng.choice(["", "", "9", "0", "11", "abc"])
+        eff = rng.choice(["", "", "2", "9", "x"])
+        lines.append(f"{cust},{ts},{tp},web,{sat},{nps},{eff}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def both_runs(files, model, n, tmp_path) -> tuple[str, str]:
+    tmp_path.mkdir(exist_ok=True)
+    want = to_json(map_journey(files, model))
+    got = to_json(partitions.map_partitioned(files, model, n, tmp_root=tmp_path))
+    assert not list(tmp_path.iterdir())  # the parts are gone
+    return got, want
+
+
+@pytest.mark.parametrize("seed", range(14))
+def test_messy_random_logs_give_the_same_bytes_warnings_included(tmp_path, seed: int) -> None:
+    """Every counted-value warning once with the run's counts and first example, as one run."""
+    rng = random.Random(seed)
+    model = parse_model(MESSY_MODEL)
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    messy_csv(files[0], rng, rng.randint(20, 400))
+    messy_csv(files[1], rng, rng.randint(0, 200))
+    if seed % 3 == 0:
+        files.append(files[0])  # given twice
+    n = 1 + seed % 7
+    got, want = both_runs(files, model, n, tmp_path / "tmp")
+    assert got == want
+    warnings = json.loads(want)["warnings"]
+    kinds = {w.split(":")[0].split(" ")[0] for w in warnings}
+    assert {"satisfaction", "nps", "effort", "timestamp", "customer_id"} <= kinds, warnings
+    assert any("given more than once" in w for w in warnings) == (seed % 3 == 0)
+
+
+def test_messy_logs_warn_about_ties_as_one_run(tmp_path) -> None:
+    model = parse_model(MESSY_MODEL)
+    files = [tmp_path / "a.csv"]
+    messy_csv(files[0], random.Random(99), 600)
+    got, want = both_runs(files, model, 5, tmp_path / "tmp")
+    assert got == want and "have the same timestamp as the step before" in got
+
+
+@pytest.mark.parametrize(("sci_from", "warned"), [(7000, True), (8400, False)])
+def test_shortened_ids_decided_by_the_runs_first_rows(tmp_path, sci_from: int, warned: bool) -> None:
+    """Ids in scientific notation warn when one is among the run's first 5,000 events: a
+    part's first events are not the run's, so the parts' notes decide after the merge."""
+    model = parse_model(MESSY_MODEL)
+    files = [tmp_path / "a.csv"]
+    messy_csv(files[0], random.Random(sci_from), 9000, sci_from=sci_from)
+    for n in (3, 6):
+        got, want = both_runs(files, model, n, tmp_path / "tmp")
+        assert got == want
+    assert ("in scientific notation" in want) == warned
+
+
+def test_strict_error_names_the_input_files_line(cli, tmp_path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(MESSY_MODEL, encoding="utf-8")
+    events = tmp_path / "e.csv"
+    events.write_text(HEADER + "c1,2024-01-01,ad,,,,\n" * 5 + "c2,2024-01-01,,,,,\n", encoding="utf-8")
+    out = cli("map", events, "-m", model, "--strict", "--partitions", "3")
+    assert out.exit_code == 4
+    assert f"{events}: line 7: missing touchpoint" in out.stderr

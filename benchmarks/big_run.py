@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""One big map in a fresh process: events, file size, parts, wall time, peak memory.
+
+    python benchmarks/big_run.py --events 20_000_000 [--partitions N] [--compare-in-memory]
+
+Generates (``benchmarks/generate.py``, in chunks: bounded memory) an N-event AIPL CSV,
+unless it is there already, then runs ``cjtool map FILE --model aipl --format json -o OUT``
+in a fresh process and samples the resident memory of its whole process tree (psutil when
+installed, else /proc) every 50 ms. ``--partitions`` is passed on (default: cjtool decides,
+in parts above 1.5 GB). ``--compare-in-memory`` also maps with ``--partitions 1`` and checks
+that the two JSON files are the same bytes (exit 1 if not).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import _count, generate  # noqa: E402
+
+sys.path.insert(0, str(HERE.parent))
+from cjtool.partitions import auto_partitions  # noqa: E402
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants (0 once it is gone)."""
+    try:
+        import psutil
+    except ImportError:
+        return _proc_tree_rss(pid)
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):  # ended since listed
+            total += p.memory_info().rss
+    return total
+
+
+def _proc_tree_rss(pid: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/statm") as fh:
+                rss[int(entry)] = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def run_map(events: Path, out: Path, partitions: int | None) -> dict[str, float | int | str]:
+    """Map ``events`` in a fresh process: wall s, peak tree RSS bytes, parts."""
+    cmd = [sys.executable, "-m", "cjtool", "map", str(events), "--model", "aipl", "--format", "json", "-o", str(out)]
+    if partitions is not None:
+        cmd += ["--partitions", str(partitions)]
+    peak = 0
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=HERE.parent)
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.05):
+                peak = max(peak, tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = proc.wait()
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if code:
+        raise SystemExit(f"cjtool map exited {code}:\n{stderr[-2000:]}")
+    return {"wall_s": wall, "peak_rss": peak, "parts": partitions or auto_partitions([events])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--events", type=_count, required=True, help="events to generate, e.g. 20_000_000 or 3e8")
+    ap.add_argument("--data", type=Path, default=HERE / "data", help="folder of the generated CSV (kept)")
+    ap.add_argument("--partitions", type=int, default=None, help="passed on to cjtool map (default: automatic)")
+    ap.add_argument("--compare-in-memory", action="store_true", help="also map in memory and compare the JSON bytes")
+    args = ap.parse_args(argv)
+    events = args.data / f"events_{args.events}.csv"
+    if not events.exists():
+        print(f"generating {events} ...", file=sys.stderr)
+        generate(args.events, events, quiet=True)
+    size = events.stat().st_size
+    with tempfile.TemporaryDirectory(prefix="cjtool-big-run-") as tmp:
+        out = Path(tmp, "map.json")
+        got = run_map(events, out, args.partitions)
+        print(f"events      {args.events:,}")
+        print(f"file        {size / 1e9:.2f} GB ({events})")
+        print(f"parts       {got['parts']}")
+        print(f"wall        {got['wall_s']:.1f} s")
+        print(f"peak RSS    {int(got['peak_rss']) / 2**30:.2f} GiB (process tree)")
+        if not args.compare_in_memory:
+            return 0
+        whole = Path(tmp, "whole.json")
+        mem = run_map(events, whole, 1)
+        same = out.read_bytes() == whole.read_bytes()
+        print(f"in memory   {mem['wall_s']:.1f} s, peak RSS {int(mem['peak_rss']) / 2**30:.2f} GiB")
+        print(f"JSON        {'the same bytes' if same else 'DIFFERENT'}")
+        return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -39,6 +39,7 @@ class TableName(StrEnum):
     stages = "stages"
 
 
+@c.reads_events()
 def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -69,17 +70,7 @@ def map_command(
             metavar="FILE",
         ),
     ] = None,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[
         bool,
@@ -146,18 +137,7 @@ def map_command(
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     lg = lang.value
     if spark_master is not None and engine is not Engine.spark:
         raise UsageError("--spark-master is for --engine spark")
@@ -170,7 +150,7 @@ def map_command(
     if by is not None:
         if partitions is not None and partitions > 1:
             raise UsageError("--by maps in memory; leave out --partitions")
-        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
@@ -182,14 +162,19 @@ def map_command(
     parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
     if engine is Engine.spark:  # Spark tasks of whole customers, merged exactly
         result = c.run_spark(
-            events, jm, master=spark_master, encoding=encoding, strict=strict, quiet=quiet, partitions=partitions
+            events,
+            jm,
+            master=spark_master,
+            reading=reading,
+            quiet=quiet,
+            partitions=partitions,
         )
     elif parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
         if exclude_in_progress:
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
-        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet, partitions=parts)
+        result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
-        j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
         if exclude_in_progress:
             result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
             c.warn(result.warnings, quiet=quiet)

@@ -8,13 +8,13 @@ The big frames are aggregated in polars; only the per-stage / per-touchpoint res
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
-from cjtool.analyses.customers import status_expr
+from cjtool.analyses.customers import churn_cutoff, status_expr, window_open
 from cjtool.events import EventTable, rejected_summary
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
@@ -336,21 +336,17 @@ def customer_revenue(j: Journeys) -> pl.LazyFrame:
     )
 
 
-def _churn_micros(model: JourneyModel) -> int | None:
-    return None if model.churn_after_s is None else round(model.churn_after_s * 1_000_000)
-
-
 def _recent(j: Journeys, cl: pl.LazyFrame) -> pl.LazyFrame:
     """Customers by (seg, depth, last_seen) whose last_seen is within `churn_after` of
     this part's t_end: not churned (yet). Empty without `churn_after`."""
-    after, t_end = _churn_micros(j.model), j.t_end
+    cutoff = churn_cutoff(j.model, j.t_end)
     schema = {"seg": pl.UInt32, "depth": pl.Int32, "last": pl.Datetime("us"), "n": pl.Int64}
-    if after is None or t_end is None:
+    if cutoff is None:
         return pl.LazyFrame(schema=schema)
     last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last")).alias("last")
     return (
         cl.select("seg", "depth", last_seen)
-        .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+        .filter(pl.col("last") >= pl.lit(cutoff))
         .group_by("seg", "depth", "last")
         .agg(_counted(pl.len()).alias("n"))
     )
@@ -410,19 +406,16 @@ def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[J
     at the run's t_end, exact medians, scores, priorities and ranks."""
     model, f, t_end = partial.model, partial.frames, partial.t_end
     K = len(model.stages)
-    pending = f["pending"]
-    if model.window_s is not None and t_end is not None:
-        window = timedelta(microseconds=round(model.window_s * 1_000_000))
-        pending = pending.filter(pl.col("r1") + window > pl.lit(t_end))
+    pending = f["pending"].filter(window_open(pl.col("r1"), model, t_end))  # in progress at the run's t_end
     in_progress = pending.group_by("seg", "depth").agg(pl.col("n").sum().alias("in_progress"))
     depth_df = (
         f["depth"].join(in_progress, on=["seg", "depth"], how="left").with_columns(pl.col("in_progress").fill_null(0))
     )
-    after = _churn_micros(model)
-    if after is not None and t_end is not None:  # churned: all but those seen within churn_after of t_end
+    cutoff = churn_cutoff(model, t_end)
+    if cutoff is not None:  # churned: all but those seen since the run's cutoff
         kept = (
             f["recent"]
-            .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+            .filter(pl.col("last") >= pl.lit(cutoff))
             .group_by("seg", "depth")
             .agg(pl.col("n").sum().alias("kept"))
         )

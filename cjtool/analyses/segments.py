@@ -271,9 +271,10 @@ def breakdown_warnings(attr: Attribute, pooled: int, limit: int) -> list[str]:
 
 def attributes_to_read(model: JourneyModel, names: list[str], customer_file: pl.DataFrame | None) -> list[str]:
     """The extra event columns ``names`` need (SPEC 16 lookup order): not a customer-file
-    column or a role or its header. A period keyword is read too: an event column of that
-    name comes first, and one no file has is all null (then the period is used)."""
-    headers = set(model.column_map.values()) | set(model.column_map)
+    column or a header a role reads. A role's name is read too (`channel` read from
+    `medium`): a real header of that name comes first; one no file has is all null (then
+    the role is used). So is a period keyword: an event column of that name comes first."""
+    headers = set(model.column_map.values())
     found = set(customer_file.columns) if customer_file is not None else set()
     return [n for n in dict.fromkeys(names) if n not in found and n not in headers]
 

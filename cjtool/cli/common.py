@@ -12,11 +12,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, get_type_hints
 
 import polars as pl
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from cjtool.analyses.moments import MomentsResult
 
 from cjtool.api import journeys
 from cjtool.errors import UsageError
@@ -364,15 +367,16 @@ def run_journeys(
         )
 
 
-def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
+def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) -> JourneyMap:
     """The map of ``j``, with its warnings on stderr (unless ``quiet``); with
-    `ranking.impact`, ranked with the measured impact (cjtool moments)."""
+    `ranking.impact`, ranked with the measured impact of ``moments`` (j's key moments,
+    computed here when not given)."""
     result = compute_map(j, j.model)
     if j.model.weight_impact is not None:
         from cjtool.analyses.moments import compute_moments, impact_of
         from cjtool.metrics import with_impact
 
-        result = with_impact(result, impact_of(compute_moments(j)))
+        result = with_impact(result, impact_of(moments or compute_moments(j)))
     if not quiet:
         warn_console = stderr_console()
         for w in result.warnings:  # rejected rows among them

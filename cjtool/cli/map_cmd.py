@@ -174,23 +174,23 @@ def map_command(
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
         result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
+        from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
+
         j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
+        found = compute_moments(j) if jm.weight_impact is not None else None  # `ranking.impact` ranks by them
         if exclude_in_progress:
             result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
             c.warn(result.warnings, quiet=quiet)
-        else:
-            result = c.map_of(j, quiet=quiet)
-        # pictures and tables show the measured key moments (one Fisher test per pair: left out
-        # for huge vocabularies, where `cjtool moments` is the tool); `ranking.impact` ranks by them
-        wanted = (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS
-        if wanted or (exclude_in_progress and jm.weight_impact is not None):
-            from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
-            from cjtool.metrics import with_impact
+            if found is not None:
+                from cjtool.metrics import with_impact
 
-            found = compute_moments(j)
-            if exclude_in_progress:  # map_of ranked the whole run's map with them already
                 result = with_impact(result, impact_of(found))
-            result.measured = measured_moments(found)
+        else:
+            result = c.map_of(j, quiet=quiet, moments=found)
+        # pictures and tables show the measured key moments (one Fisher test per pair: left out
+        # for huge vocabularies, where `cjtool moments` is the tool)
+        if (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS:
+            result.measured = measured_moments(found or compute_moments(j))
     if png:
         from cjtool.render.png import save_journey_map
 

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.metrics import compute_map
 from cjtool.output import emit
 
 
@@ -127,7 +128,7 @@ def paths_command(
         raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
-    c.map_of(j, quiet=quiet)  # the run's warnings (rejected rows, ties, starved stages)
+    c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)
     result = filtered(
         compute_paths(j, steps=steps), src=src, dst=dst, min_customers=min_customers, before_drop=before_drop
     )

@@ -41,8 +41,7 @@ def report_analyses(
     """The map and the report's analyses, all from one read of the events (options
     checked before any work)."""
     from cjtool.analyses.baseline_map import read_baseline_map
-    from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
-    from cjtool.metrics import with_impact
+    from cjtool.analyses.moments import compute_moments, measured_moments
 
     if customers is not None and by is None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
@@ -51,10 +50,9 @@ def report_analyses(
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
     else:
         j, file = c.run_journeys(events, jm, reading=reading, quiet=quiet), None
-    result = c.map_of(j, quiet=quiet)
     with c.progress("cjtool report: analysing"):
         moments = compute_moments(j)
-        result = with_impact(result, impact_of(moments))  # `ranking.impact` (off by default)
+        result = c.map_of(j, quiet=quiet, moments=moments)  # `ranking.impact` ranks by them
         result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
         breakdown = comparison = None
         if by is not None:

@@ -175,6 +175,21 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     return finish(aggregate(j, segment), n_segments, run=segment is None)
 
 
+NO_CUSTOMER = 2**32 - 1  # the segment code of events of no customer of the run
+
+
+def merged_segments(partial: Partial, codes: list[int] | None = None) -> Partial:
+    """Segments ``codes`` of ``partial`` as one (code 0); all of them, and the events of
+    no customer, when None: then ``finish`` of it is the run's map. Segments hold whole
+    customers, as the parts of a run do, so they merge exactly (``merge``)."""
+    seg = pl.lit(0, pl.UInt32).alias("seg")
+    frames = {
+        name: (f if codes is None else f.filter(pl.col("seg").is_in(codes))).with_columns(seg)
+        for name, f in partial.frames.items()
+    }
+    return merge([replace(partial, frames=frames)])
+
+
 # Partial results: frames of additive columns keyed by the KEYS of their name, so that the
 # parts of a run split by customer merge exactly (``merge``). Every value column is summed
 # on merge unless MERGE_RULES says otherwise: a new sum is one more column in ``aggregate``.
@@ -228,7 +243,9 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         lookup = pl.Series("seg", [None] * size, dtype=pl.UInt32).scatter(
             customers["cust"].cast(pl.Int64), customers["seg"]
         )
-        seg_of_event = lookup.gather(frame["cust"].to_physical())  # null: no customer of the run
+        # events of no customer of the run: a code of no segment (left out of every segment's
+        # map), kept so that the segments merge into the run's map (``merged_segments``)
+        seg_of_event = lookup.gather(frame["cust"].to_physical()).fill_null(NO_CUSTOMER)
     ev_all = frame.lazy().with_columns(seg_of_event.alias("seg")).filter(pl.col("seg").is_not_null())
     text = pl.col("touchpoint").cast(pl.String)
     unassigned = (

@@ -8,14 +8,14 @@ The big frames are aggregated in polars; only the per-stage / per-touchpoint res
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
 from cjtool import events as ev
-from cjtool.analyses.customers import status_expr
+from cjtool.analyses.customers import churn_cutoff, status_expr, window_open
 from cjtool.events import EventTable, Note, merged_notes, worded
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
@@ -176,6 +176,21 @@ def compute_maps(j: Journeys, segment: pl.Series | None = None, n_segments: int 
     return finish(aggregate(j, segment), n_segments, run=segment is None)
 
 
+NO_CUSTOMER = 2**32 - 1  # the segment code of events of no customer of the run
+
+
+def merged_segments(partial: Partial, codes: list[int] | None = None) -> Partial:
+    """Segments ``codes`` of ``partial`` as one (code 0); all of them, and the events of
+    no customer, when None: then ``finish`` of it is the run's map. Segments hold whole
+    customers, as the parts of a run do, so they merge exactly (``merge``)."""
+    seg = pl.lit(0, pl.UInt32).alias("seg")
+    frames = {
+        name: (f if codes is None else f.filter(pl.col("seg").is_in(codes))).with_columns(seg)
+        for name, f in partial.frames.items()
+    }
+    return merge([replace(partial, frames=frames)])
+
+
 # Partial results: frames of additive columns keyed by the KEYS of their name, so that the
 # parts of a run split by customer merge exactly (``merge``). Every value column is summed
 # on merge unless MERGE_RULES says otherwise: a new sum is one more column in ``aggregate``.
@@ -235,7 +250,9 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         lookup = pl.Series("seg", [None] * size, dtype=pl.UInt32).scatter(
             customers["cust"].cast(pl.Int64), customers["seg"]
         )
-        seg_of_event = lookup.gather(frame["cust"].to_physical())  # null: no customer of the run
+        # events of no customer of the run: a code of no segment (left out of every segment's
+        # map), kept so that the segments merge into the run's map (``merged_segments``)
+        seg_of_event = lookup.gather(frame["cust"].to_physical()).fill_null(NO_CUSTOMER)
     ev_all = frame.lazy().with_columns(seg_of_event.alias("seg")).filter(pl.col("seg").is_not_null())
     text = pl.col("touchpoint").cast(pl.String)
     unassigned = (
@@ -359,21 +376,17 @@ def customer_revenue(j: Journeys) -> pl.LazyFrame:
     )
 
 
-def _churn_micros(model: JourneyModel) -> int | None:
-    return None if model.churn_after_s is None else round(model.churn_after_s * 1_000_000)
-
-
 def _recent(j: Journeys, cl: pl.LazyFrame) -> pl.LazyFrame:
     """Customers by (seg, depth, last_seen) whose last_seen is within `churn_after` of
     this part's t_end: not churned (yet). Empty without `churn_after`."""
-    after, t_end = _churn_micros(j.model), j.t_end
+    cutoff = churn_cutoff(j.model, j.t_end)
     schema = {"seg": pl.UInt32, "depth": pl.Int32, "last": pl.Datetime("us"), "n": pl.Int64}
-    if after is None or t_end is None:
+    if cutoff is None:
         return pl.LazyFrame(schema=schema)
     last_seen = pl.lit(j.events["timestamp"]).gather(pl.col("last")).alias("last")
     return (
         cl.select("seg", "depth", last_seen)
-        .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+        .filter(pl.col("last") >= pl.lit(cutoff))
         .group_by("seg", "depth", "last")
         .agg(_counted(pl.len()).alias("n"))
     )
@@ -420,19 +433,16 @@ def finish(partial: Partial, n_segments: int = 1, *, run: bool = True) -> list[J
     at the run's t_end, exact medians, scores, priorities and ranks."""
     model, f, t_end = partial.model, partial.frames, partial.t_end
     K = len(model.stages)
-    pending = f["pending"]
-    if model.window_s is not None and t_end is not None:
-        window = timedelta(microseconds=round(model.window_s * 1_000_000))
-        pending = pending.filter(pl.col("r1") + window > pl.lit(t_end))
+    pending = f["pending"].filter(window_open(pl.col("r1"), model, t_end))  # in progress at the run's t_end
     in_progress = pending.group_by("seg", "depth").agg(pl.col("n").sum().alias("in_progress"))
     depth_df = (
         f["depth"].join(in_progress, on=["seg", "depth"], how="left").with_columns(pl.col("in_progress").fill_null(0))
     )
-    after = _churn_micros(model)
-    if after is not None and t_end is not None:  # churned: all but those seen within churn_after of t_end
+    cutoff = churn_cutoff(model, t_end)
+    if cutoff is not None:  # churned: all but those seen since the run's cutoff
         kept = (
             f["recent"]
-            .filter(pl.col("last") >= pl.lit(t_end) - timedelta(microseconds=after))
+            .filter(pl.col("last") >= pl.lit(cutoff))
             .group_by("seg", "depth")
             .agg(pl.col("n").sum().alias("kept"))
         )

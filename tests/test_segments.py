@@ -206,3 +206,44 @@ def test_segment_rows_count_its_customers_rejected_duplicate_and_outside_rows():
     }
     assert maps["app"]["read"] == 2 and maps["app"]["rejected_by_reason"] == {"missing touchpoint": 1}
     assert bd.all.to_dict()["rows"]["read"] == 8
+
+
+@pytest.mark.parametrize("with_header", [True, False])
+def test_a_real_header_comes_before_a_role_of_that_name(with_header):
+    """SPEC 16: an event column is a header, else a role through `columns:`. With
+    `channel` read from `medium`, a real `channel` header is the attribute `channel`."""
+    from cjtool.analyses.segments import attributes_to_read
+
+    model = parse_model(
+        "columns: {channel: medium}\nstages:\n  - {id: s1, touchpoints: [a]}\n  - {id: s2, touchpoints: [b]}\n"
+    )
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["x", "x", "y"],
+            "timestamp": ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"],
+            "touchpoint": ["a", "b", "a"],
+            "medium": ["web", "web", "app"],
+            "channel": ["paid", "paid", "organic"],
+        }
+    )
+    if not with_header:
+        frame = frame.drop("channel")
+    values = {}
+    for name in ("channel", "medium"):
+        j = journeys(frame, model, attributes=attributes_to_read(model, [name], None))
+        values[name] = attribute(j, name).values.to_list()
+    assert values["medium"] == ["web", "app"]  # the role's header: the role's values
+    assert values["channel"] == (["paid", "organic"] if with_header else ["web", "app"])
+
+
+def test_map_by_channel_reads_the_channel_header(cli, tmp_path):
+    model = tmp_path / "m.yaml"
+    model.write_text("columns: {channel: medium}\nstages:\n  - {id: s1, touchpoints: [a]}\n", encoding="utf-8")
+    events = tmp_path / "e.csv"
+    events.write_text(
+        "customer_id,timestamp,touchpoint,medium,channel\nx,2026-01-01,a,web,paid\ny,2026-01-02,a,app,paid\n",
+        encoding="utf-8",
+    )
+    r = cli("map", events, "-m", model, "--by", "channel", "-f", "json", "-q")
+    assert r.exit_code == 0, r.output
+    assert [s["value"] for s in json.loads(r.stdout)["segments"]] == ["paid"]

@@ -3,8 +3,8 @@
 A *segment attribute* gives every customer of the run one value: from a customer file,
 from an event column (the value on the customer's first assigned event whose value is
 not blank), or the period of entry (day, week, month, quarter of the first assigned
-event). The maps of all segments come from one grouped pass (``compute_maps``), never
-one run per segment.
+event). The maps of all segments come from one grouped pass (``metrics.aggregate``), never
+one run per segment; the whole run's map (`all`) is their merge (``merged_segments``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
-from cjtool.metrics import compute_maps
+from cjtool.metrics import aggregate, finish, merged_segments
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap
 
@@ -238,9 +238,11 @@ def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Ser
 def breakdown(j: Journeys, attr: Attribute, *, limit: int = DEFAULT_LIMIT) -> Breakdown:
     """The map of every value of ``attr`` and of the whole run (SPEC 9)."""
     codes, labels, pooled = segment_codes(attr.values, limit)
-    maps = compute_maps(j, codes, len(labels))
+    partial = aggregate(j, codes)  # one aggregation: the segments' maps, merged the run's
+    maps = finish(partial, len(labels), run=False)
+    everyone = finish(merged_segments(partial))[0]
     warnings = breakdown_warnings(attr, pooled, limit)
-    return Breakdown(attr.name, attr.source, compute_maps(j)[0], list(zip(labels, maps, strict=True)), pooled, warnings)
+    return Breakdown(attr.name, attr.source, everyone, list(zip(labels, maps, strict=True)), pooled, warnings)
 
 
 def breakdown_without(j: Journeys, attr: Attribute, drop: pl.Series, *, limit: int = DEFAULT_LIMIT) -> Breakdown:
@@ -249,8 +251,9 @@ def breakdown_without(j: Journeys, attr: Attribute, drop: pl.Series, *, limit: i
     codes, labels, pooled = segment_codes(attr.values, limit)
     n = len(labels)
     codes = pl.select(pl.when(pl.lit(drop)).then(n).otherwise(pl.lit(codes)).cast(pl.UInt32)).to_series()
-    maps = compute_maps(j, codes, n + 1)[:n]
-    everyone = compute_maps(j, drop.cast(pl.UInt32), 2)[0]
+    partial = aggregate(j, codes)
+    maps = finish(partial, n + 1, run=False)[:n]
+    everyone = finish(merged_segments(partial, list(range(n))), run=False)[0]
     result = Breakdown(attr.name, attr.source, everyone, list(zip(labels, maps, strict=True)), pooled)
     result.warnings = breakdown_warnings(attr, pooled, limit)
     return result
@@ -271,9 +274,10 @@ def breakdown_warnings(attr: Attribute, pooled: int, limit: int) -> list[str]:
 
 def attributes_to_read(model: JourneyModel, names: list[str], customer_file: pl.DataFrame | None) -> list[str]:
     """The extra event columns ``names`` need (SPEC 16 lookup order): not a customer-file
-    column or a role or its header. A period keyword is read too: an event column of that
-    name comes first, and one no file has is all null (then the period is used)."""
-    headers = set(model.column_map.values()) | set(model.column_map)
+    column or a header a role reads. A role's name is read too (`channel` read from
+    `medium`): a real header of that name comes first; one no file has is all null (then
+    the role is used). So is a period keyword: an event column of that name comes first."""
+    headers = set(model.column_map.values())
     found = set(customer_file.columns) if customer_file is not None else set()
     return [n for n in dict.fromkeys(names) if n not in found and n not in headers]
 

@@ -84,6 +84,7 @@ def _annotation(text: str) -> str:
     return f"::error title=cjtool check::{data}\n"
 
 
+@c.reads_events()
 def check_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -168,17 +169,7 @@ def check_command(
     min_effect: MinEffectOpt = None,
     sequential: SequentialOpt = False,
     alpha: AlphaOpt = 0.05,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     segments: c.SegmentsLimitOpt = 10,
     quiet: c.QuietOpt = False,
@@ -188,18 +179,7 @@ def check_command(
     Example: cjtool check events.csv -m aipl --min-conversion purchase=0.05 --max-drop-off checkout=0.3
     """
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
         if any(given):
@@ -217,8 +197,7 @@ def check_command(
             alpha=alpha,
             min_effect=min_effect,
             sequential=sequential,
-            encoding=encoding,
-            strict=strict,
+            reading=reading,
             quiet=quiet,
             metrics=REGRESSION_METRICS,
         )
@@ -241,10 +220,10 @@ def check_command(
         )
     texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
     if by is None:
-        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        result = c.run_map(events, jm, reading=reading, quiet=quiet)
         results = evaluate(result, gates, texts, data_gates)
     else:  # every gate on every segment: the check fails when any segment fails
-        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         results = [

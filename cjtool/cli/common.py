@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, get_type_hints
 
 import polars as pl
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from cjtool.analyses.moments import MomentsResult
 
 from cjtool.api import journeys
 from cjtool.errors import UsageError
@@ -162,31 +168,80 @@ def parse_columns(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def resolve_model(
-    spec: str,
-    *,
-    window: str | None = None,
-    mode: Mode | None = None,
-    columns: list[str] | None = None,
-    timestamp_format: str | None = None,
-    timezone: str | None = None,
-    dedupe: bool = False,
-    same_time: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> JourneyModel:
-    model = load_model(spec)
-    return model.with_overrides(
-        mode=mode.value if mode else None,
-        window=window,
-        columns=parse_columns(columns),
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=True if dedupe else None,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+@dataclass(frozen=True)
+class Reading:
+    """How a command reads its events: the reading options every event-reading command
+    takes, declared once here (their order is the order of --help) and put into a
+    command's signature by ``reads_events``."""
+
+    window: WindowOpt = None
+    mode: ModeOpt = None
+    column: ColumnOpt = None
+    timestamp_format: TimestampFormatOpt = None
+    timezone: TimezoneOpt = None
+    dedupe: DedupeOpt = False
+    same_time: SameTimeOpt = None
+    since: SinceOpt = None
+    until: UntilOpt = None
+    encoding: EncodingOpt = None
+    strict: StrictOpt = False
+
+    def model(self, spec: str) -> JourneyModel:
+        """The model ``spec`` (a file or built-in name) with these options' overrides."""
+        return load_model(spec).with_overrides(
+            mode=self.mode.value if self.mode else None,
+            window=self.window,
+            columns=parse_columns(self.column),
+            timestamp_format=self.timestamp_format,
+            timezone=self.timezone,
+            dedupe=True if self.dedupe else None,
+            same_time=self.same_time,
+            since=self.since,
+            until=self.until,
+        )
+
+    def flags(self) -> dict[str, object]:
+        """The options as typed on a command line (``--same-time``: ``same_time``)."""
+        return {"--" + f.name.replace("_", "-"): getattr(self, f.name) for f in fields(self)}
+
+
+DEFAULT_READING = Reading()  # the placeholder default of a command's `reading` parameter
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def reads_events(*, omit: Collection[str] = ()) -> Callable[[Command], Command]:
+    """Give a command the reading options (``Reading``'s fields but ``omit``) where its
+    parameter ``reading: Reading`` stands, and call it with them as one ``Reading``.
+
+    typer builds options from the signature and takes no ``**kwargs``: the command's
+    signature is rewritten (``__signature__``), the one typer reads."""
+    hints = get_type_hints(Reading, include_extras=True)
+    defaults = {f.name: f.default for f in fields(Reading)}
+    names = [name for name in defaults if name not in omit]
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command, eval_str=True)
+        params: list[inspect.Parameter] = []
+        for p in signature.parameters.values():
+            if p.name != "reading":
+                params.append(p)
+                continue
+            kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+            params += [inspect.Parameter(n, kind, default=defaults[n], annotation=hints[n]) for n in names]
+        if len(params) == len(signature.parameters):
+            raise TypeError(f"{command.__name__} has no parameter `reading: Reading`")
+
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> None:
+            reading = Reading(**{n: kwargs.pop(n) for n in names})
+            return command(reading=reading, **kwargs)
+
+        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        return run  # type: ignore[return-value]
+
+    return decorate
 
 
 def stdout_console() -> Console:
@@ -248,8 +303,7 @@ def run_map(
     events: list[str],
     model: JourneyModel,
     *,
-    encoding: str | None,
-    strict: bool,
+    reading: Reading,
     quiet: bool,
     partitions: int | None = None,
 ) -> JourneyMap:
@@ -259,15 +313,15 @@ def run_map(
 
     n = partitions if partitions is not None else parts.auto_partitions(events)
     if n <= 1:
-        return map_of(run_journeys(events, model, encoding=encoding, strict=strict, quiet=quiet), quiet=quiet)
+        return map_of(run_journeys(events, model, reading=reading, quiet=quiet), quiet=quiet)
     with progress(f"cjtool {model.name}:") as phase:
         phase(f"splitting the events into {n} parts by customer")
         result = parts.map_partitioned(
             events,
             model,
             n,
-            encoding=encoding,
-            strict=strict,
+            encoding=reading.encoding,
+            strict=reading.strict,
             on_part=lambda i, n, count: phase(f"part {i}/{n} mapped ({count:,} events)"),
         )
     warn_all(result.warnings, quiet=quiet)
@@ -279,8 +333,7 @@ def run_spark(
     model: JourneyModel,
     *,
     master: str | None,
-    encoding: str | None,
-    strict: bool,
+    reading: Reading,
     quiet: bool,
     partitions: int | None = None,
 ) -> JourneyMap:
@@ -289,7 +342,9 @@ def run_spark(
 
     with progress(f"cjtool {model.name}:") as phase:
         phase(f"mapping on Spark ({master or 'local[*]'})")
-        result = map_spark(events, model, master=master, encoding=encoding, strict=strict, partitions=partitions)
+        result = map_spark(
+            events, model, master=master, encoding=reading.encoding, strict=reading.strict, partitions=partitions
+        )
     warn_all(result.warnings, quiet=quiet)
     return result
 
@@ -298,8 +353,7 @@ def run_journeys(
     events: list[str],
     model: JourneyModel,
     *,
-    encoding: str | None,
-    strict: bool,
+    reading: Reading,
     quiet: bool,
     attributes: Sequence[str] = (),
 ) -> Journeys:
@@ -308,18 +362,21 @@ def run_journeys(
     if "-" in events and sys.stdin.isatty() and not quiet:
         stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
-        return journeys(events, model, encoding=encoding, strict=strict, on_phase=phase, attributes=attributes)
+        return journeys(
+            events, model, encoding=reading.encoding, strict=reading.strict, on_phase=phase, attributes=attributes
+        )
 
 
-def map_of(j: Journeys, *, quiet: bool) -> JourneyMap:
+def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) -> JourneyMap:
     """The map of ``j``, with its warnings on stderr (unless ``quiet``); with
-    `ranking.impact`, ranked with the measured impact (cjtool moments)."""
+    `ranking.impact`, ranked with the measured impact of ``moments`` (j's key moments,
+    computed here when not given)."""
     result = compute_map(j, j.model)
     if j.model.weight_impact is not None:
         from cjtool.analyses.moments import compute_moments, impact_of
         from cjtool.metrics import with_impact
 
-        result = with_impact(result, impact_of(compute_moments(j)))
+        result = with_impact(result, impact_of(moments or compute_moments(j)))
     if not quiet:
         warn_console = stderr_console()
         for w in result.warnings:  # rejected rows among them
@@ -418,26 +475,15 @@ def run_segmented(
     by: list[str],
     customers: str | None,
     *,
-    encoding: str | None,
-    strict: bool,
+    reading: Reading,
     quiet: bool,
 ) -> tuple[Journeys, pl.DataFrame | None]:
     """The journeys with the extra event columns ``by`` needs, and the customer file."""
     from cjtool.analyses.segments import attributes_to_read, load_customer_file
 
     file = load_customer_file(model, customers)
-    if "-" in events and sys.stdin.isatty() and not quiet:
-        stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
-    with progress(f"cjtool {model.name}:") as phase:
-        j = journeys(
-            events,
-            model,
-            encoding=encoding,
-            strict=strict,
-            on_phase=phase,
-            attributes=attributes_to_read(model, by, file),
-        )
-    return j, file
+    attributes = attributes_to_read(model, by, file)
+    return run_journeys(events, model, reading=reading, quiet=quiet, attributes=attributes), file
 
 
 def warn(messages: list[str], *, quiet: bool) -> None:

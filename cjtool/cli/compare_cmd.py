@@ -118,8 +118,7 @@ def run_compare(
     alpha: float,
     min_effect: list[str] | None,
     sequential: bool,
-    encoding: str | None,
-    strict: bool,
+    reading: c.Reading,
     quiet: bool,
     metrics=None,
 ) -> CompareResult:
@@ -133,10 +132,8 @@ def run_compare(
 
     stored = read_baseline_map(baseline_map, jm) if baseline_map else None
     cfile = read_customer_file(customers, jm.column_map["customer_id"]) if customers else None
-    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet, attributes=[by] if by else [])
-    other = (
-        c.run_journeys(baseline_events, jm, encoding=encoding, strict=strict, quiet=quiet) if baseline_events else None
-    )
+    j = c.run_journeys(events, jm, reading=reading, quiet=quiet, attributes=[by] if by else [])
+    other = c.run_journeys(baseline_events, jm, reading=reading, quiet=quiet) if baseline_events else None
     labels = (baseline_map or ", ".join(baseline_events or []), ", ".join(events))
     result = compare(
         j,
@@ -157,6 +154,7 @@ def run_compare(
     return result
 
 
+@c.reads_events()
 def compare_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -190,17 +188,7 @@ def compare_command(
             metavar="FILE",
         ),
     ] = None,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     quiet: c.QuietOpt = False,
 ) -> None:
@@ -220,18 +208,7 @@ def compare_command(
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     result = run_compare(
         events,
         jm,
@@ -245,8 +222,7 @@ def compare_command(
         alpha=alpha,
         min_effect=min_effect,
         sequential=sequential,
-        encoding=encoding,
-        strict=strict,
+        reading=reading,
         quiet=quiet,
     )
     lg = lang.value

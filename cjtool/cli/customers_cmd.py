@@ -24,6 +24,7 @@ class Format(StrEnum):
 SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".parquet": Format.parquet, ".pq": Format.parquet}
 
 
+@c.reads_events()
 def customers_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -67,17 +68,7 @@ def customers_command(
         ),
     ] = None,
     customers: c.CustomersOpt = None,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     no_sanitize: Annotated[
         bool,
         typer.Option(
@@ -98,20 +89,9 @@ def customers_command(
         raise UsageError("--bom is for CSV (Excel); JSON and Parquet are plain UTF-8")
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
         raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     names = sg.in_use(jm, list(by or []))
-    j, file = c.run_segmented(events, jm, names, customers, encoding=encoding, strict=strict, quiet=quiet)
+    j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
     attrs, missing = [], []
     for n in names:
         try:

@@ -39,6 +39,7 @@ class TableName(StrEnum):
     stages = "stages"
 
 
+@c.reads_events()
 def map_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -69,17 +70,7 @@ def map_command(
             metavar="FILE",
         ),
     ] = None,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[
         bool,
@@ -146,18 +137,7 @@ def map_command(
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     lg = lang.value
     if spark_master is not None and engine is not Engine.spark:
         raise UsageError("--spark-master is for --engine spark")
@@ -170,7 +150,7 @@ def map_command(
     if by is not None:
         if partitions is not None and partitions > 1:
             raise UsageError("--by maps in memory; leave out --partitions")
-        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
@@ -182,30 +162,35 @@ def map_command(
     parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
     if engine is Engine.spark:  # Spark tasks of whole customers, merged exactly
         result = c.run_spark(
-            events, jm, master=spark_master, encoding=encoding, strict=strict, quiet=quiet, partitions=partitions
+            events,
+            jm,
+            master=spark_master,
+            reading=reading,
+            quiet=quiet,
+            partitions=partitions,
         )
     elif parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
         if exclude_in_progress:
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
-        result = c.run_map(events, jm, encoding=encoding, strict=strict, quiet=quiet, partitions=parts)
+        result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
-        j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+        from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
+
+        j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
+        found = compute_moments(j) if jm.weight_impact is not None else None  # `ranking.impact` ranks by them
         if exclude_in_progress:
             result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
             c.warn(result.warnings, quiet=quiet)
-        else:
-            result = c.map_of(j, quiet=quiet)
-        # pictures and tables show the measured key moments (one Fisher test per pair: left out
-        # for huge vocabularies, where `cjtool moments` is the tool); `ranking.impact` ranks by them
-        wanted = (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS
-        if wanted or (exclude_in_progress and jm.weight_impact is not None):
-            from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
-            from cjtool.metrics import with_impact
+            if found is not None:
+                from cjtool.metrics import with_impact
 
-            found = compute_moments(j)
-            if exclude_in_progress:  # map_of ranked the whole run's map with them already
                 result = with_impact(result, impact_of(found))
-            result.measured = measured_moments(found)
+        else:
+            result = c.map_of(j, quiet=quiet, moments=found)
+        # pictures and tables show the measured key moments (one Fisher test per pair: left out
+        # for huge vocabularies, where `cjtool moments` is the tool)
+        if (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS:
+            result.measured = measured_moments(found or compute_moments(j))
     if png:
         from cjtool.render.png import save_journey_map
 

@@ -26,6 +26,7 @@ class Format(StrEnum):
 SUFFIX_FORMATS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown, ".markdown": Format.markdown}
 
 
+@c.reads_events()
 def moments_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -62,17 +63,7 @@ def moments_command(
             "--alpha", help="Significance level for Benjamini-Hochberg adjusted p-values (0 < A < 1).", metavar="A"
         ),
     ] = 0.05,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[
         bool,
@@ -95,19 +86,8 @@ def moments_command(
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
-    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
+    jm = reading.model(model)
+    j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     result = compute_moments(j, alpha=alpha)
     c.warn_all(result.warnings, quiet=quiet)
     lg = lang.value

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.metrics import compute_map
 from cjtool.output import emit
 
 
@@ -33,6 +34,7 @@ SUFFIX_FORMATS = {
 }
 
 
+@c.reads_events()
 def paths_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -98,17 +100,7 @@ def paths_command(
             metavar="",
         ),
     ] = False,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[
         bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar="")
@@ -134,20 +126,9 @@ def paths_command(
             raise UsageError(f"--png and --output are both {output}; give them different files")
     if png_dir and not Path(png_dir).is_dir():
         raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
-    j = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet)
-    c.map_of(j, quiet=quiet)  # the run's warnings (rejected rows, ties, starved stages)
+    jm = reading.model(model)
+    j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
+    c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)
     result = filtered(
         compute_paths(j, steps=steps), src=src, dst=dst, min_customers=min_customers, before_drop=before_drop
     )

@@ -35,27 +35,24 @@ def report_analyses(
     customers: str | None,
     baseline: str | None,
     paths: bool,
-    encoding: str | None,
-    strict: bool,
+    reading: c.Reading,
     quiet: bool,
 ) -> tuple[JourneyMap, ReportExtras]:
     """The map and the report's analyses, all from one read of the events (options
     checked before any work)."""
     from cjtool.analyses.baseline_map import read_baseline_map
-    from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
-    from cjtool.metrics import with_impact
+    from cjtool.analyses.moments import compute_moments, measured_moments
 
     if customers is not None and by is None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
     stored = read_baseline_map(baseline, jm) if baseline is not None and by is None else None
     if by is not None:
-        j, file = c.run_segmented(events, jm, [by], customers, encoding=encoding, strict=strict, quiet=quiet)
+        j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
     else:
-        j, file = c.run_journeys(events, jm, encoding=encoding, strict=strict, quiet=quiet), None
-    result = c.map_of(j, quiet=quiet)
+        j, file = c.run_journeys(events, jm, reading=reading, quiet=quiet), None
     with c.progress("cjtool report: analysing"):
         moments = compute_moments(j)
-        result = with_impact(result, impact_of(moments))  # `ranking.impact` (off by default)
+        result = c.map_of(j, quiet=quiet, moments=moments)  # `ranking.impact` ranks by them
         result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
         breakdown = comparison = None
         if by is not None:
@@ -80,6 +77,7 @@ def report_analyses(
     return result, extras
 
 
+@c.reads_events()
 def report_command(
     events: c.EventsArg,
     model: c.ModelOpt,
@@ -88,17 +86,7 @@ def report_command(
         typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"),
     ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
-    strict: c.StrictOpt = False,
+    reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     by: c.ByOpt = None,
     customers: c.CustomersOpt = None,
@@ -123,18 +111,7 @@ def report_command(
 
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """
-    jm = c.resolve_model(
-        model,
-        window=window,
-        mode=mode,
-        columns=column,
-        timestamp_format=timestamp_format,
-        timezone=timezone,
-        dedupe=dedupe,
-        same_time=same_time,
-        since=since,
-        until=until,
-    )
+    jm = reading.model(model)
     result, extras = report_analyses(
         events,
         jm,
@@ -142,8 +119,7 @@ def report_command(
         customers=customers,
         baseline=baseline,
         paths=paths,
-        encoding=encoding,
-        strict=strict,
+        reading=reading,
         quiet=quiet,
     )
     with c.progress("cjtool report: drawing"):
@@ -153,12 +129,7 @@ def report_command(
                 "-m": model,
                 "--out": out,
                 "--top": top if top != 10 else None,
-                "--window": window,
-                "--mode": mode,
-                "--column": column,
-                "--timestamp-format": timestamp_format,
-                "--encoding": encoding,
-                "--strict": strict,
+                **reading.flags(),
                 "--lang": lang if lang != c.Lang.en else None,
                 "--by": by,
                 "--customers": customers,

@@ -25,19 +25,11 @@ class ValidateFormat(StrEnum):
     json = "json"
 
 
+@c.reads_events(omit={"strict"})
 def validate_command(
     model: c.ModelOpt,
     events: c.EventsArg = None,  # type: ignore[assignment]  # optional here
-    window: c.WindowOpt = None,
-    mode: c.ModeOpt = None,
-    column: c.ColumnOpt = None,
-    timestamp_format: c.TimestampFormatOpt = None,
-    timezone: c.TimezoneOpt = None,
-    dedupe: c.DedupeOpt = False,
-    same_time: c.SameTimeOpt = None,
-    since: c.SinceOpt = None,
-    until: c.UntilOpt = None,
-    encoding: c.EncodingOpt = None,
+    reading: c.Reading = c.DEFAULT_READING,
     format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
     ] = ValidateFormat.text,
@@ -47,25 +39,14 @@ def validate_command(
     Reports every problem found, all on stdout: model errors with file and line; rejected rows; model touchpoints the data never has (with the closest name it has); unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data (every row rejected, no event in any stage).
     """
     try:
-        jm = c.resolve_model(
-            model,
-            window=window,
-            mode=mode,
-            columns=column,
-            timestamp_format=timestamp_format,
-            timezone=timezone,
-            dedupe=dedupe,
-            same_time=same_time,
-            since=since,
-            until=until,
-        )
+        jm = reading.model(model)
     except ModelError as exc:
         _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)
         if len(exc.problems) > 1:
             exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
         raise
     try:
-        v = validate(jm, events or None, encoding=encoding)
+        v = validate(jm, events or None, encoding=reading.encoding)
     except CjtoolError as exc:  # unreadable data: still one report, on stdout
         _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, format)
         raise

@@ -33,6 +33,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from cjtool import spark as cs  # noqa: E402
+from cjtool.analyses.segments import load_customer_file  # noqa: E402
 from cjtool.api import map_journey  # noqa: E402
 from cjtool.errors import DataError, UsageError  # noqa: E402
 from cjtool.model import load_model, parse_model  # noqa: E402
@@ -126,6 +127,34 @@ def test_glob_reads_files_in_path_order(spark, tmp_path) -> None:
     m = load_model(EXAMPLES / "aipl.yaml")
     got = cs.map_spark([str(tmp_path / "*.csv")], m, session=spark)
     assert to_json(got, "en") == to_json(map_journey([tmp_path / "1.csv", tmp_path / "2.csv"], m), "en")
+
+
+def test_parquet_input_gives_the_same_bytes(cli, spark, tmp_path) -> None:
+    """Typed Parquet (times, numbers) of one file read by Spark in several splits, and a glob
+    of Parquet files with text columns: the polars engine's JSON; customers too."""
+    m = load_model(EXAMPLES / "aipl.yaml")
+    typed = pl.read_csv(AIPL, try_parse_dates=True)
+    assert typed.schema["timestamp"] == pl.Datetime("us", "UTC")
+    typed.write_parquet(tmp_path / "typed.parquet", row_group_size=2000)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "60000")
+    try:
+        assert spark.read.parquet(str(tmp_path / "typed.parquet")).rdd.getNumPartitions() > 2
+        got = cs.map_spark([tmp_path / "typed.parquet"], m, session=spark, partitions=3)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    assert to_json(got, "en") == to_json(map_journey([tmp_path / "typed.parquet"], m), "en")
+    text = pl.read_csv(AIPL, infer_schema=False)
+    half = text.height // 2
+    text[:half].write_parquet(tmp_path / "p1.parquet")
+    text[half:].write_parquet(tmp_path / "p2.parquet")
+    parts = [tmp_path / "p1.parquet", tmp_path / "p2.parquet"]
+    got = cs.map_spark([str(tmp_path / "p*.parquet")], m, session=spark, partitions=3)
+    assert to_json(got, "en") == to_json(map_journey(parts, m), "en")
+    want = cli("customers", *parts, "-m", EXAMPLES / "aipl.yaml", "-o", tmp_path / "want.parquet", "-q")
+    assert want.exit_code == 0, want.stderr
+    spec = cs.TableSpec(["persona", "tier", "region"], [], load_customer_file(m, None))
+    cs.customers_spark([str(tmp_path / "p*.parquet")], m, tmp_path / "out", spec, session=spark)
+    assert _parts(tmp_path / "out").equals(pl.read_parquet(tmp_path / "want.parquet"))
 
 
 def test_cli_engine_spark_and_a_failed_job(cli, spark, tmp_path, monkeypatch) -> None:

@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         f"spark {args.master}": ["--engine", "spark", "--spark-master", args.master],
     }
     print(f"{args.file} ({args.file.stat().st_size / 1e6:.0f} MB); load before: {os.getloadavg()[0]:.2f}", flush=True)
-    rows, reference, stages = [], None, []
+    rows: list[tuple[str, dict[str, float]]] = []
+    reference: bytes | None = None
+    stages: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="cjtool-spark-bench-") as tmp:
         for name, extra in jobs.items():
             best: dict[str, float] | None = None

@@ -477,7 +477,9 @@ def _customers(
             if out.height:  # a retried task writes the same file again, in one rename
                 from pyspark import TaskContext
 
-                name = f"part-{TaskContext.get().partitionId():05d}.parquet"
+                context = TaskContext.get()
+                assert context is not None  # in a task
+                name = f"part-{context.partitionId():05d}.parquet"
                 part = Path(tmp, f".{name}.{uuid.uuid4().hex[:8]}")
                 part.write_bytes(to_parquet(out))
                 part.rename(Path(tmp, name))

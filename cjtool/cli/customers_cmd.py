@@ -143,6 +143,7 @@ def customers_command(
         "exit_touchpoint": tuple(exit_touchpoint or ()),
     }
     if engine is Engine.spark:  # Spark tasks write the parts: the table never goes through here
+        assert output is not None  # checked above
         from cjtool.spark import TableSpec, customers_spark
 
         spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)

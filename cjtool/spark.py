@@ -23,8 +23,9 @@ import re
 import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,11 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool import events as ev
-from cjtool.errors import CjtoolError, DataError, UsageError
+from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
+from cjtool.render.customers_out import to_parquet
 from cjtool.result import JourneyMap
 
 INSTALL_HINT = 'pip install "cjtool[spark]" (pyspark 4, with Java 17 or later)'
@@ -116,9 +118,50 @@ class _Read:
     names: list[str | None]  # an argument naming one file: that name in warnings (else Spark's path)
 
 
-def _map(
+@dataclass
+class _Input:
+    """The events as Spark reads them (every row with its place in the input) and how to
+    name a row in a message."""
+
+    spark: Any
+    df: Any
+    read: _Read
+    separators: list[str]
+    codecs: list[str]
+    partitions: int
+    sources: list[str]
+
+    def by_customer(self) -> Any:
+        """The rows repartitioned so that each task holds whole customers."""
+        from pyspark.sql import functions as F
+
+        customer = self.read.model.column_map["customer_id"]
+        if all(customer in c for c in self.read.columns):
+            return self.df.repartition(self.partitions, F.col(customer))
+        return self.df.repartition(1)  # a file without it: one task, whose reader says which and what to do
+
+    def run(self, frame: Any, work: Any) -> list[Any]:
+        """``work(rows, read)`` on each task of ``frame``; a task's typed error raised here."""
+        read = self.read  # the task's closure: not self, which holds the session
+        rows = frame.mapInArrow(lambda batches: _task(batches, read, work), "part binary").collect()
+        results = [pickle.loads(r["part"]) for r in rows]
+        for r in results:
+            if isinstance(r[0], type):  # a task's typed error, raised here as the engine would
+                kind, message, hint = r
+                raise kind(self.unmarked(message), hint=hint)
+        return results
+
+    def unmarked(self, text: str) -> str:
+        return _unmarked(text, self.spark, self.df, self.read, self.separators, self.codecs)
+
+    def place(self, at: ev.Position) -> str:
+        """`file: line N` of a row's place in the input."""
+        return _place(at, self.spark, self.df, self.read, self.separators, self.codecs)
+
+
+def _input(
     spark: Any, sources: list[str], model: JourneyModel, *, encoding: str | None, strict: bool, partitions: int | None
-) -> JourneyMap:
+) -> _Input:
     from pyspark.sql import functions as F
 
     if not sources:
@@ -146,38 +189,45 @@ def _map(
     for other in frames[1:]:
         df = df.unionByName(other, allowMissingColumns=True)
     n = partitions or max(spark.sparkContext.defaultParallelism, df.rdd.getNumPartitions())
-    read = _Read(model, strict, columns, names)
-    customer = model.column_map["customer_id"]
-    # a file without the customer column: one task, whose reader says which file and what to do
-    by_customer = df.repartition(n, F.col(customer)) if all(customer in c for c in columns) else df.repartition(1)
-    rows = by_customer.mapInArrow(lambda batches: _task(batches, read), "part binary").collect()
-    results = [pickle.loads(r["part"]) for r in rows]
+    return _Input(spark, df, _Read(model, strict, columns, names), separators, codecs, n, sources)
 
-    def unmarked(text: str) -> str:
-        return _unmarked(text, spark, df, read, separators, codecs)
 
-    for r in results:
-        if isinstance(r[0], type):  # a task's typed error, raised here as the engine would
-            kind, message, hint = r
-            raise kind(unmarked(message), hint=hint)
-    partials = [p for p, _, _ in results]
-    with_rows = {s for _, rows_, _ in results for s in rows_}
-    with_times = {s for _, _, times in results for s in times}
+def _map(
+    spark: Any, sources: list[str], model: JourneyModel, *, encoding: str | None, strict: bool, partitions: int | None
+) -> JourneyMap:
+    inp = _input(spark, sources, model, encoding=encoding, strict=strict, partitions=partitions)
+    merged = _merged(inp, inp.run(inp.by_customer(), _partial), encoding)
+    if merged is None:  # no rows at all: the empty input's counts and warnings
+        empty = pl.DataFrame(schema={c: pl.String for c in inp.read.columns[0]})
+        return finish(aggregate(build_journeys(ev.read_events(empty, model), model)))[0]
+    return finish(merged)[0]
+
+
+def _empty(read: _Read) -> pl.DataFrame:
+    """No rows, with every argument's columns."""
+    return pl.DataFrame(schema={c: pl.String for c in dict.fromkeys(c for cols in read.columns for c in cols)})
+
+
+def _merged(inp: _Input, results: list[Any], encoding: str | None) -> Partial | None:
+    """The run's Partial from its tasks' (Partial, files with rows, files with times, ...),
+    its warnings named as the engine names them; None when no task had rows."""
+    partials = [r[0] for r in results]
+    with_rows = {s for r in results for s in r[1]}
+    with_times = {s for r in results for s in r[2]}
     for name in sorted(with_rows - with_times):  # no time read in a whole file: its error
         if Path(name).is_file():
-            ev.read_events([name], model, encoding=encoding)
+            ev.read_events([name], inp.read.model, encoding=encoding)
         raise DataError(
             f"{name}: no timestamp could be read in any row",
             hint="set `timestamp_format:` in the model or --timestamp-format, or map the column "
             "with --column timestamp=HEADER",
         )
-    if not partials:  # no rows at all: the empty input's counts and warnings
-        empty = pl.DataFrame(schema={c: pl.String for c in columns[0]})
-        return finish(aggregate(build_journeys(ev.read_events(empty, model), model)))[0]
+    if not partials:
+        return None
     merged = merge(partials)
-    notes = ev.merged_notes(merged.notes + ev.repeated_notes(sources))
-    merged.notes = ev.located(notes, lambda at: _place(at, spark, df, read, separators, codecs))
-    return finish(merged)[0]
+    notes = ev.merged_notes(merged.notes + ev.repeated_notes(inp.sources))
+    merged.notes = ev.located(notes, inp.place)
+    return merged
 
 
 def _reader(spark: Any, src: str, encoding: str | None) -> tuple[Any, str, str]:
@@ -207,9 +257,9 @@ def _reader(spark: Any, src: str, encoding: str | None) -> tuple[Any, str, str]:
     return reader, separator, "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
-def _task(batches: Iterator[Any], read: _Read) -> Iterator[Any]:
-    """One Spark task: its customers' rows in input order, through the polars engine, to
-    one pickled (Partial, files with rows, files with times), or the typed error."""
+def _task(batches: Iterator[Any], read: _Read, work: Any) -> Iterator[Any]:
+    """One Spark task: its rows in input order, through ``work(rows, read)`` (the polars
+    engine), to one pickled result, or the typed error."""
     import pyarrow as pa
 
     tables = [pa.Table.from_batches([b]) for b in batches if b.num_rows]
@@ -218,13 +268,15 @@ def _task(batches: Iterator[Any], read: _Read) -> Iterator[Any]:
     frame = pl.from_arrow(pa.concat_tables(tables))
     assert isinstance(frame, pl.DataFrame)
     try:
-        result: Any = _partial(frame.sort(ORDER), read)
+        result: Any = work(frame.sort(ORDER), read)
     except CjtoolError as exc:  # (class, message, hint): exceptions pickle without their hint
         result = (type(exc), exc.message, exc.hint)
     yield pa.RecordBatch.from_pydict({"part": [pickle.dumps(result)]}, pa.schema([("part", pa.binary())]))
 
 
-def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[str]]:
+def _partial(frame: pl.DataFrame, read: _Read, then: Any = None) -> tuple[Any, set[str], set[str]]:
+    """(``then(events)``, files with rows, files with times) of a task's rows, read by the
+    engine's reader; ``then`` defaults to the map's Partial of them."""
     with tempfile.TemporaryDirectory(prefix="cjtool-spark-") as tmp:
         files: list[Path] = []
         names: list[str] = []
@@ -246,8 +298,8 @@ def _partial(frame: pl.DataFrame, read: _Read) -> tuple[Partial, set[str], set[s
             return tuple(row[c] for c in ORDER)
 
         table.notes = ev.relocated(table.notes, in_input)
-        partial = aggregate(build_journeys(table, read.model))
-    return partial, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}
+        result = then(table) if then else aggregate(build_journeys(table, read.model))
+    return result, {names[s] for s in table.sources_with_rows}, {names[s] for s in table.sources_with_times}
 
 
 # A row named in a task's message (`<part file>: row K`) as its place in the input, for the
@@ -312,3 +364,186 @@ def _renamed(text: str, names: dict[str, str]) -> str:
 def _first_line(exc: BaseException) -> str:
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     return lines[0] if lines else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- customers
+
+MARKER = "_cjtool_customers"  # in a folder `customers --engine spark` wrote: it may be replaced
+
+
+@dataclass
+class TableSpec:
+    """What `cjtool customers` asks of the table: attributes and filters (see
+    ``analyses.customers.customer_rows``)."""
+
+    names: list[str]
+    by: list[str]
+    customer_file: pl.DataFrame | None = None
+    status: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    exit_touchpoint: tuple[str, ...] = ()
+
+
+def customers_spark(
+    sources: Sequence[str | Path],
+    model: JourneyModel,
+    folder: str | Path,
+    spec: TableSpec,
+    *,
+    master: str | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    partitions: int | None = None,
+    session: Any = None,
+) -> tuple[int, list[str]]:
+    """The customer table of ``sources`` (SPEC 8), written by Spark's tasks as Parquet
+    files ``part-NNNNN.parquet`` in ``folder`` (never through the driver); its rows sorted
+    by customer id are the polars engine's `customers --format parquet`. Two jobs: the
+    run's t_end (SPEC 14, for `in_progress` and `churned`), read without a shuffle, then
+    the table by customer. Written to a hidden folder next to ``folder``, renamed at the
+    end: a failed job leaves no folder. ``folder`` must be new, an empty folder or one
+    this function wrote (replaced). Returns (rows written, warnings)."""
+    out = Path(folder)
+    _check_folder(out)
+    spark = session or start_session(master)
+    tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
+    try:
+        tmp.mkdir()
+        rows, warnings = _customers(spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions)
+        Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
+        _replace(out, tmp)
+        return rows, warnings
+    except BaseException as exc:  # Ctrl-C too: nothing half written stays
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, CjtoolError) or type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
+            raise
+        raise DataError(
+            f"the Spark job failed: {_first_line(exc)}", hint="see Spark's log above for the cause"
+        ) from None
+    finally:
+        if session is None:
+            spark.stop()
+
+
+def _check_folder(out: Path) -> None:
+    if "://" in str(out):
+        raise UsageError(
+            f"{out}: the customer table is written by each task to a folder of the file system "
+            "(local, or a mount every executor shares)",
+            hint="give a path such as /mnt/shared/customers, or /dbfs/... on Databricks",
+        )
+    if not out.parent.is_dir():
+        raise OutputError(f"{out}: the folder {out.parent} does not exist", hint="create it first")
+    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or Path(out, MARKER).is_file())):
+        raise OutputError(
+            f"{out}: exists and is not an empty folder or one cjtool wrote",
+            hint="give a new folder name, or remove it",
+        )
+
+
+def _replace(out: Path, tmp: Path) -> None:
+    """``tmp`` renamed ``out``; an old ``out`` (empty or cjtool's) removed only after."""
+    old = None
+    if out.exists():
+        old = out.parent / f"{tmp.name}-old"
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _customers(
+    spark: Any,
+    sources: list[str],
+    model: JourneyModel,
+    tmp: Path,
+    spec: TableSpec,
+    encoding: str | None,
+    strict: bool,
+    partitions: int | None,
+) -> tuple[int, list[str]]:
+    from cjtool.analyses.segments import attributes_to_read
+
+    extra = [a for a in attributes_to_read(model, spec.names, spec.customer_file) if a not in model.extra_columns]
+    model = replace(model, extra_columns=(*model.extra_columns, *extra)) if extra else model
+    inp = _input(spark, sources, model, encoding=encoding, strict=strict, partitions=partitions)
+    # the table of no events: its schema for every part, and --by/--status/--stage checked before any job
+    # the run's t_end (the latest time read) and the event columns with a value, from the
+    # input's own partitions (no shuffle): what a task cannot know from its customers
+    facts = [r[0] for r in inp.run(inp.df, lambda rows, read: _partial(rows, read, _facts))]
+    t_end = max((f[0] for f in facts if f[0] is not None), default=None)
+    with_values = frozenset(c for f in facts for c in f[1])
+    # the table of no events: its schema for every part, and --by/--status/--stage checked
+    none = build_journeys(ev.read_events(_empty(inp.read), model), model)
+    schema = _table(none, spec, model, with_values)[0].schema
+
+    def work(rows: pl.DataFrame, read: _Read) -> Any:
+        def then(table: ev.EventTable) -> tuple[Partial, int, list[str]]:
+            j = build_journeys(table, read.model)
+            j.end = t_end
+            out, warnings = _table(j, spec, read.model, with_values)
+            out = out.select(
+                [pl.col(c).cast(t) if c in out.columns else pl.lit(None, t).alias(c) for c, t in schema.items()]
+            )
+            if out.height:  # a retried task writes the same file again, in one rename
+                from pyspark import TaskContext
+
+                context = TaskContext.get()
+                assert context is not None  # in a task
+                name = f"part-{context.partitionId():05d}.parquet"
+                part = Path(tmp, f".{name}.{uuid.uuid4().hex[:8]}")
+                part.write_bytes(to_parquet(out))
+                part.rename(Path(tmp, name))
+            return aggregate(j), out.height, warnings
+
+        return _partial(rows, read, then)
+
+    results = inp.run(inp.by_customer(), work)
+    merged = _merged(inp, [(r[0][0], r[1], r[2]) for r in results], encoding)
+    written = sum(r[0][1] for r in results)
+    if not written:  # a readable folder all the same: one file of no rows
+        Path(tmp, "part-00000.parquet").write_bytes(to_parquet(pl.DataFrame(schema=schema)))
+    table_warnings = finish(merged)[0].warnings if merged else []
+    return written, table_warnings + _summed([w for r in results for w in r[0][2]])
+
+
+def _facts(table: ev.EventTable) -> tuple[Any, set[str]]:
+    """(latest time, extra event columns with a value) of some rows of the run."""
+    frame = table.frame
+    extra = [c for c in frame.columns if c.startswith("attr:")]
+    return frame["timestamp"].max(), {c for c in extra if frame[c].null_count() < frame.height}
+
+
+def _table(j: Any, spec: TableSpec, model: JourneyModel, with_values: frozenset[str]) -> tuple[pl.DataFrame, list[str]]:
+    from cjtool.analyses.customers import customer_rows
+
+    return customer_rows(
+        j,
+        spec.names,
+        by=spec.by,
+        customer_file=spec.customer_file,
+        timezone=model.timezone,
+        status=spec.status,
+        stage=spec.stage,
+        exit_touchpoint=spec.exit_touchpoint,
+        with_values=with_values,
+    )
+
+
+_COUNTED = re.compile(r"^([\d,]+) (customers .*)$")
+
+
+def _summed(warnings: list[str]) -> list[str]:
+    """The tasks' attribute warnings, each once in order; those counting customers
+    ("N customers are not in the customer file: ...") with the tasks' counts summed."""
+    counts: dict[str, int] = {}
+    for w in warnings:
+        if m := _COUNTED.match(w):
+            counts[m.group(2)] = counts.get(m.group(2), 0) + int(m.group(1).replace(",", ""))
+    out = [f"{counts[m.group(2)]:,} {m.group(2)}" if (m := _COUNTED.match(w)) else w for w in warnings]
+    return list(dict.fromkeys(out))

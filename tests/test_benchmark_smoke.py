@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,3 +65,42 @@ def test_fresh_phases_and_floor_plus_sort_run(tmp_path):
             [sys.executable, "-c", bench_run.SORT_FLOOR_CODE, str(f)], check=True, capture_output=True, text=True
         )
         assert done.stdout.strip() == "20000"
+
+
+def test_spark_bench_reads_the_event_log_and_the_process_tree(tmp_path):
+    """spark_bench's figures: per-stage task time and shuffle bytes summed from Spark's
+    rolling event log; a process tree's RSS includes its children's."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import spark_bench
+
+    folder = tmp_path / "eventlog_v2_local-1"
+    folder.mkdir()
+
+    def task(stage: int, run_ms: int, written: int, read: int) -> str:
+        metrics = {
+            "Executor Run Time": run_ms,
+            "Shuffle Write Metrics": {"Shuffle Bytes Written": written},
+            "Shuffle Read Metrics": {"Remote Bytes Read": read, "Local Bytes Read": read},
+        }
+        return json.dumps({"Event": "SparkListenerTaskEnd", "Stage ID": stage, "Task Metrics": metrics})
+
+    lines = [
+        json.dumps({"Event": "SparkListenerJobStart"}),
+        task(1, 1500, 100, 0),
+        task(1, 500, 50, 0),
+        task(3, 2000, 0, 75),
+    ]
+    (folder / "events_1_local-1").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert spark_bench.stages_of(tmp_path) == [
+        {"stage": 1, "tasks": 2, "run_s": 2.0, "shuffle_w": 150, "shuffle_r": 0},
+        {"stage": 3, "tasks": 1, "run_s": 2.0, "shuffle_w": 0, "shuffle_r": 150},
+    ]
+    child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(200_000_000); time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 20
+        while spark_bench.tree_rss(child.pid) < 200_000_000 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert spark_bench.tree_rss(os.getpid()) >= spark_bench.tree_rss(child.pid) >= 200_000_000
+    finally:
+        child.kill()
+        child.wait()

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 try:
@@ -33,6 +34,7 @@ import contextlib
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from cjtool import spark as cs  # noqa: E402
+from cjtool.analyses.segments import load_customer_file  # noqa: E402
 from cjtool.api import map_journey  # noqa: E402
 from cjtool.errors import DataError, UsageError  # noqa: E402
 from cjtool.model import load_model, parse_model  # noqa: E402
@@ -137,6 +139,34 @@ def test_glob_reads_files_in_path_order(spark, tmp_path) -> None:
     m = load_model(EXAMPLES / "aipl.yaml")
     got = cs.map_spark([str(tmp_path / "*.csv")], m, session=spark)
     assert to_json(got, "en") == to_json(map_journey([tmp_path / "1.csv", tmp_path / "2.csv"], m), "en")
+
+
+def test_parquet_input_gives_the_same_bytes(cli, spark, tmp_path) -> None:
+    """Typed Parquet (times, numbers) of one file read by Spark in several splits, and a glob
+    of Parquet files with text columns: the polars engine's JSON; customers too."""
+    m = load_model(EXAMPLES / "aipl.yaml")
+    typed = pl.read_csv(AIPL, try_parse_dates=True)
+    assert typed.schema["timestamp"] == pl.Datetime("us", "UTC")
+    typed.write_parquet(tmp_path / "typed.parquet", row_group_size=2000)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "60000")
+    try:
+        assert spark.read.parquet(str(tmp_path / "typed.parquet")).rdd.getNumPartitions() > 2
+        got = cs.map_spark([tmp_path / "typed.parquet"], m, session=spark, partitions=3)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    assert to_json(got, "en") == to_json(map_journey([tmp_path / "typed.parquet"], m), "en")
+    text = pl.read_csv(AIPL, infer_schema=False)
+    half = text.height // 2
+    text[:half].write_parquet(tmp_path / "p1.parquet")
+    text[half:].write_parquet(tmp_path / "p2.parquet")
+    parts = [tmp_path / "p1.parquet", tmp_path / "p2.parquet"]
+    got = cs.map_spark([str(tmp_path / "p*.parquet")], m, session=spark, partitions=3)
+    assert to_json(got, "en") == to_json(map_journey(parts, m), "en")
+    want = cli("customers", *parts, "-m", EXAMPLES / "aipl.yaml", "-o", tmp_path / "want.parquet", "-q")
+    assert want.exit_code == 0, want.stderr
+    spec = cs.TableSpec(["persona", "tier", "region"], [], load_customer_file(m, None))
+    cs.customers_spark([str(tmp_path / "p*.parquet")], m, tmp_path / "out", spec, session=spark)
+    assert _parts(tmp_path / "out").equals(pl.read_parquet(tmp_path / "want.parquet"))
 
 
 def test_cli_engine_spark_and_a_failed_job(cli, spark, tmp_path, monkeypatch) -> None:
@@ -304,3 +334,75 @@ def test_standalone_cluster_gives_the_same_bytes(standalone, tmp_path) -> None:
     assert out.read_text(encoding="utf-8") == to_json(map_journey([AIPL], load_model(EXAMPLES / "aipl.yaml")), "en")
     executors = len(re.findall(r"Launching executor", master_log.read_text(errors="replace")))
     assert executors == 2  # one per worker: tasks ran in two other JVMs and their Python workers
+
+
+# --------------------------------------------------------------------------- customers
+
+
+def _parts(folder: Path) -> pl.DataFrame:
+    return pl.read_parquet(folder / "*.parquet").sort("customer_id")
+
+
+def test_customers_parquet_parts_equal_the_polars_table(cli, spark, tmp_path, monkeypatch) -> None:
+    """The model's attributes (event column and customer file), churned and in_progress at
+    the run's t_end (not a task's), over 3 tasks: the polars engine's rows, and warnings."""
+    monkeypatch.setattr(cs, "start_session", lambda master=None: _Kept(spark))
+    model = EXAMPLES / "aipl.yaml"
+    want = cli("customers", AIPL, "-m", model, "-o", tmp_path / "want.parquet")
+    assert want.exit_code == 0, want.stderr
+    expected = pl.read_parquet(tmp_path / "want.parquet")
+    assert set(expected["status"]) >= {"in_progress", "dropped", "completed"} and expected["churned"].any()
+    out = tmp_path / "customers"
+    got = cli("customers", AIPL, "-m", model, "--engine", "spark", "--partitions", "3", "-o", out)
+    assert got.exit_code == 0, got.stderr
+    assert len(list(out.glob("part-*.parquet"))) == 3
+    assert _parts(out).equals(expected)
+    assert got.stderr.replace(f"{out}/", str(tmp_path / "want.parquet")) == want.stderr
+    filtered = cli("customers", AIPL, "-m", model, "--engine", "spark", "--status", "in_progress", "-o", out, "-q")
+    assert filtered.exit_code == 0, filtered.stderr  # a folder cjtool wrote is replaced
+    assert _parts(out).equals(expected.filter(pl.col("status") == "in_progress"))
+
+
+def test_customers_status_uses_the_runs_t_end(spark, tmp_path) -> None:
+    """Tasks whose customers were all seen early: in progress and not churned at their own
+    latest time, dropped and churned at the run's (one late customer, in one task)."""
+    events = tmp_path / "e.csv"
+    rows = [f"E{i:02d},2026-01-0{1 + i % 5}T10:00:00Z,livestream_view,social,,,,,," for i in range(24)]
+    events.write_text(
+        AIPL.read_text(encoding="utf-8").splitlines()[0]
+        + "\n"
+        + "\n".join([*rows, "LATE,2026-06-01T10:00:00Z,livestream_view,social,,,,,,"])
+        + "\n",
+        encoding="utf-8",
+    )
+    m = load_model(EXAMPLES / "aipl.yaml")
+    spec = cs.TableSpec(["persona"], [])
+    cs.customers_spark([events], m, tmp_path / "out", spec, session=spark, partitions=8)
+    got = _parts(tmp_path / "out")
+    assert got.filter(pl.col("customer_id") != "LATE")["status"].unique().to_list() == ["dropped"]
+    assert got.filter(pl.col("customer_id") != "LATE")["churned"].all()
+    assert len(list((tmp_path / "out").glob("part-*.parquet"))) > 2
+
+
+def test_customers_on_spark_nothing_lost(cli, spark, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(cs, "start_session", lambda master=None: _Kept(spark))
+    aipl = ["customers", AIPL, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark"]
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine", encoding="utf-8")
+    r = cli(*aipl, "-o", kept)
+    assert r.exit_code == 5 and "exists and is not an empty folder or one cjtool wrote" in r.stderr
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
+    missing = tmp_path / "missing-*.csv"
+    r = cli("customers", missing, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark", "-o", tmp_path / "out")
+    assert r.exit_code == 4 and "the Spark job failed" in r.stderr
+    bad = tmp_path / "bad.csv"  # a task's typed error, after the t_end job
+    bad.write_text(AIPL.read_text(encoding="utf-8") + "c1,not a time,Search ad,web,,,\n", encoding="utf-8")
+    r = cli("customers", bad, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark", "--strict", "-o", tmp_path / "out")
+    assert r.exit_code == 4 and "bad.csv" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "kept"]  # no folder, no temp folder
+    for args in (["-o", tmp_path / "c.csv", "-f", "csv"], []):
+        r = cli(*aipl, *args)
+        assert r.exit_code == 2 and "--engine spark writes the table as Parquet files to a folder" in r.stderr
+    r = cli("customers", AIPL, "-m", EXAMPLES / "aipl.yaml", "--spark-master", "local[2]")
+    assert r.exit_code == 2

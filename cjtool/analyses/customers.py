@@ -7,7 +7,7 @@ they completed, are still on their way, dropped, or never entered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import polars as pl
@@ -141,3 +141,34 @@ def filter_customers(
     if exit_touchpoint:
         keep &= pl.col("exit_touchpoint").is_in(list(exit_touchpoint))
     return table.filter(keep)
+
+
+def customer_rows(
+    j: Journeys,
+    names: Sequence[str],
+    *,
+    by: Sequence[str] = (),
+    customer_file: pl.DataFrame | None = None,
+    timezone: str | None = None,
+    status: Sequence[str] = (),
+    stage: Sequence[str] = (),
+    exit_touchpoint: Sequence[str] = (),
+    with_values: Collection[str] | None = None,
+) -> tuple[pl.DataFrame, list[str]]:
+    """What `cjtool customers` writes of ``j``: the table with the segment attributes
+    ``names`` (a model's attribute found nowhere is left out with a warning, one of ``by``
+    is an error), filtered; and the attributes' warnings. ``with_values``: see
+    ``segments.attribute``."""
+    from cjtool.analyses import segments as sg  # segments imports this module
+
+    attrs, warnings = [], []
+    for n in names:
+        try:
+            attrs.append(sg.attribute(j, n, customer_file=customer_file, timezone=timezone, with_values=with_values))
+        except UsageError:
+            if n in by:
+                raise
+            warnings.append(f"the model's segment attribute `{n}` is in no event column or customer file: left out")
+    table = customer_table(j, [(a.name, a.values) for a in attrs])
+    table = filter_customers(table, j.model, status=status, stage=stage, exit_touchpoint=exit_touchpoint)
+    return table, warnings + [w for a in attrs for w in a.warnings]

@@ -9,6 +9,7 @@ one run per segment; the whole run's map (`all`) is their merge (``merged_segmen
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,9 +111,11 @@ def attribute(
     *,
     customer_file: pl.DataFrame | None = None,
     timezone: str | None = None,
+    with_values: Collection[str] | None = None,
 ) -> Attribute:
     """The segment attribute ``name`` (SPEC 16 lookup order: a column of the customer
-    file, then an event column, then a period keyword)."""
+    file, then an event column, then a period keyword). ``with_values``: the event columns
+    some row of the run has a value in, when ``j`` is a part of the run (Spark's tasks)."""
     if customer_file is not None and name in customer_file.columns and name != "customer_id":
         ids = j.events["cust"].gather(j.customers["first"]).cast(pl.String).to_frame("customer_id")
         joined = ids.join(
@@ -123,7 +126,7 @@ def attribute(
         warnings = [f"{missing:,} customers are not in the customer file: their `{name}` is {NONE}"] if missing else []
         values = joined.select(blank_to_none(pl.col(name)).alias(name))[name]
         return Attribute(name, values, "customer file", warnings)
-    column = event_column(j, name)
+    column = event_column(j, name, with_values)
     if column is not None:
         return Attribute(name, first_value(j, column), "event column")
     if name in PERIODS:
@@ -146,11 +149,13 @@ def event_columns(j: Journeys) -> list[str]:
     return cols + [c.removeprefix("attr:") for c in read]
 
 
-def event_column(j: Journeys, name: str) -> str | None:
+def event_column(j: Journeys, name: str, with_values: Collection[str] | None = None) -> str | None:
     """The events' column holding attribute ``name``: an extra column read as
     ``attr:<name>``, else a role by its name or its header (through `columns:`)."""
     column = f"attr:{name}"
-    if column in j.events.columns and j.events[column].null_count() < j.events.height:
+    if column in j.events.columns and (
+        column in with_values if with_values is not None else j.events[column].null_count() < j.events.height
+    ):
         return column  # read, and some file has the column
     roles = {"channel": "channel"}
     header_role = {header: role for role, header in j.model.column_map.items()}

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from cjtool.analyses import segments as sg
-from cjtool.analyses.customers import STATUSES, customer_table, filter_customers
+from cjtool.analyses.customers import STATUSES, customer_rows
 from cjtool.cli import common as c
+from cjtool.cli.map_cmd import Engine
 from cjtool.errors import UsageError
 from cjtool.output import emit
 from cjtool.render.customers_out import to_csv, to_json, to_parquet
@@ -79,11 +80,36 @@ def customers_command(
         bool, typer.Option("--bom", help="CSV: start with a UTF-8 byte-order mark (Excel on Windows).", metavar="")
     ] = False,
     quiet: c.QuietOpt = False,
+    partitions: Annotated[
+        int | None,
+        typer.Option("--partitions", min=1, help="With --engine spark: the number of Spark tasks.", metavar="N"),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="polars (this machine) or spark: writes Parquet parts to the folder -o DIR (same rows).",
+            metavar="ENGINE",
+        ),
+    ] = Engine.polars,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="With --engine spark: the master URL (default local[*]).", metavar="URL"),
+    ] = None,
 ) -> None:
     """One row per customer: how far they got, when, where they left, status and segments.
 
     Example (a win-back list): cjtool customers events.csv -m aipl --status dropped --exit-touchpoint checkout -o winback.csv
     """
+    if engine is Engine.spark:
+        if (output is None or output == "-") or c.parse_format(fmt, Format) not in (None, Format.parquet):
+            raise UsageError(
+                "--engine spark writes the table as Parquet files to a folder: add -o DIR "
+                "(no --format csv/json: use --engine polars for those)"
+            )
+        fmt = Format.parquet.value
+    elif spark_master is not None or partitions is not None:
+        raise UsageError("--spark-master and --partitions are for --engine spark")
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.csv)
     if bom and format is not Format.csv:
         raise UsageError("--bom is for CSV (Excel); JSON and Parquet are plain UTF-8")
@@ -91,18 +117,35 @@ def customers_command(
         raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
     jm = reading.model(model)
     names = sg.in_use(jm, list(by or []))
+    filters = {
+        "status": tuple(status or ()),
+        "stage": tuple(stage or ()),
+        "exit_touchpoint": tuple(exit_touchpoint or ()),
+    }
+    if engine is Engine.spark:  # Spark tasks write the parts: the table never goes through here
+        assert output is not None  # checked above
+        from cjtool.spark import TableSpec, customers_spark
+
+        spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)
+        with c.progress(f"cjtool {jm.name}:") as phase:
+            phase(f"customers on Spark ({spark_master or 'local[*]'})")
+            n, warnings = customers_spark(
+                events,
+                jm,
+                output,
+                spec,
+                master=spark_master,
+                encoding=reading.encoding,
+                strict=reading.strict,
+                partitions=partitions,
+            )
+        c.warn(warnings, quiet=quiet)
+        if not quiet:
+            c.stderr_console().print(f"wrote {n:,} customers to {output}/", markup=False, highlight=False)
+        return
     j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
-    attrs, missing = [], []
-    for n in names:
-        try:
-            attrs.append(sg.attribute(j, n, customer_file=file, timezone=jm.timezone))
-        except UsageError:
-            if n in (by or []):
-                raise
-            missing.append(f"the model's segment attribute `{n}` is in no event column or customer file: left out")
-    c.warn(list(j.table.warnings) + j.warnings + missing + [w for a in attrs for w in a.warnings], quiet=quiet)
-    table = customer_table(j, [(a.name, a.values) for a in attrs])
-    table = filter_customers(table, jm, status=status or (), stage=stage or (), exit_touchpoint=exit_touchpoint or ())
+    table, warnings = customer_rows(j, names, by=by or (), customer_file=file, timezone=jm.timezone, **filters)
+    c.warn(list(j.table.warnings) + j.warnings + warnings, quiet=quiet)
     if format is Format.json:
         emit(to_json(table), output)
     elif format is Format.parquet:

@@ -58,34 +58,48 @@ def map_partitioned(
     after each). Equal, byte for byte, to ``api.map_journey`` of the same input."""
     with tempfile.TemporaryDirectory(prefix="cjtool-parts-", dir=tmp_root) as tmp, ExitStack() as stack:
         folders, scans = split(sources, model, n, Path(tmp), encoding=encoding, stack=stack)
-        partials: list[Partial] = []
+        merged: Partial | None = None
         with_rows: set[int] = set()
         with_times: set[int] = set()
         for i, files in enumerate(folders):
             if not files:
                 continue  # a part without customers
-            try:
-                table = ev.read_events(files, model, strict=strict, check_times=False)
-            except CjtoolError as exc:
-                exc.message = _in_input(exc.message, files, scans)
-                raise
-            places = _input_places(table.notes, files)
-            table.notes = ev.relocated(table.notes, places.__getitem__)
-            with_rows |= {_source(files[s]) for s in table.sources_with_rows}
-            with_times |= {_source(files[s]) for s in table.sources_with_times}
-            partials.append(aggregate(build_journeys(table, model)))
+            part, rows, times = _map_part(files, model, strict, scans)
+            with_rows |= rows
+            with_times |= times
+            # merged as we go: one part's events and the run's partial in memory, never all
+            # the parts' partials (their gap and start counts grow with the customers)
+            merged = part if merged is None else merge([merged, part])
             if on_part:
-                on_part(i + 1, n, partials[-1].checks.events)
+                on_part(i + 1, n, part.checks.events)
+            del part
         for s in sorted(with_rows - with_times):  # no time read in a whole file: its error, as one run gives it
             ev.read_events([sources[s]], model, encoding=encoding)
-        if not partials:  # no rows at all: read the input as it is, for its counts and warnings
+        if merged is None:  # no rows at all: read the input as it is, for its counts and warnings
             return finish(aggregate(build_journeys(ev.read_events(list(sources), model, encoding=encoding), model)))[0]
-        merged = merge(partials)
         # the input files' own notes (as the reader gives them), and rows named in their files
         own = [ev.Note(ev.SLOT_FILE, w) for scan in scans for w in scan.warnings]
         notes = ev.merged_notes(own + merged.notes + ev.repeated_notes([scan.name for scan in scans]))
         merged.notes = ev.located(notes, lambda at: ev.where_in(scans[at[0]], at[1], ev.WARNING_LINE_LIMIT))
         return finish(merged)[0]
+
+
+def _map_part(
+    files: list[Path], model: JourneyModel, strict: bool, scans: list[ev._Scan]
+) -> tuple[Partial, set[int], set[int]]:
+    """The Partial of one part (its files: one per input file with rows in it), and the
+    input files with rows and with a readable time in it. A function of its own so that
+    the part's events are freed before the next part is read."""
+    try:
+        table = ev.read_events(files, model, strict=strict, check_times=False)
+    except CjtoolError as exc:
+        exc.message = _in_input(exc.message, files, scans)
+        raise
+    places = _input_places(table.notes, files)
+    table.notes = ev.relocated(table.notes, places.__getitem__)
+    rows = {_source(files[s]) for s in table.sources_with_rows}
+    times = {_source(files[s]) for s in table.sources_with_times}
+    return aggregate(build_journeys(table, model)), rows, times
 
 
 def _source(part_file: Path) -> int:

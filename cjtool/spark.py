@@ -25,6 +25,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,20 @@ def map_spark(
     """The map of ``sources`` computed by Spark (``master``: a Spark master URL, default
     ``local[*]``; ``session``: an existing SparkSession to use and leave running).
     Equal, byte for byte, to ``api.map_journey`` of the same input."""
+    with _job(master, session) as spark:
+        return _map(spark, [str(s) for s in sources], model, encoding=encoding, strict=strict, partitions=partitions)
+
+
+@contextmanager
+def _job(master: str | None, session: Any) -> Iterator[Any]:
+    """A session for one job (``session``, left running, else a new one stopped at the
+    end); Spark's own errors (a lost executor, an unreadable path, ...) as a DataError."""
     spark = session or start_session(master)
     try:
-        return _map(spark, [str(s) for s in sources], model, encoding=encoding, strict=strict, partitions=partitions)
+        yield spark
     except CjtoolError:
         raise
-    except Exception as exc:  # Spark's own: a lost executor, an unreadable path, ...
+    except Exception as exc:
         if type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
             raise
         raise DataError(
@@ -405,24 +414,19 @@ def customers_spark(
     this function wrote (replaced). Returns (rows written, warnings)."""
     out = Path(folder)
     _check_folder(out)
-    spark = session or start_session(master)
-    tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
-    try:
-        tmp.mkdir()
-        rows, warnings = _customers(spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions)
-        Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
-        _replace(out, tmp)
-        return rows, warnings
-    except BaseException as exc:  # Ctrl-C too: nothing half written stays
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, CjtoolError) or type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
+    with _job(master, session) as spark:
+        tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
+        try:
+            tmp.mkdir()
+            rows, warnings = _customers(
+                spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions
+            )
+            Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
+            _replace(out, tmp)
+            return rows, warnings
+        except BaseException:  # Ctrl-C too: nothing half written stays
+            shutil.rmtree(tmp, ignore_errors=True)
             raise
-        raise DataError(
-            f"the Spark job failed: {_first_line(exc)}", hint="see Spark's log above for the cause"
-        ) from None
-    finally:
-        if session is None:
-            spark.stop()
 
 
 def _check_folder(out: Path) -> None:

@@ -311,14 +311,15 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         .agg(_counted(pl.len()).alias("exits"))
         .with_columns(text)
     )
+    at_pairs = ev_all.filter(pl.col("stage").is_not_null())
+    keys = ["seg", "stage", "touchpoint"]
+    # distinct customers in a group-by of their own: with the sums in one group-by it cost 1.6
+    # CPU s at 10M events, apart 0.6 + 0.6 (and the two run side by side)
+    customers_at = at_pairs.group_by(keys).agg(_counted(pl.col("cust").to_physical().n_unique()).alias("customers"))
     pairs = (
-        ev_all.filter(pl.col("stage").is_not_null())
-        .group_by("seg", "stage", "touchpoint")
-        .agg(
-            *score_sums(),
-            _counted(pl.col("cust").to_physical().n_unique()).alias("customers"),
-            *([revenue_units().sum().alias("rev_units")] if has_revenue else []),
-        )
+        at_pairs.group_by(keys)
+        .agg(*score_sums(), *([revenue_units().sum().alias("rev_units")] if has_revenue else []))
+        .join(customers_at, on=keys, how="left", nulls_equal=True)
         .with_columns(_counted(pl.col("events")), text)
     )
     dropped = j.table.dropped.lazy()

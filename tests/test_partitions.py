@@ -190,3 +190,48 @@ def test_strict_error_names_the_input_files_line(cli, tmp_path) -> None:
     out = cli("map", events, "-m", model, "--strict", "--partitions", "3")
     assert out.exit_code == 4
     assert f"{events}: line 7: missing touchpoint" in out.stderr
+
+
+def test_ctrl_c_in_a_real_process_leaves_nothing(tmp_path) -> None:
+    """SIGINT to `cjtool map --partitions` while its parts exist: exit 130, one line on
+    stderr, no temporary folder, the output file as it was."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import polars as pl
+
+    n = 1_500_000  # big enough that the run is still going when the parts appear
+    ids = [f"c{i % 150_000:06d}" for i in range(n)]
+    events = tmp_path / "events.csv"
+    pl.DataFrame(
+        {
+            "customer_id": ids,
+            "timestamp": [f"2024-01-{1 + i % 28:02d}T10:{i % 60:02d}:00Z" for i in range(n)],
+            "touchpoint": [("ad_view", "product_view", "order_paid")[i % 3] for i in range(n)],
+        }
+    ).write_csv(events)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "map.json"
+    out.write_text("keep me", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cjtool", "map", str(events), "-m", "aipl", "-f", "json", "-o", str(out)]
+        + ["--partitions", "8"],
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=os.getcwd(),
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp.glob("cjtool-parts-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before its parts appeared: make the input bigger"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert "Traceback" not in err.decode()
+    assert not list(tmp.iterdir())
+    assert out.read_text(encoding="utf-8") == "keep me"

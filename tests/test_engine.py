@@ -121,3 +121,32 @@ def test_runs_of_starts_sharing_a_chain_hand_computed():
     assert [s["median_time_to_convert_s"] for s in out["stages"]] == [None, 750.0, 1800.0]
     ref = reference_map([{"customer_id": c, "timestamp": t, "touchpoint": p} for c, t, p in rows], model)
     assert [s["median_time_to_convert_s"] for s in ref["stages"]] == [None, 750.0, 1800.0]
+
+
+def test_stage_column_same_through_codes_and_through_the_join(monkeypatch):
+    """Categorical columns take the dense-code table; text columns, or too many
+    (touchpoint, channel) pairs for a table, the join: the stages are the same."""
+    from cjtool import engine
+
+    model = parse_model(
+        "stages:\n"
+        "  - {id: a, touchpoints: [ad], channels: [web]}\n"
+        "  - {id: b, touchpoints: [ad, {name: buy, occurrence: 1}], match: '^vi'}\n"
+        '  - {id: c, touchpoints: [{name: buy, occurrence: "2+"}]}\n'
+    )
+    text = pl.DataFrame(
+        {
+            "row": list(range(8)),
+            "cust": ["x", "x", "y", "x", "y", "x", "y", "z"],
+            "timestamp": [T0 + timedelta(hours=h) for h in (1, 2, 3, 4, 5, 6, 7, 8)],
+            "touchpoint": ["ad", "ad", "visit", "buy", "buy", "buy", "buy", "other"],
+            "channel": ["web", "app", None, "web", "app", None, "web", "web"],
+        },
+        schema_overrides={"row": pl.UInt32, "timestamp": pl.Datetime("us")},
+    )
+    coded = text.with_columns(pl.col("cust", "touchpoint", "channel").cast(pl.Categorical))
+    want = [1, 2, 2, 2, 2, 3, 3, None]
+    assert engine.stage_column(coded, model).to_list() == want
+    assert engine.stage_column(text, model).to_list() == want
+    monkeypatch.setattr(engine, "DENSE_KEYS", 1)
+    assert engine.stage_column(coded, model).to_list() == want

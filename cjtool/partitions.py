@@ -35,6 +35,7 @@ from cjtool.result import JourneyMap
 # about 3.6 bytes per byte of CSV (10M events, 540 MB: 1.96 GB; benchmarks/README.md), so
 # parts of this size peak near 5.5 GB, under the 8 GB target on a 24 GiB machine.
 PART_BYTES = 1_500_000_000
+STRICT_COUNT = re.compile(r"\(--strict: \d+ rows? rejected in all\)$")  # a part's count, in its error
 HASH_SEED = 0x636A74  # any fixed seed: a customer's part only has to be the same within a run
 
 
@@ -64,7 +65,15 @@ def map_partitioned(
         for i, files in enumerate(folders):
             if not files:
                 continue  # a part without customers
-            part, rows, times = _map_part(files, model, strict, scans)
+            try:
+                part, rows, times = _map_part(files, model, strict, scans)
+            except DataError as exc:
+                if strict and (m := STRICT_COUNT.search(exc.message)):  # the count of the whole input
+                    n_bad = sum(ev.read_events(f, model, check_times=False).rows_rejected for f in folders if f)
+                    exc.message = (
+                        exc.message[: m.start()] + f"(--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)"
+                    )
+                raise
             with_rows |= rows
             with_times |= times
             # merged as we go: one part's events and the run's partial in memory, never all

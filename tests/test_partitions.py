@@ -235,3 +235,16 @@ def test_ctrl_c_in_a_real_process_leaves_nothing(tmp_path) -> None:
     assert "Traceback" not in err.decode()
     assert not list(tmp.iterdir())
     assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_strict_error_counts_the_rejected_rows_of_the_whole_input(cli, tmp_path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(MESSY_MODEL, encoding="utf-8")
+    events = tmp_path / "e.csv"
+    bad = "".join(f"c{i},2024-01-01,,,,,\n" for i in range(12))  # 12 customers: spread over the parts
+    events.write_text(HEADER + "c1,2024-01-01,ad,,,,\n" + bad, encoding="utf-8")
+    whole = cli("map", events, "-m", model, "--strict")
+    parts = cli("map", events, "-m", model, "--strict", "--partitions", "4")
+    assert whole.exit_code == parts.exit_code == 4
+    assert "(--strict: 12 rows rejected in all)" in whole.stderr
+    assert "(--strict: 12 rows rejected in all)" in parts.stderr

@@ -4,8 +4,14 @@ run ends."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -16,9 +22,9 @@ from cjtool.model import load_model, parse_model
 from cjtool.render.machine import to_json
 
 try:
-    from tests.conftest import EXAMPLES, HEADER
+    from tests.conftest import EXAMPLES, HEADER, ROOT
 except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from conftest import EXAMPLES, HEADER  # type: ignore[no-redef]
+    from conftest import EXAMPLES, HEADER, ROOT  # type: ignore[no-redef]
 
 AIPL = EXAMPLES / "aipl_events.csv"
 ZH = EXAMPLES / "zh" / "旅程事件_gbk.csv"
@@ -80,6 +86,60 @@ def test_interrupted_run_leaves_no_parts(tmp_path) -> None:
     with pytest.raises(KeyboardInterrupt):
         partitions.map_partitioned([AIPL], load_model("aipl"), 3, on_part=stop, tmp_root=tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    """2M events of benchmarks/generate.py (108 MB): a run of a few seconds, so a signal
+    sent when the parts' folder appears arrives mid-run even on a fast machine."""
+    spec = importlib.util.spec_from_file_location("cjtool_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path_factory.mktemp("big") / "events.csv"
+    gen.generate(2_000_000, path, quiet=True)
+    return path
+
+
+@pytest.mark.parametrize("before", [None, '{"previous": "map"}\n'])
+def test_ctrl_c_in_a_real_run(big_csv, tmp_path, before: str | None) -> None:
+    """SIGINT to `cjtool map --partitions 4` while it splits: exit 130 with one line, the
+    parts' folder removed, the output not written (an existing one left as it was)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "map.json"
+    if before is not None:
+        out.write_text(before, encoding="utf-8")
+    cmd = [sys.executable, "-m", "cjtool", "map", str(big_csv), "--model", "aipl", "--partitions", "4"]
+    proc = subprocess.Popen(
+        [*cmd, "-f", "json", "-o", str(out)],
+        cwd=ROOT,
+        env=dict(os.environ, TMPDIR=str(tmp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120  # a loaded machine may take long to start python
+        while not list(tmp.glob("cjtool-parts-*")):
+            assert proc.poll() is None, f"the run ended before it was interrupted: {proc.communicate()}"
+            assert time.monotonic() < deadline, "no cjtool-parts-* folder appeared"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.splitlines()[-1] == "cjtool: error: interrupted", stderr
+    assert stdout == ""
+    assert not list(tmp.glob("cjtool-parts-*"))
+    if before is None:
+        assert not out.exists()
+    else:
+        assert out.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name != "tmp"] == (["map.json"] if before else [])
 
 
 def test_unreadable_file_is_a_data_error_and_cleans_up(cli, tmp_path) -> None:

@@ -250,3 +250,41 @@ def test_strict_error_names_the_input_files_line(cli, tmp_path) -> None:
     out = cli("map", events, "-m", model, "--strict", "--partitions", "3")
     assert out.exit_code == 4
     assert f"{events}: line 7: missing touchpoint" in out.stderr
+
+
+def strict_errors(files, model, n, tmp_path) -> tuple[str, str]:
+    """The --strict errors of the in-memory run and of the run in ``n`` parts."""
+    tmp_path.mkdir(exist_ok=True)
+    with pytest.raises(DataError) as whole:
+        map_journey(files, model, strict=True)
+    with pytest.raises(DataError) as parts:
+        partitions.map_partitioned(files, model, n, strict=True, tmp_root=tmp_path)
+    assert not list(tmp_path.iterdir())  # the parts are gone
+    return str(parts.value), str(whole.value)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_strict_error_of_messy_logs_is_the_one_runs(tmp_path, seed: int) -> None:
+    """The input's first rejected row and the count of all of them, not one part's."""
+    rng = random.Random(seed)
+    model = parse_model(MESSY_MODEL)
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    messy_csv(files[0], rng, rng.randint(50, 400))
+    messy_csv(files[1], rng, rng.randint(50, 200))
+    got, want = strict_errors(files, model, 2 + seed % 5, tmp_path / "tmp")
+    assert got == want and "rejected in all" in want
+
+
+def test_strict_error_counts_every_part_and_names_the_first_row(tmp_path) -> None:
+    """One bad row per customer, in reverse customer order: the error names the input's
+    first bad row (c39's, not the first of every part) and counts all 40."""
+    model = parse_model(MESSY_MODEL)
+    good = [f"c{i},2024-01-01T00:00:00Z,ad,web,,," for i in range(40)]
+    bad = [f"c{i},2024-01-02T00:00:00Z,,web,,," for i in range(40)]  # missing touchpoint
+    bad[len(bad) // 2] = "c20,yesterday,view,web,,,"
+    events = tmp_path / "e.csv"
+    events.write_text(HEADER + "\n".join(good + bad[::-1]) + "\n", encoding="utf-8")
+    for n in (2, 3, 5):
+        got, want = strict_errors([events], model, n, tmp_path / "tmp")
+        assert got == want
+    assert want == f"{events}: line 42: missing touchpoint (--strict: 40 rows rejected in all)"

@@ -64,5 +64,22 @@ class DataError(CjtoolError):
     exit_code = ExitCode.DATA
 
 
+class RejectedRows(DataError):
+    """--strict and rows to reject: the first of them (``why``; ``at`` its (file index, row
+    in file)) and how many there are (``n``), so a run read in parts can name the input's
+    first and count them all (``cjtool.partitions``). Made by ``of``; the constructor keeps
+    DataError's, as a Spark task's error is raised again from (class, message, hint)."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, why: str = "", n: int = 0, at: tuple[int, int] = (0, 0)
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.why, self.n, self.at = why, n, at
+
+    @classmethod
+    def of(cls, where: str, why: str, n: int, at: tuple[int, int]) -> RejectedRows:
+        return cls(f"{where}: {why} (--strict: {n} row{'s' * (n > 1)} rejected in all)", why=why, n=n, at=at)
+
+
 class OutputError(CjtoolError):
     exit_code = ExitCode.OUTPUT

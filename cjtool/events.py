@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from cjtool import encoding as enc
-from cjtool.errors import DataError
+from cjtool.errors import DataError, RejectedRows
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
 from cjtool.timestamps import (
     EXPECTED,
@@ -799,7 +799,7 @@ def _validate(
             if blank_tp[first]
             else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {_expected(model)}"
         )
-        raise DataError(f"{locate(first)}: {why} (--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)")
+        raise RejectedRows.of(locate(first), why, n_bad, _place(raw, first))
     frame = raw.select(
         "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES, *attribute_columns(model)
     )

@@ -8,7 +8,9 @@ id maps part by part with the ordinary engine (``read_events`` -> ``build_journe
 The split is one streaming pass per input file: every column as the file has it, written
 to ``N`` temporary Parquet files by ``hash(customer id) mod N`` in input order, so each
 part is read exactly as the file would be (same blank-row, dedupe and occurrence rules).
-The temporary folder is removed however the run ends (Ctrl-C included).
+The temporary folder is removed however the run ends (Ctrl-C included). With --strict,
+every part is read before the run fails, so its error names the input's first rejected row
+and counts all of them, as the in-memory run's does.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from cjtool import events as ev
-from cjtool.errors import CjtoolError, DataError
+from cjtool.errors import CjtoolError, DataError, RejectedRows
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
@@ -35,7 +37,6 @@ from cjtool.result import JourneyMap
 # about 3.6 bytes per byte of CSV (10M events, 540 MB: 1.96 GB; benchmarks/README.md), so
 # parts of this size peak near 5.5 GB, under the 8 GB target on a 24 GiB machine.
 PART_BYTES = 1_500_000_000
-STRICT_COUNT = re.compile(r"\(--strict: \d+ rows? rejected in all\)$")  # a part's count, in its error
 HASH_SEED = 0x636A74  # any fixed seed: a customer's part only has to be the same within a run
 
 
@@ -62,18 +63,20 @@ def map_partitioned(
         merged: Partial | None = None
         with_rows: set[int] = set()
         with_times: set[int] = set()
+        rejected: list[tuple[ev.Position, str, int]] = []  # --strict: each part's first rejected row, why, count
         for i, files in enumerate(folders):
             if not files:
                 continue  # a part without customers
             try:
-                part, rows, times = _map_part(files, model, strict, scans)
-            except DataError as exc:
-                if strict and (m := STRICT_COUNT.search(exc.message)):  # the count of the whole input
-                    n_bad = sum(ev.read_events(f, model, check_times=False).rows_rejected for f in folders if f)
-                    exc.message = (
-                        exc.message[: m.start()] + f"(--strict: {n_bad} row{'s' * (n_bad > 1)} rejected in all)"
-                    )
-                raise
+                table = _read_part(files, model, strict, scans)
+            except RejectedRows as exc:  # the input's first and count are known once every part is read
+                rejected.append((_input_places([exc.at], files)[exc.at], exc.why, exc.n))
+                continue
+            if rejected:
+                del table
+                continue  # the run fails: the other parts are read only for their rejected rows
+            part, rows, times = _mapped(table, files, model)
+            del table  # freed before the next part is read
             with_rows |= rows
             with_times |= times
             # merged as we go: one part's events and the run's partial in memory, never all
@@ -82,6 +85,9 @@ def map_partitioned(
             if on_part:
                 on_part(i + 1, n, part.checks.events)
             del part
+        if rejected:  # as one run says it: the input's first rejected row, and all of them
+            at, why, _ = min(rejected)
+            raise RejectedRows.of(ev.where_in(scans[at[0]], at[1]), why, sum(r[2] for r in rejected), at)
         for s in sorted(with_rows - with_times):  # no time read in a whole file: its error, as one run gives it
             ev.read_events([sources[s]], model, encoding=encoding)
         if merged is None:  # no rows at all: read the input as it is, for its counts and warnings
@@ -93,18 +99,22 @@ def map_partitioned(
         return finish(merged)[0]
 
 
-def _map_part(
-    files: list[Path], model: JourneyModel, strict: bool, scans: list[ev._Scan]
-) -> tuple[Partial, set[int], set[int]]:
-    """The Partial of one part (its files: one per input file with rows in it), and the
-    input files with rows and with a readable time in it. A function of its own so that
-    the part's events are freed before the next part is read."""
+def _read_part(files: list[Path], model: JourneyModel, strict: bool, scans: list[ev._Scan]) -> ev.EventTable:
+    """One part's events (its files: one per input file with rows in it); errors name the
+    input file's row."""
     try:
-        table = ev.read_events(files, model, strict=strict, check_times=False)
+        return ev.read_events(files, model, strict=strict, check_times=False)
+    except RejectedRows:
+        raise
     except CjtoolError as exc:
         exc.message = _in_input(exc.message, files, scans)
         raise
-    places = _input_places(table.notes, files)
+
+
+def _mapped(table: ev.EventTable, files: list[Path], model: JourneyModel) -> tuple[Partial, set[int], set[int]]:
+    """The Partial of one part's events, and the input files with rows and with a readable
+    time in it."""
+    places = _input_places([at for note in table.notes for at in _places(note)], files)
     table.notes = ev.relocated(table.notes, places.__getitem__)
     rows = {_source(files[s]) for s in table.sources_with_rows}
     times = {_source(files[s]) for s in table.sources_with_times}
@@ -116,12 +126,16 @@ def _source(part_file: Path) -> int:
     return int(part_file.stem[:6])
 
 
-def _input_places(notes: list[ev.Note], files: list[Path]) -> dict[ev.Position, ev.Position]:
-    """(part file, row) -> (input file, row in it) of every place ``notes`` name."""
+def _places(note: ev.Note) -> list[ev.Position]:
+    """The places (part file, row) a note names."""
+    return ([note.at] if note.at else []) + list(note.head or ())
+
+
+def _input_places(places: list[ev.Position], files: list[Path]) -> dict[ev.Position, ev.Position]:
+    """(part file, row) -> (input file, row in it) of each of ``places``."""
     wanted: dict[int, set[int]] = {}
-    for note in notes:
-        for at in ([note.at] if note.at else []) + list(note.head or ()):
-            wanted.setdefault(at[0], set()).add(at[1])
+    for at in places:
+        wanted.setdefault(at[0], set()).add(at[1])
     out: dict[ev.Position, ev.Position] = {}
     for s, rows in wanted.items():
         index = sorted(rows)

@@ -4,8 +4,14 @@ run ends."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -16,9 +22,9 @@ from cjtool.model import load_model, parse_model
 from cjtool.render.machine import to_json
 
 try:
-    from tests.conftest import EXAMPLES, HEADER
+    from tests.conftest import EXAMPLES, HEADER, ROOT
 except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from conftest import EXAMPLES, HEADER  # type: ignore[no-redef]
+    from conftest import EXAMPLES, HEADER, ROOT  # type: ignore[no-redef]
 
 AIPL = EXAMPLES / "aipl_events.csv"
 ZH = EXAMPLES / "zh" / "旅程事件_gbk.csv"
@@ -80,6 +86,60 @@ def test_interrupted_run_leaves_no_parts(tmp_path) -> None:
     with pytest.raises(KeyboardInterrupt):
         partitions.map_partitioned([AIPL], load_model("aipl"), 3, on_part=stop, tmp_root=tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    """2M events of benchmarks/generate.py (108 MB): a run of a few seconds, so a signal
+    sent when the parts' folder appears arrives mid-run even on a fast machine."""
+    spec = importlib.util.spec_from_file_location("cjtool_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path_factory.mktemp("big") / "events.csv"
+    gen.generate(2_000_000, path, quiet=True)
+    return path
+
+
+@pytest.mark.parametrize("before", [None, '{"previous": "map"}\n'])
+def test_ctrl_c_in_a_real_run(big_csv, tmp_path, before: str | None) -> None:
+    """SIGINT to `cjtool map --partitions 4` while it splits: exit 130 with one line, the
+    parts' folder removed, the output not written (an existing one left as it was)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "map.json"
+    if before is not None:
+        out.write_text(before, encoding="utf-8")
+    cmd = [sys.executable, "-m", "cjtool", "map", str(big_csv), "--model", "aipl", "--partitions", "4"]
+    proc = subprocess.Popen(
+        [*cmd, "-f", "json", "-o", str(out)],
+        cwd=ROOT,
+        env=dict(os.environ, TMPDIR=str(tmp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120  # a loaded machine may take long to start python
+        while not list(tmp.glob("cjtool-parts-*")):
+            assert proc.poll() is None, f"the run ended before it was interrupted: {proc.communicate()}"
+            assert time.monotonic() < deadline, "no cjtool-parts-* folder appeared"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.splitlines()[-1] == "cjtool: error: interrupted", stderr
+    assert stdout == ""
+    assert not list(tmp.glob("cjtool-parts-*"))
+    if before is None:
+        assert not out.exists()
+    else:
+        assert out.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name != "tmp"] == (["map.json"] if before else [])
 
 
 def test_unreadable_file_is_a_data_error_and_cleans_up(cli, tmp_path) -> None:
@@ -192,59 +252,39 @@ def test_strict_error_names_the_input_files_line(cli, tmp_path) -> None:
     assert f"{events}: line 7: missing touchpoint" in out.stderr
 
 
-def test_ctrl_c_in_a_real_process_leaves_nothing(tmp_path) -> None:
-    """SIGINT to `cjtool map --partitions` while its parts exist: exit 130, one line on
-    stderr, no temporary folder, the output file as it was."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    import polars as pl
-
-    n = 1_500_000  # big enough that the run is still going when the parts appear
-    ids = [f"c{i % 150_000:06d}" for i in range(n)]
-    events = tmp_path / "events.csv"
-    pl.DataFrame(
-        {
-            "customer_id": ids,
-            "timestamp": [f"2024-01-{1 + i % 28:02d}T10:{i % 60:02d}:00Z" for i in range(n)],
-            "touchpoint": [("ad_view", "product_view", "order_paid")[i % 3] for i in range(n)],
-        }
-    ).write_csv(events)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    out = tmp_path / "map.json"
-    out.write_text("keep me", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjtool", "map", str(events), "-m", "aipl", "-f", "json", "-o", str(out)]
-        + ["--partitions", "8"],
-        env={**os.environ, "TMPDIR": str(tmp)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=os.getcwd(),
-    )
-    deadline = time.monotonic() + 120
-    while not list(tmp.glob("cjtool-parts-*")) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert proc.poll() is None, "the run ended before its parts appeared: make the input bigger"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err.decode()
-    assert "Traceback" not in err.decode()
-    assert not list(tmp.iterdir())
-    assert out.read_text(encoding="utf-8") == "keep me"
+def strict_errors(files, model, n, tmp_path) -> tuple[str, str]:
+    """The --strict errors of the in-memory run and of the run in ``n`` parts."""
+    tmp_path.mkdir(exist_ok=True)
+    with pytest.raises(DataError) as whole:
+        map_journey(files, model, strict=True)
+    with pytest.raises(DataError) as parts:
+        partitions.map_partitioned(files, model, n, strict=True, tmp_root=tmp_path)
+    assert not list(tmp_path.iterdir())  # the parts are gone
+    return str(parts.value), str(whole.value)
 
 
-def test_strict_error_counts_the_rejected_rows_of_the_whole_input(cli, tmp_path) -> None:
-    model = tmp_path / "m.yaml"
-    model.write_text(MESSY_MODEL, encoding="utf-8")
+@pytest.mark.parametrize("seed", range(6))
+def test_strict_error_of_messy_logs_is_the_one_runs(tmp_path, seed: int) -> None:
+    """The input's first rejected row and the count of all of them, not one part's."""
+    rng = random.Random(seed)
+    model = parse_model(MESSY_MODEL)
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    messy_csv(files[0], rng, rng.randint(50, 400))
+    messy_csv(files[1], rng, rng.randint(50, 200))
+    got, want = strict_errors(files, model, 2 + seed % 5, tmp_path / "tmp")
+    assert got == want and "rejected in all" in want
+
+
+def test_strict_error_counts_every_part_and_names_the_first_row(tmp_path) -> None:
+    """One bad row per customer, in reverse customer order: the error names the input's
+    first bad row (c39's, not the first of every part) and counts all 40."""
+    model = parse_model(MESSY_MODEL)
+    good = [f"c{i},2024-01-01T00:00:00Z,ad,web,,," for i in range(40)]
+    bad = [f"c{i},2024-01-02T00:00:00Z,,web,,," for i in range(40)]  # missing touchpoint
+    bad[len(bad) // 2] = "c20,yesterday,view,web,,,"
     events = tmp_path / "e.csv"
-    bad = "".join(f"c{i},2024-01-01,,,,,\n" for i in range(12))  # 12 customers: spread over the parts
-    events.write_text(HEADER + "c1,2024-01-01,ad,,,,\n" + bad, encoding="utf-8")
-    whole = cli("map", events, "-m", model, "--strict")
-    parts = cli("map", events, "-m", model, "--strict", "--partitions", "4")
-    assert whole.exit_code == parts.exit_code == 4
-    assert "(--strict: 12 rows rejected in all)" in whole.stderr
-    assert "(--strict: 12 rows rejected in all)" in parts.stderr
+    events.write_text(HEADER + "\n".join(good + bad[::-1]) + "\n", encoding="utf-8")
+    for n in (2, 3, 5):
+        got, want = strict_errors([events], model, n, tmp_path / "tmp")
+        assert got == want
+    assert want == f"{events}: line 42: missing touchpoint (--strict: 40 rows rejected in all)"

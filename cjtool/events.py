@@ -108,7 +108,10 @@ class Note:
         return self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
 
     def shown(self) -> bool:
-        """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS events."""
+        """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
+        events (a note of n = 0: a part without any)."""
+        if self.n == 0:
+            return False
         return self.head is None or sum(h < self.at for h in self.head) < SAMPLE_ROWS
 
 
@@ -130,8 +133,9 @@ def merged_notes(notes: Sequence[Note]) -> list[Note]:
             out.setdefault(key, note)
             continue
         head = None if had.head is None or note.head is None else tuple(sorted(had.head + note.head)[:SAMPLE_ROWS])
-        best = min(had, note, key=lambda x: x.at)
-        first = min(had.first, note.first) if note.slot == SLOT_SHORTENED else best.first  # the smallest id
+        best = min(had, note, key=lambda x: (not x.n, x.at))  # a note of n = 0 has no example
+        firsts = [x.first for x in (had, note) if x.n]
+        first = min(firsts, default="") if note.slot == SLOT_SHORTENED else best.first  # the smallest id
         out[key] = replace(best, n=had.n + note.n, first=first, head=head)
     return sorted(out.values(), key=lambda x: x.slot)
 
@@ -915,12 +919,14 @@ def _shortened_ids(frame: pl.DataFrame, place: Callable[[int], Position], *, who
         return []
     ids = frame["cust"].unique().cast(pl.String)
     shortened = ids.filter(ids.str.contains(_SHORTENED_ID))
-    if not len(shortened):
+    if whole and not len(shortened):
         return []
     rows = frame["row"]
     at: Position = ()
-    if not whole:
+    if not whole and len(shortened):
         at = place(int(rows.filter(frame["cust"].cast(pl.String).str.contains(_SHORTENED_ID))[0]))
+    # a part without any still gives its first events (n = 0): they count in the run's first
+    # SAMPLE_ROWS before another part's shortened id
     return [
         Note(
             SLOT_SHORTENED,
@@ -928,7 +934,7 @@ def _shortened_ids(frame: pl.DataFrame, place: Callable[[int], Position], *, who
             "distinct customers may have merged into one: export the id column as text",
             len(shortened),
             at,
-            repr(shortened.sort()[0]),
+            repr(shortened.sort()[0]) if len(shortened) else "",
             head=None if whole else tuple(place(int(r)) for r in rows.head(SAMPLE_ROWS)),
         )
     ]

@@ -288,3 +288,20 @@ def test_strict_error_counts_every_part_and_names_the_first_row(tmp_path) -> Non
         got, want = strict_errors([events], model, n, tmp_path / "tmp")
         assert got == want
     assert want == f"{events}: line 42: missing touchpoint (--strict: 40 rows rejected in all)"
+
+
+@pytest.mark.parametrize("late", [True, False])
+def test_shortened_id_after_the_runs_first_rows_in_one_part_only(tmp_path, late: bool) -> None:
+    """One id in scientific notation right after (or right at the end of) the run's first
+    5,000 events: the parts without any still bring their first events to the decision."""
+    from cjtool.events import SAMPLE_ROWS
+
+    model = parse_model("stages:\n  - {id: a, touchpoints: [ad]}\n  - {id: b, touchpoints: [buy]}\n")
+    ids = [f"u{i % 50}" for i in range(SAMPLE_ROWS if late else SAMPLE_ROWS - 1)] + ["1.2E+15"]
+    lines = [f"{c},2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d},{('buy', 'ad')[i % 2]}" for i, c in enumerate(ids)]
+    files = [tmp_path / "a.csv"]
+    files[0].write_text("customer_id,timestamp,touchpoint\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    for n in (2, 5):
+        got, want = both_runs(files, model, n, tmp_path / "tmp")
+        assert got == want
+    assert ("in scientific notation" in want) == (not late)

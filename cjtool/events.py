@@ -47,6 +47,8 @@ EventsInput = Sequence[Source] | pl.DataFrame | pl.LazyFrame
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 SPLIT_ROW = "__cjtool_row"  # in a part's file (cjtool.partitions): each row's index in its input file
+# in a part's file: present when its input file reads scores with decimal commas (a `;` CSV)
+SPLIT_DECIMAL_COMMA = "__cjtool_decimal_comma"
 
 
 @dataclass
@@ -366,6 +368,12 @@ class _Scan:
     all_columns: pl.LazyFrame | None = None  # every column, as in the file
     others: list[str] = field(default_factory=list)  # the columns that are no role's
     rewritten: bool = False  # csv_path is Python csv's reading of the file (the slow path)
+    part_of_decimal_comma_csv: bool = False  # a part's file (cjtool.partitions) of such an input
+
+    @property
+    def decimal_comma(self) -> bool:
+        """Excel writes `;`-separated files where the decimal separator is a comma (4,5)."""
+        return (self.csv_path is not None and self.separator == ";") or self.part_of_decimal_comma_csv
 
 
 def _others(model: JourneyModel, columns: list[str]) -> list[str]:
@@ -391,12 +399,18 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         try:
             lf = pl.scan_parquet(path)
             columns = lf.collect_schema().names()
-            if SPLIT_ROW in columns:  # a part of cjtool.partitions: the row's place in its file, no column of it
-                lf, columns = lf.drop(SPLIT_ROW), [c for c in columns if c != SPLIT_ROW]
+            marks = [c for c in (SPLIT_ROW, SPLIT_DECIMAL_COMMA) if c in columns]
+            if marks:  # a part of cjtool.partitions: its marks are no columns of the input
+                lf, columns = lf.drop(marks), [c for c in columns if c not in marks]
         except pl.exceptions.PolarsError as exc:
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
         return _Scan(
-            name, _select_roles(lf, model, name, columns), None, all_columns=lf, others=_others(model, columns)
+            name,
+            _select_roles(lf, model, name, columns),
+            None,
+            all_columns=lf,
+            others=_others(model, columns),
+            part_of_decimal_comma_csv=SPLIT_DECIMAL_COMMA in marks,
         )
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
@@ -709,8 +723,7 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
         lf = lf.with_columns(step)
     scales = _scales(model)
     # Excel writes `;`-separated files where the decimal separator is a comma (4,5)
-    decimal_comma = scan.csv_path is not None and scan.separator == ";"
-    steps = [_score_steps(role, schema[role], scales[role], decimal_comma) for role in _SCALES]
+    steps = [_score_steps(role, schema[role], scales[role], scan.decimal_comma) for role in _SCALES]
     lf = lf.with_columns([e for first, _ in steps for e in first]).with_columns(
         [e for _, second in steps for e in second]
     )

@@ -192,9 +192,10 @@ def split(
                         ),
                         approximate_bytes_per_file=None,
                     )
-                    scan.all_columns.with_row_index(ev.SPLIT_ROW).with_columns(part.alias("__part")).sink_parquet(
-                        by_part, mkdir=True, engine="streaming"
-                    )
+                    marks = [pl.lit(True).alias(ev.SPLIT_DECIMAL_COMMA)] if scan.decimal_comma else []
+                    scan.all_columns.with_row_index(ev.SPLIT_ROW).with_columns(
+                        part.alias("__part"), *marks
+                    ).sink_parquet(by_part, mkdir=True, engine="streaming")
                 break
             except pl.exceptions.PolarsError as exc:
                 if attempt or scan.csv_path is None:

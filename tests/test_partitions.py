@@ -305,3 +305,21 @@ def test_shortened_id_after_the_runs_first_rows_in_one_part_only(tmp_path, late:
         got, want = both_runs(files, model, n, tmp_path / "tmp")
         assert got == want
     assert ("in scientific notation" in want) == (not late)
+
+
+def test_decimal_commas_of_a_semicolon_csv_are_read_in_parts(tmp_path) -> None:
+    """Excel's `;` CSVs write 4,5 for 4.5: the parts (Parquet) must read them as the file does."""
+    model = parse_model(
+        "stages:\n  - {id: a, touchpoints: [ad]}\n  - {id: b, touchpoints: [buy]}\nscores: {satisfaction: {min: 1, max: 5}}\n"
+    )
+    rows = [f"c{i};2026-01-0{1 + i % 9}T10:00:00Z;{('ad', 'buy')[i % 2]};{1 + i % 4},{i % 10}" for i in range(60)]
+    files = [tmp_path / "e.csv", tmp_path / "f.csv"]
+    files[0].write_text("customer_id;timestamp;touchpoint;satisfaction\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    files[1].write_text(
+        "customer_id,timestamp,touchpoint,satisfaction\nz,2026-01-02T10:00:00Z,ad,4.5\n", encoding="utf-8"
+    )
+    for n in (2, 5):
+        got, want = both_runs(files, model, n, tmp_path / "tmp")
+        assert got == want
+    stage = json.loads(want)["stages"][0]
+    assert stage["responses"] == 31 and not [w for w in json.loads(want)["warnings"] if "not a number" in w]

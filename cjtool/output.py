@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cjtool.errors import OutputError
+from cjtool.safe_text import guard
 
 # Names of already open descriptors: opening them again would truncate a redirected file
 # (`-o /dev/stdout >> log`) and renaming over them would miss the stream entirely.
@@ -177,14 +178,15 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
 
 
 def write_file(target: str | Path, data: str | bytes) -> None:
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = guard(data).encode("utf-8") if isinstance(data, str) else data
     with atomic_path(target) as tmp:
         tmp.write_bytes(payload)
 
 
 def write_stdout(data: str | bytes, stream: BinaryIO | None = None) -> None:
-    """Write to standard output; a closed pipe (``| head``) ends quietly."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    """Write to standard output; a closed pipe (``| head``) ends quietly. Text is guarded
+    (``cjtool.safe_text``): a name from the data cannot run a CI workflow command."""
+    payload = guard(data).encode("utf-8") if isinstance(data, str) else data
     out = stream if stream is not None else sys.stdout.buffer
     try:
         out.write(payload)

@@ -20,6 +20,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from cjtool import __version__
 from cjtool.errors import CjtoolError, ExitCode
 from cjtool.output import quiet_broken_pipe
+from cjtool.safe_text import visible
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a `cjtool check` gate failed; 2 bad usage (unknown option, "
@@ -37,7 +38,7 @@ def _debug_enabled(ctx: typer.Context) -> bool:
 def error_line(message: str) -> None:
     """One line on stderr, no markup, no colour codes when piped."""
     with contextlib.suppress(BrokenPipeError, ValueError):
-        print(f"cjtool: error: {message}", file=sys.stderr, flush=True)
+        print(f"cjtool: error: {visible(message)}", file=sys.stderr, flush=True)
 
 
 def option_message(exc: ClickException) -> str:

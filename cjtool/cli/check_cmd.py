@@ -305,7 +305,7 @@ def render_gates(
     table.add_column(t("result", lang), no_wrap=True)
     for d, v, p in rows:
         table.add_row(Text(d), v, Text(mark[p], style="green" if p else "bold red"))
-    out = console or Console(width=100, color_system=None, highlight=False)
+    out = console or c.text_console()
     with out.capture() as captured:
         out.print(table)
         out.print(verdict, style="bold red" if failed else "bold green", markup=False)

@@ -27,6 +27,7 @@ from cjtool.journeys import Journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
 from cjtool.result import JourneyMap
+from cjtool.safe_text import SafeConsole
 
 
 class Lang(StrEnum):
@@ -248,8 +249,13 @@ def stdout_console() -> Console:
     """The console of results on stdout; piped, its lines carry no trailing blanks (rich
     pads table cells to the width)."""
     if sys.stdout.isatty():
-        return Console(file=sys.stdout, highlight=False)
-    return Console(file=_TrimmedLines(sys.stdout), highlight=False)
+        return SafeConsole(file=sys.stdout, highlight=False)
+    return SafeConsole(file=_TrimmedLines(sys.stdout), highlight=False)
+
+
+def text_console(file: TextIO | None = None) -> Console:
+    """A 100-column console without colour, for text rendered to a string or file."""
+    return SafeConsole(file=file, width=100, color_system=None, highlight=False)
 
 
 class _TrimmedLines(io.TextIOBase):
@@ -275,7 +281,7 @@ class _TrimmedLines(io.TextIOBase):
 
 
 def stderr_console() -> Console:
-    return Console(file=sys.stderr, highlight=False)
+    return SafeConsole(file=sys.stderr, highlight=False)
 
 
 def stderr_is_terminal() -> bool:

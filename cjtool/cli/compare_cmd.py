@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
 from cjtool.cli import common as c
@@ -243,7 +242,7 @@ def compare_command(
 
         if output and output != "-":
             buf = io.StringIO()
-            render_compare(result, Console(file=buf, width=100, color_system=None, highlight=False), lg)
+            render_compare(result, c.text_console(buf), lg)
             emit(buf.getvalue(), output)
         else:
             render_compare(result, c.stdout_console(), lg)

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 
 from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
@@ -203,7 +202,7 @@ def map_command(
         emit(to_markdown(result, lg, top=top), output)
     elif output and output != "-":
         buf = io.StringIO()
-        render_table(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+        render_table(result, c.text_console(buf), lg, top)
         emit(buf.getvalue(), output)
     else:
         render_table(result, c.stdout_console(), lg, top)
@@ -234,7 +233,7 @@ def _emit_breakdown(
         emit(breakdown_markdown(bd, lg), output)
     elif output and output != "-":
         buf = io.StringIO()
-        render_breakdown(bd, Console(file=buf, width=100, color_system=None, highlight=False), lg)
+        render_breakdown(bd, c.text_console(buf), lg)
         emit(buf.getvalue(), output)
     else:
         render_breakdown(bd, c.stdout_console(), lg)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cjtool.analyses.moments import compute_moments
 from cjtool.cli import common as c
@@ -113,7 +112,7 @@ def moments_command(
 
         if output and output != "-":
             buf = io.StringIO()
-            render_moments(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+            render_moments(result, c.text_console(buf), lg, top)
             emit(buf.getvalue(), output)
         else:
             render_moments(result, c.stdout_console(), lg, top)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
@@ -150,7 +149,7 @@ def paths_command(
         emit(r.to_dot(result, lg), output)
     elif output and output != "-":
         buf = io.StringIO()
-        r.render_tables(result, Console(file=buf, width=100, color_system=None, highlight=False), lg, top)
+        r.render_tables(result, c.text_console(buf), lg, top)
         emit(buf.getvalue(), output)
     else:
         r.render_tables(result, c.stdout_console(), lg, top)

@@ -12,6 +12,7 @@ from rich.text import Text
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.render.table import PAIN_PRIORITY, satisfaction_style
 from cjtool.result import JourneyMap, StageMetrics, TouchpointMetrics
+from cjtool.safe_text import visible
 
 MIN_COL = 11  # below this a stage column is unreadable; wrap onto another row of stages
 
@@ -44,7 +45,7 @@ def _measured_line(result: JourneyMap, stage_id: str) -> Text:
     m = result.measured.get(stage_id)
     if m is None:
         return Text("—", style="dim")
-    return Text(f"◆ {m.touchpoint} {100 * m.lift:+.0f}", style="green" if m.lift > 0 else "red")
+    return Text(f"◆ {visible(m.touchpoint)} {100 * m.lift:+.0f}", style="green" if m.lift > 0 else "red")
 
 
 def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> RenderableType:
@@ -63,7 +64,7 @@ def journey_strip(result: JourneyMap, lang: str = "en", width: int = 80) -> Rend
                 else f"{fmt_pct(s.conversion_from_first, 0)}"
             ),
             _score_line(s, lang, lo, hi),
-            Text(f"▼ {worst[s.id].touchpoint}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
+            Text(f"▼ {visible(worst[s.id].touchpoint)}", style="red" if worst[s.id].priority >= PAIN_PRIORITY else "")
             if s.id in worst
             else Text("—", style="dim"),
             *([_measured_line(result, s.id)] if result.measured else []),

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from cjtool.result import JourneyMap
+from cjtool.safe_text import visible
 
 # OWASP: text cells starting with these can run as spreadsheet formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -53,7 +54,10 @@ def to_json(result: JourneyMap, lang: str = "en") -> str:
 
 
 def neutralise(value: str) -> str:
-    """Prefix a text cell that a spreadsheet would run as a formula with `'`."""
+    """A text cell safe to open in a spreadsheet and to print in a CI log: control
+    characters as visible escapes (``cjtool.safe_text.visible``), and a leading `'` on a
+    cell a spreadsheet would run as a formula."""
+    value = visible(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

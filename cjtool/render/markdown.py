@@ -5,11 +5,13 @@ from __future__ import annotations
 from cjtool.i18n import fmt_int, t
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
 from cjtool.result import JourneyMap
+from cjtool.safe_text import visible
 
 
 def md_escape(text: str) -> str:
-    """Escape what would break a Markdown table cell or start markup."""
-    out = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """Escape what would break a Markdown table cell or start markup; control characters
+    and line separators show as escapes (``cjtool.safe_text.visible``)."""
+    out = visible(text).replace("\\", "\\\\").replace("|", "\\|")
     for ch in ("*", "_", "`", "<", ">", "[", "]"):
         out = out.replace(ch, "\\" + ch)
     return out

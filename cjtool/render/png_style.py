@@ -31,6 +31,7 @@ from cjtool.output import atomic_path
 from cjtool.render.fonts import setup_fonts
 from cjtool.render.summary import has_scores as has_scores  # re-exported for the charts
 from cjtool.result import JourneyMap, TouchpointMetrics
+from cjtool.safe_text import escaped
 
 DPI = 150
 MIN_FONT = 9  # points: the smallest text on any chart (legible on a slide)
@@ -61,6 +62,7 @@ STAGE_COLORS = (
 )
 
 RC = {
+    "text.parse_math": False,  # names from the data are text: a `$` must not start mathtext
     "font.size": 10,
     "axes.edgecolor": FAINT,
     "axes.labelcolor": MUTED,
@@ -139,8 +141,9 @@ def pt_px(renderer: RendererBase, points: float) -> float:
 
 
 def clean(text: object) -> str:
-    """One line of text: line breaks, tabs and other control white space become a space."""
-    return re.sub(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip()
+    """One line of text: line breaks, tabs and other control white space become a space,
+    other control characters (ESC, BEL...) visible escapes."""
+    return escaped(re.sub(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+", " ", str(text)).strip())
 
 
 _WIDTHS: dict[tuple[str, float, str, float, tuple[str, ...]], float] = {}

@@ -142,7 +142,7 @@ def markdown_html(md: str) -> str:
     from cjtool.render.report import table_html
 
     out: list[str] = []
-    lines = md.splitlines()
+    lines = md.split("\n")  # not splitlines(): a name's U+2028 is no line break here
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
 from cjtool.result import JourneyMap
+from cjtool.safe_text import visible
 
 STAGE_ALIGN = "lrrrrrrrr"  # l: text, r: number, per column
 TOUCHPOINT_ALIGN = "rllrrrrrrr"
@@ -53,7 +54,7 @@ def touchpoint_table(result: JourneyMap, lang: str, top: int) -> tuple[list[str]
         [
             str(tp.rank),
             result.stage_label(tp.stage, lang),
-            tp.touchpoint,
+            visible(tp.touchpoint),
             fmt_int(tp.customers),
             fmt_int(tp.exits),
             fmt_pct(tp.drop_off_rate),

@@ -15,6 +15,7 @@ from rich.text import Text
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
 from cjtool.render.markdown import period_text
 from cjtool.result import JourneyMap, TouchpointMetrics
+from cjtool.safe_text import visible
 
 BAR_WIDTH = 8
 PAIN_PRIORITY = 0.5  # a ranked touchpoint at or above this priority is highlighted
@@ -212,7 +213,9 @@ def touchpoint_table(result: JourneyMap, lang: str, top: int, width: int = 80) -
     columns = [
         Column(t("rank", lang), [str(tp.rank) for tp in shown]),
         Column(t("stage", lang), [result.stage_label(tp.stage, lang) for tp in shown], text=True, drop=4),
-        Column(t("touchpoint", lang), [Text(tp.touchpoint, style=pain(tp)) for tp in shown], text=True, whole=True),
+        Column(
+            t("touchpoint", lang), [Text(visible(tp.touchpoint), style=pain(tp)) for tp in shown], text=True, whole=True
+        ),
         Column(t("col_cust", lang), [fmt_int(tp.customers) for tp in shown]),
         Column(t("exits", lang), [fmt_int(tp.exits) for tp in shown], drop=3),
         Column(t("drop_rate", lang), [fmt_pct(tp.drop_off_rate, 0) for tp in shown]),
@@ -243,7 +246,7 @@ def unassigned_table(result: JourneyMap, lang: str, top: int = 5, width: int = 8
     table, _ = fit_table(
         t("unassigned", lang),
         [
-            Column(t("touchpoint", lang), [tp for tp, _ in rows], text=True, whole=True),
+            Column(t("touchpoint", lang), [visible(tp) for tp, _ in rows], text=True, whole=True),
             Column(t("events", lang), [fmt_int(n) for _, n in rows]),
         ],
         width,

@@ -19,6 +19,7 @@ KINDS = {
     "min_satisfaction": ("satisfaction", ">="),
     "max_drop_off": ("drop_off", "<="),
     "min_nps": ("nps_gate", ">="),
+    "max_at_stake": ("at_stake", "<="),  # SPEC 17: customers at stake at a touchpoint or stage
 }
 # data-quality gates: no target, a share of the whole input
 DATA_KINDS = {
@@ -34,6 +35,8 @@ def gate_threshold_problem(kind: str, x: float) -> str | None:
         return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
     if kind == "min_nps" and not -100 <= x <= 100:
         return f"{x:g} is not an NPS between -100 and 100"
+    if kind == "max_at_stake" and x < 0:
+        return f"{x:g} is not a number of customers (0 or more)"
     return None
 
 
@@ -97,7 +100,21 @@ def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
     return Gates(**merged)
 
 
+def _at_stake(result: JourneyMap, stage: str | None = None, touchpoint: str | None = None) -> float:
+    """Customers at stake (SPEC 17) summed over the opportunities of a stage or a touchpoint
+    (of every stage it is in): 0 where its drop-off is at or under the benchmark."""
+    return float(
+        sum(
+            o.customers_at_stake
+            for o in result.opportunities
+            if (stage is None or o.stage == stage) and (touchpoint is None or o.touchpoint == touchpoint)
+        )
+    )
+
+
 def _stage_value(result: JourneyMap, kind: str, stage_id: str) -> float | None:
+    if kind == "max_at_stake":
+        return _at_stake(result, stage=stage_id)
     s = next(s for s in result.stages if s.id == stage_id)
     if kind == "min_conversion":
         return s.conversion_from_first
@@ -117,6 +134,8 @@ def _touchpoint_value(result: JourneyMap, kind: str, name: str) -> float | None:
     pairs = [t for t in result.touchpoints if t.touchpoint == name]
     if not pairs:
         return None
+    if kind == "max_at_stake":
+        return _at_stake(result, touchpoint=name)
     if kind == "max_drop_off":
         exits, customers = sum(t.exits for t in pairs), sum(t.customers for t in pairs)
         return exits / customers if customers else None

@@ -19,9 +19,8 @@ from cjtool.analyses.customers import churn_cutoff, status_expr, window_open
 from cjtool.events import EventTable, Note, merged_notes, worded
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
-from cjtool.result import JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
-
-SCORE_SCALE = 1_000_000  # scores are summed exactly as whole millionths (6 decimals)
+from cjtool.opportunities import find_opportunities
+from cjtool.result import SCORE_SCALE, JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
 
 
 def score_sums() -> list[pl.Expr]:
@@ -150,7 +149,13 @@ def with_impact(result: JourneyMap, impact: dict[tuple[str, str], float]) -> Jou
         tp = replace(tp, impact=impact.get((tp.stage, tp.touchpoint), 0.0))
         tps.append(replace(tp, priority=float(exact_priority(tp, tp.scores.sums.sat_units, result.model))))
     sums = {(tp.stage_index, tp.touchpoint): tp.scores.sums.sat_units for tp in tps}
-    return replace(result, touchpoints=rank_touchpoints(tps, sums, result.model))
+    return opportunities_of(replace(result, touchpoints=rank_touchpoints(tps, sums, result.model)))
+
+
+def opportunities_of(result: JourneyMap) -> JourneyMap:
+    """``result`` with its SPEC 17 opportunities (after its touchpoints are ranked)."""
+    found = find_opportunities(result.stages, result.touchpoints, dict(result.model.targets), result.revenue_reached)
+    return replace(result, opportunities=found)
 
 
 def _scores(row: dict[str, Any]) -> Scores:
@@ -571,7 +576,10 @@ def _journey_map(
         rejected = {r: int(dropped[r]) for r in ev.REJECTED_REASONS if dropped.get(r)}
         duplicates, outside = int(dropped.get(ev.DUPLICATE, 0)), int(dropped.get(ev.OUTSIDE, 0))
         rows_read = int(valid["valid"]) + sum(rejected.values()) + duplicates + outside
-    return JourneyMap(
+    revenue_reached = (
+        [sum(int(u or 0) for d, u in rev_by_depth.items() if d >= k) for k in range(1, K + 1)] if has_revenue else None
+    )
+    result = JourneyMap(
         model=model,
         rows_read=rows_read,
         rejected=rejected,
@@ -590,4 +598,6 @@ def _journey_map(
         t_end=partial.t_end,
         warnings=partial.warnings + journey_warnings(model, partial.checks),
         revenue=from_units(sum(int(u or 0) for u in rev_by_depth.values())) if has_revenue else None,
+        revenue_reached=revenue_reached,
     )
+    return opportunities_of(result)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,10 @@ class Gates:
     min_satisfaction: tuple[tuple[str, float], ...] = ()
     max_drop_off: tuple[tuple[str, float], ...] = ()
     min_nps: tuple[tuple[str, float], ...] = ()
+    max_at_stake: tuple[tuple[str, float], ...] = ()  # SPEC 17 customers at stake
 
     def is_empty(self) -> bool:
-        return not (self.min_conversion or self.min_satisfaction or self.max_drop_off or self.min_nps)
+        return not any(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ class JourneyModel:
     customers_file: str | None = None
     churn_after_s: float | None = None  # SPEC 14: churned when t_end - last_seen > this
     churn_after_text: str | None = None
+    # SPEC 17: touchpoint -> target drop-off rate, exact (`targets:`; `--what-if` replaces one)
+    targets: tuple[tuple[str, Fraction], ...] = ()
 
     def segment_label(self, name: str, lang: str = "en") -> str:
         """The declared label of attribute ``name`` in ``lang`` (else the name itself)."""
@@ -264,6 +268,15 @@ def parse_share(text: str | float) -> float:
     return float(text)
 
 
+def exact_share(text: str | float) -> Fraction:
+    """``parse_share`` as the exact decimal written: ``"0.2"`` and ``"20%"`` -> 1/5 (SPEC 17
+    targets are compared exactly). Raises ``ValueError``."""
+    raw = repr(float(text)) if isinstance(text, int | float) else str(text).strip()
+    if raw.endswith("%"):
+        return Fraction(raw.removesuffix("%").strip()) / 100
+    return Fraction(raw)
+
+
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
@@ -302,6 +315,7 @@ TOP_KEYS = (
     "gates",
     "segments",
     "churn_after",
+    "targets",
 )
 SEGMENT_KEYS = ("customers", "attributes")
 STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
@@ -486,6 +500,7 @@ class _Builder:
         dedupe = self.boolean(top.get("dedupe"), ("dedupe",))
         segments, customers_file = self.segments(top.get("segments"))
         churn_s, churn_text = self.duration(top.get("churn_after"), ("churn_after",))
+        targets = self.targets(top.get("targets"))
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -513,6 +528,7 @@ class _Builder:
             customers_file=customers_file,
             churn_after_s=churn_s,
             churn_after_text=churn_text,
+            targets=targets,
         )
 
     def segments(self, value: Any) -> tuple[tuple[tuple[str, Text], ...], str | None]:
@@ -708,8 +724,23 @@ class _Builder:
         wi = self.number(w.get("impact"), ("ranking", "weights", "impact"), 1.0, minimum=0) if impact else None
         return wd, ws, int(mc), wi
 
+    def targets(self, value: Any) -> tuple[tuple[str, Fraction], ...]:
+        """`targets: {touchpoint: rate}` (SPEC 17): the drop-off rate an opportunity is
+        measured against instead of the stage's median; `0.2` or `20%`, from 0 to 1."""
+        out = []
+        for name, rate in self.mapping(value, ("targets",), None).items():
+            try:
+                x = exact_share(rate) if not isinstance(rate, bool) else None
+            except (ValueError, ZeroDivisionError):
+                x = None
+            if x is None or not 0 <= x <= 1:
+                self.bad(("targets", name), f"expected a drop-off rate from 0 to 1 (0.2 or 20%), got {_kind(rate)}")
+                continue
+            out.append((str(name).strip(), x))
+        return tuple(out)
+
     def gates(self, value: Any, stages: tuple[Stage, ...]) -> Gates:
-        keys = ("min_conversion", "min_satisfaction", "max_drop_off", "min_nps")
+        keys = ("min_conversion", "min_satisfaction", "max_drop_off", "min_nps", "max_at_stake")
         g = self.mapping(value, ("gates",), keys)
         out: dict[str, tuple[tuple[str, float], ...]] = {}
         for key in keys:

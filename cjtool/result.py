@@ -7,21 +7,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from cjtool.model import JourneyModel
 
 SCHEMA = "cjtool.map/2"
+SCORE_SCALE = 1_000_000  # scores and revenue are summed exactly as whole millionths (6 decimals)
 
 
 @dataclass(frozen=True)
 class MeasuredMoment:
-    """The strongest measured key moment of a stage (SPEC 13, ``cjtool moments``): shown
-    beside the declared moment of truth on the journey map; association, not causation."""
+    """The key moment of a stage (SPEC 13 v2, ``cjtool moments``): shown (◆) beside the
+    declared moment of truth on the journey map; association, not causation. ``lift`` is
+    the conversion gap the rule measured: satisfied minus dissatisfied customers at the
+    touchpoint (``rule`` "satisfaction"), or those who met it minus the others ("exposure")."""
 
     touchpoint: str
     odds_ratio: float
     lift: float
+    rule: str = "exposure"
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    stage: str
+    stage_index: int
+    touchpoint: str
+    rank: int
+    customers: int  # c_t
+    exits: int  # e_t
+    benchmark: Fraction
+    benchmark_from: str  # "median" | "target"
+    customers_at_stake: Fraction
+    completions_at_stake: Fraction
+    revenue_at_stake: Fraction | None  # None without a revenue column
+
+    @property
+    def drop_off_rate(self) -> Fraction:
+        return Fraction(self.exits, self.customers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "touchpoint": self.touchpoint,
+            "drop_off_rate": self.exits / self.customers,
+            "benchmark": float(self.benchmark),
+            "benchmark_from": self.benchmark_from,
+            "customers_at_stake": float(self.customers_at_stake),
+            "completions_at_stake": float(self.completions_at_stake),
+            "revenue_at_stake": None if self.revenue_at_stake is None else float(self.revenue_at_stake),
+        }
 
 
 @dataclass(frozen=True)
@@ -113,6 +149,10 @@ class JourneyMap:
     rows_outside: int | None = None  # valid rows outside --since/--until; None without them
 
     revenue: float | None = None  # of all the customers' assigned events; None without a revenue column
+    # SPEC 17, in order; and what they are computed from: revenue (millionths) of the customers
+    # with depth >= k, per stage k (None without a revenue column)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    revenue_reached: list[int] | None = None
 
     @property
     def rows_rejected(self) -> int:
@@ -197,6 +237,7 @@ class JourneyMap:
                 for t in self.touchpoints
             ],
             "unassigned_touchpoints": [{"touchpoint": tp, "events": n} for tp, n in self.unassigned],
+            "opportunities": [o.to_dict() for o in self.opportunities],
             "warnings": list(self.warnings),
         }
 

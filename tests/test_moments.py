@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -305,8 +306,10 @@ def test_example_data_show_a_costly_and_a_helpful_touchpoint() -> None:
     assert chat["confident"] and chat["ci95"][0] > 1
 
 
-def test_strongest_per_stage_takes_the_largest_confident_effect_either_way() -> None:
-    from cjtool.analyses.moments import strongest_per_stage
+def test_key_moment_by_exposure_skips_structural_and_negative_lifts() -> None:
+    """SPEC 13 v2 rule 2 on the data of the old "strongest" test: chat goes with paying
+    (30/40 against 10/40) and is the stage's key moment, chosen by exposure."""
+    from cjtool.analyses.moments import key_moments
 
     rows = []
     for i in range(80):
@@ -317,9 +320,14 @@ def test_strongest_per_stage_takes_the_largest_confident_effect_either_way() -> 
         if (chat and i % 4 != 0) or (not chat and i % 4 == 0):  # chat: 30/40 pay; others: 10/40
             rows.append(ev(f"c{i}", 5, "pay"))
     result = moments(frame_of(rows), parse_model(MODEL))
-    best = strongest_per_stage(result)
-    assert set(best) == {"consider"} and best["consider"].touchpoint == "chat"
-    assert best["consider"].confident
+    keys = key_moments(result)
+    assert set(keys) == {"consider"} and keys["consider"].touchpoint == "chat"
+    chat = keys["consider"]
+    assert chat.key_rule == "exposure" and chat.exposed_share == Fraction(30, 40) and not chat.structural
+    d = next(m for m in result.to_dict()["moments"] if m["touchpoint"] == "chat")
+    assert (d["key"], d["key_rule"], d["exposed_share"], d["structural"]) == (True, "exposure", 0.75, False)
+    others = [m for m in result.to_dict()["moments"] if m["touchpoint"] != "chat"]
+    assert all(m["key"] is False and m["key_rule"] is None for m in others)
 
 
 def test_cli_warns_about_rejected_rows(example) -> None:
@@ -334,9 +342,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli):
-    """Issue 14: declared here (★), measured there (◆): the terminal strip and the journey
-    map name each stage's strongest confident moment, with its conversion gap."""
-    from cjtool.analyses.moments import compute_moments, measured_moments, strongest_per_stage
+    """Issue 14, with SPEC 13 v2's key moment: declared here (★), measured there (◆): the
+    terminal strip and the journey map name each stage's key moment, with its conversion gap."""
+    from cjtool.analyses.moments import compute_moments, key_moments, measured_moments
     from cjtool.api import journeys
     from cjtool.model import load_model
     from cjtool.render.png import _JourneyMapChart
@@ -344,9 +352,11 @@ def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli
     model = load_model(str(EXAMPLES / "aipl.yaml"))
     j = journeys([str(EXAMPLES / "aipl_events.csv")], model)
     result = compute_moments(j)
-    strongest = strongest_per_stage(result)
-    assert strongest and all(m.confident for m in strongest.values())
+    keys = key_moments(result)
+    # the example's key moment is checkout's satisfaction effect, not an exposure odds ratio
+    assert {s: (m.touchpoint, m.key_rule) for s, m in keys.items()} == {"interest": ("checkout", "satisfaction")}
     measured = measured_moments(result)
+    assert measured["interest"].lift == pytest.approx(0.281, abs=0.001)
     r = cli("map", EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", env={"COLUMNS": "120"})
     for m in measured.values():
         assert f"◆ {m.touchpoint} {100 * m.lift:+.0f}" in r.stdout
@@ -394,3 +404,76 @@ def test_ranking_impact_is_off_by_default_and_a_third_term_when_on(cli, tmp_path
     assert [t["touchpoint"] for t in ranked[:2]] != [t["touchpoint"] for t in plain["touchpoints"][:2]]
     with pytest.raises(ModelError, match="ranking.impact: expected true or false"):
         parse_model("ranking: {impact: maybe}\nstages:\n  - {id: a, touchpoints: [x]}\n")
+
+
+# --------------------------------------------------------------------------- SPEC 13 v2 key rules
+
+
+def _moment(stage_index: int, touchpoint: str, a: int, b: int, c: int, d: int, **kw):
+    from cjtool.analyses.moments import Moment, SatisfactionEffect
+    from cjtool.stats import TwoSampleTest
+
+    effect = None
+    if "sat" in kw:  # (x_sat, n_sat, x_dis, n_dis, significant)
+        xs, ns, xd, nd, sig = kw.pop("sat")
+        test = TwoSampleTest(xd / nd, xs / ns, nd, ns, xs / ns - xd / nd, None, None, "z", 0.001)
+        effect = SatisfactionEffect(test, 0.001 if sig else 0.5, sig, xs, xd)
+    sig = kw.pop("significant", True)
+    return Moment(
+        stage_index,
+        f"s{stage_index}",
+        touchpoint,
+        a,
+        b,
+        c,
+        d,
+        a / (a + b),
+        c / (c + d),
+        a / (a + b) - c / (c + d),
+        1.0,
+        (1.0, 1.0),
+        0.001,
+        0.001 if sig else 0.5,
+        sig,
+        None,
+        0,
+        effect,
+    )
+
+
+def test_key_rules_by_hand() -> None:
+    from cjtool.analyses.moments import with_keys
+
+    ms = [
+        # stage 1: rule 1 wins over a larger exposure lift; among effects the larger diff, then
+        # the larger n, then touchpoint; a non-significant or negative effect takes no part
+        _moment(1, "big_lift", 50, 0, 5, 45),
+        _moment(1, "sat_small", 20, 20, 10, 50, sat=(9, 10, 5, 10, True)),  # diff .4, n 20
+        _moment(1, "sat_tie_n", 20, 20, 10, 50, sat=(18, 20, 10, 20, True)),  # diff .4, n 40: wins
+        _moment(1, "sat_ns", 20, 20, 10, 50, sat=(10, 10, 0, 10, False)),
+        # stage 2: no effect; structural (exposed_share 9/10) is skipped, then the largest lift
+        _moment(2, "checkout", 90, 10, 10, 90),  # a/(a+c) = .9: structural
+        _moment(2, "chat", 30, 10, 70, 90),  # lift .75 - .4375
+        _moment(2, "faq", 60, 20, 40, 80),  # lift .75 - 1/3: larger
+        _moment(2, "faq_ns", 70, 0, 30, 100, significant=False),
+        # stage 3: only a negative lift and a structural pair: no key
+        _moment(3, "slow", 10, 40, 50, 50),
+        _moment(3, "pay", 95, 5, 5, 95),
+    ]
+    keys = {m.stage_index: (m.touchpoint, m.key_rule) for m in with_keys(ms) if m.key}
+    assert keys == {1: ("sat_tie_n", "satisfaction"), 2: ("faq", "exposure")}
+    by = {m.touchpoint: m for m in ms}
+    assert by["checkout"].exposed_share == Fraction(9, 10) and by["checkout"].structural
+    assert not by["chat"].structural and by["pay"].structural
+
+
+def test_rule_one_may_choose_a_structural_moment() -> None:
+    from cjtool.analyses.moments import with_keys
+
+    ms = [_moment(1, "pay", 95, 5, 5, 95, sat=(40, 50, 10, 50, True)), _moment(1, "ad", 30, 10, 70, 90)]
+    assert [(m.touchpoint, m.key_rule) for m in with_keys(ms) if m.key] == [("pay", "satisfaction")]
+
+
+def test_exposed_share_is_null_without_successes() -> None:
+    m = _moment(1, "x", 0, 10, 0, 10)
+    assert m.exposed_share is None and not m.structural

@@ -12,8 +12,7 @@ who do not in more ways than that touchpoint.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +29,7 @@ CAUSATION_NOTE = "association, not causation"
 SMALL_CELL = 5  # a 2x2 cell below this: the odds ratio leans on the 0.5 correction
 SKEW_SHARE = 0.05  # exposed share of the stage below this (or above 1 - this): a thin comparison group
 FEW_CUSTOMERS = 40  # below this many at the widest stage, say how small the smallest p can be
+STRUCTURAL_SHARE = Fraction(9, 10)  # SPEC 13 v2: exposed_share >= 0.9 is structural
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,22 @@ class Moment:
     responses: int
     satisfaction_effect: SatisfactionEffect | None
     flags: tuple[str, ...] = ()
+    key_rule: str | None = None  # SPEC 13 v2: "satisfaction" | "exposure" for the stage's key moment
+
+    @property
+    def exposed_share(self) -> Fraction | None:
+        """The share of the stage's successes that met the pair (SPEC 13 v2)."""
+        return Fraction(self.a, self.a + self.c) if self.a + self.c else None
+
+    @property
+    def structural(self) -> bool:
+        """Nearly everyone who went on passed through it: its odds ratio restates the funnel."""
+        share = self.exposed_share
+        return share is not None and share >= STRUCTURAL_SHARE
+
+    @property
+    def key(self) -> bool:
+        return self.key_rule is not None
 
     @property
     def n(self) -> int:
@@ -144,6 +160,10 @@ def _moment_dict(m: Moment) -> dict[str, Any]:
         "p_value": m.p_value,
         "p_adjusted": m.p_adjusted,
         "satisfaction_effect": None if m.satisfaction_effect is None else _effect_dict(m.satisfaction_effect),
+        "exposed_share": None if m.exposed_share is None else float(m.exposed_share),
+        "structural": m.structural,
+        "key": m.key,
+        "key_rule": m.key_rule,
         "n": m.n,
         "exposed": m.exposed,
         "significant": m.significant,
@@ -332,7 +352,7 @@ def compute_moments(j: Journeys, *, alpha: float = 0.05) -> MomentsResult:
         )
     # SPEC 15 order; odds ratios compared exactly (equal ratios can differ in the last bit)
     moments.sort(key=lambda m: (m.p_adjusted, -_exact_odds(m), m.stage_index, m.touchpoint))
-    result = MomentsResult(model, alpha, j.customers.height, populations, moments)
+    result = MomentsResult(model, alpha, j.customers.height, populations, with_keys(moments))
     result.reasons = _reasons(result, dropped=frame.height - kept.height)
     result.warnings = list(j.table.warnings) + j.warnings  # rejected rows among them
     return result
@@ -388,23 +408,68 @@ def _reasons(result: MomentsResult, *, dropped: int) -> list[str]:
     return out
 
 
-def strongest_per_stage(result: MomentsResult) -> dict[str, Moment]:
-    """The strongest *measured* moment of each stage, for the journey map and the terminal
-    strip (beside the declared ``moment_of_truth``): the confident moment with the largest
-    |ln odds ratio|, ties by SPEC order. Stages without a confident moment are absent."""
-    out: dict[str, Moment] = {}
-    for m in sorted(result.confident, key=lambda m: -abs(math.log(m.odds_ratio))):
-        out.setdefault(m.stage, m)
-    return out
+def _satisfaction_diff(m: Moment) -> Fraction:
+    """The satisfaction effect's diff exactly: x_sat/n_sat - x_dis/n_dis."""
+    e = m.satisfaction_effect
+    assert e is not None
+    return Fraction(e.x_satisfied, e.n_satisfied) - Fraction(e.x_dissatisfied, e.n_dissatisfied)
+
+
+def _exposure_lift(m: Moment) -> Fraction:
+    return Fraction(m.a, m.a + m.b) - Fraction(m.c, m.c + m.d)
+
+
+def with_keys(moments: list[Moment]) -> list[Moment]:
+    """``moments`` with SPEC 13 v2's key moment of each stage marked (``key_rule``):
+    1. a significant satisfaction effect with diff > 0: the largest diff, then the larger
+       n_satisfied + n_dissatisfied, then touchpoint;
+    2. else a non-structural moment with p_adjusted < alpha and lift > 0: the largest
+       lift, then the larger a + b, then touchpoint;
+    3. else none. Diffs and lifts are compared exactly."""
+    keys: dict[int, tuple[Moment, str]] = {}
+    for k in sorted({m.stage_index for m in moments}):
+        stage = [m for m in moments if m.stage_index == k]
+        rule1 = [
+            m
+            for m in stage
+            if m.satisfaction_effect is not None and m.satisfaction_effect.significant and _satisfaction_diff(m) > 0
+        ]
+        rule2 = [
+            m for m in stage if not m.structural and m.significant and m.a + m.b and m.c + m.d and _exposure_lift(m) > 0
+        ]
+        if rule1:
+            best = min(
+                rule1,
+                key=lambda m: (
+                    -_satisfaction_diff(m),
+                    -(m.satisfaction_effect.n_satisfied + m.satisfaction_effect.n_dissatisfied),  # type: ignore[union-attr]
+                    m.touchpoint,
+                ),
+            )
+            keys[k] = (best, "satisfaction")
+        elif rule2:
+            keys[k] = (min(rule2, key=lambda m: (-_exposure_lift(m), -(m.a + m.b), m.touchpoint)), "exposure")
+    chosen = {id(m): rule for m, rule in keys.values()}
+    return [replace(m, key_rule=chosen[id(m)]) if id(m) in chosen else m for m in moments]
+
+
+def key_moments(result: MomentsResult) -> dict[str, Moment]:
+    """Each stage's key moment (SPEC 13 v2), by stage id; stages without one are absent."""
+    return {m.stage: m for m in result.moments if m.key}
 
 
 def measured_moments(result: MomentsResult) -> dict[str, MeasuredMoment]:
-    """``strongest_per_stage`` in the form the journey map shows."""
-    return {
-        stage: MeasuredMoment(m.touchpoint, m.odds_ratio, m.lift)
-        for stage, m in strongest_per_stage(result).items()
-        if m.lift is not None
-    }
+    """``key_moments`` in the form the journey map shows (◆, with the rule that chose it)."""
+    out = {}
+    for stage, m in key_moments(result).items():
+        if m.key_rule == "satisfaction":
+            gap = float(_satisfaction_diff(m))
+        elif m.lift is not None:
+            gap = m.lift
+        else:
+            continue
+        out[stage] = MeasuredMoment(m.touchpoint, m.odds_ratio, gap, m.key_rule or "exposure")
+    return out
 
 
 def impact_of(result: MomentsResult) -> dict[tuple[str, str], float]:

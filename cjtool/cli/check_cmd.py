@@ -124,6 +124,16 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    max_at_stake: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--max-at-stake",
+            metavar="TARGET=N",
+            help="STAGE_OR_TOUCHPOINT=N: customers at stake (the opportunity of map's Fix first) at most N (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    what_if: c.WhatIfOpt = None,
     max_rejected: Annotated[
         str | None,
         typer.Option(
@@ -179,9 +189,10 @@ def check_command(
     Example: cjtool check events.csv -m aipl --min-conversion purchase=0.05 --max-drop-off checkout=0.3
     """
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
-    jm = reading.model(model)
+    targets = c.parse_what_if(what_if)
+    jm = c.with_what_if(reading.model(model), targets)
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
-        given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
+        given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_at_stake, max_rejected, max_unassigned]
         if any(given):
             raise UsageError("regression gates (--baseline) and threshold gates run in separate `cjtool check` steps")
         compared = run_compare(
@@ -210,21 +221,24 @@ def check_command(
         "min_satisfaction": _parse("min_satisfaction", min_satisfaction),
         "max_drop_off": _parse("max_drop_off", max_drop_off),
         "min_nps": _parse("min_nps", min_nps),
+        "max_at_stake": _parse("max_at_stake", max_at_stake),
     }
     data_gates = _data_gate("max_rejected", max_rejected) | _data_gate("max_unassigned", max_unassigned)
     gates = merge(jm.gates, {kind: [(target, x) for target, x, _ in v] for kind, v in cli.items()})
     if gates.is_empty() and not data_gates:
         raise UsageError(
-            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, "
+            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, --max-at-stake, "
             "--max-rejected or --max-unassigned, or add `gates:` to the model"
         )
     texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
     if by is None:
         result = c.run_map(events, jm, reading=reading, quiet=quiet)
+        c.check_what_if(result, targets)
         results = evaluate(result, gates, texts, data_gates)
     else:  # every gate on every segment: the check fails when any segment fails
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments)
+        c.check_what_if(bd.all, targets)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         results = [
             replace(g, segment=f"{by}={value}")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import io
 import os
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, get_type_hints
 
@@ -25,7 +27,7 @@ from cjtool.api import journeys
 from cjtool.errors import UsageError
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_map
-from cjtool.model import JourneyModel, load_model
+from cjtool.model import JourneyModel, exact_share, load_model
 from cjtool.result import JourneyMap
 from cjtool.safe_text import SafeConsole
 
@@ -433,6 +435,55 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
     except ValueError:
         names = ", ".join(f.value for f in formats)
         raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+
+
+# ------------------------------------------------------------------ opportunities (SPEC 17)
+
+WhatIfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--what-if",
+        help="TOUCHPOINT=RATE: measure the touchpoint's opportunity against this drop-off rate "
+        "(0.2 or 20%) instead of the stage's median or the model's target (repeatable).",
+        show_default=False,
+        metavar="TOUCHPOINT=RATE",
+    ),
+]
+
+
+def parse_what_if(items: Sequence[str] | None) -> dict[str, Fraction]:
+    """`--what-if` values: the name trimmed, the last `=` separates the rate (SPEC 17)."""
+    out: dict[str, Fraction] = {}
+    for item in items or ():
+        name, sep, rate = item.rpartition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--what-if {item!r}: expected TOUCHPOINT=RATE, e.g. checkout=0.2 or checkout=20%")
+        try:
+            x = exact_share(rate)
+        except (ValueError, ZeroDivisionError):
+            x = None
+        if x is None or not 0 <= x <= 1:
+            raise UsageError(f"--what-if {item!r}: the rate must be a drop-off rate from 0 to 1 (0.2 or 20%)")
+        out[name.strip()] = x
+    return out
+
+
+def with_what_if(model: JourneyModel, what_if: Mapping[str, Fraction]) -> JourneyModel:
+    """``model`` whose targets are replaced by ``what_if`` for its touchpoints."""
+    if not what_if:
+        return model
+    targets = {**dict(model.targets), **what_if}
+    return replace(model, targets=tuple(targets.items()))
+
+
+def check_what_if(result: JourneyMap, what_if: Mapping[str, Fraction]) -> None:
+    """A `--what-if` touchpoint the run does not have is a usage error (SPEC 17)."""
+    seen = {tp.touchpoint for tp in result.touchpoints}
+    for name in what_if:
+        if name not in seen:
+            close = difflib.get_close_matches(name, sorted(seen), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise UsageError(f"--what-if {name}: the run has no touchpoint `{name}`{hint}")
 
 
 # ------------------------------------------------------------------ segments (SPEC 9)

@@ -36,6 +36,7 @@ class Engine(StrEnum):
 class TableName(StrEnum):
     touchpoints = "touchpoints"
     stages = "stages"
+    opportunities = "opportunities"
 
 
 @c.reads_events()
@@ -55,7 +56,11 @@ def map_command(
     output: c.OutputOpt = None,
     table: Annotated[
         TableName,
-        typer.Option("--table", help="Which table --format csv writes: touchpoints or stages.", metavar="TABLE"),
+        typer.Option(
+            "--table",
+            help="Which table --format csv writes: touchpoints, stages or opportunities (SPEC 17).",
+            metavar="TABLE",
+        ),
     ] = TableName.touchpoints,
     top: Annotated[
         int, typer.Option("--top", min=1, help="Touchpoints shown in the table and Markdown outputs.", metavar="N")
@@ -93,6 +98,7 @@ def map_command(
     segments: c.SegmentsLimitOpt = 10,
     exclude_in_progress: c.ExcludeInProgressOpt = False,
     quiet: c.QuietOpt = False,
+    what_if: c.WhatIfOpt = None,
     partitions: Annotated[
         int | None,
         typer.Option(
@@ -136,7 +142,8 @@ def map_command(
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    jm = reading.model(model)
+    targets = c.parse_what_if(what_if)
+    jm = c.with_what_if(reading.model(model), targets)
     lg = lang.value
     if spark_master is not None and engine is not Engine.spark:
         raise UsageError("--spark-master is for --engine spark")
@@ -151,6 +158,7 @@ def map_command(
             raise UsageError("--by maps in memory; leave out --partitions")
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
+        c.check_what_if(bd.all, targets)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
         return
@@ -188,8 +196,9 @@ def map_command(
             result = c.map_of(j, quiet=quiet, moments=found)
         # pictures and tables show the measured key moments (one Fisher test per pair: left out
         # for huge vocabularies, where `cjtool moments` is the tool)
-        if (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS:
+        if (png or format in (Format.table, Format.markdown)) and len(result.touchpoints) <= MEASURED_PAIRS:
             result.measured = measured_moments(found or compute_moments(j))
+    c.check_what_if(result, targets)
     if png:
         from cjtool.render.png import save_journey_map
 

@@ -49,6 +49,20 @@ TOUCHPOINT_COLUMNS = [
 _TEXT_COLUMNS = {"id", "label", "stage", "stage_label", "touchpoint"}
 
 
+OPPORTUNITY_COLUMNS = [
+    "order",
+    "stage",
+    "stage_label",
+    "touchpoint",
+    "drop_off_rate",
+    "benchmark",
+    "benchmark_from",
+    "customers_at_stake",
+    "completions_at_stake",
+    "revenue_at_stake",
+]
+
+
 def to_json(result: JourneyMap, lang: str = "en") -> str:
     return json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
@@ -76,6 +90,9 @@ def table_rows(result: JourneyMap, table: str, lang: str = "en") -> tuple[list[s
         rows = [{"index": i, **s} for i, s in enumerate(d["stages"], start=1)]
         return STAGE_COLUMNS, rows
     labels = {s["id"]: s["label"] for s in d["stages"]}
+    if table == "opportunities":  # SPEC 17, in its order
+        rows = [{"order": i, **o, "stage_label": labels[o["stage"]]} for i, o in enumerate(d["opportunities"], 1)]
+        return OPPORTUNITY_COLUMNS, rows
     rows = [{**t, "stage_label": labels[t["stage"]]} for t in d["touchpoints"]]
     return TOUCHPOINT_COLUMNS, rows
 

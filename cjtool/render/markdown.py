@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from cjtool.i18n import fmt_int, t
+from cjtool.render.decision import fix_first, key_moment_lines, none_line
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
+from cjtool.render.words import w
 from cjtool.result import JourneyMap
 from cjtool.safe_text import visible
 
@@ -41,7 +43,28 @@ def period_text(result: JourneyMap) -> str:
     return f"{a:%Y-%m-%d} – {b:%Y-%m-%d}"
 
 
-def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_level: int = 2) -> str:
+def decision_markdown(result: JourneyMap, lang: str, heading: str) -> list[str]:
+    """The "Fix first" list (SPEC 17) with its assumption, then the key moments (SPEC 13 v2)."""
+    items = fix_first(result, lang)
+    lines: list[str] = []
+    if items:
+        lines += [f"{heading} {w('fix_title', lang)}", ""]
+        lines += [
+            f"{i.n}. **{md_escape(i.touchpoint)}** ({md_escape(i.stage)}): {md_escape(i.problem)}; {md_escape(i.stake)}"
+            for i in items
+        ]
+        lines += ["", f"_{md_escape(w('assumption', lang))}_", ""]
+    elif len(result.stages) > 1 and result.customers_entered:
+        lines += [md_escape(none_line(lang)), ""]
+    moments = key_moment_lines(result, lang)
+    if moments:
+        lines += [*(f"- {md_escape(x)}" for x in moments), "", f"_{md_escape(w('key_note', lang))}_", ""]
+    return lines
+
+
+def to_markdown(
+    result: JourneyMap, lang: str = "en", top: int = 10, heading_level: int = 2, *, decision: bool = True
+) -> str:
     h = "#" * heading_level
     m = result.model
     lines = [
@@ -49,6 +72,7 @@ def to_markdown(result: JourneyMap, lang: str = "en", top: int = 10, heading_lev
         "",
         summary_line(result, lang) + f" · {t('period', lang)} {period_text(result)}",
         "",
+        *(decision_markdown(result, lang, h + "#") if decision else []),
         f"{h}# {t('funnel', lang)}",
         "",
     ]

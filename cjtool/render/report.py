@@ -13,13 +13,15 @@ from pathlib import Path
 from cjtool import __version__
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.output import output_folder, write_file
+from cjtool.render.decision import fix_first, forward_sentence, key_moment_lines
 from cjtool.render.machine import to_json
-from cjtool.render.markdown import md_escape, period_text, summary_line, to_markdown
+from cjtool.render.markdown import decision_markdown, md_escape, period_text, summary_line, to_markdown
 from cjtool.render.report_sections import ALL_PICTURES, ReportExtras, draw, markdown_html, sections
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
-from cjtool.render.summary import has_scores, summary_sentences, worst_transition
+from cjtool.render.summary import has_scores, loss_card, summary_sentences, worst_transition
 from cjtool.render.words import w
 from cjtool.result import JourneyMap
+from cjtool.safe_text import visible
 
 IMAGES = ("journey_map.png", "priority_matrix.png", "funnel.png")
 MERMAID_TASKS_PER_STAGE = 4
@@ -39,6 +41,9 @@ def images_for(result: JourneyMap) -> tuple[str, ...]:
     return IMAGES if has_scores(result) else tuple(n for n in IMAGES if n != "priority_matrix.png")
 
 
+PAIN_POINTS = 3  # the pain points every summary names
+
+
 def _mermaid_text(text: str) -> str:
     # `:` separates a task from its score, `#` and `;` end statements in Mermaid
     return " ".join(text.replace(":", " ").replace("#", " ").replace(";", " ").split()) or "?"
@@ -55,10 +60,10 @@ def mermaid_journey(result: JourneyMap, lang: str = "en") -> str | None:
     lo, hi = m.satisfaction_scale.min, m.satisfaction_scale.max
     lines = ["```mermaid", "journey", f"    title {_mermaid_text(m.title.get(lang))}"]
     for stage in result.stages:
-        tps = sorted(
-            (tp for tp in result.touchpoints if tp.stage == stage.id and tp.scores.satisfaction is not None),
-            key=lambda tp: (-tp.customers, tp.touchpoint),
-        )[:MERMAID_TASKS_PER_STAGE]
+        scored = [tp for tp in result.touchpoints if tp.stage == stage.id and tp.scores.satisfaction is not None]
+        tps = sorted(scored, key=lambda tp: (-tp.customers, tp.touchpoint))[:MERMAID_TASKS_PER_STAGE]
+        # every top-3 pain point keeps its task, whatever its size
+        tps += [tp for tp in scored if tp.rank is not None and tp.rank <= PAIN_POINTS and tp not in tps]
         lines.append(f"    section {_mermaid_text(m.stages[stage.index - 1].label.get(lang))}")
         if not tps:
             lines.append(f"      {_mermaid_text(w('mermaid_no_scores', lang, n=fmt_int(stage.customers)))}: 3")
@@ -74,10 +79,17 @@ def mermaid_journey(result: JourneyMap, lang: str = "en") -> str | None:
 def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10, extras: ReportExtras | None = None) -> str:
     """report.md, for a CI job summary or a PR comment: neither loads images from the
     report folder, so it has none, only text, tables and a Mermaid diagram."""
-    body = to_markdown(result, lang, top=top, heading_level=2)
+    body = to_markdown(result, lang, top=top, heading_level=2, decision=False)
     head, _, rest = body.partition("\n\n")  # the title line, the summary line, then the tables
     line, _, rest = rest.partition("\n\n")
-    parts = [head, line, "\n".join(f"- {md_escape(x)}" for x in summary_sentences(result, lang))]
+    parts = [head, line]  # the decision first: the sentence to forward, the list, the key moments
+    forward = forward_sentence(result, lang)
+    if forward is not None:
+        parts.append(f"**{md_escape(forward)}**")
+    decision = "\n".join(decision_markdown(result, lang, "###")).strip("\n")
+    if decision:
+        parts.append(decision)
+    parts.append("\n".join(f"- {md_escape(x)}" for x in summary_sentences(result, lang)))
     mermaid = mermaid_journey(result, lang)
     parts.append(mermaid if mermaid is not None else f"_{md_escape(w('rep_no_mermaid', lang))}_")
     parts.append(rest.rstrip("\n"))
@@ -108,6 +120,8 @@ h3{font-size:1.02rem;margin:1.6rem 0 .5rem;font-weight:700}h4{font-size:.95rem;m
 .kpi span{color:var(--muted);font-size:.85rem}
 .kpi.bad b{color:var(--pain)}
 ul.facts{margin:0;padding-left:1.2rem}ul.facts li{margin:.3rem 0}
+p.lead{font-size:1.1rem;border-left:4px solid var(--pain);padding:.5rem .9rem;background:#fff5f3;margin:.5rem 0 1rem}
+ol.fix{margin:.25rem 0;padding-left:1.4rem}ol.fix li{margin:.35rem 0}
 figure{margin:1.25rem 0 2rem}figure>a{display:block}figcaption a{color:var(--accent);white-space:nowrap}
 figure img{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:8px}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:.4rem}
@@ -178,6 +192,29 @@ def alt_texts(result: JourneyMap, lang: str = "en") -> dict[str, str]:
     return out
 
 
+def _decision_html(result: JourneyMap, lang: str) -> str:
+    """The summary opens with the decision: the sentence to forward, the "Fix first" list
+    with its assumption, and the key moments (SPEC 17, 13 v2)."""
+    out = []
+    forward = forward_sentence(result, lang)
+    if forward is not None:
+        out.append(f'<p class="lead">{html.escape(visible(forward))}</p>')
+    items = fix_first(result, lang)
+    if items:
+        out.append(f'<h3>{html.escape(w("fix_title", lang))}</h3><ol class="fix">')
+        for i in items:
+            out.append(
+                f"<li><b>{html.escape(visible(i.touchpoint))}</b> ({html.escape(i.stage)}): "
+                f"{html.escape(i.problem)}; <b>{html.escape(i.stake)}</b></li>"
+            )
+        out.append(f'</ol><p class="note">{html.escape(w("assumption", lang))}</p>')
+    moments = key_moment_lines(result, lang)
+    if moments:
+        out.append('<ul class="facts">' + "".join(f"<li>{html.escape(visible(x))}</li>" for x in moments) + "</ul>")
+        out.append(f'<p class="note">{html.escape(w("key_note", lang))}</p>')
+    return "".join(out)
+
+
 def _kpis(result: JourneyMap, lang: str) -> str:
     entered, completed = result.customers_entered, result.customers_completed
     tiles = [
@@ -187,13 +224,7 @@ def _kpis(result: JourneyMap, lang: str) -> str:
     ]
     worst = worst_transition(result)
     if worst is not None:
-        tiles.append(
-            (
-                f"−{fmt_pct(worst.share)}",
-                f"{result.stage_label(worst.a.id, lang)} → {result.stage_label(worst.b.id, lang)}",
-                " bad",
-            )
-        )
+        tiles.append((f"−{fmt_pct(worst.share)}", loss_card(result, lang) or "", " bad"))
     return (
         '<div class="kpis">'
         + "".join(
@@ -265,6 +296,7 @@ def report_html(
         f'<p class="sub">{html.escape(summary_line(result, lang).replace("**", ""))} · '
         f"{html.escape(t('period', lang))} {html.escape(period_text(result))}</p>",
         f"<h2>{html.escape(w('rep_summary', lang))}</h2>",
+        _decision_html(result, lang),
         _kpis(result, lang),
         '<ul class="facts">' + "".join(f"<li>{html.escape(x)}</li>" for x in summary_sentences(result, lang)) + "</ul>",
         f"<h2>{html.escape(w('rep_pictures', lang))}</h2>",

@@ -47,6 +47,15 @@ def worst_transition(result: JourneyMap) -> Transition | None:
     return max(steps, key=lambda s: s.share, default=None)
 
 
+def loss_card(result: JourneyMap, lang: str = "en") -> str | None:
+    """What the biggest loss is, in words: "73.6% of Interest customers did not reach Purchase"."""
+    worst = worst_transition(result)
+    if worst is None:
+        return None
+    a, b = result.stage_label(worst.a.id, lang), result.stage_label(worst.b.id, lang)
+    return w("loss_card", lang, share=fmt_pct(worst.share), a=a, b=b)
+
+
 def summary_sentences(result: JourneyMap, lang: str = "en", pains: int = 3) -> list[str]:
     label = result.stage_label
     out = []

@@ -273,6 +273,43 @@ def trim_trailing(text: str) -> str:
     return TRAILING_SPACE.sub("", text)
 
 
+def fix_first_block(result: JourneyMap, lang: str) -> Text | None:
+    """The decision first (SPEC 17): the top opportunities, what is wrong with each and what
+    it is worth, and the assumption behind the figures in one line."""
+    from cjtool.render.decision import fix_first, none_line
+    from cjtool.render.words import w
+
+    items = fix_first(result, lang)
+    if not any(s.customers for s in result.stages) or len(result.stages) < 2:
+        return None
+    text = Text()
+    if not items:
+        return text.append(none_line(lang) + "\n", style="dim")
+    text.append(w("fix_title", lang) + "\n", style="bold")
+    for item in items:
+        text.append(f" {item.n}. ")
+        text.append(visible(item.touchpoint), style="bold red" if item.n == 1 else "bold")
+        text.append(f" ({item.stage}): {item.problem}; ")
+        text.append(item.stake + "\n", style="bold" if item.n == 1 else "")
+    text.append(w("assumption", lang) + "\n", style="dim")
+    return text
+
+
+def key_moment_block(result: JourneyMap, lang: str) -> Text | None:
+    """Each stage's key moment (SPEC 13 v2) in a sentence, under the journey strip."""
+    from cjtool.render.decision import key_moment_lines
+    from cjtool.render.words import w
+
+    lines = key_moment_lines(result, lang)
+    if not lines:
+        return None
+    text = Text()
+    for line in lines:
+        text.append(visible(line) + "\n")
+    text.append(w("key_note", lang) + "\n", style="dim")
+    return text
+
+
 def render_table(result: JourneyMap, console: Console, lang: str = "en", top: int = 10) -> None:
     from cjtool.render.journey_text import journey_strip
 
@@ -282,7 +319,9 @@ def render_table(result: JourneyMap, console: Console, lang: str = "en", top: in
     parts: list[RenderableType | None] = [
         summary(result, lang),
         Text(),
+        fix_first_block(result, lang),
         journey_strip(result, lang, width=width),
+        key_moment_block(result, lang),
         funnel,
         left_out_note(funnel_left_out, width, lang, "--format csv --table stages"),
         tps,

@@ -98,6 +98,67 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "无满意度评分：优先级即流失率（见痛点表）",
     },
     "matrix_none_scored": {"en": "{n} ranked touchpoints, none with scores", "zh": "{n} 个已排名接触点，均无评分"},
+    # the decision (cjtool.render.decision: SPEC 17 opportunities, SPEC 13 v2 key moments)
+    "fix_title": {"en": "Fix first", "zh": "优先改进"},
+    "fix_problem": {
+        "en": "{rate} drop-off against {bench} {source}",
+        "zh": "流失率 {rate}，{source} {bench}",
+    },
+    "fix_median": {"en": "(the stage's median)", "zh": "本阶段中位数"},
+    "fix_target": {"en": "(its target)", "zh": "目标值"},
+    "fix_csat": {"en": ", CSAT {csat}", "zh": "，满意度 {csat}"},
+    "fix_stake": {
+        "en": "{customers} customers and {completions} completions at stake",
+        "zh": "可挽回 {customers} 位客户、{completions} 次完成",
+    },
+    "fix_revenue": {"en": ", revenue {revenue}", "zh": "，收入 {revenue}"},
+    "fix_line": {
+        "en": "{n}. {touchpoint} ({stage}): {problem}; {stake}",
+        "zh": "{n}. {touchpoint}（{stage}）：{problem}；{stake}",
+    },
+    "fix_none": {
+        "en": "Fix first: no touchpoint loses more customers than its stage's median (or its target).",
+        "zh": "优先改进：没有接触点的流失高于本阶段中位数（或其目标值）。",
+    },
+    "assumption": {
+        "en": "Estimates, not observed counts: customers a touchpoint would keep at the benchmark drop-off are "
+        "assumed to go on as those who reached the next stage did.",
+        "zh": "以上为估算而非实际计数：假设在基准流失率下留住的客户，会像已进入下一阶段的客户一样继续前进。",
+    },
+    "forward": {
+        "en": "Fix {touchpoint} ({stage}) first: {rate} of its customers leave there against {bench} {source}; "
+        "bringing it to that level would keep about {customers} more customers going to {next}, worth about "
+        "{completions} more completed journeys{revenue} (estimates).",
+        "zh": "优先改进{stage}阶段的 {touchpoint}：{rate} 的客户在此离开，{source}为 {bench}；"
+        "降到该水平约可多留住 {customers} 位客户进入{next}，约多 {completions} 位客户走完旅程{revenue}（估算）。",
+    },
+    "forward_median": {"en": "for the stage's typical touchpoint", "zh": "本阶段中位数"},
+    "forward_target": {"en": "for its target", "zh": "目标值"},
+    "forward_revenue": {"en": " and {revenue} in revenue", "zh": "，收入约 {revenue}"},
+    "key_satisfaction": {
+        "en": "◆ {stage}: satisfied customers at {touchpoint} convert {gap} more than dissatisfied ones",
+        "zh": "◆ {stage}：{touchpoint} 满意的客户比不满意的客户转化率高 {gap}",
+    },
+    "key_satisfaction_less": {
+        "en": "◆ {stage}: satisfied customers at {touchpoint} convert {gap} less than dissatisfied ones",
+        "zh": "◆ {stage}：{touchpoint} 满意的客户比不满意的客户转化率低 {gap}",
+    },
+    "key_exposure": {
+        "en": "◆ {stage}: customers who met {touchpoint} convert {gap} more than those who did not",
+        "zh": "◆ {stage}：接触过 {touchpoint} 的客户比未接触的客户转化率高 {gap}",
+    },
+    "key_title": {"en": "Key moments", "zh": "关键时刻"},
+    "key_rule_satisfaction": {"en": "chosen by its satisfaction effect", "zh": "依据满意度效应选出"},
+    "key_rule_exposure": {"en": "chosen by exposure", "zh": "依据接触与否选出"},
+    "key_note": {
+        "en": "Association, not causation; significant after Benjamini-Hochberg (cjtool moments lists them all).",
+        "zh": "相关而非因果；经 Benjamini-Hochberg 校正后显著（cjtool moments 列出全部）。",
+    },
+    "pts": {"en": "{x} pts", "zh": "{x} 个百分点"},
+    "loss_card": {
+        "en": "{share} of {a} customers did not reach {b}",
+        "zh": "{a}阶段的客户中有 {share} 未进入{b}阶段",
+    },
     "no_scores_journey": {
         "en": "No satisfaction scores in the data: the map shows reach and drop-off only.",
         "zh": "数据中没有满意度评分：旅程图只显示到达与流失。",

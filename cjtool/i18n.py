@@ -84,6 +84,26 @@ _T: dict[str, dict[str, str]] = {
     "rejected_share": {"en": "share of rows rejected", "zh": "被拒绝行占比"},
     "unassigned_share": {"en": "share of events unassigned", "zh": "未归入阶段事件占比"},
     "result": {"en": "Result", "zh": "结果"},
+    # one story across commands: what each table counts, and the command that gives the other number
+    "story_funnel": {
+        "en": "Customers who reached the stages in order (each one's chain), Median = time to convert; "
+        "`cjtool paths` counts every move between two steps, in any order, with step-to-step gaps.",
+        "zh": "按顺序到达各阶段的客户（每位客户的链），中位时长 = 转化所用时间；"
+        "`cjtool paths` 统计任意两步之间的每次移动（不论顺序），间隔为相邻两步之间的时间。",
+    },
+    "story_paths": {
+        "en": "Moves from one step straight to the next, in any order; gap = time between the two events. "
+        "The funnel (`cjtool map`) counts customers who reached the stages in order, and its Median is the "
+        "time to convert.",
+        "zh": "从一步直接到下一步的移动（不论顺序）；间隔 = 两个事件之间的时间。"
+        "漏斗（`cjtool map`）统计按顺序到达各阶段的客户，其中位时长为转化所用时间。",
+    },
+    "story_moments": {
+        "en": "Exposed = the stage's customers who met the touchpoint before moving on; `cjtool map` counts "
+        "every customer of a touchpoint, `cjtool customers` lists each customer's stage.",
+        "zh": "接触 = 本阶段中在进入下一阶段前接触过该触点的客户；`cjtool map` 统计触点的全部客户，"
+        "`cjtool customers` 列出每位客户所处阶段。",
+    },
     # PNG charts (cjtool.render.png*); "{...}" fields are filled in with str.format
     "png_customers_reached": {"en": "Customers reached", "zh": "到达客户"},
     "png_main_touchpoints": {"en": "Main touchpoints", "zh": "主要接触点"},

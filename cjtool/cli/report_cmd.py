@@ -104,6 +104,7 @@ def report_command(
         bool, typer.Option("--paths", help="Add the paths section (slower: about +50% on large data).", metavar="")
     ] = False,
     quiet: c.QuietOpt = False,
+    what_if: c.WhatIfOpt = None,
 ) -> None:
     """Write a report folder: index.html (self-contained, offline), report.md (for a CI job summary or PR comment, with a Mermaid journey), journey_map/priority_matrix/funnel PNGs and map.json.
 
@@ -111,7 +112,8 @@ def report_command(
 
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """
-    jm = reading.model(model)
+    targets = c.parse_what_if(what_if)
+    jm = c.with_what_if(reading.model(model), targets)
     result, extras = report_analyses(
         events,
         jm,
@@ -122,6 +124,7 @@ def report_command(
         reading=reading,
         quiet=quiet,
     )
+    c.check_what_if(result, targets)
     with c.progress("cjtool report: drawing"):
         command = _command(
             events,
@@ -135,6 +138,7 @@ def report_command(
                 "--customers": customers,
                 "--baseline": baseline,
                 "--paths": paths,
+                "--what-if": list(what_if or []),
             },
         )
         source = ReportSource(files=tuple(events), command=command)

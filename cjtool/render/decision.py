@@ -109,7 +109,7 @@ def key_moment_lines(result: JourneyMap, lang: str = "en") -> list[str]:
         else:
             key = "key_exposure"
         line = w(key, lang, stage=result.stage_label(s.id, lang), touchpoint=m.touchpoint, gap=points(m.lift, lang))
-        out.append(f"{line} ({w('key_rule_' + m.rule, lang)})")
+        out.append(line + w("aside", lang, text=w("key_rule_" + m.rule, lang)))
     return out
 
 

@@ -50,7 +50,8 @@ def decision_markdown(result: JourneyMap, lang: str, heading: str) -> list[str]:
     if items:
         lines += [f"{heading} {w('fix_title', lang)}", ""]
         lines += [
-            f"{i.n}. **{md_escape(i.touchpoint)}** ({md_escape(i.stage)}): {md_escape(i.problem)}; {md_escape(i.stake)}"
+            f"{i.n}. **{md_escape(i.touchpoint)}**{md_escape(w('fix_stage', lang, stage=i.stage))}"
+            f"{md_escape(i.problem)}{w('fix_sep', lang)}{md_escape(i.stake)}"
             for i in items
         ]
         lines += ["", f"_{md_escape(w('assumption', lang))}_", ""]

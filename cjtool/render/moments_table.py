@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cjtool.analyses.moments import MomentsResult
+from cjtool.i18n import t
 from cjtool.render.moments_text import effect_rows, moment_rows, summary_text, w
 from cjtool.render.table import Column, print_fitted
 
@@ -52,6 +53,7 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
     console.print()
     print_fitted(console, title, columns, lang)
     console.print(Text(w("legend", lang).format(alpha=f"{result.alpha:g}"), style="dim"))
+    console.print(Text(t("story_moments", lang), style="dim"))
     header, rows = effect_rows(result, lang, top)
     if rows:
         cells = list(zip(*rows, strict=True))

@@ -149,11 +149,25 @@ def moment_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], 
     return [w(k, lang) for k in HEADER_KEYS], rows
 
 
+SMALL_GROUP = 5  # satisfied or dissatisfied customers below this: the effect rests on a handful
+
+
+def small_group(m: Moment) -> bool:
+    e = m.satisfaction_effect
+    return e is not None and min(e.n_satisfied, e.n_dissatisfied) < SMALL_GROUP
+
+
 def effect_moments(result: MomentsResult, top: int) -> list[Moment]:
-    """Moments with a satisfaction effect, by its adjusted p, then the effect's size."""
+    """Moments with a satisfaction effect: significant ones first, then by the effect's size;
+    effects resting on a small group (one dissatisfied customer) after those that do not."""
     have = [m for m in result.moments if m.satisfaction_effect is not None]
-    have.sort(key=lambda m: (m.satisfaction_effect.p_adjusted, -abs(m.satisfaction_effect.test.diff)))  # type: ignore[union-attr]
-    return have[:top]
+
+    def key(m: Moment) -> tuple:
+        e = m.satisfaction_effect
+        assert e is not None
+        return (not e.significant, small_group(m), -abs(e.test.diff or 0.0), e.p_adjusted, m.stage_index, m.touchpoint)
+
+    return sorted(have, key=key)[:top]
 
 
 def effect_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], list[list[str]]]:
@@ -169,7 +183,8 @@ def effect_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], 
                 fmt_int(t.n_a),
                 fmt_rate(t.a),
                 fmt_points(t.diff),
-                fmt_p(m.satisfaction_effect.p_adjusted),  # type: ignore[union-attr]
+                fmt_p(m.satisfaction_effect.p_adjusted)  # type: ignore[union-attr]
+                + (f" · {w('small_counts', lang)}" if small_group(m) else ""),
             ]
         )
     return [w(k, lang) for k in EFFECT_KEYS], rows

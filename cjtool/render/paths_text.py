@@ -12,6 +12,7 @@ from rich.text import Text
 
 from cjtool.analyses.paths import Paths, Step, Transition
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct
+from cjtool.i18n import t as catalogue
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, print_fitted
@@ -136,6 +137,8 @@ def render_tables(p: Paths, console: Console, lang: str = "en", top: int = 10) -
         shown = rows[:top]
         title = tr(key, lang) + (f" ({len(shown)}/{len(rows)})" if len(rows) > top else "")
         print_fitted(console, title, _transition_columns(p, shown, lang, stage_level), lang)
+        if not stage_level:
+            console.print(Text(catalogue("story_paths", lang) + "\n", style="dim"))
     vs = p.variants[:top]
     sid = [s.label.get(lang) for s in p.model.stages]
     title = tr("variants", lang) + (f" ({len(vs)}/{len(p.variants)})" if len(p.variants) > top else "")

@@ -204,8 +204,8 @@ def _decision_html(result: JourneyMap, lang: str) -> str:
         out.append(f'<h3>{html.escape(w("fix_title", lang))}</h3><ol class="fix">')
         for i in items:
             out.append(
-                f"<li><b>{html.escape(visible(i.touchpoint))}</b> ({html.escape(i.stage)}): "
-                f"{html.escape(i.problem)}; <b>{html.escape(i.stake)}</b></li>"
+                f"<li><b>{html.escape(visible(i.touchpoint))}</b>{html.escape(w('fix_stage', lang, stage=i.stage))}"
+                f"{html.escape(i.problem)}{w('fix_sep', lang)}<b>{html.escape(i.stake)}</b></li>"
             )
         out.append(f'</ol><p class="note">{html.escape(w("assumption", lang))}</p>')
     moments = key_moment_lines(result, lang)

@@ -289,7 +289,7 @@ def fix_first_block(result: JourneyMap, lang: str) -> Text | None:
     for item in items:
         text.append(f" {item.n}. ")
         text.append(visible(item.touchpoint), style="bold red" if item.n == 1 else "bold")
-        text.append(f" ({item.stage}): {item.problem}; ")
+        text.append(w("fix_stage", lang, stage=item.stage) + item.problem + w("fix_sep", lang))
         text.append(item.stake + "\n", style="bold" if item.n == 1 else "")
     text.append(w("assumption", lang) + "\n", style="dim")
     return text
@@ -324,6 +324,7 @@ def render_table(result: JourneyMap, console: Console, lang: str = "en", top: in
         key_moment_block(result, lang),
         funnel,
         left_out_note(funnel_left_out, width, lang, "--format csv --table stages"),
+        Text(t("story_funnel", lang) + "\n", style="dim"),
         tps,
         left_out_note(tps_left_out, width, lang, "--format csv"),
         unranked_note(result, lang),

@@ -100,6 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
     "matrix_none_scored": {"en": "{n} ranked touchpoints, none with scores", "zh": "{n} 个已排名接触点，均无评分"},
     # the decision (cjtool.render.decision: SPEC 17 opportunities, SPEC 13 v2 key moments)
     "fix_title": {"en": "Fix first", "zh": "优先改进"},
+    "fix_stage": {"en": " ({stage}): ", "zh": "（{stage}）："},
+    "aside": {"en": " ({text})", "zh": "（{text}）"},
     "fix_problem": {
         "en": "{rate} drop-off against {bench} {source}",
         "zh": "流失率 {rate}，{source} {bench}",
@@ -109,13 +111,14 @@ WORDS: dict[str, dict[str, str]] = {
     "fix_csat": {"en": ", CSAT {csat}", "zh": "，满意度 {csat}"},
     "fix_stake": {
         "en": "{customers} customers and {completions} completions at stake",
-        "zh": "可挽回 {customers} 位客户、{completions} 次完成",
+        "zh": "可挽回 {customers} 位客户，约 {completions} 位走完旅程",
     },
     "fix_revenue": {"en": ", revenue {revenue}", "zh": "，收入 {revenue}"},
     "fix_line": {
-        "en": "{n}. {touchpoint} ({stage}): {problem}; {stake}",
-        "zh": "{n}. {touchpoint}（{stage}）：{problem}；{stake}",
+        "en": "{n}. {touchpoint}{stage}{problem}; {stake}",
+        "zh": "{n}. {touchpoint}{stage}{problem}；{stake}",
     },
+    "fix_sep": {"en": "; ", "zh": "；"},
     "fix_none": {
         "en": "Fix first: no touchpoint loses more customers than its stage's median (or its target).",
         "zh": "优先改进：没有接触点的流失高于本阶段中位数（或其目标值）。",

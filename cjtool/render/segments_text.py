@@ -4,13 +4,16 @@ worst touchpoints of each segment; for the terminal (rich) and Markdown."""
 from __future__ import annotations
 
 from rich.console import Console, RenderableType
+from rich.text import Text
 
 from cjtool.analyses.segments import Breakdown
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct
 from cjtool.render.markdown import _table as md_table
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table, left_out_note, print_trimmed
+from cjtool.render.words import w as words
 from cjtool.result import JourneyMap
+from cjtool.safe_text import visible
 
 WORST = 3  # touchpoints listed per segment
 
@@ -20,6 +23,9 @@ WORDS = {
         "zh": "按「{attr}」的漏斗：客户数与各阶段相对首阶段的转化率",
     },
     "worst_by": {"en": "Worst touchpoints by {attr}", "zh": "按「{attr}」的最差接触点"},
+    "fix_by": {"en": "Fix first by {attr} (estimates)", "zh": "按「{attr}」的优先改进（估算）"},
+    "at_stake": {"en": "At stake", "zh": "可挽回客户"},
+    "completions": {"en": "Completions", "zh": "可多走完"},
     "all": {"en": "all", "zh": "全部"},
     "customers": {"en": "customers", "zh": "客户数"},
     "entered": {"en": "entered", "zh": "进入旅程"},
@@ -85,6 +91,20 @@ def worst_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def fix_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Each segment's first opportunity (SPEC 17): its own touchpoint and what it is worth."""
+    header = [w("segment", lang), w("touchpoint", lang), w("at_stake", lang), w("completions", lang)]
+    rows = []
+    for value, m in columns_of(bd, lang):
+        if not m.opportunities:
+            rows.append([value, w("no_rank", lang), "", ""])
+            continue
+        o = m.opportunities[0]
+        where = f"{visible(o.touchpoint)} ({m.stage_label(o.stage, lang)})"
+        rows.append([value, where, fmt_int(round(o.customers_at_stake)), fmt_int(round(o.completions_at_stake))])
+    return header, rows
+
+
 def _title(key: str, bd: Breakdown, lang: str) -> str:
     return w(key, lang).format(attr=bd.all.model.segment_label(bd.attribute, lang))
 
@@ -99,6 +119,13 @@ def render_breakdown(bd: Breakdown, console: Console, lang: str = "en") -> None:
         for i in range(1, n)
     ]
     funnel, left_out = fit_table(_title("funnel_by", bd, lang), columns, width)
+    fh, fr = fix_rows(bd, lang)
+    fix, _ = fit_table(
+        _title("fix_by", bd, lang),
+        [Column(fh[0], [r[0] for r in fr], text=True), Column(fh[1], [r[1] for r in fr], text=True, whole=True)]
+        + [Column(fh[i], [r[i] for r in fr]) for i in (2, 3)],
+        width,
+    )
     wh, wr = worst_rows(bd, lang)
     worst, _ = fit_table(
         _title("worst_by", bd, lang),
@@ -107,6 +134,8 @@ def render_breakdown(bd: Breakdown, console: Console, lang: str = "en") -> None:
         width,
     )
     parts: list[RenderableType | None] = [
+        fix,
+        Text(words("assumption", lang) + "\n", style="dim"),
         funnel,
         left_out_note(left_out, width, lang, "--format json"),
         worst,
@@ -117,7 +146,11 @@ def render_breakdown(bd: Breakdown, console: Console, lang: str = "en") -> None:
 def breakdown_markdown(bd: Breakdown, lang: str = "en", heading_level: int = 2) -> str:
     h = "#" * heading_level
     header, rows = funnel_rows(bd, lang)
-    lines = [f"{h} {md_escape(_title('funnel_by', bd, lang))}", ""]
+    fh, fr = fix_rows(bd, lang)
+    lines = [f"{h} {md_escape(_title('fix_by', bd, lang))}", ""]
+    lines += md_table([md_escape(x) for x in fh], [[md_escape(c) for c in r] for r in fr], "llrr")
+    lines += ["", f"_{md_escape(words('assumption', lang))}_", ""]
+    lines += [f"{h} {md_escape(_title('funnel_by', bd, lang))}", ""]
     lines += md_table(
         [md_escape(x) for x in header], [[md_escape(c) for c in r] for r in rows], "l" + "r" * (len(header) - 1)
     )

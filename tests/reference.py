@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 import unicodedata
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -371,6 +372,24 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         {"touchpoint": name, "events": n} for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
+    # 6. SPEC 17 opportunities, the obvious way: every ranked pair of a stage before the last,
+    # against its target or the median drop-off rate of its stage's ranked pairs
+    opportunities = []
+    targets = dict(model.targets)
+    index = {st.id: k for k, st in enumerate(model.stages, start=1)}
+    for t in ranked:
+        k = index[t["stage"]]
+        if k == K:
+            continue
+        rates = [Fraction(u["exits"], u["customers"]) for u in ranked if u["stage"] == t["stage"]]
+        bench = targets.get(t["touchpoint"], statistics.median(rates))
+        at_stake = t["exits"] - bench * t["customers"]
+        if at_stake <= 0:
+            continue
+        completions = at_stake * reached[K - 1] / reached[k] if reached[k] else Fraction(0)
+        opportunities.append((-completions, -at_stake, t["rank"], t, bench, at_stake, completions))
+    opportunities.sort(key=lambda o: o[:3])
+
     # 7. the JSON object
     return {
         "schema": SCHEMA,
@@ -387,4 +406,16 @@ def reference_map(rows: list[dict[str, str | None]], model: JourneyModel) -> dic
         "stages": stages,
         "touchpoints": touchpoints,
         "unassigned_touchpoints": unassigned_touchpoints,
+        "opportunities": [
+            {
+                "stage": t["stage"],
+                "touchpoint": t["touchpoint"],
+                "drop_off_rate": t["drop_off_rate"],
+                "benchmark": float(bench),
+                "benchmark_from": "target" if t["touchpoint"] in targets else "median",
+                "customers_at_stake": float(at_stake),
+                "completions_at_stake": float(completions),
+            }
+            for *_, t, bench, at_stake, completions in opportunities
+        ],
     }

@@ -121,6 +121,11 @@ def differences(got: dict, want: dict) -> list[str]:
     ]
     if g_un != want["unassigned_touchpoints"]:
         out.append(f"unassigned_touchpoints: engine {g_un!r}, reference {want['unassigned_touchpoints']!r}")
+    if "opportunities" in want:  # SPEC 17 (revenue at stake is checked by hand in test_opportunities)
+        mine = got.get("opportunities") or []
+        g_op = [{k: o.get(k) for k in w} for o, w in zip(mine, want["opportunities"], strict=False)]
+        if len(mine) != len(want["opportunities"]) or g_op != want["opportunities"]:
+            out.append(f"opportunities: engine {got.get('opportunities')!r}, reference {want['opportunities']!r}")
     return out
 
 

@@ -17,6 +17,7 @@ from cjtool.result import JourneyMap
 
 if TYPE_CHECKING:
     from cjtool.analyses.paths import Paths
+    from cjtool.analyses.value import ValueResult
 
 __all__ = [
     "map_journey",
@@ -25,6 +26,7 @@ __all__ = [
     "MomentsResult",
     "paths",
     "Paths",
+    "value",
     "load_model",
     "JourneyMap",
     "JourneyModel",
@@ -205,4 +207,33 @@ def compare(
         alpha=alpha,
         min_effect=parse_min_effect(min_effect),
         sequential=sequential,
+    )
+
+
+def value(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    until: str | None = None,
+    unit: str = "week",
+    horizon: str = "39w",
+    purchase: Sequence[str] = (),
+    discount: float | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+) -> ValueResult:
+    """Customer lifetime value (`cjtool value`): BG/NBD and Gamma-Gamma fitted on the
+    transactions up to ``until`` (a date, default the run's last day); per customer
+    p_alive, expected purchases over ``horizon`` (`39w`, `90d`), expected spend and CLV
+    (discounted at ``discount`` a year). ``.to_dict()`` is `cjtool.value/1`."""
+    from cjtool.analyses.value import compute_value, parse_horizon, parse_until
+
+    j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
+    return compute_value(
+        j,
+        until=parse_until(until) if until is not None else None,
+        unit=unit,
+        horizon=parse_horizon(horizon, unit),
+        purchase=list(purchase),
+        discount=discount,
     )

@@ -33,7 +33,7 @@ MIN_REPEAT_CUSTOMERS = 2  # Gamma-Gamma's three parameters need at least this ma
 SHORT_WINDOW_DAYS = 91  # a calibration window shorter than 13 weeks: few repeats to learn from
 CORRELATION_WARNING = 0.3  # |corr(frequency, monetary)| above this: Gamma-Gamma's assumption is doubtful
 MATRIX_SIDE = 40  # the p_alive matrix's largest frequency / recency shown (rows and columns)
-HOLDOUT_FREQUENCIES = 7  # calibration frequencies 0..6 and 7+ in the holdout comparison
+HOLDOUT_FREQUENCIES = 7  # calibration frequencies 0..5 and 6+ in the holdout comparison
 AT_RISK_P_ALIVE = 0.5  # at risk: p_alive below this ...
 VALUABLE_QUANTILE = 0.75  # ... with a monetary value (frequency without revenue) in the top quarter
 

@@ -306,6 +306,11 @@ def compute_value(
             value = clv.discounted_purchases(r, alpha, a, b, horizon, rate, x, t_x, T) * spend
         else:
             value = expected * spend
+    if not all(np.all(np.isfinite(v)) for v in (palive, expected, spend, value) if v is not None):
+        raise DataError(
+            "the fitted model gives non-finite predictions: the data cannot identify it",
+            hint="give more customers or a longer calibration period",
+        )
     none = pl.Series([None] * n, dtype=pl.Float64)
     table = table.with_columns(
         pl.Series("monetary_value", m) if j.table.has_revenue else none.alias("monetary_value"),

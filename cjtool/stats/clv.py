@@ -20,7 +20,7 @@ from scipy.special import digamma, expit, gammaln, hyp2f1
 
 GRADIENT_TOLERANCE = 1e-7  # on the mean log-likelihood per customer, as lifetimes' tol
 CONVERGED_GRADIENT = 1e-5  # a stop for precision loss still counts as converged below this
-LOG_PARAM_LIMIT = 25.0  # |log parameter| beyond this: the parameter runs off, not identified
+LOG_PARAM_LIMIT = 15.0  # |log parameter| (times scaled to an age of 10) beyond this: it runs off, not identified
 
 
 @dataclass(frozen=True)

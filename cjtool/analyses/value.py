@@ -24,7 +24,7 @@ import polars as pl
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
 from cjtool.metrics import REVENUE, SCORE_SCALE, revenue_units
-from cjtool.stats import clv
+from cjtool.stats import TwoSampleTest, clv, holm, welch_test
 
 SCHEMA = "cjtool.value/1"
 UNITS = {"day": 1, "week": 7}
@@ -70,6 +70,42 @@ class Matrix:
     p_alive: list[list[float | None]]
 
 
+@dataclass(frozen=True)
+class Segment:
+    """The valued customers of one value of a segment attribute (an A/B arm, a tier):
+    means per customer, and Welch's test of the mean of ``measure`` against the baseline
+    segment's (Holm-adjusted over the segments)."""
+
+    name: str
+    customers: int
+    p_alive: float
+    expected_purchases: float
+    clv: float | None  # mean CLV; None without Gamma-Gamma
+    total_clv: float | None
+    test: TwoSampleTest | None  # None for the baseline, or without a baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.test
+        return {
+            "segment": self.name,
+            "customers": self.customers,
+            "mean_p_alive": self.p_alive,
+            "mean_expected_purchases": self.expected_purchases,
+            "mean_clv": self.clv,
+            "total_clv": self.total_clv,
+            "test": None if t is None else t.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Segments:
+    by: str
+    baseline: str | None
+    measure: str  # "clv", or "expected_purchases" without Gamma-Gamma
+    alpha: float
+    segments: list[Segment]
+
+
 @dataclass
 class ValueResult:
     unit: str
@@ -87,6 +123,7 @@ class ValueResult:
     later_customers: int  # customers whose first transaction is after `until` (not valued)
     notes: list[Note] = field(default_factory=list)
     journey_warnings: list[str] = field(default_factory=list)
+    segments: Segments | None = None  # with --by
 
     def to_dict(self) -> dict[str, Any]:
         """``cjtool.value/1``."""
@@ -95,7 +132,7 @@ class ValueResult:
         if self.gamma_gamma is not None:
             p, q, v = self.gamma_gamma.params
             gg = {"p": p, "q": q, "gamma": v}
-        return {
+        out = {
             "schema": SCHEMA,
             "unit": self.unit,
             "until": self.until.isoformat(),
@@ -104,6 +141,11 @@ class ValueResult:
             "gamma_gamma": gg,
             "customers": self.customers.select(CUSTOMER_COLUMNS).to_dicts(),
         }
+        if self.segments is not None:  # with --by only: cjtool.value/1 adds these keys
+            out["by"] = self.segments.by
+            out["baseline"] = self.segments.baseline
+            out["segments"] = [seg.to_dict() for seg in self.segments.segments]
+        return out
 
 
 CUSTOMER_COLUMNS = [
@@ -285,10 +327,12 @@ def compute_value(
     bg = clv.fit_bgnbd(ux, ut, uT, weights)
     if not bg.identified:
         raise DataError(
-            "BG/NBD cannot be identified from these data: a parameter runs off to 0 or infinity "
+            "BG/NBD cannot be identified from these data: the likelihood has no finite maximum "
             f"({', '.join(f'{k} {v:.3g}' for k, v in zip(('r', 'alpha', 'a', 'b'), bg.params, strict=True))})",
             hint="give more customers or a longer calibration period",
         )
+    if bg.runs_off:
+        notes.append(Note("runs_off", {"model": "BG/NBD", "names": ", ".join(bg.runs_off)}))
     if not bg.converged:
         notes.append(Note("not_converged", {"model": "BG/NBD", "message": bg.message}))
     r, alpha, a, b = bg.params
@@ -369,6 +413,8 @@ def _gamma_gamma(x: np.ndarray, m: np.ndarray, notes: list[Note]) -> tuple[clv.F
     if not gg.identified or gg.params[1] <= 1:
         notes.append(Note("gg_unidentified", {"q": gg.params[1]}))
         return None, correlation
+    if gg.runs_off:
+        notes.append(Note("runs_off", {"model": "Gamma-Gamma", "names": ", ".join(gg.runs_off)}))
     if not gg.converged:
         notes.append(Note("not_converged", {"model": "Gamma-Gamma", "message": gg.message}))
     return gg, correlation
@@ -448,3 +494,69 @@ def p_alive_distribution(result: ValueResult) -> list[tuple[float, float, int]]:
         inside = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
         out.append((lo, hi, int(inside.sum())))
     return out
+
+
+def customer_segments(j: Journeys, by: str, customer_file: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``customer_id`` and ``segment``: each journey customer's value of ``by`` (SPEC 9's
+    segment attribute: a customer-file column, an event column or a period of entry)."""
+    from cjtool.analyses.segments import attribute
+
+    attr = attribute(j, by, customer_file=customer_file, timezone=j.model.timezone)
+    ids = j.events["cust"].gather(j.customers["first"]).cast(pl.String)
+    return pl.DataFrame({"customer_id": ids, "segment": attr.values.cast(pl.String)})
+
+
+def with_segments(
+    result: ValueResult, segment_of: pl.DataFrame, by: str, *, baseline: str | None = None, alpha: float = 0.05
+) -> ValueResult:
+    """``result`` with the mean CLV (expected purchases without revenue) of every segment
+    of ``by`` (``segment_of``: customer_id -> segment; a valued customer without one is
+    `(none)`), each against ``baseline`` by Welch's t-test, Holm-adjusted."""
+    from cjtool.analyses.segments import NONE
+
+    measure = "clv" if result.gamma_gamma is not None else "expected_purchases"
+    table = result.customers.join(segment_of, on="customer_id", how="left").with_columns(
+        pl.col("segment").fill_null(NONE)
+    )
+    names = sorted(set(table["segment"].to_list()))
+    if baseline is not None and baseline not in names:
+        raise UsageError(f"--baseline {baseline}: not a value of {by}; values: {', '.join(names)}")
+    groups = {name: table.filter(pl.col("segment") == name) for name in names}
+
+    def moments(name: str) -> tuple[int, float, float]:
+        values = groups[name][measure].to_list()
+        return len(values), math.fsum(values), math.fsum(v * v for v in values)
+
+    tests: dict[str, TwoSampleTest | None] = {}
+    if baseline is not None:
+        tests = {name: welch_test(moments(baseline), moments(name)) for name in names if name != baseline}
+        keys = list(tests)
+        adjusted = holm([None if tests[k] is None else tests[k].p_value for k in keys])  # type: ignore[union-attr]
+        for k, p in zip(keys, adjusted, strict=True):
+            t = tests[k]
+            if t is not None:
+                tests[k] = t.with_adjusted(p, alpha)
+    out = []
+    for name in names:
+        g = groups[name]
+        n = g.height
+        clv_values = g["clv"].to_list() if result.gamma_gamma is not None else None
+        out.append(
+            Segment(
+                name=name,
+                customers=n,
+                p_alive=math.fsum(g["p_alive"].to_list()) / n,
+                expected_purchases=math.fsum(g["expected_purchases"].to_list()) / n,
+                clv=None if clv_values is None else math.fsum(clv_values) / n,
+                total_clv=None if clv_values is None else math.fsum(clv_values),
+                test=tests.get(name),
+            )
+        )
+    result.segments = Segments(by, baseline, measure, alpha, out)
+    return result
+
+
+def value_columns(result: ValueResult) -> pl.DataFrame:
+    """``customer_id``, ``p_alive`` and ``clv`` of the valued customers, for the customer
+    table (`cjtool customers --value`)."""
+    return result.customers.select("customer_id", "p_alive", "clv")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cjtool.analyses.value import compute_value, parse_horizon, parse_until
+from cjtool.analyses.value import compute_value, customer_segments, parse_horizon, parse_until, with_segments
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
 from cjtool.output import emit
@@ -91,6 +91,17 @@ def value_command(
             metavar="DIR",
         ),
     ] = None,
+    by: c.ByOpt = None,
+    customers: c.CustomersOpt = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="With --by: the segment (A/B arm) the others' mean CLV is tested against (Welch, Holm).",
+            show_default=False,
+            metavar="VALUE",
+        ),
+    ] = None,
     top: Annotated[
         int, typer.Option("--top", min=1, help="Customers in the terminal's top and at-risk lists.", metavar="N")
     ] = 10,
@@ -115,11 +126,15 @@ def value_command(
     units = parse_horizon(horizon, unit.value)
     if png_dir is not None and Path(png_dir).exists() and not Path(png_dir).is_dir():
         raise UsageError(f"--png-dir {png_dir}: a file of that name is in the way; give a folder")
+    if baseline is not None and by is None:
+        raise UsageError("--baseline is for --by: name the attribute whose segments to compare")
     jm = reading.model(model)
-    j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
+    j, file = c.run_segmented(events, jm, [by] if by else [], customers, reading=reading, quiet=quiet)
     result = compute_value(
         j, until=calibration_end, unit=unit.value, horizon=units, purchase=list(purchase or []), discount=discount
     )
+    if by is not None:
+        result = with_segments(result, customer_segments(j, by, file), by, baseline=baseline)
     lg = lang.value
     from cjtool.render.value_text import w, warnings
 

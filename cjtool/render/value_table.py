@@ -15,6 +15,7 @@ from cjtool.render.value_text import (
     fit_rows,
     header_lines,
     holdout_line,
+    segment_rows,
     sig,
     w,
 )
@@ -80,3 +81,25 @@ def render_value(result: ValueResult, console: Console, lang: str = "en", top: i
     else:
         console.print(Text(w("risk_none", lang)))
     console.print(Text(w("legend", lang, unit=w(f"unit_{result.unit}", lang)), style="dim"))
+    if result.segments is not None:
+        _segments(result, console, lang)
+
+
+def _segments(result: ValueResult, console: Console, lang: str) -> None:
+    seg = result.segments
+    assert seg is not None
+    header, rows = segment_rows(result, lang)
+    cells = list(zip(*rows, strict=True)) if rows else [[] for _ in header]
+    drop = {2: 3, 3: 2, 5: 1}  # mean p_alive, mean expected purchases, total CLV go first on a narrow terminal
+    columns = [Column(h, list(cells[i]), text=i == 0, whole=i == 0, drop=drop.get(i)) for i, h in enumerate(header)]
+    from cjtool.render.value_text import visible
+
+    title = (
+        w("seg_title_base", lang, by=visible(seg.by), base=visible(seg.baseline))
+        if seg.baseline is not None
+        else w("seg_title", lang, by=visible(seg.by))
+    )
+    console.print()
+    print_fitted(console, title, columns, lang)
+    if seg.baseline is not None:
+        console.print(Text(w("seg_legend", lang, measure=w(f"measure_{seg.measure}", lang)), style="dim"))

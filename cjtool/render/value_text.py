@@ -82,6 +82,22 @@ _W: dict[str, dict[str, str]] = {
         "en": "Recency and T in {unit}s from the first transaction; expected purchases over the horizon",
         "zh": "最近购买与 T：距首次交易的{unit}数；预期购买为预测期内的次数",
     },
+    "seg_title": {"en": "Value by {by}", "zh": "按「{by}」的客户价值"},
+    "seg_title_base": {"en": "Value by {by}, against {base}", "zh": "按「{by}」的客户价值，对照组：{base}"},
+    "segment": {"en": "Segment", "zh": "分组"},
+    "mean_p_alive": {"en": "Mean p_alive", "zh": "平均 p_alive"},
+    "mean_expected": {"en": "Mean exp. purchases", "zh": "平均预期购买"},
+    "mean_clv": {"en": "Mean CLV", "zh": "平均 CLV"},
+    "total_clv": {"en": "Total CLV", "zh": "CLV 合计"},
+    "seg_diff": {"en": "Diff. [95% CI]", "zh": "差值 [95% CI]"},
+    "p_adj": {"en": "p (Holm)", "zh": "p（Holm 校正）"},
+    "baseline_cell": {"en": "baseline", "zh": "对照组"},
+    "seg_legend": {
+        "en": "Welch's t-test of the mean {measure} per customer against the baseline, Holm-adjusted; association, not causation unless the segments are randomised arms",
+        "zh": "对每位客户平均{measure}与对照组做 Welch t 检验，经 Holm 校正；除非分组为随机分配的实验组，否则只是相关而非因果",
+    },
+    "measure_clv": {"en": "CLV", "zh": " CLV "},
+    "measure_expected_purchases": {"en": "expected purchases", "zh": "预期购买次数"},
     # warnings (notes of the analysis)
     "short_window": {
         "en": "the calibration period is {days} days (under {least}): few repeat purchases to learn from; treat the predictions with care or give a later --until",
@@ -90,6 +106,10 @@ _W: dict[str, dict[str, str]] = {
     "not_converged": {
         "en": "{model}: the maximum-likelihood search did not converge ({message}); the parameters may be off",
         "zh": "{model}：最大似然估计未收敛（{message}）；参数可能不准",
+    },
+    "runs_off": {
+        "en": "{model}: the fit goes to the model's edge ({names} towards 0 or infinity): the data show (almost) no spread between customers there, and the fit is the model's limit; compare the holdout before relying on it",
+        "zh": "{model}：参数 {names} 趋于 0 或无穷大：数据显示客户之间在这方面几乎没有差异，拟合结果是模型的极限情形；使用前请先对照验证期",
     },
     "nonpositive_value": {
         "en": "{n} repeat customers have a mean value of 0 or less: left out of the Gamma-Gamma fit",
@@ -265,3 +285,34 @@ def holdout_line(result: ValueResult, lang: str) -> str | None:
         predicted=f"{h.total_predicted:,.1f}",
         diff="—" if diff is None else f"{100 * diff:+.1f}%",
     )
+
+
+def segment_rows(result: ValueResult, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of the --by table (None without --by)."""
+    seg = result.segments
+    assert seg is not None
+    header = [w(k, lang) for k in ("segment", "customers", "mean_p_alive", "mean_expected", "mean_clv", "total_clv")]
+    if seg.baseline is not None:
+        header += [w("seg_diff", lang), w("p_adj", lang)]
+    rows = []
+    for s in seg.segments:
+        cells = [
+            visible(s.name),
+            f"{s.customers:,}",
+            f"{s.p_alive:.3f}",
+            f"{s.expected_purchases:.2f}",
+            num(s.clv),
+            num(s.total_clv),
+        ]
+        if seg.baseline is not None:
+            t = s.test
+            if s.name == seg.baseline:
+                cells += [w("baseline_cell", lang), ""]
+            elif t is None or t.diff is None:
+                cells += ["—", "—"]
+            else:
+                ci = f" [{t.ci95[0]:+.2f}, {t.ci95[1]:+.2f}]" if t.ci95 else ""
+                p = "—" if t.p_adjusted is None else ("<0.001" if t.p_adjusted < 0.001 else f"{t.p_adjusted:.3f}")
+                cells += [f"{t.diff:+.2f}{ci}", p + (" *" if t.significant else "")]
+        rows.append(cells)
+    return header, rows

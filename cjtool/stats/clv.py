@@ -34,7 +34,8 @@ class Fit:
     iterations: int
     gradient_norm: float  # of the mean log-likelihood per customer, in log parameters
     message: str
-    identified: bool  # every parameter finite and within exp(+-LOG_PARAM_LIMIT)
+    identified: bool  # every parameter and the log-likelihood finite
+    runs_off: tuple[str, ...] = ()  # parameters beyond exp(+-LOG_PARAM_LIMIT): a boundary of the model
 
 
 def compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -106,7 +107,7 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
     r, alpha, a, b = np.exp(fit.x)
     alpha /= scale
     ll = float(w @ bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T))
-    return _fit_of((r, alpha, a, b), ll, fit)
+    return _fit_of(("r", "alpha", "a", "b"), (r, alpha, a, b), ll, fit)
 
 
 def _maximise(objective, start: np.ndarray):
@@ -115,13 +116,13 @@ def _maximise(objective, start: np.ndarray):
     )
 
 
-def _fit_of(params: tuple[float, ...], ll: float, fit) -> Fit:
+def _fit_of(names: tuple[str, ...], params: tuple[float, ...], ll: float, fit) -> Fit:
     grad = float(np.linalg.norm(fit.jac)) if fit.jac is not None else float("inf")
-    finite = all(np.isfinite(p) and p > 0 for p in params) and np.isfinite(ll)
-    identified = finite and bool(np.all(np.abs(fit.x) < LOG_PARAM_LIMIT))
-    converged = bool(fit.success) or grad < CONVERGED_GRADIENT
+    identified = all(np.isfinite(p) and p > 0 for p in params) and bool(np.isfinite(ll))
+    runs_off = tuple(n for n, theta in zip(names, fit.x, strict=True) if abs(theta) >= LOG_PARAM_LIMIT)
+    converged = (bool(fit.success) or grad < CONVERGED_GRADIENT) and identified
     return Fit(
-        tuple(float(p) for p in params), ll, converged and identified, int(fit.nit), grad, str(fit.message), identified
+        tuple(float(p) for p in params), ll, converged, int(fit.nit), grad, str(fit.message), identified, runs_off
     )
 
 
@@ -136,14 +137,38 @@ def expected_purchases(r: float, alpha: float, a: float, b: float, t, x, t_x, T)
     """E[X(T, T + t) | x, t_x, T]: expected purchases in the next ``t`` (eq. 10). The Gauss
     hypergeometric term is taken through Euler's transformation, 2F1(r+x, b+x; c; z)
     (1-z)^(r+x) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z), whose parameters do not grow with
-    x, so no term overflows for customers with hundreds of purchases."""
-    x, t_x, T, t = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T, t))
+    x, so no term overflows for customers with hundreds of purchases. Where scipy's 2F1
+    still fails (a and b in the thousands: dropout nearly the same for everyone), the
+    same expectation is integrated over the dropout probability (``_expected_by_quadrature``)."""
+    x, t_x, T, t = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (x, t_x, T, t)))
     c = a + b + x - 1
     z = t / (alpha + T + t)
-    log_tail = (a - 1) * np.log1p(-z) + np.log(hyp2f1(a + b - 1 - r, a - 1, c, z))
-    first = c / (a - 1)
-    second = -np.expm1(log_tail)
-    return first * second * p_alive(r, alpha, a, b, x, t_x, T)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        log_tail = (a - 1) * np.log1p(-z) + np.log(hyp2f1(a + b - 1 - r, a - 1, c, z))
+        alive_purchases = c / (a - 1) * -np.expm1(log_tail)
+    failed = ~np.isfinite(alive_purchases) | (alive_purchases < 0)
+    if np.any(failed):
+        alive_purchases = np.array(alive_purchases, dtype=np.float64)
+        alive_purchases[failed] = _expected_by_quadrature(r, alpha, a, b, t[failed], x[failed], T[failed])
+    return alive_purchases * p_alive(r, alpha, a, b, x, t_x, T)
+
+
+QUADRATURE_NODES = 200
+
+
+def _expected_by_quadrature(r: float, alpha: float, a: float, b: float, t, x, T) -> np.ndarray:
+    """E[X(T, T + t) | alive, x, T] as an integral: given alive, the purchase rate is
+    Gamma(r + x, alpha + T) and the dropout probability p is Beta(a, b + x); integrating
+    the rate out leaves E_p[(1 - ((alpha+T) / (alpha+T+p t))^(r+x)) / p], taken by
+    Gauss-Legendre quadrature over the Beta's quantiles (smooth where 2F1's series is not)."""
+    from scipy.special import betaincinv
+
+    nodes, weights = np.polynomial.legendre.leggauss(QUADRATURE_NODES)
+    u = (nodes + 1) / 2
+    p = betaincinv(a, (b + x)[:, None], u[None, :])
+    scale = (alpha + T)[:, None]
+    g = -np.expm1(-(r + x)[:, None] * np.log1p(p * t[:, None] / scale)) / p
+    return (g * weights[None, :]).sum(axis=1) / 2
 
 
 def discounted_purchases(
@@ -220,7 +245,7 @@ def fit_gamma_gamma(x: np.ndarray, m: np.ndarray, weights: np.ndarray | None = N
     p, q, v = np.exp(fit.x)
     v /= scale
     ll = float(w @ gamma_gamma_log_likelihood(p, q, v, x, m))
-    return _fit_of((p, q, v), ll, fit)
+    return _fit_of(("p", "q", "gamma"), (p, q, v), ll, fit)
 
 
 def expected_spend(p: float, q: float, v: float, x, m) -> np.ndarray:

@@ -72,11 +72,17 @@ def main() -> None:
     assert np.all(np.isfinite(alive)) and np.all(np.isfinite(value))
 
     print(f"BG/NBD      {len(ux):,} distinct (x, t_x, T) rows; {bg.iterations} iterations, converged={bg.converged}")
-    print("            fitted " + " ".join(f"{n}={v:.4f}" for n, v in zip(("r", "alpha", "a", "b"), bg.params)))
-    print("            true   " + " ".join(f"{n}={v:.4f}" for n, v in zip(("r", "alpha", "a", "b"), TRUE_BGNBD)))
+    print(
+        "            fitted "
+        + " ".join(f"{n}={v:.4f}" for n, v in zip(("r", "alpha", "a", "b"), bg.params, strict=True))
+    )
+    print(
+        "            true   "
+        + " ".join(f"{n}={v:.4f}" for n, v in zip(("r", "alpha", "a", "b"), TRUE_BGNBD, strict=True))
+    )
     print(f"Gamma-Gamma {len(gx):,} distinct (x, m) rows; {gg.iterations} iterations, converged={gg.converged}")
-    print("            fitted " + " ".join(f"{n}={v:.4f}" for n, v in zip(("p", "q", "gamma"), gg.params)))
-    print("            true   " + " ".join(f"{n}={v:.4f}" for n, v in zip(("p", "q", "gamma"), TRUE_GG)))
+    print("            fitted " + " ".join(f"{n}={v:.4f}" for n, v in zip(("p", "q", "gamma"), gg.params, strict=True)))
+    print("            true   " + " ".join(f"{n}={v:.4f}" for n, v in zip(("p", "q", "gamma"), TRUE_GG, strict=True)))
     print(
         f"time: BG/NBD fit {t_bg - start:.2f} s, Gamma-Gamma fit {t_gg - t_bg:.2f} s, "
         f"per-customer predictions {end - t_gg:.2f} s; total {end - start:.2f} s (goal: under 30 s)"

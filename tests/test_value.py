@@ -505,7 +505,9 @@ def test_terminal_summary_english_and_chinese(cdnow, cli):
     assert "Holdout (39 weeks after 1997-09-30): 1,882 repeat purchases" in out
     assert "Top customers by CLV" in out and "0509" in out  # CDNOW's most valuable customer
     assert "At risk" in out and "1901" in out  # 21 repeats, p_alive ~0
-    zh = cli("value", events, "-m", model, "--until", "1997-09-30", "--top", "3", "--lang", "zh", env={"COLUMNS": "140"})
+    zh = cli(
+        "value", events, "-m", model, "--until", "1997-09-30", "--top", "3", "--lang", "zh", env={"COLUMNS": "140"}
+    )
     assert zh.exit_code == 0
     allowed = {"BG", "NBD", "Gamma", "alpha", "gamma", "CLV", "p", "alive", "T", "r", "a", "b", "q"}  # p_alive
     words = {w for w in __import__("re").findall(r"[A-Za-z]+", zh.stdout)}
@@ -588,3 +590,129 @@ def test_compute_value_rejects_a_bad_unit(cdnow):
     j = api.journeys([str(events)], load_model(str(model)))
     with pytest.raises(UsageError):
         compute_value(j, unit="month")
+
+
+# --------------------------------------------------------------------------- on the journey
+
+
+def test_quadrature_fallback_equals_the_series(monkeypatch):
+    """a and b in the thousands (dropout nearly the same for all): scipy's 2F1 fails and
+    the quadrature over the Beta takes over, equal to the Decimal series to 1e-7."""
+    params = (0.11, 0.6, 8000.0, 2000.0)
+    x, t_x, T = np.array([0.0, 3.0, 20.0]), np.array([0.0, 4.0, 10.0]), np.array([5.0, 6.0, 12.0])
+    ours = clv.expected_purchases(*params, 39.0, x, t_x, T)
+    for i in range(3):
+        ref = _reference_expected(*params, 39.0, int(x[i]), t_x[i], T[i])
+        assert ours[i] == pytest.approx(ref, rel=1e-7)
+    # and where 2F1 works, the quadrature agrees with it
+    cdnow = (0.2426, 4.4135, 0.7929, 2.4258)
+    direct = clv.expected_purchases(*cdnow, 39.0, x, t_x, T) / clv.p_alive(*cdnow, x, t_x, T)
+    by_quadrature = clv._expected_by_quadrature(*cdnow, np.full(3, 39.0), x, T)
+    np.testing.assert_allclose(by_quadrature, direct, rtol=1e-6)
+
+
+def test_by_segment_mean_clv_and_welch(cdnow, tmp_path, cli):
+    """--by a customer-file column: mean p_alive / expected purchases / CLV per segment
+    from the per-customer values, and Welch's t-test against the baseline (scipy)."""
+    from scipy import stats as sps
+
+    model, events = cdnow
+    result = api.value([str(events)], load_model(str(model)), until="1997-09-30")
+    ids = result.customers["customer_id"].to_list()
+    arms = ["A" if int(i) % 3 else "B" for i in ids]
+    file = tmp_path / "arms.csv"
+    file.write_text("customer_id,arm\n" + "\n".join(f"{i},{a}" for i, a in zip(ids, arms, strict=True)) + "\n")
+    by = api.value(
+        [str(events)], load_model(str(model)), until="1997-09-30", by="arm", baseline="A", customer_file=str(file)
+    )
+    seg = {s.name: s for s in by.segments.segments}
+    assert set(seg) == {"A", "B"}
+    values = result.customers.with_columns(pl.Series("arm", arms))
+    for name, s in seg.items():
+        part = values.filter(pl.col("arm") == name)
+        assert s.customers == part.height
+        assert s.clv == pytest.approx(part["clv"].mean(), rel=1e-12)
+        assert s.total_clv == pytest.approx(part["clv"].sum(), rel=1e-12)
+        assert s.p_alive == pytest.approx(part["p_alive"].mean(), rel=1e-12)
+    assert seg["A"].test is None
+    a = values.filter(pl.col("arm") == "A")["clv"].to_numpy()
+    b = values.filter(pl.col("arm") == "B")["clv"].to_numpy()
+    ref = sps.ttest_ind(b, a, equal_var=False)
+    assert seg["B"].test.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+    assert seg["B"].test.diff == pytest.approx(b.mean() - a.mean(), rel=1e-12)
+    assert seg["B"].test.p_adjusted == seg["B"].test.p_value  # one comparison: Holm changes nothing
+    r = cli(
+        "value",
+        events,
+        "-m",
+        model,
+        "--until",
+        "1997-09-30",
+        "--by",
+        "arm",
+        "--customers",
+        file,
+        "--baseline",
+        "A",
+        "-f",
+        "json",
+    )
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert list(d)[-3:] == ["by", "baseline", "segments"]
+    assert [s["segment"] for s in d["segments"]] == ["A", "B"]
+    assert d["segments"][1]["test"]["p_value"] == pytest.approx(ref.pvalue, rel=1e-9)
+    table = cli(
+        "value",
+        events,
+        "-m",
+        model,
+        "--until",
+        "1997-09-30",
+        "--by",
+        "arm",
+        "--customers",
+        file,
+        "--baseline",
+        "A",
+        env={"COLUMNS": "160"},
+    )
+    assert "Value by arm, against A" in table.stdout
+    bad = cli("value", events, "-m", model, "--by", "arm", "--customers", file, "--baseline", "C")
+    assert bad.exit_code == 2 and "--baseline C: not a value of arm; values: A, B" in bad.stderr
+    alone = cli("value", events, "-m", model, "--baseline", "A")
+    assert alone.exit_code == 2 and "--baseline is for --by" in alone.stderr
+
+
+def test_customers_value_columns(cdnow, cli, tmp_path):
+    """`cjtool customers --value`: p_alive and clv as `cjtool value` (its defaults) gives
+    them, by customer; null for a customer without a purchase."""
+    model, events = cdnow
+    extra = tmp_path / "visitor.csv"
+    extra.write_text("customer_id,timestamp,touchpoint,revenue\nZZZZ,1998-01-01T12:00:00,purchase,\n")
+    out = tmp_path / "c.csv"
+    r = cli("customers", events, extra, "-m", model, "--value", "-o", out, "-q")
+    assert r.exit_code == 0, r.stderr
+    table = pl.read_csv(out, schema_overrides={"customer_id": pl.String})
+    assert table.columns[-2:] == ["p_alive", "clv"]
+    result = api.value([str(events), str(extra)], load_model(str(model)))
+    joined = table.join(result.customers, on="customer_id", how="inner", suffix="_v")
+    assert joined.height == result.customers.height == 2357
+    np.testing.assert_allclose(joined["p_alive"].to_numpy(), joined["p_alive_v"].to_numpy(), rtol=1e-15)
+    np.testing.assert_allclose(joined["clv"].to_numpy(), joined["clv_v"].to_numpy(), rtol=1e-15)
+    z = table.filter(pl.col("customer_id") == "ZZZZ")
+    assert z["p_alive"][0] is None and z["clv"][0] is None
+    spark = cli("customers", events, "-m", model, "--value", "--engine", "spark", "-o", tmp_path / "parts")
+    assert spark.exit_code == 2 and "--value needs the whole run" in spark.stderr
+
+
+def test_benchmark_simulation_is_recovered():
+    """The benchmark's simulated customers (20k here): the fit finds the true parameters."""
+    import runpy
+
+    bench = runpy.run_path(str(Path(__file__).resolve().parent.parent / "benchmarks" / "value_fit.py"))
+    x, t_x, T, m = bench["simulate"](20000)
+    fit = clv.fit_bgnbd(x, t_x, T)
+    assert fit.converged and fit.params == pytest.approx(bench["TRUE_BGNBD"], rel=0.15)
+    gg = clv.fit_gamma_gamma(x[(x > 0) & (m > 0)], m[(x > 0) & (m > 0)])
+    assert gg.converged and gg.params == pytest.approx(bench["TRUE_GG"], rel=0.2)

@@ -63,11 +63,11 @@ class Holdout:
 
 @dataclass(frozen=True)
 class Matrix:
-    """p_alive of a customer of age ``T`` for frequency 0..len(rows)-1 (rows) and recency
-    0..len(columns)-1 (columns, in units); null where recency > T is impossible."""
+    """p_alive of a customer of age ``T`` for frequency 0, 1, ... (rows) and recency from 0
+    to T in equal steps (columns, in units; whole units up to MATRIX_SIDE columns)."""
 
     T: float
-    p_alive: list[list[float | None]]
+    p_alive: list[list[float]]
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,7 @@ def parse_horizon(text: str, unit: str) -> float:
     s = text.strip().lower()
     days_per = {"d": 1, "w": 7}
     try:
-        if s and s[-1] in days_per:
-            days = float(s[:-1]) * days_per[s[-1]]
-        else:
-            days = float(s) * UNITS[unit]
+        days = float(s[:-1]) * days_per[s[-1]] if s and s[-1] in days_per else float(s) * UNITS[unit]
     except ValueError:
         days = float("nan")
     if not math.isfinite(days) or days <= 0:
@@ -183,9 +180,7 @@ def parse_until(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(
-            f"--until {text!r}: expected a date (1997-09-30); its whole day is calibration data"
-        ) from None
+        raise UsageError(f"--until {text!r}: expected a date (1997-09-30); its whole day is calibration data") from None
 
 
 def local_day(model_timezone: str | None) -> pl.Expr:
@@ -254,17 +249,14 @@ def summary(tx: pl.DataFrame, until: date, unit_days: int) -> pl.DataFrame:
     per = per.join(hold, on="cust", how="left").sort("cust")
     repeats = (per["total"] - per["first_units"]).to_list()
     n = per["n"].to_list()
-    monetary = [
-        (int(units) / SCORE_SCALE) / (k - 1) if k > 1 else 0.0 for units, k in zip(repeats, n, strict=True)
-    ]
+    monetary = [(int(units) / SCORE_SCALE) / (k - 1) if k > 1 else 0.0 for units, k in zip(repeats, n, strict=True)]
     first = per["first"]
     return pl.DataFrame(
         {
             "customer_id": per["cust"],
             "frequency": (per["n"] - 1).cast(pl.Int64),
             "recency": (per["last"] - first).dt.total_days().cast(pl.Float64) / unit_days,
-            "T": (pl.Series([until] * per.height, dtype=pl.Date) - first).dt.total_days().cast(pl.Float64)
-            / unit_days,
+            "T": (pl.Series([until] * per.height, dtype=pl.Date) - first).dt.total_days().cast(pl.Float64) / unit_days,
             "monetary_value": pl.Series(monetary, dtype=pl.Float64),
             "holdout": per["holdout"].fill_null(0).cast(pl.Int64),
         }
@@ -296,14 +288,11 @@ def compute_value(
     until = until or end_day
     if until < start_day:
         raise UsageError(
-            f"--until {until.isoformat()}: before the first transaction ({start_day.isoformat()}); "
-            "give a later date"
+            f"--until {until.isoformat()}: before the first transaction ({start_day.isoformat()}); give a later date"
         )
     table = summary(tx, until, unit_days)
     notes: list[Note] = []
-    later = int(tx.filter(pl.col("day") > until)["cust"].n_unique()) - int(
-        table.filter(pl.col("holdout") > 0).height
-    )
+    later = int(tx.filter(pl.col("day") > until)["cust"].n_unique()) - int(table.filter(pl.col("holdout") > 0).height)
     x = table["frequency"].to_numpy().astype(np.float64)
     t_x = table["recency"].to_numpy()
     T = table["T"].to_numpy()
@@ -450,7 +439,7 @@ def p_alive_matrix(bg: clv.Fit, table: pl.DataFrame) -> Matrix:
     0..F and recency 0..T in whole units (capped at MATRIX_SIDE)."""
     r, alpha, a, b = bg.params
     T = float(math.floor(table["T"].max()))  # type: ignore[arg-type]
-    side_f = int(min(table["frequency"].max(), MATRIX_SIDE))  # type: ignore[arg-type]
+    side_f = min(int(table["frequency"].max()), MATRIX_SIDE)  # type: ignore[arg-type]
     step = max(1.0, T / MATRIX_SIDE)
     recency = np.arange(0, T + 1e-9, step)
     f, t = np.meshgrid(np.arange(side_f + 1, dtype=np.float64), recency, indexing="ij")
@@ -556,7 +545,8 @@ def with_segments(
     return result
 
 
-def value_columns(result: ValueResult) -> pl.DataFrame:
-    """``customer_id``, ``p_alive`` and ``clv`` of the valued customers, for the customer
-    table (`cjtool customers --value`)."""
-    return result.customers.select("customer_id", "p_alive", "clv")
+def with_value_columns(table: pl.DataFrame, result: ValueResult) -> pl.DataFrame:
+    """The customer table (`cjtool customers`) with ``p_alive`` and ``clv`` of ``result``
+    (null for customers it does not value: no purchase up to its ``until``)."""
+    values = result.customers.select("customer_id", "p_alive", "clv")
+    return table.join(values, on="customer_id", how="left", maintain_order="left")

@@ -54,7 +54,7 @@ def _titles(fig: Figure, rd, title: str, subtitle: str) -> None:
 
 def matrix_figure(result: ValueResult, lang: str = "en") -> Figure:
     m = result.matrix
-    values = np.array([[np.nan if v is None else v for v in row] for row in m.p_alive], dtype=float)
+    values = np.array(m.p_alive, dtype=float)
     unit = w(f"unit_{result.unit}", lang)
     fig, rd = new_figure(WIDTH_IN, HEIGHT_IN)
     _titles(fig, rd, w("png_matrix_title", lang), w("png_matrix_sub", lang, T=num(m.T), unit=unit))

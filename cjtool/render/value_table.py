@@ -55,9 +55,9 @@ def render_value(result: ValueResult, console: Console, lang: str = "en", top: i
     else:
         p, q, v = result.gamma_gamma.params
         console.print(Text(w("mean_spend", lang, v=sig(p * v / (q - 1))), style="dim"))
-    line = holdout_line(result, lang)
-    if line:
-        console.print(Text(line))
+    holdout = holdout_line(result, lang)
+    if holdout:
+        console.print(Text(holdout))
     dist = distribution_rows(result)
     console.print()
     print_fitted(
@@ -89,16 +89,15 @@ def _segments(result: ValueResult, console: Console, lang: str) -> None:
     seg = result.segments
     assert seg is not None
     header, rows = segment_rows(result, lang)
-    cells = list(zip(*rows, strict=True)) if rows else [[] for _ in header]
+    cells: list[tuple[str, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     drop = {2: 3, 3: 2, 5: 1}  # mean p_alive, mean expected purchases, total CLV go first on a narrow terminal
     columns = [Column(h, list(cells[i]), text=i == 0, whole=i == 0, drop=drop.get(i)) for i, h in enumerate(header)]
     from cjtool.render.value_text import visible
 
-    title = (
-        w("seg_title_base", lang, by=visible(seg.by), base=visible(seg.baseline))
-        if seg.baseline is not None
-        else w("seg_title", lang, by=visible(seg.by))
-    )
+    if seg.baseline is not None:
+        title = w("seg_title_base", lang, by=visible(seg.by), base=visible(seg.baseline))
+    else:
+        title = w("seg_title", lang, by=visible(seg.by))
     console.print()
     print_fitted(console, title, columns, lang)
     if seg.baseline is not None:

@@ -138,7 +138,10 @@ _W: dict[str, dict[str, str]] = {
         "zh": "BG/NBD，客户年龄 T = {T} {unit}；颜色越深越可能仍活跃",
     },
     "png_frequency": {"en": "Repeat purchases (frequency)", "zh": "复购次数（frequency）"},
-    "png_recency": {"en": "Recency: {unit}s from first to last purchase", "zh": "最近购买：首次到最后一次购买的{unit}数"},
+    "png_recency": {
+        "en": "Recency: {unit}s from first to last purchase",
+        "zh": "最近购买：首次到最后一次购买的{unit}数",
+    },
     "png_holdout_title": {
         "en": "Calibration vs. holdout: repeat purchases per customer",
         "zh": "校准期与验证期：每位客户的复购次数",

@@ -111,9 +111,7 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
 
 
 def _maximise(objective, start: np.ndarray):
-    return minimize(
-        objective, start, jac=True, method="BFGS", options={"gtol": GRADIENT_TOLERANCE, "maxiter": 2000}
-    )
+    return minimize(objective, start, jac=True, method="BFGS", options={"gtol": GRADIENT_TOLERANCE, "maxiter": 2000})
 
 
 def _fit_of(names: tuple[str, ...], params: tuple[float, ...], ll: float, fit) -> Fit:

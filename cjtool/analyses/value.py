@@ -312,7 +312,7 @@ def compute_value(
     window = (until - start_day).days + 1
     if window < SHORT_WINDOW_DAYS:
         notes.append(Note("short_window", {"days": window, "least": SHORT_WINDOW_DAYS}))
-    (ux, ut, uT), weights = clv.compress(x, t_x, T)
+    (ux, ut, uT), weights, inverse = clv.compress_with_inverse(x, t_x, T)
     bg = clv.fit_bgnbd(ux, ut, uT, weights)
     if not bg.identified:
         raise DataError(
@@ -325,8 +325,8 @@ def compute_value(
     if not bg.converged:
         notes.append(Note("not_converged", {"model": "BG/NBD", "message": bg.message}))
     r, alpha, a, b = bg.params
-    palive = clv.p_alive(r, alpha, a, b, x, t_x, T)
-    expected = clv.expected_purchases(r, alpha, a, b, horizon, x, t_x, T)
+    palive = clv.p_alive(r, alpha, a, b, ux, ut, uT)[inverse]  # once per distinct history
+    expected = clv.expected_purchases(r, alpha, a, b, horizon, ux, ut, uT)[inverse]
     gg, spend, value, correlation = None, None, None, None
     m = table["monetary_value"].to_numpy()
     if j.table.has_revenue:
@@ -336,7 +336,7 @@ def compute_value(
         spend = clv.expected_spend(p, q, v, x, m)
         if discount:
             rate = (1.0 + discount) ** (unit_days / 365.0) - 1.0
-            value = clv.discounted_purchases(r, alpha, a, b, horizon, rate, x, t_x, T) * spend
+            value = clv.discounted_purchases(r, alpha, a, b, horizon, rate, ux, ut, uT)[inverse] * spend
         else:
             value = expected * spend
     if not all(np.all(np.isfinite(v)) for v in (palive, expected, spend, value) if v is not None):

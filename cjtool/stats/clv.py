@@ -40,9 +40,16 @@ class Fit:
 
 def compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Identical rows of ``columns`` once each, with how many customers share them."""
+    unique, counts, _ = compress_with_inverse(*columns)
+    return unique, counts
+
+
+def compress_with_inverse(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """As ``compress``, and the unique row of every input row (``unique[i][inverse]`` is
+    ``columns[i]``): predictions computed once per distinct customer history."""
     stacked = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
+    unique, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64), inverse.reshape(-1)
 
 
 # ------------------------------------------------------------------------------ BG/NBD

@@ -537,6 +537,14 @@ def test_pictures_in_a_new_folder(cdnow, cli, tmp_path):
     assert image[0, 5] == 1.0 and image[29, 0] < 1e-6
 
 
+def test_until_after_the_data_warns(cdnow, cli):
+    model, events = cdnow
+    r = cli("value", events, "-m", model, "--until", "1998-12-31", "-f", "json")
+    assert r.exit_code == 0
+    assert "--until 1998-12-31 is after the data's last day (1998-06-30)" in r.stderr
+    assert json.loads(r.stdout)["customers"][0]["T"] == pytest.approx((date(1998, 12, 31) - date(1997, 1, 1)).days / 7)
+
+
 def test_no_holdout_picture_without_later_transactions(cdnow, cli, tmp_path):
     model, events = cdnow
     folder = tmp_path / "pics"
@@ -716,3 +724,22 @@ def test_benchmark_simulation_is_recovered():
     assert fit.converged and fit.params == pytest.approx(bench["TRUE_BGNBD"], rel=0.15)
     gg = clv.fit_gamma_gamma(x[(x > 0) & (m > 0)], m[(x > 0) & (m > 0)])
     assert gg.converged and gg.params == pytest.approx(bench["TRUE_GG"], rel=0.2)
+
+
+def test_hostile_customer_ids(tmp_path, cli):
+    """An id with an escape sequence, a newline and a formula: one clean line in the
+    terminal, a neutralised cell in CSV, the exact id in JSON."""
+    hostile = '"=HYPERLINK(""x"")\x1b[31m\nred"'
+    days = ("2025-07-02", "2025-07-03", "2025-07-05", "2025-07-06")  # then silent: valuable, at risk
+    rows = [*_filler(200), *(f"{hostile},{d}T02:00:00Z,order,900" for d in days)]
+    m, e = _shop(tmp_path, rows)
+    r = cli("value", e, "-m", m, "-q", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.stderr
+    assert "\x1b" not in r.stdout and '=HYPERLINK("x")' in r.stdout
+    assert not any(line.startswith("red") for line in r.stdout.splitlines())
+    out = tmp_path / "v.csv"
+    assert cli("value", e, "-m", m, "-q", "-o", out).exit_code == 0
+    table = pl.read_csv(out, schema_overrides={"customer_id": pl.String})
+    assert '\'=HYPERLINK("x")\x1b[31m\nred' in table["customer_id"].to_list()
+    d = json.loads(cli("value", e, "-m", m, "-q", "-f", "json").stdout)
+    assert '=HYPERLINK("x")\x1b[31m\nred' in {c["customer_id"] for c in d["customers"]}

@@ -292,6 +292,8 @@ def compute_value(
         )
     table = summary(tx, until, unit_days)
     notes: list[Note] = []
+    if until > end_day:
+        notes.append(Note("until_after_end", {"until": until.isoformat(), "end": end_day.isoformat()}))
     later = int(tx.filter(pl.col("day") > until)["cust"].n_unique()) - int(table.filter(pl.col("holdout") > 0).height)
     x = table["frequency"].to_numpy().astype(np.float64)
     t_x = table["recency"].to_numpy()

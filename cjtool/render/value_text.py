@@ -107,6 +107,10 @@ _W: dict[str, dict[str, str]] = {
         "en": "{model}: the maximum-likelihood search did not converge ({message}); the parameters may be off",
         "zh": "{model}：最大似然估计未收敛（{message}）；参数可能不准",
     },
+    "until_after_end": {
+        "en": "--until {until} is after the data's last day ({end}): customers' ages run to {until} as if nobody bought after {end}",
+        "zh": "--until {until} 晚于数据的最后一天（{end}）：客户年龄按 {until} 计算，相当于假定 {end} 之后无人购买",
+    },
     "runs_off": {
         "en": "{model}: the fit goes to the model's edge ({names} towards 0 or infinity): the data show (almost) no spread between customers there, and the fit is the model's limit; compare the holdout before relying on it",
         "zh": "{model}：参数 {names} 趋于 0 或无穷大：数据显示客户之间在这方面几乎没有差异，拟合结果是模型的极限情形；使用前请先对照验证期",

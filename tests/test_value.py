@@ -743,3 +743,22 @@ def test_hostile_customer_ids(tmp_path, cli):
     assert '\'=HYPERLINK("x")\x1b[31m\nred' in table["customer_id"].to_list()
     d = json.loads(cli("value", e, "-m", m, "-q", "-f", "json").stdout)
     assert '=HYPERLINK("x")\x1b[31m\nred' in {c["customer_id"] for c in d["customers"]}
+
+
+def test_terminal_without_revenue(tmp_path, cli):
+    """No revenue: customers ranked by expected purchases, at risk by frequency, no spend."""
+    m, e = _shop(tmp_path, _filler(200, revenue=False), revenue=False)
+    r = cli("value", e, "-m", m, "-q", "--top", "3", env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.stderr
+    assert "Top customers by expected purchases" in r.stdout
+    assert "Gamma-Gamma: not fitted (no revenue values)" in r.stdout
+    assert "transactions: events of the last stage" in r.stdout
+    result = api.value([str(e)], load_model(str(m)))
+    from cjtool.analyses.value import at_risk
+
+    risky = at_risk(result, 3)
+    repeat = result.customers.filter(pl.col("frequency") > 0)
+    assert risky.height > 0
+    assert (risky["p_alive"] < 0.5).all()
+    assert (risky["frequency"] >= repeat["frequency"].quantile(0.75, "lower")).all()
+    assert risky["customer_id"][0] in r.stdout

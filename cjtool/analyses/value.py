@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from cjtool.analyses.segments import NONE, attribute
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
 from cjtool.metrics import REVENUE, SCORE_SCALE, revenue_units
@@ -455,8 +456,7 @@ def at_risk(result: ValueResult, top: int = 10) -> pl.DataFrame:
     value (frequency without revenue) in the top quarter of repeat customers; by their
     past value (frequency x monetary value), largest first."""
     c = result.customers
-    has_value = result.gamma_gamma is not None or c["monetary_value"].null_count() == 0
-    measure = "monetary_value" if has_value and c["monetary_value"].null_count() == 0 else "frequency"
+    measure = "monetary_value" if c["monetary_value"].null_count() == 0 else "frequency"  # null: no revenue
     repeat = c.filter(pl.col("frequency") > 0)
     if repeat.height == 0:
         return c.head(0)
@@ -490,8 +490,6 @@ def p_alive_distribution(result: ValueResult) -> list[tuple[float, float, int]]:
 def customer_segments(j: Journeys, by: str, customer_file: pl.DataFrame | None = None) -> pl.DataFrame:
     """``customer_id`` and ``segment``: each journey customer's value of ``by`` (SPEC 9's
     segment attribute: a customer-file column, an event column or a period of entry)."""
-    from cjtool.analyses.segments import attribute
-
     attr = attribute(j, by, customer_file=customer_file, timezone=j.model.timezone)
     ids = j.events["cust"].gather(j.customers["first"]).cast(pl.String)
     return pl.DataFrame({"customer_id": ids, "segment": attr.values.cast(pl.String)})
@@ -503,8 +501,6 @@ def with_segments(
     """``result`` with the mean CLV (expected purchases without revenue) of every segment
     of ``by`` (``segment_of``: customer_id -> segment; a valued customer without one is
     `(none)`), each against ``baseline`` by Welch's t-test, Holm-adjusted."""
-    from cjtool.analyses.segments import NONE
-
     measure = "clv" if result.gamma_gamma is not None else "expected_purchases"
     table = result.customers.join(segment_of, on="customer_id", how="left").with_columns(
         pl.col("segment").fill_null(NONE)

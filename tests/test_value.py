@@ -593,6 +593,16 @@ def test_png_dir_that_is_a_file(cdnow, cli, tmp_path):
     assert r.exit_code == 2 and "a file of that name is in the way" in r.stderr
 
 
+def test_png_dir_that_cannot_be_made(cdnow, cli, tmp_path):
+    model, events = cdnow
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = cli("value", events, "-m", model, "--png-dir", blocker / "pics", "-f", "json")
+    assert r.exit_code == 5
+    assert r.stderr.startswith(f"cjtool: error: --png-dir {blocker / 'pics'}: cannot make the folder")
+    assert r.stdout == ""
+
+
 def test_compute_value_rejects_a_bad_unit(cdnow):
     model, events = cdnow
     j = api.journeys([str(events)], load_model(str(model)))

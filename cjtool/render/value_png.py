@@ -12,6 +12,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from cjtool.analyses.value import HOLDOUT_FREQUENCIES, ValueResult
+from cjtool.errors import OutputError
 from cjtool.render.png_style import ACCENT, FAINT, GRID, INK, MUTED, PAIN, fit, new_figure, save_figure, style
 from cjtool.render.value_text import num, units, w
 
@@ -25,7 +26,10 @@ def save_pictures(result: ValueResult, folder: str | Path, lang: str = "en") -> 
     """Draw the pictures into ``folder`` (made when missing); the holdout picture only when
     there are transactions after --until. The paths written."""
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--png-dir {folder}: cannot make the folder ({exc.strerror or exc})") from None
     written = []
     with style():
         save_figure(matrix_figure(result, lang), out / MATRIX_FILE)

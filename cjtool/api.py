@@ -17,6 +17,7 @@ from cjtool.result import JourneyMap
 
 if TYPE_CHECKING:
     from cjtool.analyses.paths import Paths
+    from cjtool.analyses.value import ValueResult
 
 __all__ = [
     "map_journey",
@@ -25,6 +26,7 @@ __all__ = [
     "MomentsResult",
     "paths",
     "Paths",
+    "value",
     "load_model",
     "JourneyMap",
     "JourneyModel",
@@ -206,3 +208,46 @@ def compare(
         min_effect=parse_min_effect(min_effect),
         sequential=sequential,
     )
+
+
+def value(
+    events: EventsInput | Journeys,
+    model: JourneyModel,
+    *,
+    until: str | None = None,
+    unit: str = "week",
+    horizon: str = "39w",
+    purchase: Sequence[str] = (),
+    discount: float | None = None,
+    by: str | None = None,
+    baseline: str | None = None,
+    customer_file: str | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+) -> ValueResult:
+    """Customer lifetime value (`cjtool value`): BG/NBD and Gamma-Gamma fitted on the
+    transactions up to ``until`` (a date, default the run's last day); per customer
+    p_alive, expected purchases over ``horizon`` (`39w`, `90d`), expected spend and CLV
+    (discounted at ``discount`` a year). ``by``: the mean CLV of every segment of this
+    attribute (`cjtool value --by`), each tested against ``baseline`` when given.
+    ``.to_dict()`` is `cjtool.value/1`."""
+    from cjtool.analyses import segments as sg
+    from cjtool.analyses.value import compute_value, customer_segments, parse_horizon, parse_until, with_segments
+
+    file = sg.load_customer_file(model, customer_file)
+    if isinstance(events, Journeys):
+        j = events
+    else:
+        attributes = sg.attributes_to_read(model, [by], file) if by else []
+        j = journeys(events, model, encoding=encoding, strict=strict, attributes=attributes)
+    result = compute_value(
+        j,
+        until=parse_until(until) if until is not None else None,
+        unit=unit,
+        horizon=parse_horizon(horizon, unit),
+        purchase=list(purchase),
+        discount=discount,
+    )
+    if by is not None:
+        result = with_segments(result, customer_segments(j, by, file), by, baseline=baseline)
+    return result

@@ -164,10 +164,11 @@ def _register() -> None:
         paths_cmd,
         report_cmd,
         validate_cmd,
+        value_cmd,
     )
 
     commands = (map_cmd, customers_cmd, compare_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd)
-    for module in (*commands, paths_cmd):
+    for module in (*commands, paths_cmd, value_cmd):
         module.register(app)
     for info in app.registered_commands:  # every command's help without type placeholders
         if info.cls in (None, TyperCommand):

@@ -69,6 +69,15 @@ def customers_command(
         ),
     ] = None,
     customers: c.CustomersOpt = None,
+    value: Annotated[
+        bool,
+        typer.Option(
+            "--value",
+            help="Add p_alive and clv columns: `cjtool value` with its defaults (BG/NBD and Gamma-Gamma "
+            "on every transaction, 39 weeks ahead); empty for customers without a purchase.",
+            metavar="",
+        ),
+    ] = False,
     reading: c.Reading = c.DEFAULT_READING,
     no_sanitize: Annotated[
         bool,
@@ -102,6 +111,8 @@ def customers_command(
     Example (a win-back list): cjtool customers events.csv -m aipl --status dropped --exit-touchpoint checkout -o winback.csv
     """
     if engine is Engine.spark:
+        if value:
+            raise UsageError("--value needs the whole run in one place: use --engine polars")
         if (output is None or output == "-") or c.parse_format(fmt, Format) not in (None, Format.parquet):
             raise UsageError(
                 "--engine spark writes the table as Parquet files to a folder: add -o DIR "
@@ -145,6 +156,13 @@ def customers_command(
         return
     j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
     table, warnings = customer_rows(j, names, by=by or (), customer_file=file, timezone=jm.timezone, **filters)
+    if value:
+        from cjtool.analyses.value import compute_value, with_value_columns
+        from cjtool.render.value_text import warnings as value_warnings
+
+        result = compute_value(j)
+        table = with_value_columns(table, result)
+        warnings += value_warnings(result, "en")[len(result.journey_warnings) :]
     c.warn(list(j.table.warnings) + j.warnings + warnings, quiet=quiet)
     if format is Format.json:
         emit(to_json(table), output)

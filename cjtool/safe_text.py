@@ -40,6 +40,12 @@ def _escape(ch: str) -> str:
     return _NAMED.get(ch) or f"\\u{ord(ch):04x}"
 
 
+def control_escapes() -> dict[str, str]:
+    """Every character ``visible`` escapes -> its escape (for polars' ``str.replace_many``)."""
+    chars = [chr(c) for c in range(0x110000) if c < 0x3000 and _IN_NAME.match(chr(c))]
+    return {ch: _escape(ch) for ch in chars}
+
+
 def escaped(name: Any) -> str:
     """``name`` with every control character as a visible escape (for pictures, which
     cannot run commands but would draw a box or crash on them)."""

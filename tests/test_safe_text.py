@@ -182,3 +182,16 @@ def test_safe_console_escapes_cells_but_keeps_its_own_colours(color):
     assert "]52;" in out and "\x1b]52" not in out and "\x07" not in out
     assert not COMMAND_LINE.search(re.sub(r"\x1b\[[0-9;]*m", "", out))
     assert ("\x1b[" in out) is bool(color)  # rich's own style codes stay on a terminal
+
+
+def test_the_customer_tables_polars_cells_equal_the_python_cells():
+    """The customer table neutralises its text cells in polars (millions of rows): the same
+    as ``machine.neutralise`` cell by cell."""
+    import polars as pl
+
+    from cjtool.render.customers_out import _neutralised
+    from cjtool.render.machine import neutralise
+
+    values = [*HOSTILE, "  ::x", "a::b", "-5", "@sum", "plain", "认知", None]
+    got = _neutralised(pl.DataFrame({"c": values}))["c"].to_list()
+    assert got == [None if v is None else neutralise(v) for v in values]

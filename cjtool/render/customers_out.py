@@ -10,6 +10,7 @@ import io
 import polars as pl
 
 from cjtool.render.machine import _FORMULA_START
+from cjtool.safe_text import control_escapes
 
 SCHEMA = "cjtool.customers/1"
 
@@ -29,15 +30,20 @@ def _times_as_text(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def _neutralised(table: pl.DataFrame) -> pl.DataFrame:
-    """Every text cell starting with = + - @ tab CR LF gets a leading `'` (OWASP)."""
+    """Every text cell as ``machine.neutralise`` writes it: control characters as visible
+    escapes, no leading ``::`` nor ``##[`` (``cjtool.safe_text``), then a leading `'` on a cell
+    starting with = + - @ (OWASP)."""
     pattern = "^[" + "".join("\\" + ch if ch in "-" else ch for ch in _FORMULA_START) + "]"
+    escapes = control_escapes()
     texts = [n for n, dt in table.schema.items() if dt in (pl.String, pl.Categorical) or isinstance(dt, pl.Enum)]
+
+    def shown(n: str) -> pl.Expr:
+        text = pl.col(n).cast(pl.String).str.replace_many(list(escapes), list(escapes.values()))
+        return text.str.replace_all("##[", "#\\u0023[", literal=True).str.replace(r"^(\s*):(:)", "$1\\u003a$2")
+
     return table.with_columns(
         [
-            pl.when(pl.col(n).cast(pl.String).str.contains(pattern))
-            .then(pl.lit("'") + pl.col(n).cast(pl.String))
-            .otherwise(pl.col(n).cast(pl.String))
-            .alias(n)
+            pl.when(shown(n).str.contains(pattern)).then(pl.lit("'") + shown(n)).otherwise(shown(n)).alias(n)
             for n in texts
         ]
     )

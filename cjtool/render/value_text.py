@@ -3,20 +3,8 @@ English and Chinese; the terminal summary and the pictures read them here."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from cjtool.analyses.value import Note, ValueResult, p_alive_distribution
-
-try:  # the lead's shared cleaner of hostile names, when it is there
-    from cjtool.safe_text import visible  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - until cjtool/safe_text.py is merged
-
-    def visible(name: str) -> str:
-        """``name`` on one line without control characters (ESC, newlines, bidi overrides)."""
-        text = re.sub(r"\s+", " ", str(name))
-        return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else "\ufffd" for ch in text).strip()
-
+from cjtool.safe_text import visible
 
 _W: dict[str, dict[str, str]] = {
     "title": {"en": "Customer lifetime value", "zh": "客户生命周期价值"},

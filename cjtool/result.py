@@ -153,6 +153,7 @@ class JourneyMap:
     # with depth >= k, per stage k (None without a revenue column)
     opportunities: list[Opportunity] = field(default_factory=list)
     revenue_reached: list[int] | None = None
+    value_basis: str = "revenue"  # "clv" with `map --value`: revenue at stake from predicted CLV
 
     @property
     def rows_rejected(self) -> int:
@@ -238,6 +239,7 @@ class JourneyMap:
             ],
             "unassigned_touchpoints": [{"touchpoint": tp, "events": n} for tp, n in self.unassigned],
             "opportunities": [o.to_dict() for o in self.opportunities],
+            **({"revenue_at_stake_basis": "clv"} if self.value_basis == "clv" else {}),
             "warnings": list(self.warnings),
         }
 

@@ -225,3 +225,30 @@ def test_segments_and_parts_give_the_maps_own(cli, shop, tmp_path):
     only.write_text("\n".join([lines[0], *(ln for ln in lines[1:] if ln.startswith(("c5", "c6")))]) + "\n")
     alone = json.loads(cli("map", str(only), "-m", model, "-f", "json").stdout)
     assert alone["opportunities"][0]["customers_at_stake"] == pytest.approx(0.8)
+
+
+def test_map_value_uses_predicted_clv_for_revenue_at_stake(cli):
+    """`map --value`: R is the predicted CLV (cjtool value) of the customers who reached
+    stage k+1, from the customer table's depth and value's CLV, not the observed revenue."""
+    from tests.conftest import EXAMPLES
+
+    args = (EXAMPLES / "aipl_events.csv", "-m", EXAMPLES / "aipl.yaml", "-q")
+    r = cli("map", *args, "--value", "-f", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["revenue_at_stake_basis"] == "clv"
+    clv = {c["customer_id"]: c["clv"] for c in json.loads(cli("value", *args, "-f", "json").stdout)["customers"]}
+    depth = {
+        c["customer_id"]: c["depth"] for c in json.loads(cli("customers", *args, "-f", "json").stdout)["customers"]
+    }
+    stages = [s["id"] for s in doc["stages"]]
+    for o in doc["opportunities"]:
+        k = stages.index(o["stage"]) + 1  # 1-based: customers_(k+1) have depth >= k + 1
+        reached = [c for c, d in depth.items() if d >= k + 1]
+        total = sum(round((clv.get(c) or 0.0) * 1_000_000) for c in reached) / 1_000_000
+        assert o["revenue_at_stake"] == pytest.approx(o["customers_at_stake"] * total / len(reached), rel=1e-12)
+    plain = json.loads(cli("map", *args, "-f", "json").stdout)
+    assert [o["customers_at_stake"] for o in plain["opportunities"]] == [
+        o["customers_at_stake"] for o in doc["opportunities"]
+    ]
+    assert cli("map", *args, "--value", "--by", "persona").exit_code == 2

@@ -548,3 +548,17 @@ def with_value_columns(table: pl.DataFrame, result: ValueResult) -> pl.DataFrame
     (null for customers it does not value: no purchase up to its ``until``)."""
     values = result.customers.select("customer_id", "p_alive", "clv")
     return table.join(values, on="customer_id", how="left", maintain_order="left")
+
+
+def clv_reached(j: Journeys, result: ValueResult) -> list[int]:
+    """Per stage k, the predicted CLV (in millionths, as SPEC 17's revenue) of the customers
+    with depth >= k: what `map --value` values the revenue at stake with instead of the
+    revenue observed so far. A customer the fit does not value (no purchase) counts 0."""
+    K = len(j.model.stages)
+    ids = j.at("first", "cust").cast(pl.String).alias("customer_id")
+    per = (
+        pl.DataFrame([ids, j.customers["depth"]])
+        .join(result.customers.select("customer_id", "clv"), on="customer_id", how="left")
+        .with_columns((pl.col("clv").fill_null(0.0) * SCORE_SCALE).round(0).cast(pl.Int64).alias("units"))
+    )
+    return [int(per.filter(pl.col("depth") >= k)["units"].sum()) for k in range(1, K + 1)]

@@ -14,11 +14,13 @@ import typer
 from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.journeys import Journeys
 from cjtool.metrics import compute_maps
 from cjtool.output import emit
 from cjtool.render.machine import to_csv, to_json
 from cjtool.render.markdown import to_markdown
 from cjtool.render.table import render_table
+from cjtool.result import JourneyMap
 
 
 class Format(StrEnum):
@@ -99,6 +101,15 @@ def map_command(
     exclude_in_progress: c.ExcludeInProgressOpt = False,
     quiet: c.QuietOpt = False,
     what_if: c.WhatIfOpt = None,
+    value: Annotated[
+        bool,
+        typer.Option(
+            "--value",
+            help="Value the revenue at stake with each customer's predicted lifetime value (`cjtool value`'s "
+            "BG/NBD and Gamma-Gamma) instead of the revenue observed so far.",
+            metavar="",
+        ),
+    ] = False,
     partitions: Annotated[
         int | None,
         typer.Option(
@@ -153,6 +164,8 @@ def map_command(
                 raise UsageError(
                     f"{name} is not available with --engine spark yet; leave it out, or use --engine polars"
                 )
+    if value and (by is not None or engine is Engine.spark or (partitions or 1) > 1):
+        raise UsageError("--value fits the whole run in memory: leave out --by, --partitions and --engine spark")
     if by is not None:
         if partitions is not None and partitions > 1:
             raise UsageError("--by maps in memory; leave out --partitions")
@@ -166,7 +179,7 @@ def map_command(
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
     from cjtool.partitions import auto_partitions
 
-    parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
+    parts = partitions if partitions is not None else (1 if exclude_in_progress or value else auto_partitions(events))
     if engine is Engine.spark:  # Spark tasks of whole customers, merged exactly
         result = c.run_spark(
             events,
@@ -194,6 +207,8 @@ def map_command(
                 result = with_impact(result, impact_of(found))
         else:
             result = c.map_of(j, quiet=quiet, moments=found)
+        if value:
+            result = _valued(result, j, quiet=quiet, lang=lg)
         # pictures and tables show the measured key moments (one Fisher test per pair: left out
         # for huge vocabularies, where `cjtool moments` is the tool)
         if (png or format in (Format.table, Format.markdown)) and len(result.touchpoints) <= MEASURED_PAIRS:
@@ -215,6 +230,19 @@ def map_command(
         emit(buf.getvalue(), output)
     else:
         render_table(result, c.stdout_console(), lg, top)
+
+
+def _valued(result: JourneyMap, j: Journeys, *, quiet: bool, lang: str) -> JourneyMap:
+    """``result`` whose revenue at stake (SPEC 17) is valued with predicted CLV (`--value`)."""
+    from dataclasses import replace
+
+    from cjtool.analyses.value import clv_reached, compute_value
+    from cjtool.metrics import opportunities_of
+    from cjtool.render.value_text import note_text
+
+    valued = compute_value(j)
+    c.warn([note_text(n, lang) for n in valued.notes], quiet=quiet)  # the fit's (reading's are said)
+    return opportunities_of(replace(result, revenue_reached=clv_reached(j, valued), value_basis="clv"))
 
 
 def _emit_breakdown(

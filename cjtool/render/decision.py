@@ -70,7 +70,8 @@ def fix_first(result: JourneyMap, lang: str = "en", n: int = FIX_FIRST) -> list[
             completions=fmt_int(round(o.completions_at_stake)),
         )
         if o.revenue_at_stake is not None:
-            stake += w("fix_revenue", lang, revenue=money(float(o.revenue_at_stake)))
+            key = "fix_clv" if result.value_basis == "clv" else "fix_revenue"
+            stake += w(key, lang, revenue=money(float(o.revenue_at_stake)))
         out.append(FixItem(i, o, o.touchpoint, result.stage_label(o.stage, lang), problem, stake))
     return out
 

@@ -114,6 +114,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "可挽回 {customers} 位客户，约 {completions} 位走完旅程",
     },
     "fix_revenue": {"en": ", revenue {revenue}", "zh": "，收入 {revenue}"},
+    "fix_clv": {"en": ", predicted CLV {revenue}", "zh": "，预测客户终身价值 {revenue}"},
     "fix_line": {
         "en": "{n}. {touchpoint}{stage}{problem}; {stake}",
         "zh": "{n}. {touchpoint}{stage}{problem}；{stake}",

@@ -137,7 +137,7 @@ def render_tables(p: Paths, console: Console, lang: str = "en", top: int = 10) -
         shown = rows[:top]
         title = tr(key, lang) + (f" ({len(shown)}/{len(rows)})" if len(rows) > top else "")
         print_fitted(console, title, _transition_columns(p, shown, lang, stage_level), lang)
-        if not stage_level:
+        if stage_level:  # under both transition tables: what they count, and where the funnel is
             console.print(Text(catalogue("story_paths", lang) + "\n", style="dim"))
     vs = p.variants[:top]
     sid = [s.label.get(lang) for s in p.model.stages]

@@ -30,6 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from cjtool import encoding as enc
+from cjtool import excel
 from cjtool.errors import DataError, RejectedRows
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
 from cjtool.timestamps import (
@@ -311,6 +312,8 @@ def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | N
 def where_in(scan: _Scan, in_file: int, line_limit: int | None = None) -> str:
     """`file: line N` of row ``in_file`` (0-based) of a scanned file; `file: row N` for
     Parquet, or past ``line_limit``."""
+    if scan.sheet is not None:  # rows as Excel numbers them: the header is row 1
+        return f"{scan.name} [{scan.sheet}]: row {in_file + 2:,}"
     if scan.csv_path is None or (line_limit is not None and in_file >= line_limit):
         return f"{scan.name}: row {in_file + 1:,}"
     line = _line_of_record(scan.csv_path, in_file, scan.separator)
@@ -369,6 +372,7 @@ class _Scan:
     others: list[str] = field(default_factory=list)  # the columns that are no role's
     rewritten: bool = False  # csv_path is Python csv's reading of the file (the slow path)
     part_of_decimal_comma_csv: bool = False  # a part's file (cjtool.partitions) of such an input
+    sheet: str | None = None  # the sheet read, for an Excel workbook
 
     @property
     def decimal_comma(self) -> bool:
@@ -377,7 +381,7 @@ class _Scan:
 
 
 def _others(model: JourneyModel, columns: list[str]) -> list[str]:
-    roles = set(model.column_map.values())
+    roles = set(model.role_headers)
     return [c for c in columns if c not in roles]
 
 
@@ -394,7 +398,8 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         if path.is_dir():
             raise DataError(f"{name}: is a directory, not an events file")
     with open(path, "rb") as fh:
-        magic = fh.read(4)
+        head = fh.read(1 << 16)
+    magic = head[:4]
     if path.suffix.lower() in PARQUET_SUFFIXES or magic == b"PAR1":  # by content too: a .csv may be Parquet
         try:
             lf = pl.scan_parquet(path)
@@ -412,6 +417,9 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             others=_others(model, columns),
             part_of_decimal_comma_csv=SPLIT_DECIMAL_COMMA in marks,
         )
+    if excel.is_workbook(path, magic):
+        return _excel_scan(path, name, model)
+    excel.refuse_binary(path, name, head)  # a Numbers file, a zip, a PDF: one line, not "not UTF-8"
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
@@ -425,6 +433,25 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     if cr_only:  # old Mac Excel: polars would read one long header line
         return _csv_scan(enc.rewrite_csv(path, separator, name, stack), name, model, header, separator, warnings, True)
     return _csv_scan(path, name, model, header, separator, warnings)
+
+
+def _excel_scan(path: Path, name: str, model: JourneyModel) -> _Scan:
+    """The role columns of a sheet of an Excel workbook (``model.sheet``, else the first
+    with the model's columns), read as its CSV export reads."""
+    date, time = model.date_time
+    cmap = model.column_map
+    times = {date: "date", **({time: "time"} if time else {})} if date else {cmap["timestamp"]: "timestamp"}
+    wanted = [cmap[r] for r in REQUIRED_ROLES if not (date and r == "timestamp")] + ([date] if date else [])
+    frame, sheet = excel.read_sheet(path, name, model.sheet, wanted=wanted, times=times)
+    lf = frame.lazy()
+    return _Scan(
+        name,
+        _select_roles(lf, model, f"{name} [{sheet}]", frame.columns),
+        None,
+        all_columns=lf,
+        others=_others(model, frame.columns),
+        sheet=sheet,
+    )
 
 
 def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
@@ -521,8 +548,16 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         seen.add(c)
     exprs = []
     missing = []  # every missing column in one message, not one per run
+    date, time = model.date_time
     for role in ROLES:
         header = cmap[role]
+        if role == "timestamp" and date:  # the event time in two columns
+            gone = [(r, h) for r, h in (("date", date), ("time", time)) if h and h not in columns]
+            if gone:
+                missing += gone
+            else:
+                exprs.append(date_and_time(date, time, lf.collect_schema()).alias(role))
+            continue
         if header in columns:
             exprs.append(pl.col(header).alias(role))
         elif role in REQUIRED_ROLES or role in explicit:
@@ -552,6 +587,27 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
         )
     return lf.select(exprs)
+
+
+def _as_text(header: str, dtype: pl.DataType, date: bool) -> pl.Expr:
+    c = pl.col(header)
+    if dtype == pl.Date or (date and isinstance(dtype, pl.Datetime)):  # a date column's day only
+        return c.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):
+        return c.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+    return c.cast(pl.String)
+
+
+def date_and_time(date: str, time: str | None, schema: pl.Schema) -> pl.Expr:
+    """The event time of the columns ``date`` and ``time`` as the text "DATE TIME", read
+    by the timestamp parsers like one column (a blank or absent time: the date alone, at
+    midnight). What a spreadsheet adds is taken off: the midnight of a date cell
+    (`2026-03-04 00:00:00`) and the day 0 of a time cell (`1899-12-31 09:05:00`)."""
+    d = _as_text(date, schema[date], True).str.strip_chars().str.replace(r"^(\S+)[ T]00:00(:00(\.0+)?)?$", "${1}")
+    if time is None:
+        return d
+    t = _as_text(time, schema[time], False).str.strip_chars().str.replace(r"^1899-12-3[01][ T]", "")
+    return pl.when(t.is_null() | (t == "")).then(d).otherwise(pl.concat_str([d, t], separator=" "))
 
 
 def _closest_column(header: str, role: str, columns: list[str]) -> str | None:
@@ -627,7 +683,7 @@ def field_count_warning(src: str, encoding: str | None, limit: int = 5) -> str |
     if src == "-" or not path.is_file() or path.suffix.lower() in PARQUET_SUFFIXES:
         return None
     with open(path, "rb") as fh:
-        if fh.read(4) == b"PAR1":
+        if (magic := fh.read(4)) == b"PAR1" or excel.is_workbook(path, magic):
             return None
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     found = list(mismatched_rows(path, "utf-8-sig" if codec == "utf-8" else codec))

@@ -34,6 +34,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool import events as ev
+from cjtool import excel
 from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
@@ -245,6 +246,12 @@ def _reader(spark: Any, src: str, encoding: str | None) -> tuple[Any, str, str]:
     and encoding detected from a local file's start. With the separator ("" for Parquet)
     and the encoding, for naming lines."""
     local = Path(src)
+    if src.lower().endswith(excel.EXCEL_SUFFIXES) or (local.is_file() and excel.is_workbook_file(local)):
+        raise UsageError(
+            f"{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
+            hint="map a workbook without --engine spark (it fits in memory; --partitions works), "
+            "or save the sheet as CSV",
+        )
     if src.lower().endswith(ev.PARQUET_SUFFIXES) or (local.is_file() and local.read_bytes()[:4] == b"PAR1"):
         return spark.read.parquet(src), "", ""
     separator, codec = ",", enc.normalise(encoding) if encoding else "utf-8"

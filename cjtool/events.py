@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool import excel
 from cjtool.errors import DataError, RejectedRows
-from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
+from cjtool.model import REQUIRED_ROLES, ROLES, SCALE_LIMIT, JourneyModel, Scale
 from cjtool.timestamps import (
     EXPECTED,
     SAMPLE_ROWS,
@@ -103,12 +104,16 @@ class Note:
     first: str = ""
     where: str = ""
     head: tuple[Position, ...] | None = None
+    # scores outside their scale: the least and greatest number of the column ({fit})
+    lo: float | None = None
+    hi: float | None = None
 
     def words(self) -> str:
         if self.n is None:
             return self.text
         first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
-        return self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+        text = self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+        return text.replace("{fit}", fitting_scale(self.text.split(":")[0], self.lo, self.hi))
 
     def shown(self) -> bool:
         """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
@@ -139,8 +144,33 @@ def merged_notes(notes: Sequence[Note]) -> list[Note]:
         best = min(had, note, key=lambda x: (not x.n, x.at))  # a note of n = 0 has no example
         firsts = [x.first for x in (had, note) if x.n]
         first = min(firsts, default="") if note.slot == SLOT_SHORTENED else best.first  # the smallest id
-        out[key] = replace(best, n=had.n + note.n, first=first, head=head)
+        lo, hi = _least([had.lo, note.lo], min), _least([had.hi, note.hi], max)
+        out[key] = replace(best, n=had.n + note.n, first=first, head=head, lo=lo, hi=hi)
     return sorted(out.values(), key=lambda x: x.slot)
+
+
+def _least(values: list[float | None], pick: Callable[..., float]) -> float | None:
+    known = [v for v in values if v is not None]
+    return pick(known) if known else None
+
+
+SCALE_STEPS = (5, 7, 10, 100)  # the usual tops of score scales, suggested first
+
+
+def fitting_scale(role: str, lo: float | None, hi: float | None) -> str:
+    """The `scores:` setting a column whose numbers run from ``lo`` to ``hi`` fits: from 0
+    when a 0 is given (else 1, or below), to the first usual top (5, 7, 10, 100) that
+    holds ``hi``. "" when there is none to suggest (NPS has a fixed scale)."""
+    if role not in ("satisfaction", "effort") or lo is None or hi is None:
+        return ""
+    low = 1.0 if lo >= 1 else 0.0 if lo >= 0 else float(math.floor(lo))
+    top = next((float(t) for t in SCALE_STEPS if hi <= t and t > low), float(math.ceil(hi)))
+    if top <= low or max(abs(low), abs(top)) > SCALE_LIMIT:
+        return ""
+    return (
+        f"; the numbers run from {lo:g} to {hi:g}: if the scale is {low:g}..{top:g}, "
+        f"set `scores: {{{role}: {{min: {low:g}, max: {top:g}}}}}` in the model"
+    )
 
 
 def worded(notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int) -> list[str]:
@@ -230,6 +260,7 @@ def read_events(
             locate=lambda row: _locate(raw, scans, row),
             example=lambda row, role: _example(raw, scans, row, role),
             others_blank=lambda rows: _others_blank(raw, scans, rows),
+            extent=lambda role: _extent(scans, role),
         )
     table.sources = sources
     if model.since is not None or model.until is not None:  # --since/--until: the period mapped
@@ -299,6 +330,18 @@ def _others_blank(raw: pl.DataFrame, scans: list[_Scan], rows: pl.Series) -> pl.
         )
         blank = blank.scatter(pick.arg_true(), others)
     return blank
+
+
+def _extent(scans: list[_Scan], role: str) -> tuple[float | None, float | None]:
+    """The least and greatest number of ``role``'s column over ``scans`` (read again: for
+    the warning on scores outside their scale only)."""
+    inf = float("inf")
+    parts = []
+    for scan in scans:
+        (x,), _ = _score_steps(role, scan.lf.collect_schema()[role], Scale(-inf, inf), scan.decimal_comma)
+        parts.append(scan.lf.select(x).filter(pl.col(f"_x_{role}").is_finite()))
+    got = pl.concat(parts).select(pl.all().min().alias("lo"), pl.all().max().alias("hi")).collect(engine="streaming")
+    return got["lo"][0], got["hi"][0]
 
 
 def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | None = None) -> str:
@@ -818,6 +861,7 @@ def _validate(
     locate: Callable[[int], str],
     example: Callable[[int, str], tuple[Position, str, str]],
     others_blank: Callable[[pl.Series], pl.Series],
+    extent: Callable[[str], tuple[float | None, float | None]] = lambda role: (None, None),
 ) -> EventTable:
     ts = raw["timestamp"]
     missed = ts.is_null() & raw["_ts_text"].is_not_null()
@@ -836,9 +880,10 @@ def _validate(
     rejected = {k: v for k, v in rejected.items() if v}
     notes: list[Note] = []
 
-    def counted(slot: int, text: str, flags: pl.Series, role: str) -> None:
+    def counted(slot: int, text: str, flags: pl.Series, role: str, spread: bool = False) -> None:
         if n := int(flags.sum()):
-            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role)))
+            lo, hi = extent(role) if spread else (None, None)
+            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role), lo=lo, hi=hi))
 
     for role in _SCALES:
         sc = _scales(model)[role]
@@ -850,9 +895,10 @@ def _validate(
         )
         counted(
             slot_of_score(role, True),
-            f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}})",
+            f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}}){{fit}}",
             raw[f"_oos_{role}"],
             role,
+            spread=True,
         )
     counted(
         SLOT_TIMESTAMP,

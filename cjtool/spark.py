@@ -59,6 +59,7 @@ def map_spark(
     """The map of ``sources`` computed by Spark (``master``: a Spark master URL, default
     ``local[*]``; ``session``: an existing SparkSession to use and leave running).
     Equal, byte for byte, to ``api.map_journey`` of the same input."""
+    _no_workbooks(sources)
     with _job(master, session) as spark:
         return _map(spark, [str(s) for s in sources], model, encoding=encoding, strict=strict, partitions=partitions)
 
@@ -116,6 +117,18 @@ def start_session(master: str | None = None, app_name: str = "cjtool") -> Any:
         raise DataError(f"cannot start Spark ({master or 'local[*]'}): {_first_line(exc)}") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _no_workbooks(sources: Sequence[str | Path]) -> None:
+    """Excel workbooks are refused before Spark starts: Spark reads CSV and Parquet."""
+    for src in map(str, sources):
+        local = Path(src)
+        if src.lower().endswith(excel.EXCEL_SUFFIXES) or (local.is_file() and excel.is_workbook_file(local)):
+            raise UsageError(
+                f"{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
+                hint="map a workbook without --engine spark (it fits in memory; --partitions works), "
+                "or save the sheet as CSV",
+            )
 
 
 @dataclass
@@ -246,12 +259,6 @@ def _reader(spark: Any, src: str, encoding: str | None) -> tuple[Any, str, str]:
     and encoding detected from a local file's start. With the separator ("" for Parquet)
     and the encoding, for naming lines."""
     local = Path(src)
-    if src.lower().endswith(excel.EXCEL_SUFFIXES) or (local.is_file() and excel.is_workbook_file(local)):
-        raise UsageError(
-            f"{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
-            hint="map a workbook without --engine spark (it fits in memory; --partitions works), "
-            "or save the sheet as CSV",
-        )
     if src.lower().endswith(ev.PARQUET_SUFFIXES) or (local.is_file() and local.read_bytes()[:4] == b"PAR1"):
         return spark.read.parquet(src), "", ""
     separator, codec = ",", enc.normalise(encoding) if encoding else "utf-8"
@@ -421,6 +428,7 @@ def customers_spark(
     this function wrote (replaced). Returns (rows written, warnings)."""
     out = Path(folder)
     _check_folder(out)
+    _no_workbooks(sources)
     with _job(master, session) as spark:
         tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
         try:

@@ -132,7 +132,10 @@ def test_typed_columns_from_parquet(tmp_path):
     assert t.frame["cust"].cast(pl.String).to_list() == ["1", "2"]
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 1, 0), datetime(2024, 1, 1, 16)]
     assert t.frame["satisfaction"].to_list() == [4.0, None]  # 9 is outside 1..5
-    assert t.warnings == [f"satisfaction: 1 value outside 1..5, treated as missing (the first: '9' at {path}: row 2)"]
+    assert t.warnings == [  # with the scale that fits the column's numbers (4 and 9)
+        f"satisfaction: 1 value outside 1..5, treated as missing (the first: '9' at {path}: row 2); the numbers "
+        "run from 4 to 9: if the scale is 1..10, set `scores: {satisfaction: {min: 1, max: 10}}` in the model"
+    ]
 
 
 # ----------------------------------------------------------------------- encodings
@@ -207,7 +210,7 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
     [
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not UTF-8 or GBK text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a binary file, not CSV text or an Excel workbook"),
         (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
         (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
         (  # every missing column at once, each with its nearest header
@@ -307,7 +310,8 @@ def test_scores_with_text(tmp_path):
         f"satisfaction: 2 values not a number, treated as missing (the first: 'good' at {f}: line 2)",
         f"nps: 1 value outside 0..10, treated as missing (the first: '11' at {f}: line 2)",
         f"effort: 1 value not a number, treated as missing (the first: 'inf' at {f}: line 4)",
-        f"effort: 1 value outside 1..7, treated as missing (the first: '0' at {f}: line 2)",
+        f"effort: 1 value outside 1..7, treated as missing (the first: '0' at {f}: line 2); the numbers run "
+        "from 0 to 7: if the scale is 0..7, set `scores: {effort: {min: 0, max: 7}}` in the model",
     ]
 
 

@@ -30,8 +30,8 @@ SAVE_AS = "save it as CSV (UTF-8) or as an Excel workbook (.xlsx) and give that 
 
 # Excel's day 0 (its 1900 leap-year bug puts day 60 on 1900-02-29; serials of events are later)
 _EPOCH = datetime(1899, 12, 30)
-# serial numbers of days from 1927-05-18 to 2173-10-14: 5 digits, nothing else read as one
-SERIAL = r"^\d{5}(\.\d+)?$"
+# serial numbers of days from 1968-06-12 (25000) to 2099-11-21 (72999): no other number is read as one
+SERIAL = r"^(2[5-9]|[3-6]\d|7[0-2])\d{3}(\.\d+)?$"
 _FRACTION = r"^(0|0?\.\d+)$"  # a time of day as a fraction of a day (0.5 is noon)
 
 

@@ -143,7 +143,12 @@ def _mended(frame: pl.DataFrame, times: dict[str, str]) -> pl.DataFrame:
             continue
         s = pl.col(header).str.strip_chars()
         if role == "time":
-            exprs.append(pl.when(s.str.contains(_FRACTION)).then(_as_text(s, time_only=True)).otherwise(pl.col(header)).alias(header))
+            exprs.append(
+                pl.when(s.str.contains(_FRACTION))
+                .then(_as_text(s, time_only=True))
+                .otherwise(pl.col(header))
+                .alias(header)
+            )
         else:
             exprs.append(pl.when(s.str.contains(SERIAL)).then(_as_text(s)).otherwise(pl.col(header)).alias(header))
     return frame.with_columns(exprs) if exprs else frame

@@ -210,7 +210,10 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
     [
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a binary file, not CSV text or an Excel workbook"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+            "a binary file, not CSV text or an Excel workbook",
+        ),
         (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
         (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
         (  # every missing column at once, each with its nearest header

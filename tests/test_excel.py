@@ -174,9 +174,10 @@ def test_a_workbook_named_csv_is_read_as_a_workbook(cli, files, tmp_path):
     disguised.write_bytes(book.read_bytes())
     r = cli("map", disguised, "-m", model, "-f", "json", "-q")
     assert r.exit_code == 0
-    assert r.stdout.replace(f"{disguised} [明细]: row", f"{csv}: line") == cli(
-        "map", csv, "-m", model, "-f", "json", "-q"
-    ).stdout
+    assert (
+        r.stdout.replace(f"{disguised} [明细]: row", f"{csv}: line")
+        == cli("map", csv, "-m", model, "-f", "json", "-q").stdout
+    )
 
 
 def numbers_file(path: Path) -> None:
@@ -224,6 +225,12 @@ def test_spark_refuses_a_workbook_before_starting(files, monkeypatch):
 
 def test_every_reading_command_takes_a_workbook(cli, files, tmp_path):
     model, book, _ = files
-    for command in (["validate"], ["paths", "-q"], ["moments", "-q"], ["customers", "-f", "csv", "-q"], ["check", "-q", "--max-rejected", "50%"]):
+    for command in (
+        ["validate"],
+        ["paths", "-q"],
+        ["moments", "-q"],
+        ["customers", "-f", "csv", "-q"],
+        ["check", "-q", "--max-rejected", "50%"],
+    ):
         r = cli(*command, book, "-m", model, "--sheet", "明细")
         assert r.exit_code in (0, 1), (command, r.output)  # check: 1 when a gate fails (none here)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,7 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool import excel
 from cjtool.errors import DataError, RejectedRows
-from cjtool.model import REQUIRED_ROLES, ROLES, SCALE_LIMIT, JourneyModel, Scale
+from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale, fitting_scale
 from cjtool.timestamps import (
     EXPECTED,
     SAMPLE_ROWS,
@@ -113,7 +112,7 @@ class Note:
             return self.text
         first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
         text = self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
-        return text.replace("{fit}", fitting_scale(self.text.split(":")[0], self.lo, self.hi))
+        return text.replace("{fit}", scale_advice(self.text.split(":")[0], self.lo, self.hi))
 
     def shown(self) -> bool:
         """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
@@ -154,22 +153,15 @@ def _least(values: list[float | None], pick: Callable[..., float]) -> float | No
     return pick(known) if known else None
 
 
-SCALE_STEPS = (5, 7, 10, 100)  # the usual tops of score scales, suggested first
-
-
-def fitting_scale(role: str, lo: float | None, hi: float | None) -> str:
-    """The `scores:` setting a column whose numbers run from ``lo`` to ``hi`` fits: from 0
-    when a 0 is given (else 1, or below), to the first usual top (5, 7, 10, 100) that
-    holds ``hi``. "" when there is none to suggest (NPS has a fixed scale)."""
-    if role not in ("satisfaction", "effort") or lo is None or hi is None:
-        return ""
-    low = 1.0 if lo >= 1 else 0.0 if lo >= 0 else float(math.floor(lo))
-    top = next((float(t) for t in SCALE_STEPS if hi <= t and t > low), float(math.ceil(hi)))
-    if top <= low or max(abs(low), abs(top)) > SCALE_LIMIT:
+def scale_advice(role: str, lo: float | None, hi: float | None) -> str:
+    """The words suggesting the `scores:` setting that fits a column whose numbers run from
+    ``lo`` to ``hi``; "" when there is none (NPS has a fixed scale)."""
+    fit = fitting_scale(lo, hi) if role in ("satisfaction", "effort") and lo is not None and hi is not None else None
+    if fit is None:
         return ""
     return (
-        f"; the numbers run from {lo:g} to {hi:g}: if the scale is {low:g}..{top:g}, "
-        f"set `scores: {{{role}: {{min: {low:g}, max: {top:g}}}}}` in the model"
+        f"; the numbers run from {lo:g} to {hi:g}: if the scale is {fit.min:g}..{fit.max:g}, "
+        f"set `scores: {{{role}: {{min: {fit.min:g}, max: {fit.max:g}}}}}` in the model"
     )
 
 
@@ -428,8 +420,9 @@ def _others(model: JourneyModel, columns: list[str]) -> list[str]:
     return [c for c in columns if c not in roles]
 
 
-def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> _Scan:
-    """The role columns of one file, lazily."""
+def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack, *, roles: bool = True) -> _Scan:
+    """The role columns of one file, lazily (every column as read, without ``roles``: for
+    drafting a model, before any role has a column)."""
     name = str(src)
     if name == "-":
         path = enc.spool_stdin(stack)
@@ -454,14 +447,14 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
         return _Scan(
             name,
-            _select_roles(lf, model, name, columns),
+            _select_roles(lf, model, name, columns) if roles else lf,
             None,
             all_columns=lf,
             others=_others(model, columns),
             part_of_decimal_comma_csv=SPLIT_DECIMAL_COMMA in marks,
         )
     if excel.is_workbook(path, magic):
-        return _excel_scan(path, name, model)
+        return _excel_scan(path, name, model, roles)
     excel.refuse_binary(path, name, head)  # a Numbers file, a zip, a PDF: one line, not "not UTF-8"
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
@@ -474,11 +467,12 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         path = enc.transcode(path, codec, stack)
     header, separator, cr_only = _read_header(path, name)
     if cr_only:  # old Mac Excel: polars would read one long header line
-        return _csv_scan(enc.rewrite_csv(path, separator, name, stack), name, model, header, separator, warnings, True)
-    return _csv_scan(path, name, model, header, separator, warnings)
+        path = enc.rewrite_csv(path, separator, name, stack)
+    scan = _csv_scan(path, name, model, header, separator, warnings, cr_only, roles=roles)
+    return scan
 
 
-def _excel_scan(path: Path, name: str, model: JourneyModel) -> _Scan:
+def _excel_scan(path: Path, name: str, model: JourneyModel, roles: bool = True) -> _Scan:
     """The role columns of a sheet of an Excel workbook (``model.sheet``, else the first
     with the model's columns), read as its CSV export reads."""
     date, time = model.date_time
@@ -489,7 +483,7 @@ def _excel_scan(path: Path, name: str, model: JourneyModel) -> _Scan:
     lf = frame.lazy()
     return _Scan(
         name,
-        _select_roles(lf, model, f"{name} [{sheet}]", frame.columns),
+        _select_roles(lf, model, f"{name} [{sheet}]", frame.columns) if roles else lf,
         None,
         all_columns=lf,
         others=_others(model, frame.columns),
@@ -533,6 +527,8 @@ def _csv_scan(
     separator: str,
     warnings: list[str],
     rewritten: bool = False,
+    *,
+    roles: bool = True,
 ) -> _Scan:
     lf = pl.scan_csv(
         path,
@@ -545,7 +541,7 @@ def _csv_scan(
     )
     return _Scan(
         name,
-        _select_roles(lf, model, name, header),
+        _select_roles(lf, model, name, header) if roles else lf,
         path,
         separator,
         warnings,

@@ -89,18 +89,18 @@ def read_sheet(
         frame = _load(path, name, index, names)
         if not frame.width:
             raise DataError(f"{name}: sheet `{names[index]}` is empty; expected a header row")
-        return _mended(frame, times), names[index]
+        return mend_times(frame, times), names[index]
     first: tuple[pl.DataFrame, int] | None = None
     for i in range(len(names)):
         frame = _load(path, name, i, names)
         if not frame.width:
             continue
         if all(h in frame.columns for h in wanted):
-            return _mended(frame, times), names[i]
+            return mend_times(frame, times), names[i]
         first = first or (frame, i)
     if first is None:
         raise DataError(f"{name}: every sheet is empty; expected a header row and events")
-    return _mended(first[0], times), names[first[1]]
+    return mend_times(first[0], times), names[first[1]]
 
 
 def _sheet_index(names: list[str], sheet: str, name: str) -> int:
@@ -135,7 +135,7 @@ def _load(path: Path, name: str, index: int, names: list[str]) -> pl.DataFrame:
     return frame
 
 
-def _mended(frame: pl.DataFrame, times: dict[str, str]) -> pl.DataFrame:
+def mend_times(frame: pl.DataFrame, times: dict[str, str]) -> pl.DataFrame:
     """Serial numbers in the time columns as the text a date cell gives."""
     exprs = []
     for header, role in times.items():

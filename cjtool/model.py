@@ -8,6 +8,7 @@ collecting every problem (with its line) before raising one ModelError, so
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -91,6 +92,20 @@ class Stage:
 class Scale:
     min: float
     max: float
+
+
+SCALE_TOPS = (5, 7, 10, 100)  # the usual tops of score scales, suggested first
+
+
+def fitting_scale(lo: float, hi: float) -> Scale | None:
+    """The scale a score column whose numbers run from ``lo`` to ``hi`` most likely has:
+    from 0 when a 0 is given (else 1, or below), to the first usual top (5, 7, 10, 100)
+    that holds ``hi``; None beyond the scales a model takes."""
+    low = 1.0 if lo >= 1 else 0.0 if lo >= 0 else float(math.floor(lo))
+    top = next((float(t) for t in SCALE_TOPS if low < t >= hi), float(math.ceil(hi)))
+    if top <= low or max(abs(low), abs(top)) > SCALE_LIMIT:
+        return None
+    return Scale(low, top)
 
 
 @dataclass(frozen=True)

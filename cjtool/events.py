@@ -348,7 +348,7 @@ def where_in(scan: _Scan, in_file: int, line_limit: int | None = None) -> str:
     """`file: line N` of row ``in_file`` (0-based) of a scanned file; `file: row N` for
     Parquet, or past ``line_limit``."""
     if scan.sheet is not None:  # rows as Excel numbers them: the header is row 1
-        return f"{scan.name} [{scan.sheet}]: row {in_file + 2:,}"
+        return f"{scan.name} [{scan.sheet}]: row {in_file + 2}"
     if scan.csv_path is None or (line_limit is not None and in_file >= line_limit):
         return f"{scan.name}: row {in_file + 1:,}"
     line = _line_of_record(scan.csv_path, in_file, scan.separator)
@@ -370,11 +370,18 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> tupl
     src, in_file = _place(raw, row)
     where = _locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)
     try:
-        value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
+        value = scans[src].lf.slice(in_file, 1).select(_shown(scans[src], role)).collect()[role][0]
     except pl.exceptions.PolarsError:  # polars' row skipping can stumble on stray quotes the full read took
         return (src, in_file), "", where
     shown = value if value is None or len(value) <= 40 else value[:39] + "…"
     return (src, in_file), repr(shown), where
+
+
+def _shown(scan: _Scan, role: str) -> pl.Expr:
+    """A value as a message shows it: a workbook's number as its sheet shows it (9, not 9.0)."""
+    if scan.sheet is not None and scan.lf.collect_schema()[role].is_numeric():
+        return excel.number_text(pl.col(role)).alias(role)
+    return pl.col(role).cast(pl.String)
 
 
 def _line_of_record(path: Path, index: int, separator: str, encoding: str = "utf-8-sig") -> int | None:
@@ -479,7 +486,8 @@ def _excel_scan(path: Path, name: str, model: JourneyModel, roles: bool = True) 
     cmap = model.column_map
     times = {date: "date", **({time: "time"} if time else {})} if date else {cmap["timestamp"]: "timestamp"}
     wanted = [cmap[r] for r in REQUIRED_ROLES if not (date and r == "timestamp")] + ([date] if date else [])
-    frame, sheet = excel.read_sheet(path, name, model.sheet, wanted=wanted, times=times)
+    numbers = [cmap[r] for r in _SCALES]
+    frame, sheet = excel.read_sheet(path, name, model.sheet, wanted=wanted, times=times, numbers=numbers)
     lf = frame.lazy()
     return _Scan(
         name,

@@ -234,3 +234,24 @@ def test_every_reading_command_takes_a_workbook(cli, files, tmp_path):
     ):
         r = cli(*command, book, "-m", model, "--sheet", "明细")
         assert r.exit_code in (0, 1), (command, r.output)  # check: 1 when a gate fails (none here)
+
+
+def test_a_cell_of_another_type_after_the_first_thousand_rows(cli, tmp_path):
+    """calamine guesses a column's type from its first 1,000 rows: a text id, an `N/A`
+    score and a text date further down are read as they are, not lost."""
+    rows = [(1000 + i, datetime(2026, 3, 4, 9, i % 60), "浏览", "小程序", 1 + i % 5, None, None) for i in range(1200)]
+    rows += [
+        ("A-7", "2026-03-06 08:00", "下单", "APP", "N/A", "12.5", None),  # text among numbers and date cells
+        (1001, datetime(2026, 3, 6, 9, 0), "下单", "APP", 9, 20, None),
+    ]
+    book, csv = tmp_path / "late.xlsx", tmp_path / "late.csv"
+    write_book(book, rows, blank_rows=0)
+    write_csv(csv, rows, blank_rows=0)
+    model = tmp_path / "m.yaml"
+    model.write_text(MODEL, encoding="utf-8")
+    want = cli("map", csv, "-m", model, "-f", "json", "-q").stdout
+    got = cli("map", book, "-m", model, "-f", "json", "-q").stdout
+    assert got.replace(f"{book} [明细]: row", f"{csv}: line") == want
+    d = json.loads(got)
+    assert d["rows"]["read"] == 1202 and d["rows"]["rejected"] == 0 and d["customers"]["total"] == 1201
+    assert f"(the first: 'N/A' at {book} [明细]: row 1202)" in got

@@ -143,12 +143,12 @@ def merged_notes(notes: Sequence[Note]) -> list[Note]:
         best = min(had, note, key=lambda x: (not x.n, x.at))  # a note of n = 0 has no example
         firsts = [x.first for x in (had, note) if x.n]
         first = min(firsts, default="") if note.slot == SLOT_SHORTENED else best.first  # the smallest id
-        lo, hi = _least([had.lo, note.lo], min), _least([had.hi, note.hi], max)
+        lo, hi = _bound([had.lo, note.lo], min), _bound([had.hi, note.hi], max)
         out[key] = replace(best, n=had.n + note.n, first=first, head=head, lo=lo, hi=hi)
     return sorted(out.values(), key=lambda x: x.slot)
 
 
-def _least(values: list[float | None], pick: Callable[..., float]) -> float | None:
+def _bound(values: list[float | None], pick: Callable[..., float]) -> float | None:
     known = [v for v in values if v is not None]
     return pick(known) if known else None
 
@@ -475,8 +475,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     header, separator, cr_only = _read_header(path, name)
     if cr_only:  # old Mac Excel: polars would read one long header line
         path = enc.rewrite_csv(path, separator, name, stack)
-    scan = _csv_scan(path, name, model, header, separator, warnings, cr_only, roles=roles)
-    return scan
+    return _csv_scan(path, name, model, header, separator, warnings, cr_only, roles=roles)
 
 
 def _excel_scan(path: Path, name: str, model: JourneyModel, roles: bool = True) -> _Scan:
@@ -640,8 +639,8 @@ def _as_text(header: str, dtype: pl.DataType, date: bool) -> pl.Expr:
     c = pl.col(header)
     if dtype == pl.Date or (date and isinstance(dtype, pl.Datetime)):  # a date column's day only
         return c.dt.strftime("%Y-%m-%d")
-    if isinstance(dtype, pl.Datetime):
-        return c.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+    if isinstance(dtype, pl.Datetime):  # a time column's time of day (a time cell's day is Excel's day 0)
+        return excel.stamp(c.cast(pl.Datetime("ms")), day="")
     return c.cast(pl.String)
 
 

@@ -162,7 +162,7 @@ def as_shown(frame: pl.DataFrame, times: set[str], numbers: set[str]) -> pl.Data
         if dtype.is_numeric() and name not in numbers:
             exprs.append(number_text(c).alias(name))
         elif isinstance(dtype, (pl.Datetime, pl.Date)) and name not in times:
-            exprs.append(_stamp(c.cast(pl.Datetime("ms"))).alias(name))
+            exprs.append(stamp(c.cast(pl.Datetime("ms"))).alias(name))
         elif not (dtype == pl.String or dtype.is_numeric() or isinstance(dtype, (pl.Datetime, pl.Date))):
             exprs.append(c.cast(pl.String).alias(name))  # booleans, durations: their text
     return frame.with_columns(exprs) if exprs else frame
@@ -174,7 +174,7 @@ def number_text(c: pl.Expr) -> pl.Expr:
     return pl.when(whole).then(c.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(c.cast(pl.String))
 
 
-def _stamp(t: pl.Expr, day: str = "%Y-%m-%d ") -> pl.Expr:
+def stamp(t: pl.Expr, day: str = "%Y-%m-%d ") -> pl.Expr:
     """A datetime as ISO text, with milliseconds only when it has some."""
     whole = t.dt.millisecond() == 0
     return pl.when(whole).then(t.dt.strftime(day + "%H:%M:%S")).otherwise(t.dt.strftime(day + "%H:%M:%S%.3f"))
@@ -202,7 +202,7 @@ def mend_times(frame: pl.DataFrame, times: dict[str, str]) -> pl.DataFrame:
 def _as_text(s: pl.Expr, *, time_only: bool = False) -> pl.Expr:
     """A serial number (days since Excel's day 0, to the millisecond) as ISO text."""
     ms = (s.cast(pl.Float64, strict=False) * 86_400_000).round(0).cast(pl.Int64)
-    return _stamp(pl.lit(_EPOCH, pl.Datetime("ms")) + pl.duration(milliseconds=ms), "" if time_only else "%Y-%m-%d ")
+    return stamp(pl.lit(_EPOCH, pl.Datetime("ms")) + pl.duration(milliseconds=ms), "" if time_only else "%Y-%m-%d ")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -508,3 +508,38 @@ def test_a_parquet_timestamp_column_of_another_type_is_a_data_error(tmp_path, va
 def test_stdin_given_twice_is_an_error(tmp_path):
     with pytest.raises(DataError, match=r"- \(standard input\) is given more than once"):
         read_events(["-", "-"], MODEL)
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "fit"),
+    [
+        (1, 9, (1, 10)),  # a 1-10 CSAT
+        (4, 9, (1, 10)),
+        (0, 7, (0, 7)),  # a 0 given: from 0
+        (1, 5.5, (1, 7)),
+        (0, 100, (0, 100)),
+        (1, 150, (1, 150)),  # beyond the usual tops: the largest, rounded up
+        (-2, 3, (-2, 5)),
+        (1, 5000, None),  # beyond the scales a model takes (SCALE_LIMIT)
+    ],
+)
+def test_the_scale_a_score_column_fits(lo, hi, fit):
+    from cjtool.model import Scale, fitting_scale
+
+    assert fitting_scale(lo, hi) == (None if fit is None else Scale(*fit))
+
+
+def test_the_scale_advice_merges_over_parts():
+    """Parts of a run (partitions, Spark tasks) each know their numbers' range: the merged
+    note advises from the least and the greatest of all."""
+    from cjtool.events import Note, merged_notes, scale_advice, slot_of_score
+
+    text = "satisfaction: {n} value{s} outside 1..5, treated as missing (the first: {first}){fit}"
+    a = Note(slot_of_score("satisfaction", True), text, 2, (0, 5), "'7'", "e.csv: line 7", lo=1, hi=7)
+    b = Note(slot_of_score("satisfaction", True), text, 1, (0, 2), "'0'", "e.csv: line 3", lo=0, hi=4)
+    (merged,) = merged_notes([a, b])
+    assert merged.words() == (
+        "satisfaction: 3 values outside 1..5, treated as missing (the first: '0' at e.csv: line 3); the numbers "
+        "run from 0 to 7: if the scale is 0..7, set `scores: {satisfaction: {min: 0, max: 7}}` in the model"
+    )
+    assert scale_advice("nps", 0, 11) == "" and scale_advice("satisfaction", None, None) == ""

@@ -463,7 +463,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     if excel.is_workbook(path, magic):
         return _excel_scan(path, name, model, roles)
     excel.refuse_binary(path, name, head)  # a Numbers file, a zip, a PDF: one line, not "not UTF-8"
-    warnings = []
+    warnings = [f"{name}: --sheet is for Excel workbooks; this CSV file is read as it is"] if model.sheet else []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
         warnings.append(

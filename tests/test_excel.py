@@ -255,3 +255,10 @@ def test_a_cell_of_another_type_after_the_first_thousand_rows(cli, tmp_path):
     d = json.loads(got)
     assert d["rows"]["read"] == 1202 and d["rows"]["rejected"] == 0 and d["customers"]["total"] == 1201
     assert f"(the first: 'N/A' at {book} [明细]: row 1202)" in got
+
+
+def test_sheet_on_a_csv_file_is_a_warning(cli, files):
+    model, _, csv = files
+    r = cli("map", csv, "-m", model, "--sheet", "明细", "-f", "json")
+    assert r.exit_code == 0
+    assert f"cjtool: warning: {csv}: --sheet is for Excel workbooks; this CSV file is read as it is" in r.stderr

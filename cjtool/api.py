@@ -61,7 +61,7 @@ def journeys(
     the map and every analysis (customers, segments, compare, paths, moments) aggregate.
     ``attributes``: event columns to read besides the roles, for segments (`--by`); they
     are the events' text columns ``attr:<header>`` (all null when no file has one)."""
-    roles = set(model.column_map.values())
+    roles = set(model.role_headers)
     extra = tuple(dict.fromkeys([*model.extra_columns, *(a for a in attributes if a not in roles)]))
     if extra != model.extra_columns:
         model = replace(model, extra_columns=extra)

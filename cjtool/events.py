@@ -30,8 +30,9 @@ from pathlib import Path
 import polars as pl
 
 from cjtool import encoding as enc
+from cjtool import excel
 from cjtool.errors import DataError, RejectedRows
-from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
+from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale, fitting_scale
 from cjtool.timestamps import (
     EXPECTED,
     SAMPLE_ROWS,
@@ -102,12 +103,16 @@ class Note:
     first: str = ""
     where: str = ""
     head: tuple[Position, ...] | None = None
+    # scores outside their scale: the least and greatest number of the column ({fit})
+    lo: float | None = None
+    hi: float | None = None
 
     def words(self) -> str:
         if self.n is None:
             return self.text
         first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
-        return self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+        text = self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+        return text.replace("{fit}", scale_advice(self.text.split(":")[0], self.lo, self.hi))
 
     def shown(self) -> bool:
         """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
@@ -138,8 +143,26 @@ def merged_notes(notes: Sequence[Note]) -> list[Note]:
         best = min(had, note, key=lambda x: (not x.n, x.at))  # a note of n = 0 has no example
         firsts = [x.first for x in (had, note) if x.n]
         first = min(firsts, default="") if note.slot == SLOT_SHORTENED else best.first  # the smallest id
-        out[key] = replace(best, n=had.n + note.n, first=first, head=head)
+        lo, hi = _bound([had.lo, note.lo], min), _bound([had.hi, note.hi], max)
+        out[key] = replace(best, n=had.n + note.n, first=first, head=head, lo=lo, hi=hi)
     return sorted(out.values(), key=lambda x: x.slot)
+
+
+def _bound(values: list[float | None], pick: Callable[..., float]) -> float | None:
+    known = [v for v in values if v is not None]
+    return pick(known) if known else None
+
+
+def scale_advice(role: str, lo: float | None, hi: float | None) -> str:
+    """The words suggesting the `scores:` setting that fits a column whose numbers run from
+    ``lo`` to ``hi``; "" when there is none (NPS has a fixed scale)."""
+    fit = fitting_scale(lo, hi) if role in ("satisfaction", "effort") and lo is not None and hi is not None else None
+    if fit is None:
+        return ""
+    return (
+        f"; the numbers run from {lo:g} to {hi:g}: if the scale is {fit.min:g}..{fit.max:g}, "
+        f"set `scores: {{{role}: {{min: {fit.min:g}, max: {fit.max:g}}}}}` in the model"
+    )
 
 
 def worded(notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int) -> list[str]:
@@ -229,6 +252,7 @@ def read_events(
             locate=lambda row: _locate(raw, scans, row),
             example=lambda row, role: _example(raw, scans, row, role),
             others_blank=lambda rows: _others_blank(raw, scans, rows),
+            extent=lambda role: _extent(scans, role),
         )
     table.sources = sources
     if model.since is not None or model.until is not None:  # --since/--until: the period mapped
@@ -300,6 +324,18 @@ def _others_blank(raw: pl.DataFrame, scans: list[_Scan], rows: pl.Series) -> pl.
     return blank
 
 
+def _extent(scans: list[_Scan], role: str) -> tuple[float | None, float | None]:
+    """The least and greatest number of ``role``'s column over ``scans`` (read again: for
+    the warning on scores outside their scale only)."""
+    inf = float("inf")
+    parts = []
+    for scan in scans:
+        (x,), _ = _score_steps(role, scan.lf.collect_schema()[role], Scale(-inf, inf), scan.decimal_comma)
+        parts.append(scan.lf.select(x).filter(pl.col(f"_x_{role}").is_finite()))
+    got = pl.concat(parts).select(pl.all().min().alias("lo"), pl.all().max().alias("hi")).collect(engine="streaming")
+    return got["lo"][0], got["hi"][0]
+
+
 def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | None = None) -> str:
     """`file: line N` of a row of ``raw`` (error path only: it may read the file again).
     Rows past ``line_limit`` are given as `row N`: finding their line reads the file in
@@ -311,6 +347,8 @@ def _locate(raw: pl.DataFrame, scans: list[_Scan], row: int, line_limit: int | N
 def where_in(scan: _Scan, in_file: int, line_limit: int | None = None) -> str:
     """`file: line N` of row ``in_file`` (0-based) of a scanned file; `file: row N` for
     Parquet, or past ``line_limit``."""
+    if scan.sheet is not None:  # rows as Excel numbers them: the header is row 1
+        return f"{scan.name} [{scan.sheet}]: row {in_file + 2}"
     if scan.csv_path is None or (line_limit is not None and in_file >= line_limit):
         return f"{scan.name}: row {in_file + 1:,}"
     line = _line_of_record(scan.csv_path, in_file, scan.separator)
@@ -332,11 +370,18 @@ def _example(raw: pl.DataFrame, scans: list[_Scan], row: int, role: str) -> tupl
     src, in_file = _place(raw, row)
     where = _locate(raw, scans, row, line_limit=WARNING_LINE_LIMIT)
     try:
-        value = scans[src].lf.slice(in_file, 1).select(pl.col(role).cast(pl.String)).collect()[role][0]
+        value = scans[src].lf.slice(in_file, 1).select(_shown(scans[src], role)).collect()[role][0]
     except pl.exceptions.PolarsError:  # polars' row skipping can stumble on stray quotes the full read took
         return (src, in_file), "", where
     shown = value if value is None or len(value) <= 40 else value[:39] + "…"
     return (src, in_file), repr(shown), where
+
+
+def _shown(scan: _Scan, role: str) -> pl.Expr:
+    """A value as a message shows it: a workbook's number as its sheet shows it (9, not 9.0)."""
+    if scan.sheet is not None and scan.lf.collect_schema()[role].is_numeric():
+        return excel.number_text(pl.col(role)).alias(role)
+    return pl.col(role).cast(pl.String)
 
 
 def _line_of_record(path: Path, index: int, separator: str, encoding: str = "utf-8-sig") -> int | None:
@@ -369,6 +414,7 @@ class _Scan:
     others: list[str] = field(default_factory=list)  # the columns that are no role's
     rewritten: bool = False  # csv_path is Python csv's reading of the file (the slow path)
     part_of_decimal_comma_csv: bool = False  # a part's file (cjtool.partitions) of such an input
+    sheet: str | None = None  # the sheet read, for an Excel workbook
 
     @property
     def decimal_comma(self) -> bool:
@@ -377,12 +423,13 @@ class _Scan:
 
 
 def _others(model: JourneyModel, columns: list[str]) -> list[str]:
-    roles = set(model.column_map.values())
+    roles = set(model.role_headers)
     return [c for c in columns if c not in roles]
 
 
-def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack) -> _Scan:
-    """The role columns of one file, lazily."""
+def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: ExitStack, *, roles: bool = True) -> _Scan:
+    """The role columns of one file, lazily (every column as read, without ``roles``: for
+    drafting a model, before any role has a column)."""
     name = str(src)
     if name == "-":
         path = enc.spool_stdin(stack)
@@ -394,7 +441,8 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         if path.is_dir():
             raise DataError(f"{name}: is a directory, not an events file")
     with open(path, "rb") as fh:
-        magic = fh.read(4)
+        head = fh.read(1 << 16)
+    magic = head[:4]
     if path.suffix.lower() in PARQUET_SUFFIXES or magic == b"PAR1":  # by content too: a .csv may be Parquet
         try:
             lf = pl.scan_parquet(path)
@@ -406,13 +454,16 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
         return _Scan(
             name,
-            _select_roles(lf, model, name, columns),
+            _select_roles(lf, model, name, columns) if roles else lf,
             None,
             all_columns=lf,
             others=_others(model, columns),
             part_of_decimal_comma_csv=SPLIT_DECIMAL_COMMA in marks,
         )
-    warnings = []
+    if excel.is_workbook(path, magic):
+        return _excel_scan(path, name, model, roles)
+    excel.refuse_binary(path, name, head)  # a Numbers file, a zip, a PDF: one line, not "not UTF-8"
+    warnings = [f"{name}: --sheet is for Excel workbooks; this CSV file is read as it is"] if model.sheet else []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
         warnings.append(
@@ -423,8 +474,28 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
         path = enc.transcode(path, codec, stack)
     header, separator, cr_only = _read_header(path, name)
     if cr_only:  # old Mac Excel: polars would read one long header line
-        return _csv_scan(enc.rewrite_csv(path, separator, name, stack), name, model, header, separator, warnings, True)
-    return _csv_scan(path, name, model, header, separator, warnings)
+        path = enc.rewrite_csv(path, separator, name, stack)
+    return _csv_scan(path, name, model, header, separator, warnings, cr_only, roles=roles)
+
+
+def _excel_scan(path: Path, name: str, model: JourneyModel, roles: bool = True) -> _Scan:
+    """The role columns of a sheet of an Excel workbook (``model.sheet``, else the first
+    with the model's columns), read as its CSV export reads."""
+    date, time = model.date_time
+    cmap = model.column_map
+    times = {date: "date", **({time: "time"} if time else {})} if date else {cmap["timestamp"]: "timestamp"}
+    wanted = [cmap[r] for r in REQUIRED_ROLES if not (date and r == "timestamp")] + ([date] if date else [])
+    numbers = [cmap[r] for r in _SCALES]
+    frame, sheet = excel.read_sheet(path, name, model.sheet, wanted=wanted, times=times, numbers=numbers)
+    lf = frame.lazy()
+    return _Scan(
+        name,
+        _select_roles(lf, model, f"{name} [{sheet}]", frame.columns) if roles else lf,
+        None,
+        all_columns=lf,
+        others=_others(model, frame.columns),
+        sheet=sheet,
+    )
 
 
 def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
@@ -463,6 +534,8 @@ def _csv_scan(
     separator: str,
     warnings: list[str],
     rewritten: bool = False,
+    *,
+    roles: bool = True,
 ) -> _Scan:
     lf = pl.scan_csv(
         path,
@@ -475,7 +548,7 @@ def _csv_scan(
     )
     return _Scan(
         name,
-        _select_roles(lf, model, name, header),
+        _select_roles(lf, model, name, header) if roles else lf,
         path,
         separator,
         warnings,
@@ -521,8 +594,16 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         seen.add(c)
     exprs = []
     missing = []  # every missing column in one message, not one per run
+    date, time = model.date_time
     for role in ROLES:
         header = cmap[role]
+        if role == "timestamp" and date:  # the event time in two columns
+            gone = [(r, h) for r, h in (("date", date), ("time", time)) if h and h not in columns]
+            if gone:
+                missing += gone
+            else:
+                exprs.append(date_and_time(date, time, lf.collect_schema()).alias(role))
+            continue
         if header in columns:
             exprs.append(pl.col(header).alias(role))
         elif role in REQUIRED_ROLES or role in explicit:
@@ -552,6 +633,27 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
             hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
         )
     return lf.select(exprs)
+
+
+def _as_text(header: str, dtype: pl.DataType, date: bool) -> pl.Expr:
+    c = pl.col(header)
+    if dtype == pl.Date or (date and isinstance(dtype, pl.Datetime)):  # a date column's day only
+        return c.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):  # a time column's time of day (a time cell's day is Excel's day 0)
+        return excel.stamp(c.cast(pl.Datetime("ms")), day="")
+    return c.cast(pl.String)
+
+
+def date_and_time(date: str, time: str | None, schema: pl.Schema) -> pl.Expr:
+    """The event time of the columns ``date`` and ``time`` as the text "DATE TIME", read
+    by the timestamp parsers like one column (a blank or absent time: the date alone, at
+    midnight). What a spreadsheet adds is taken off: the midnight of a date cell
+    (`2026-03-04 00:00:00`) and the day 0 of a time cell (`1899-12-31 09:05:00`)."""
+    d = _as_text(date, schema[date], True).str.strip_chars().str.replace(r"^(\S+)[ T]00:00(:00(\.0+)?)?$", "${1}")
+    if time is None:
+        return d
+    t = _as_text(time, schema[time], False).str.strip_chars().str.replace(r"^1899-12-3[01][ T]", "")
+    return pl.when(t.is_null() | (t == "")).then(d).otherwise(pl.concat_str([d, t], separator=" "))
 
 
 def _closest_column(header: str, role: str, columns: list[str]) -> str | None:
@@ -627,7 +729,7 @@ def field_count_warning(src: str, encoding: str | None, limit: int = 5) -> str |
     if src == "-" or not path.is_file() or path.suffix.lower() in PARQUET_SUFFIXES:
         return None
     with open(path, "rb") as fh:
-        if fh.read(4) == b"PAR1":
+        if (magic := fh.read(4)) == b"PAR1" or excel.is_workbook(path, magic):
             return None
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     found = list(mismatched_rows(path, "utf-8-sig" if codec == "utf-8" else codec))
@@ -762,6 +864,7 @@ def _validate(
     locate: Callable[[int], str],
     example: Callable[[int, str], tuple[Position, str, str]],
     others_blank: Callable[[pl.Series], pl.Series],
+    extent: Callable[[str], tuple[float | None, float | None]] = lambda role: (None, None),
 ) -> EventTable:
     ts = raw["timestamp"]
     missed = ts.is_null() & raw["_ts_text"].is_not_null()
@@ -780,9 +883,10 @@ def _validate(
     rejected = {k: v for k, v in rejected.items() if v}
     notes: list[Note] = []
 
-    def counted(slot: int, text: str, flags: pl.Series, role: str) -> None:
+    def counted(slot: int, text: str, flags: pl.Series, role: str, spread: bool = False) -> None:
         if n := int(flags.sum()):
-            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role)))
+            lo, hi = extent(role) if spread else (None, None)
+            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role), lo=lo, hi=hi))
 
     for role in _SCALES:
         sc = _scales(model)[role]
@@ -794,9 +898,10 @@ def _validate(
         )
         counted(
             slot_of_score(role, True),
-            f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}})",
+            f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}}){{fit}}",
             raw[f"_oos_{role}"],
             role,
+            spread=True,
         )
     counted(
         SLOT_TIMESTAMP,

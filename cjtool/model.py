@@ -8,6 +8,7 @@ collecting every problem (with its line) before raising one ModelError, so
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -22,6 +23,10 @@ from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
 REQUIRED_ROLES = ("customer_id", "timestamp", "touchpoint")
+# the event time from two columns, instead of `timestamp`: the date, and the time of day
+# (without it, or blank, midnight); read as the text "DATE TIME" (``timestamp_format:`` too)
+TIME_PARTS = ("date", "time")
+COLUMN_KEYS = ROLES + TIME_PARTS
 SCORE_ROLES = ("satisfaction", "nps", "effort")
 MODES = ("ordered", "furthest")
 SAME_TIME = ("any_order", "input_order")
@@ -90,6 +95,20 @@ class Scale:
     max: float
 
 
+SCALE_TOPS = (5, 7, 10, 100)  # the usual tops of score scales, suggested first
+
+
+def fitting_scale(lo: float, hi: float) -> Scale | None:
+    """The scale a score column whose numbers run from ``lo`` to ``hi`` most likely has:
+    from 0 when a 0 is given (else 1, or below), to the first usual top (5, 7, 10, 100)
+    that holds ``hi``; None beyond the scales a model takes."""
+    low = 1.0 if lo >= 1 else 0.0 if lo >= 0 else float(math.floor(lo))
+    top = next((float(t) for t in SCALE_TOPS if low < t >= hi), float(math.ceil(hi)))
+    if top <= low or max(abs(low), abs(top)) > SCALE_LIMIT:
+        return None
+    return Scale(low, top)
+
+
 @dataclass(frozen=True)
 class Gates:
     """Thresholds for `cjtool check`, keyed by stage id or touchpoint name."""
@@ -143,6 +162,21 @@ class JourneyModel:
     until: datetime | None = None
     # event columns read besides the roles (segment attributes: `--by`), as `attr:<header>`
     extra_columns: tuple[str, ...] = ()
+    sheet: str | None = None  # --sheet: the sheet of an Excel workbook (a name, or a number from 1)
+
+    @property
+    def date_time(self) -> tuple[str | None, str | None]:
+        """The headers of the date and time columns (``columns: {date: .., time: ..}``)."""
+        explicit = dict(self.columns)
+        return explicit.get("date"), explicit.get("time")
+
+    @property
+    def role_headers(self) -> list[str]:
+        """The headers the roles read: ``column_map``'s, with the date and time columns in
+        place of the timestamp's when the event time is in two columns."""
+        date, time = self.date_time
+        heads = [h for r, h in self.column_map.items() if not (date and r == "timestamp")]
+        return heads + [h for h in (date, time) if h]
 
     @property
     def column_map(self) -> dict[str, str]:
@@ -168,6 +202,7 @@ class JourneyModel:
         same_time: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        sheet: str | None = None,
     ) -> JourneyModel:
         """The model with command-line overrides applied (validated like the YAML)."""
         m = self
@@ -188,11 +223,19 @@ class JourneyModel:
         if columns:
             explicit = dict(m.columns)
             for role, header in columns.items():
-                if role not in ROLES:
+                if role not in COLUMN_KEYS:
                     raise UsageError(
-                        f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}"
+                        f"--column: unknown role {role!r}{_suggest(role, COLUMN_KEYS)}; roles are {', '.join(COLUMN_KEYS)}"
                     )
+                if role == "date":  # the time in two columns on the command line replaces the model's one
+                    explicit.pop("timestamp", None)
+                elif role == "timestamp" and "date" not in columns:
+                    explicit.pop("date", None)
+                    explicit.pop("time", None)
                 explicit[role] = header
+            problem = time_parts_problem(explicit)
+            if problem:
+                raise UsageError(f"--column: {problem}")
             m = replace(m, columns=tuple(explicit.items()))
         if timestamp_format is not None:
             m = replace(m, timestamp_format=timestamp_format)
@@ -212,7 +255,23 @@ class JourneyModel:
             if lo is not None and hi is not None and hi <= lo:
                 raise UsageError(f"--until {until} is not after --since {since}")
             m = replace(m, since=lo, until=hi)
+        if sheet is not None:
+            if not sheet.strip():
+                raise UsageError("--sheet: give a sheet's name or its number (1 is the first)")
+            m = replace(m, sheet=sheet)
         return m
+
+
+def time_parts_problem(columns: dict[str, str]) -> str | None:
+    """Why the roles of ``columns`` cannot give the event time (None when they can)."""
+    if "timestamp" in columns and "date" in columns:
+        return (
+            "`timestamp` and `date` are both mapped; map `timestamp` to the one column with the date "
+            "and time, or `date` (and `time`) to the two columns that hold them, not both"
+        )
+    if "time" in columns and "date" not in columns:
+        return "`time` needs `date`: map `date` to the column with the day (or map one column with both as `timestamp`)"
+    return None
 
 
 def parse_instant(text: str, timezone: str | None, option: str, *, end: bool) -> datetime:
@@ -579,14 +638,19 @@ class _Builder:
         return text == "true"
 
     def columns(self, value: Any) -> tuple[tuple[str, str], ...]:
-        cols = self.mapping(value, ("columns",), ROLES)
+        cols = self.mapping(value, ("columns",), COLUMN_KEYS)
         out = []
-        for role in ROLES:
+        for role in COLUMN_KEYS:
             header = self.string(cols.get(role), ("columns", role)) if role in cols else None
             if header:
                 out.append((role, header))
-        headers = [explicit.get(r, r) for explicit in [dict(out)] for r in ROLES]
-        for h in set(headers):
+        explicit = dict(out)
+        problem = time_parts_problem(explicit)
+        if problem:
+            self.bad(("columns", "date" if "date" in explicit else "time"), problem)
+        headers = [explicit.get(r, r) for r in ROLES if not (r == "timestamp" and "date" in explicit)]
+        headers += [explicit[r] for r in TIME_PARTS if r in explicit]
+        for h in sorted(set(headers)):
             if headers.count(h) > 1:
                 self.bad(("columns",), f"the column `{h}` is mapped to more than one role")
         return tuple(out)

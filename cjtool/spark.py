@@ -34,6 +34,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool import events as ev
+from cjtool import excel
 from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
@@ -58,6 +59,7 @@ def map_spark(
     """The map of ``sources`` computed by Spark (``master``: a Spark master URL, default
     ``local[*]``; ``session``: an existing SparkSession to use and leave running).
     Equal, byte for byte, to ``api.map_journey`` of the same input."""
+    _no_workbooks(sources)
     with _job(master, session) as spark:
         return _map(spark, [str(s) for s in sources], model, encoding=encoding, strict=strict, partitions=partitions)
 
@@ -115,6 +117,18 @@ def start_session(master: str | None = None, app_name: str = "cjtool") -> Any:
         raise DataError(f"cannot start Spark ({master or 'local[*]'}): {_first_line(exc)}") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _no_workbooks(sources: Sequence[str | Path]) -> None:
+    """Excel workbooks are refused before Spark starts: Spark reads CSV and Parquet."""
+    for src in map(str, sources):
+        local = Path(src)
+        if src.lower().endswith(excel.EXCEL_SUFFIXES) or (local.is_file() and excel.is_workbook_file(local)):
+            raise UsageError(
+                f"{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
+                hint="map a workbook without --engine spark (it fits in memory; --partitions works), "
+                "or save the sheet as CSV",
+            )
 
 
 @dataclass
@@ -414,6 +428,7 @@ def customers_spark(
     this function wrote (replaced). Returns (rows written, warnings)."""
     out = Path(folder)
     _check_folder(out)
+    _no_workbooks(sources)
     with _job(master, session) as spark:
         tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
         try:

@@ -40,7 +40,12 @@ class Validation:
 
 
 def check_model(model: JourneyModel, v: Validation) -> None:
-    """Overlaps visible from the model alone: a listed touchpoint an earlier stage takes."""
+    """Overlaps visible from the model alone: a listed touchpoint an earlier stage takes;
+    and where the event time is read from, when it is two columns."""
+    date, time = model.date_time
+    if date:
+        both = f" and `{time}` (time of day)" if time else " (each event at midnight: no time column)"
+        v.add("info", f"the event time is read from the columns `{date}` (date){both}")
     # an occurrence item stands for its N-th event (`occ`); a plain name for none in particular
     items = [(tp, st, 0) for st in model.stages for tp in st.touchpoints]
     items += [(o.name, st, o.n) for st in model.stages for o in st.occurrences]

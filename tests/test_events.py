@@ -132,7 +132,10 @@ def test_typed_columns_from_parquet(tmp_path):
     assert t.frame["cust"].cast(pl.String).to_list() == ["1", "2"]
     assert t.frame["timestamp"].to_list() == [datetime(2024, 1, 1, 0), datetime(2024, 1, 1, 16)]
     assert t.frame["satisfaction"].to_list() == [4.0, None]  # 9 is outside 1..5
-    assert t.warnings == [f"satisfaction: 1 value outside 1..5, treated as missing (the first: '9' at {path}: row 2)"]
+    assert t.warnings == [  # with the scale that fits the column's numbers (4 and 9)
+        f"satisfaction: 1 value outside 1..5, treated as missing (the first: '9' at {path}: row 2); the numbers "
+        "run from 4 to 9: if the scale is 1..10, set `scores: {satisfaction: {min: 1, max: 10}}` in the model"
+    ]
 
 
 # ----------------------------------------------------------------------- encodings
@@ -207,7 +210,10 @@ def test_header_only_is_an_empty_valid_map(cli, tmp_path):
     [
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not UTF-8 or GBK text"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+            "a binary file, not CSV text or an Excel workbook",
+        ),
         (b"customer_id,timestamp,touchpoint\nc1,2024-01-01,a,extra\n", "line 2: 4 fields, but the header has 3"),
         (b"customer_id,time_stamp,touchpoint\nc1,2024-01-01,a\n", "did you mean `time_stamp`?"),
         (  # every missing column at once, each with its nearest header
@@ -307,7 +313,8 @@ def test_scores_with_text(tmp_path):
         f"satisfaction: 2 values not a number, treated as missing (the first: 'good' at {f}: line 2)",
         f"nps: 1 value outside 0..10, treated as missing (the first: '11' at {f}: line 2)",
         f"effort: 1 value not a number, treated as missing (the first: 'inf' at {f}: line 4)",
-        f"effort: 1 value outside 1..7, treated as missing (the first: '0' at {f}: line 2)",
+        f"effort: 1 value outside 1..7, treated as missing (the first: '0' at {f}: line 2); the numbers run "
+        "from 0 to 7: if the scale is 0..7, set `scores: {effort: {min: 0, max: 7}}` in the model",
     ]
 
 
@@ -501,3 +508,38 @@ def test_a_parquet_timestamp_column_of_another_type_is_a_data_error(tmp_path, va
 def test_stdin_given_twice_is_an_error(tmp_path):
     with pytest.raises(DataError, match=r"- \(standard input\) is given more than once"):
         read_events(["-", "-"], MODEL)
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "fit"),
+    [
+        (1, 9, (1, 10)),  # a 1-10 CSAT
+        (4, 9, (1, 10)),
+        (0, 7, (0, 7)),  # a 0 given: from 0
+        (1, 5.5, (1, 7)),
+        (0, 100, (0, 100)),
+        (1, 150, (1, 150)),  # beyond the usual tops: the largest, rounded up
+        (-2, 3, (-2, 5)),
+        (1, 5000, None),  # beyond the scales a model takes (SCALE_LIMIT)
+    ],
+)
+def test_the_scale_a_score_column_fits(lo, hi, fit):
+    from cjtool.model import Scale, fitting_scale
+
+    assert fitting_scale(lo, hi) == (None if fit is None else Scale(*fit))
+
+
+def test_the_scale_advice_merges_over_parts():
+    """Parts of a run (partitions, Spark tasks) each know their numbers' range: the merged
+    note advises from the least and the greatest of all."""
+    from cjtool.events import Note, merged_notes, scale_advice, slot_of_score
+
+    text = "satisfaction: {n} value{s} outside 1..5, treated as missing (the first: {first}){fit}"
+    a = Note(slot_of_score("satisfaction", True), text, 2, (0, 5), "'7'", "e.csv: line 7", lo=1, hi=7)
+    b = Note(slot_of_score("satisfaction", True), text, 1, (0, 2), "'0'", "e.csv: line 3", lo=0, hi=4)
+    (merged,) = merged_notes([a, b])
+    assert merged.words() == (
+        "satisfaction: 3 values outside 1..5, treated as missing (the first: '0' at e.csv: line 3); the numbers "
+        "run from 0 to 7: if the scale is 0..7, set `scores: {satisfaction: {min: 0, max: 7}}` in the model"
+    )
+    assert scale_advice("nps", 0, 11) == "" and scale_advice("satisfaction", None, None) == ""

@@ -139,9 +139,13 @@ def test_init_from_events_drafts_touchpoints_by_volume(cli, tmp_path):
 
 def test_init_from_events_names_a_missing_column(cli, tmp_path):
     events = tmp_path / "events.csv"
-    events.write_text(DRAFT_EVENTS, encoding="utf-8")
+    events.write_text("a,b,c\nu1,2024-01-01,x\n", encoding="utf-8")  # no header a touchpoint is known by
     r = cli("init", "--from", events, "-o", tmp_path / "x.yaml")
-    assert r.exit_code == ExitCode.DATA and "--column" in r.stderr and not (tmp_path / "x.yaml").exists()
+    assert r.exit_code == ExitCode.DATA and "--column touchpoint=HEADER" in r.stderr
+    assert not (tmp_path / "x.yaml").exists()
+    events.write_text(DRAFT_EVENTS, encoding="utf-8")
+    r = cli("init", "--from", events, "-c", "touchpoint=动作", "-o", tmp_path / "x.yaml")
+    assert r.exit_code == ExitCode.DATA and "no `动作` column; found: 用户, 时间, 事件" in r.stderr
 
 
 def _typo_model(tmp_path):

@@ -28,6 +28,7 @@ GIVEN = {
     "since": ("2026-03-01", "2026-03-01"),
     "until": ("2026-03-31", "2026-03-31"),
     "encoding": ("gbk", "gbk"),
+    "sheet": ("明细", "明细"),
     "strict": (None, True),
 }
 CASES = [(cmd, f.name) for cmd in READERS for f in fields(c.Reading) if f.name not in OMITTED.get(cmd, ())]

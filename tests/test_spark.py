@@ -130,6 +130,27 @@ def test_messy_random_logs_give_the_same_bytes_warnings_included(spark, tmp_path
     assert {"satisfaction", "nps", "effort", "timestamp", "customer_id"} <= {w.split(":")[0] for w in warnings}
 
 
+def test_date_and_time_columns_and_a_scale_suggestion_give_the_same_bytes(spark, tmp_path) -> None:
+    """`columns: {date: 日期, time: 时间}` on Spark; scores outside their scale in two tasks:
+    the `scores:` setting suggested from the whole column (its least and greatest)."""
+    model = parse_model(
+        "name: 两列\ntimezone: Asia/Shanghai\n"
+        "columns: {customer_id: 用户ID, date: 日期, time: 时间, touchpoint: 行为, satisfaction: 满意度}\n"
+        "stages:\n  - {id: a, touchpoints: [浏览]}\n  - {id: b, touchpoints: [下单]}\n"
+    )
+    rng = random.Random(7)
+    lines = ["用户ID,日期,时间,行为,满意度"]
+    for i in range(300):
+        score = rng.choice(["", "3", "4", "0", "9", "10"])  # 0..10 in all, spread over the tasks
+        time = rng.choice(["", "9:05", "23:59:59", "25:00"])
+        lines.append(f"u{i % 40},2026/3/{1 + i % 9},{time},{rng.choice(['浏览', '下单'])},{score}")
+    path = tmp_path / "两列.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    want = to_json(map_journey([path], model))
+    assert to_json(cs.map_spark([path], model, session=spark, partitions=4)) == want
+    assert "set `scores: {satisfaction: {min: 0, max: 10}}` in the model" in want
+
+
 def test_glob_reads_files_in_path_order(spark, tmp_path) -> None:
     """A glob is read in path order, like the shell's expansion given to the polars engine."""
     lines = AIPL.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -45,7 +45,7 @@ class Mode(StrEnum):
 EventsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Event files: CSV or Parquet (several allowed, read in order); - reads CSV from stdin.",
+        help="Event files: CSV, Excel (.xlsx, .xls) or Parquet (several allowed, read in order); - reads stdin.",
         show_default=False,
         metavar="EVENTS",
     ),
@@ -152,6 +152,16 @@ EncodingOpt = Annotated[
         metavar="ENCODING",
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Sheet of an Excel workbook to read: its name, or its number (1 is the first); "
+        "default: the first sheet with the model's columns.",
+        show_default=False,
+        metavar="NAME|N",
+    ),
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.", metavar="")
 ]
@@ -187,6 +197,7 @@ class Reading:
     since: SinceOpt = None
     until: UntilOpt = None
     encoding: EncodingOpt = None
+    sheet: SheetOpt = None
     strict: StrictOpt = False
 
     def model(self, spec: str) -> JourneyModel:
@@ -201,6 +212,7 @@ class Reading:
             same_time=self.same_time,
             since=self.since,
             until=self.until,
+            sheet=self.sheet,
         )
 
     def flags(self) -> dict[str, object]:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cjtool import builtin_models
 from cjtool.cli import common as c
-from cjtool.draft import draft_yaml, touchpoint_volumes
+from cjtool.draft import draft_from, draft_yaml
 from cjtool.errors import OutputError, UsageError
 from cjtool.i18n import t
 from cjtool.model import load_model
@@ -50,7 +50,15 @@ def init_command(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.", metavar="")] = False,
-    lang: Annotated[c.Lang, typer.Option("--lang", help="Language of the comments.", metavar="en|zh")] = c.Lang.en,
+    lang: Annotated[
+        c.Lang | None,
+        typer.Option(
+            "--lang",
+            help="Language of the comments (default: English; with --from, the data's: Chinese headers, Chinese).",
+            metavar="en|zh",
+            show_default=False,
+        ),
+    ] = None,
     from_events: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,20 +70,27 @@ def init_command(
     ] = None,
     column: c.ColumnOpt = None,
     encoding: c.EncodingOpt = None,
+    sheet: c.SheetOpt = None,
 ) -> None:
     """Write a built-in model as an editable YAML file whose comments explain every key, or draft one from event data.
 
     Examples: cjtool init aipl --lang zh; cjtool init shop --from events.csv -c touchpoint=event
     """
+    warnings: list[str] = []
     if from_events:
         key = name or "journey"
-        columns = c.parse_columns(column)
         with c.progress("cjtool init: counting touchpoints"):
-            volumes = touchpoint_volumes(from_events, columns, encoding=encoding)
-        text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lang.value)
+            draft = draft_from(
+                from_events,
+                c.parse_columns(column),
+                encoding=encoding,
+                sheet=sheet,
+                lang=lang.value if lang else None,
+            )
+        text, warnings = draft_yaml(key, draft, source=" ".join(from_events)), draft.warnings
     else:
-        if column or encoding:
-            raise UsageError("--column and --encoding are for --from EVENTS (drafting a model from data)")
+        if column or encoding or sheet:
+            raise UsageError("--column, --encoding and --sheet are for --from EVENTS (drafting a model from data)")
         if name is None:
             raise UsageError(
                 f"give a built-in model to copy ({', '.join(builtin_models.names())}) or --from EVENTS to draft one"
@@ -83,11 +98,12 @@ def init_command(
         key = name.lower()
         if key not in builtin_models.names():
             raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
-        text = builtin_models.read(key, lang.value).decode("utf-8")
+        text = builtin_models.read(key, lang.value if lang else "en").decode("utf-8")
     target = output or f"{key}.yaml"
     if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
         raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
     emit(text, target)
+    c.warn(warnings, quiet=False)  # after the file: what to look at in it
     if target != "-":
         events = " ".join(from_events) if from_events else "EVENTS.csv"
         c.stderr_console().print(

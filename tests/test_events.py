@@ -336,7 +336,8 @@ def test_score_warnings_far_into_a_file_name_the_row(tmp_path, monkeypatch):
         f"satisfaction: 1 value not a number, treated as missing (the first: 'N/A' at {tmp_path / 'e.csv'}: row 2)"
     ]
     long = frame(tmp_path, "customer_id,timestamp,touchpoint,satisfaction\nc1,2024-01-01,a," + "x" * 500 + "\n")
-    assert "(the first: 'xxxxxxxx" in long.warnings[0] and len(long.warnings[0]) < 200  # long values are cut
+    cut = long.warnings[0].replace(str(tmp_path), "")  # the folder's length is pytest's, not ours
+    assert "(the first: 'xxxxxxxx" in cut and len(cut) < 200  # long values are cut
 
 
 def test_score_warning_on_a_row_polars_cannot_skip_to(tmp_path):

@@ -15,7 +15,9 @@ from cjtool.errors import UsageError
 
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
 READERS = sorted(name for name, cmd in COMMANDS.items() if any(p.name == "events" for p in cmd.params))
-OMITTED = {"validate": {"strict"}}  # validate reports rejected rows as findings: no --strict
+# validate reports rejected rows as findings: no --strict; value's --until ends its calibration
+# period (issue 22) and reads the events after it as the holdout, so it is value's own option
+OMITTED = {"validate": {"strict"}, "value": {"until"}}
 # a value each option accepts, and the value the command's Reading then holds
 GIVEN = {
     "window": ("7d", "7d"),
@@ -35,7 +37,7 @@ CASES = [(cmd, f.name) for cmd in READERS for f in fields(c.Reading) if f.name n
 
 
 def test_the_event_readers_are_found():
-    assert READERS == ["check", "compare", "customers", "map", "moments", "paths", "report", "validate"]
+    assert READERS == ["check", "compare", "customers", "map", "moments", "paths", "report", "validate", "value"]
     assert set(GIVEN) == {f.name for f in fields(c.Reading)}
 
 
@@ -66,7 +68,7 @@ def test_reading_options_keep_their_help(command):
     hints = get_type_hints(c.Reading, include_extras=True)
     for f in fields(c.Reading):
         if f.name in OMITTED.get(command, ()):
-            assert f.name not in params
+            assert f.name not in params or params[f.name].help != hints[f.name].__metadata__[0].help
             continue
         declared = hints[f.name].__metadata__[0]  # the typer.Option of the Annotated type
         assert params[f.name].opts[0] == "--" + f.name.replace("_", "-")

@@ -375,6 +375,8 @@ def test_matrix_bubbles_are_drop_off_against_satisfaction(case):
     assert sorted(texts(fig, "quadrant")) == ["Fix first", "Keep up"]
     stage_labels = {s.id: r.model.stages[s.index - 1].label.get("en") for s in r.stages}
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[-1] == "pain point"  # the pain points' own colour, after the stages
+    legend = legend[:-1]
     present = [stage_labels[s.id] for s in r.stages if any(tp.stage == s.id for tp in shown)]
     assert len(legend) == len(present)
     for got, label in zip(legend, present, strict=True):  # long labels are cut with an ellipsis

@@ -42,7 +42,9 @@ def _headline(fig: Figure, rd, result: CompareResult, lang: str) -> None:
     if result.attribute:
         title += "  ·  " + w("cmp_by", lang, attr=clean(result.attribute))
     m = base.model
-    periods = list(dict.fromkeys(p for p in [period_text(base), *(period_text(c.map) for c in result.comparisons)] if p))
+    periods = list(
+        dict.fromkeys(p for p in [period_text(base), *(period_text(c.map) for c in result.comparisons)] if p)
+    )
     parts = [
         m.title.get(lang) or m.name,
         f"{t('model', lang)} {m.name}",

@@ -131,7 +131,16 @@ def _flow(p: Paths, lang: str) -> Figure:
     col_px = fig.dpi * 16.0 * 0.96 / (S + 0.05) - 14
     for c in range(1, S + 1):
         y = height
-        ax.text(c, height * 1.035, p_("step", lang, i=c), ha="center", va="bottom", color=MUTED, fontsize=10, parse_math=False)
+        ax.text(
+            c,
+            height * 1.035,
+            p_("step", lang, i=c),
+            ha="center",
+            va="bottom",
+            color=MUTED,
+            fontsize=10,
+            parse_math=False,
+        )
         for s in order(c):
             h = size[c][s]
             y -= h
@@ -262,7 +271,14 @@ def switches_figure(p: Paths, lang: str = "en") -> Figure:
             ax1.invert_yaxis()
             ax1.set_xlim(0, 1)
             for i, (_, r) in enumerate(rates):
-                ax1.text((r or 0) + 0.01, i, "—" if r is None else f"{100 * r:.1f}%", va="center", fontsize=9.5, parse_math=False)
+                ax1.text(
+                    (r or 0) + 0.01,
+                    i,
+                    "—" if r is None else f"{100 * r:.1f}%",
+                    va="center",
+                    fontsize=9.5,
+                    parse_math=False,
+                )
             ax1.set_title(p_("switch_rate", lang), loc="left", fontsize=11, color=INK, parse_math=False)
             for s in ("top", "right"):
                 ax1.spines[s].set_visible(False)
@@ -309,7 +325,15 @@ def removal_figure(p: Paths, lang: str = "en") -> Figure:
         ax.set_xlim(min(min(vals), 0.0) * 1.1, hi * 1.25 + 0.05)
         for i, r in enumerate(rows):
             share = "" if r.share is None else f"  ({100 * r.share:.1f}%)"
-            ax.text(max(vals[i], 0) + 0.01, i, f"{vals[i]:.3f}{share}", va="center", fontsize=9.5, color=INK, parse_math=False)
+            ax.text(
+                max(vals[i], 0) + 0.01,
+                i,
+                f"{vals[i]:.3f}{share}",
+                va="center",
+                fontsize=9.5,
+                color=INK,
+                parse_math=False,
+            )
         for s in ("top", "right"):
             ax.spines[s].set_visible(False)
         return fig

@@ -5,8 +5,11 @@ opportunities row."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+import statistics
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -19,14 +22,26 @@ import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 
 from cjtool import api  # noqa: E402
 from cjtool.model import load_model, parse_model  # noqa: E402
-from cjtool.render.png_style import PAIN, pain_points, stage_color  # noqa: E402
+from cjtool.render.png_style import INK, PAIN, pain_points, stage_color  # noqa: E402
+from cjtool.result import JourneyMap  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402
-from .test_png import CASES, aipl, bubble_boxes, by_gid, extent, figure, overlaps, texts, visible_texts  # noqa: E402
+from .test_png import (  # noqa: E402
+    CASES,
+    aipl,
+    bubble_boxes,
+    by_gid,
+    extent,
+    figure,
+    overlaps,
+    texts,
+    visible_texts,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -368,3 +383,218 @@ def test_place_labels_without_anchors_is_unchanged_for_a_lone_marker():
         (label,) = place_labels(ax, rd, [Label(5, 5, "alone", gap=8, anchor=0)], soft=[box], anchors=[box])
     assert not isinstance(label, Annotation)  # right beside it, no leader needed
     assert label.get_ha() == "left" and np.isclose(label.get_position()[0], 5)
+
+
+# --------------------------------------------------------------------------- opportunities row
+
+
+@dataclass
+class Opp:
+    """What the map's ``opportunities`` hold (SPEC 17), duck-typed for the picture."""
+
+    stage: str
+    touchpoint: str
+    drop_off_rate: float
+    benchmark: float
+    benchmark_from: str
+    customers_at_stake: float
+    completions_at_stake: float
+    revenue_at_stake: float | None
+
+
+def opportunities_of(r: JourneyMap, revenue: float | None = None, targets: dict[str, float] | None = None) -> list[Opp]:
+    """SPEC 17 in floats (good enough for a picture): per ranked pair of a stage k < K, the
+    benchmark (target, else the median drop-off of the stage's ranked pairs), customers at
+    stake, completions, and revenue when ``revenue`` (R of every stage) is given."""
+    targets = targets or {}
+    stages = r.stages
+    out = []
+    for k, s in enumerate(stages[:-1]):
+        pairs = [tp for tp in r.touchpoints if tp.stage == s.id and tp.rank is not None]
+        if not pairs:
+            continue
+        median = statistics.median(tp.drop_off_rate for tp in pairs)
+        nxt = stages[k + 1].customers
+        for tp in pairs:
+            b, source = (targets[tp.touchpoint], "target") if tp.touchpoint in targets else (median, "median")
+            c = max(0.0, tp.exits - b * tp.customers)
+            if c <= 1e-12:
+                continue
+            done = c * stages[-1].customers / nxt if nxt else 0.0
+            money = None if revenue is None else (c * revenue / nxt if nxt else 0.0)
+            out.append(Opp(s.id, tp.touchpoint, tp.drop_off_rate, b, source, c, done, money))
+    out.sort(key=lambda o: (-o.completions_at_stake, -o.customers_at_stake))
+    return out
+
+
+def with_opportunities(r: JourneyMap, opportunities: list) -> JourneyMap:
+    """``r`` with an ``opportunities`` attribute (the lead adds the field on main)."""
+    fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
+    copy = JourneyMap(**fields)
+    object.__setattr__(copy, "opportunities", opportunities)
+    return copy
+
+
+OPP_GIDS = ("opportunity_name", "opportunity_why", "opportunity_stake", "opportunity_revenue", "opportunity_more")
+
+
+@cache
+def opp_case(case: str, lang: str, revenue: bool = True):
+    from cjtool.render.png import journey_map_figure
+
+    r = CASES[case]()
+    opps = opportunities_of(r, 123456.0 if revenue else None)
+    fig = journey_map_figure(with_opportunities(r, opps), lang)
+    fig.canvas.draw()
+    return r, opps, fig
+
+
+def test_without_opportunities_the_row_is_left_out_and_the_layout_unchanged():
+    from cjtool.render.png import EMOTION, journey_map_figure
+
+    r = aipl()
+    for result in (r, with_opportunities(r, [])):
+        fig = journey_map_figure(result, "en")
+        assert not any(by_gid(fig, gid, Text) for gid in (*OPP_GIDS, "opportunity_assumption", "opportunity_none"))
+        ax = by_gid(fig, "emotion_curve", Line2D)[0].axes
+        assert ax.get_position().y0 == pytest.approx(EMOTION[0] / 9)
+        assert "Opportunities" not in texts(fig, "row_label")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_opportunity_row_shows_each_stages_top_opportunity_with_its_figures(lang):
+    r, opps, fig = opp_case("aipl", lang)
+    words = {
+        "en": ("Opportunities", "{n} customers · {c} completions", "revenue {v}", "stage median"),
+        "zh": ("机会点", "{n} 位客户 · {c} 位走完旅程", "收入 {v}", "阶段中位数"),
+    }[lang]
+    assert words[0] in texts(fig, "row_label")
+    firsts = [next(o for o in opps if o.stage == s.id) for s in r.stages[:-1]]
+    assert texts(fig, "opportunity_name") == [o.touchpoint for o in firsts]
+    assert texts(fig, "opportunity_none") == ["—"]  # the last stage has no next stage to lose
+    top3 = {id(o) for o in opps[:3]}
+    for t, o in zip(by_gid(fig, "opportunity_name", Text), firsts, strict=True):
+        assert (t.get_color() == PAIN) == (id(o) in top3), o.touchpoint
+
+    def n(x):
+        return f"{math.floor(x + 0.5):,}" if x >= 9.95 else f"{x:.1f}"
+
+    assert texts(fig, "opportunity_stake") == [
+        words[1].format(n=n(o.customers_at_stake), c=n(o.completions_at_stake)) for o in firsts
+    ]
+    assert texts(fig, "opportunity_revenue") == [words[2].format(v=n(o.revenue_at_stake)) for o in firsts]
+    why = texts(fig, "opportunity_why")
+    assert len(why) == len(firsts)
+    for text, o in zip(why, firsts, strict=True):
+        assert f"{100 * o.drop_off_rate:.1f}%" in text and f"{100 * o.benchmark:.1f}%" in text and words[3] in text
+    (assumption,) = texts(fig, "opportunity_assumption")
+    assert ("recovered customers behave like those who went on" if lang == "en" else "假设挽回的客户") in assumption
+
+
+def test_hand_made_opportunities_exact_texts():
+    from cjtool.render.png import journey_map_figure
+
+    r = aipl()
+    opps = [
+        Opp("interest", "checkout", 0.406, 0.2, "target", 245.3, 35.04, None),
+        Opp("awareness", "ad_click", 0.177, 0.16, "median", 2.46, 0.349, None),
+        Opp("interest", "presale_chat", 0.075, 0.05, "target", 7.95, 1.0, None),
+        Opp("purchase", "order_paid", 0.373, 0.289, "median", 52.0, 52.0, 0.0),
+    ]
+    fig = journey_map_figure(with_opportunities(r, opps), "en")
+    assert texts(fig, "opportunity_name") == ["ad_click", "checkout", "order_paid"]
+    assert texts(fig, "opportunity_stake") == [
+        "2.5 customers · 0.3 completions",
+        "245 customers · 35 completions",
+        "52 customers · 52 completions",
+    ]
+    assert texts(fig, "opportunity_why")[1] == "drop-off 40.6% vs 20.0% target"
+    assert texts(fig, "opportunity_revenue") == ["revenue 0.0"]  # revenue known, none at stake
+    assert texts(fig, "opportunity_more") == ["+1 more"]  # interest has a second one
+    # the list's first three are "fix first": checkout, ad_click, presale_chat (not shown); order_paid 4th
+    colours = {t.get_text(): t.get_color() for t in by_gid(fig, "opportunity_name", Text)}
+    assert colours == {"ad_click": PAIN, "checkout": PAIN, "order_paid": INK}
+
+
+def test_stake_and_listed_helpers():
+    from cjtool.render.png import listed, stake
+
+    assert [stake(x) for x in (0.0, 0.04, 2.46, 9.94, 9.95, 10.5, 11.5, 1234.5)] == [
+        "0.0", "0.0", "2.5", "9.9", "10", "11", "12", "1,235",
+    ]  # fmt: skip
+    tps = sorted(aipl().touchpoints, key=lambda tp: (-tp.customers, tp.touchpoint))
+    interest = [tp for tp in tps if tp.stage == "interest"]
+    keep = {("interest", "store_visit"), ("interest", "presale_chat")}
+    got = listed(interest, keep, 4)
+    assert len(got) == 4 and keep <= {(tp.stage, tp.touchpoint) for tp in got}
+    assert got == sorted(got, key=interest.index)  # still by customers
+    assert got[:2] == interest[:2]  # the biggest stay; the smallest unkept ones made room
+    assert listed(interest, set(), 4) == interest[:4]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", ["aipl", "zh", "big", "small", "edge", "lossless"])
+def test_opportunity_row_layout_no_overlap_inside_its_columns_under_everything(case, lang):
+    from .test_png import assert_no_overlap
+
+    r, opps, fig = opp_case(case, lang, revenue=case != "big")
+    renderer = fig.canvas.get_renderer()
+    items = visible_texts(fig)
+    assert_no_overlap(items, renderer)
+    for t in items:
+        box = extent(t, renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y0 >= fig.bbox.y0, t.get_text()
+        assert t.get_fontsize() >= 9, t.get_text()
+    row = [t for gid in (*OPP_GIDS, "opportunity_none") for t in by_gid(fig, gid, Text)]
+    if not opps:
+        assert not row
+        return
+    assert row
+    # under the emotion curve and the touchpoint lists, above the assumption and the footer
+    above = [t for gid in ("touchpoint_stats", "touchpoint_more") for t in by_gid(fig, gid, Text)]
+    curve = by_gid(fig, "emotion_curve", Line2D)
+    floor = min(extent(t, renderer).y0 for t in above)
+    if curve:
+        floor = min(floor, curve[0].axes.get_window_extent(renderer).y0)
+    (assumption,) = by_gid(fig, "opportunity_assumption", Text)
+    bottom = extent(assumption, renderer).y1
+    col_ax = row[0].axes
+    col_w = col_ax.get_window_extent(renderer).width / len(r.stages)
+    x_left = col_ax.get_window_extent(renderer).x0
+    for t in row:
+        box = extent(t, renderer)
+        assert bottom <= box.y0 and box.y1 <= floor, t.get_text()
+        column = round(t.get_position()[0])  # its stage's column (texts start left of the centre)
+        lo = x_left + col_w * column
+        assert lo - 1 <= box.x0 and box.x1 <= lo + col_w + 1, t.get_text()
+
+
+def test_a_dollar_in_an_opportunity_draws_as_text():
+    from cjtool.render.png import journey_map_figure
+
+    opps = [Opp("interest", "pay $x^$", 0.4, 0.2, "target", 10.0, 2.0, None)]
+    fig = journey_map_figure(with_opportunities(aipl(), opps), "zh")
+    fig.canvas.draw()
+    assert texts(fig, "opportunity_name") == ["pay $x^$"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_opportunity_row_without_scores_takes_the_lists_lower_part(no_scores_csv, lang):
+    from cjtool.render.png import TOUCH_NO_SCORES_WITH_OPPORTUNITIES, journey_map_figure
+
+    from .test_png import assert_no_overlap
+
+    r = api.map_journey([no_scores_csv], load_model(EXAMPLES / "aipl.yaml"))
+    fig = journey_map_figure(with_opportunities(r, opportunities_of(r, 1000.0)), lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert_no_overlap(visible_texts(fig), renderer)
+    names = by_gid(fig, "touchpoint_name", Text)
+    per_stage = [sum(tp.stage == s.id for tp in r.touchpoints) for s in r.stages]
+    shown = len(names)
+    assert shown == sum(min(6, n) for n in per_stage)  # room for 6 a stage above the row, not 8
+    lists_bottom = min(extent(t, renderer).y0 for gid in ("touchpoint_stats", "touchpoint_more")
+                       for t in by_gid(fig, gid, Text))  # fmt: skip
+    row_top = max(extent(t, renderer).y1 for t in by_gid(fig, "opportunity_name", Text))
+    assert row_top < lists_bottom
+    assert by_gid(fig, "opportunity_name", Text)[0].axes.get_position().y1 < TOUCH_NO_SCORES_WITH_OPPORTUNITIES[0] / 9

@@ -119,6 +119,21 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "filled: significant at alpha {alpha} ({what}); labels green = better, red = worse",
         "zh": "实心：在显著性水平 {alpha} 下显著（{what}）；标签绿色 = 更好，红色 = 更差",
     },
+    "opp_row": {"en": "Opportunities", "zh": "机会点"},
+    "opp_row_sub": {"en": "top one per stage; red: top 3", "zh": "每阶段一个；红色：全旅程前三"},
+    "opp_vs": {"en": "drop-off {rate} vs {bench} {source}", "zh": "流失率 {rate}，{source} {bench}"},
+    "opp_median": {"en": "stage median", "zh": "阶段中位数"},
+    "opp_target": {"en": "target", "zh": "目标"},
+    "opp_median_short": {"en": "median", "zh": "中位数"},
+    "opp_target_short": {"en": "target", "zh": "目标"},
+    "opp_customers": {"en": "{n} customers", "zh": "{n} 位客户"},
+    "opp_completions": {"en": "{n} completions", "zh": "{n} 位走完旅程"},
+    "opp_revenue": {"en": "revenue {n}", "zh": "收入 {n}"},
+    "opp_assumption": {
+        "en": "Opportunities are estimates, not counts: customers at stake if the touchpoint's drop-off were "
+        "the benchmark; recovered customers behave like those who went on",
+        "zh": "机会点是估算而非实际人数：若该接触点的流失率降到基准可挽回的客户；假设挽回的客户与继续前进的客户表现相同",
+    },
 }
 
 

@@ -229,7 +229,7 @@ def _gap(box, px, py, r) -> float:
     return max(math.hypot(dx, dy) - r, 0.0)
 
 
-def _assert_labels_on_own_bubbles(fig, gid, own_of, circles=None) -> None:
+def _assert_labels_on_own_bubbles(fig, gid, own_of, circles=None, name_of=None, near=6.0) -> None:
     """Every label sits by its own bubble: the bubble nearest to its text is its own, or the
     label is an annotation whose leader line points at its own bubble's centre."""
     renderer = fig.canvas.get_renderer()
@@ -238,7 +238,7 @@ def _assert_labels_on_own_bubbles(fig, gid, own_of, circles=None) -> None:
     labels = by_gid(fig, gid, Text)
     assert labels
     for t in labels:
-        name = _name_of(t.get_text(), circles)
+        name = (name_of or _name_of)(t.get_text(), circles)
         (x, y), *_ = circles[name]
         box = Text.get_window_extent(t, renderer)
         gaps = {n: _gap(box, px, py, r) for n, (_, px, py, r) in circles.items()}
@@ -247,7 +247,7 @@ def _assert_labels_on_own_bubbles(fig, gid, own_of, circles=None) -> None:
             assert t.xy == pytest.approx((x, y)), t.get_text()
         else:
             assert nearest == name, (t.get_text(), nearest)
-            assert gaps[name] <= renderer.points_to_pixels(6), t.get_text()  # beside it, not away
+            assert gaps[name] <= renderer.points_to_pixels(near), t.get_text()  # beside it, not away
 
 
 def _name_of(text: str, circles) -> str:
@@ -257,6 +257,32 @@ def _name_of(text: str, circles) -> str:
     head, _, tail = plain.partition("…")  # a name cut in the middle
     (name,) = [n for n in circles if n.startswith(head) and n.endswith(tail)]
     return name
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", ["aipl", "zh", "big", "small", "edge", "lossless"])
+def test_emotion_curve_names_sit_on_their_own_markers(case, lang):
+    fig = figure("map", case, lang)
+    renderer = fig.canvas.get_renderer()
+    (points,) = by_gid(fig, "touchpoint_points", PathCollection)
+    ax = points.axes
+    named = {
+        (float(m.get_xdata()[0]), float(m.get_ydata()[0])): m.get_label()
+        for gid in ("pain_point", "wow_moment")
+        for m in by_gid(fig, gid, Line2D)
+    }
+    circles = {}
+    for i, ((x, y), s) in enumerate(zip(points.get_offsets().tolist(), points.get_sizes(), strict=True)):
+        px, py = ax.transData.transform((x, y))
+        circles[named.get((x, y), f"marker {i}")] = ((x, y), px, py, renderer.points_to_pixels(math.sqrt(s) / 2))
+    assert set(named.values()) <= set(circles)
+
+    def name_of(text, circles):
+        return _name_of(text.rsplit("  ", 1)[0], circles)
+
+    for gid in ("pain_label", "wow_label"):
+        if by_gid(fig, gid, Text):
+            _assert_labels_on_own_bubbles(fig, gid, {}, circles, name_of=name_of, near=8.0)
 
 
 # --------------------------------------------------------------------------- priority matrix

@@ -732,6 +732,7 @@ class _JourneyMapChart:
         for x, y, s_ in where.values():
             soft.append(marker_box(ax, rd, x, y, math.sqrt(s_) / 2))
 
+        keys = list(where)  # the touchpoint markers, in the order of ``anchors`` below
         for tp in self.pains:
             pos = where.get((tp.stage, tp.touchpoint))
             if pos is None:  # no scores: not on a satisfaction curve; its list entry is red and hollow
@@ -751,7 +752,17 @@ class _JourneyMapChart:
                 gid="pain_point",
                 label=tp.touchpoint,
             )
-            labels.append(Label(x, y, self.short(tp, y), PAIN, gap=math.sqrt(s_ + 40) / 2 + 3, gid="pain_label"))
+            labels.append(
+                Label(
+                    x,
+                    y,
+                    self.short(tp, y),
+                    PAIN,
+                    gap=math.sqrt(s_ + 40) / 2 + 3,
+                    gid="pain_label",
+                    anchor=keys.index((tp.stage, tp.touchpoint)),
+                )
+            )
         for tp in self.wows:
             x, y, s_ = where[(tp.stage, tp.touchpoint)]
             ax.plot(
@@ -768,8 +779,20 @@ class _JourneyMapChart:
                 gid="wow_moment",
                 label=tp.touchpoint,
             )
-            labels.append(Label(x, y, self.short(tp, y), WOW, gap=math.sqrt(s_ + 110) / 2 + 2, gid="wow_label"))
-        place_labels(ax, rd, labels, hard=hard, soft=soft)
+            labels.append(
+                Label(
+                    x,
+                    y,
+                    self.short(tp, y),
+                    WOW,
+                    gap=math.sqrt(s_ + 110) / 2 + 2,
+                    gid="wow_label",
+                    anchor=keys.index((tp.stage, tp.touchpoint)),
+                )
+            )
+        # every touchpoint marker, so a name never reads as a neighbour's (a leader line if it must)
+        anchors = [marker_box(ax, rd, x, y, math.sqrt(s_) / 2) for x, y, s_ in where.values()]
+        place_labels(ax, rd, labels, hard=hard, soft=soft, anchors=anchors)
         self.legend(ax)
 
     def short(self, tp: TouchpointMetrics, y: float) -> str:

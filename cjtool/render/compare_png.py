@@ -85,8 +85,8 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
     left.set_xlabel(w("cmp_share", lang), color=MUTED, parse_math=False)
     left.set_title(w("cmp_funnels", lang), loc="left", color=INK, fontsize=12, parse_math=False)
     legend = left.legend(loc="lower right", fontsize=9, frameon=False)
-    for text in legend.get_texts():
-        text.set_parse_math(False)
+    for entry in legend.get_texts():
+        entry.set_parse_math(False)
     comps = result.comparisons
     n_comps = len(comps)
     spans: list[float] = [0.0]

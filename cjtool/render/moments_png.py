@@ -190,7 +190,7 @@ def importance_figure(result: MomentsResult, lang: str = "en") -> Figure:
     ]
     biggest = max(m.exposed for m in shown) or 1
     boxes = []
-    labels = []
+    labels: list[Label] = []
     # big bubbles first, small ones on top of them, all a little transparent: none hides another
     order = sorted(range(len(shown)), key=lambda i: (-shown[i].exposed, i))
     for z, i in enumerate(order):

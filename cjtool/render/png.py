@@ -563,8 +563,9 @@ class _JourneyMapChart:
                 label=o.touchpoint,
             )
             why = ""
+            known = o.benchmark_from in ("median", "target")
             for short in ("", "_short"):  # "stage median", or "median" in a narrow column
-                source = w(f"opp_{o.benchmark_from}{short}", lang)
+                source = w(f"opp_{o.benchmark_from}{short}", lang) if known else clean(o.benchmark_from)
                 why = w("opp_vs", lang, rate=pct(o.drop_off_rate), bench=pct(o.benchmark), source=source)
                 if text_px(rd, why, 9) <= inner:
                     break
@@ -579,8 +580,9 @@ class _JourneyMapChart:
             else:  # a narrow column: one figure a line
                 lines.append((1, fit(rd, who, inner, 9.5, "bold"), INK, "bold", "opportunity_stake"))
                 lines.append((2, fit(rd, done, inner, 9.5, "bold"), INK, "bold", "opportunity_stake"))
-            if o.revenue_at_stake is not None:
-                revenue = w("opp_revenue", lang, n=stake(o.revenue_at_stake))
+            money = getattr(o, "revenue_at_stake", None)
+            if money is not None:
+                revenue = w("opp_revenue", lang, n=stake(money))
                 lines.append((3, fit(rd, revenue, inner, 9.5, "bold"), INK, "bold", "opportunity_revenue"))
             if len(mine) > 1:
                 lines.append((5, self.tr("png_more", n=len(mine) - 1), FAINT, "normal", "opportunity_more"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -56,7 +58,7 @@ def _attr_label(bd: Breakdown, lang: str) -> str:
     return bd.all.model.segment_label(bd.attribute, lang)
 
 
-def _frame(title: str, subtitle: str, n_x: int, lang: str) -> tuple[Figure, object, object]:
+def _frame(title: str, subtitle: str, n_x: int, lang: str) -> tuple[Figure, RendererBase, Axes]:
     width = max(8.0, 2.2 + 1.5 * n_x)
     fig, rd = new_figure(width, 5.6)
     fig.text(
@@ -139,7 +141,7 @@ def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
     subtitle = f"{model.title.get(lang) or model.name}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}"
     fig, rd, ax = _frame(title, subtitle, K, lang)
     xs = list(range(K))
-    ends = []
+    ends: list[tuple[float, float, str, str]] = []
     for i, (value, m) in enumerate(bd.segments):
         ys = [s.conversion_from_first for s in m.stages]
         color = FAINT if value == OTHER else STAGE_COLORS[i % len(STAGE_COLORS)]
@@ -174,7 +176,7 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
     xs = list(range(len(periods)))
     done = [i for i, (v, _) in enumerate(periods) if v not in open_]
     first_open = min((i for i, (v, _) in enumerate(periods) if v in open_), default=None)
-    ends = []
+    ends: list[tuple[float, float, str, str]] = []
     for k in range(1, len(model.stages)):
         color = STAGE_COLORS[k % len(STAGE_COLORS)]
         ys = [m.stages[k].conversion_from_first for _, m in periods]
@@ -195,7 +197,7 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
                 markeredgewidth=1.6,
                 zorder=4,
             )
-        last = next(((x, ys[x]) for x in reversed(xs) if ys[x] is not None), None)
+        last = next(((x, y) for x in reversed(xs) if (y := ys[x]) is not None), None)
         if last:
             ends.append((last[0], last[1], f"{clean(model.stages[k].label.get(lang))} {pct(last[1])}", color))
     if first_open is not None:

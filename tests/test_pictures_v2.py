@@ -624,3 +624,13 @@ def test_opportunity_row_without_scores_takes_the_lists_lower_part(no_scores_csv
     row_top = max(extent(t, renderer).y1 for t in by_gid(fig, "opportunity_name", Text))
     assert row_top < lists_bottom
     assert by_gid(fig, "opportunity_name", Text)[0].axes.get_position().y1 < TOUCH_NO_SCORES_WITH_OPPORTUNITIES[0] / 9
+
+
+def test_journey_map_with_opportunities_gives_the_same_bytes(tmp_path):
+    from cjtool.render.png import save_journey_map
+
+    r = with_opportunities(aipl(), opportunities_of(aipl(), 5000.0))
+    save_journey_map(r, tmp_path / "a.png", "zh")
+    save_journey_map(r, tmp_path / "b.png", "zh")
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png"]

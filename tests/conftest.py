@@ -74,3 +74,15 @@ def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("CJTOOL_DEBUG", raising=False)
     os.environ.pop("FORCE_COLOR", None)
+
+
+@pytest.fixture(scope="session")
+def no_scores_csv(tmp_path_factory) -> str:
+    """The example events without their score columns, in pytest's temp folder."""
+    import polars as pl
+
+    path = tmp_path_factory.mktemp("noscores") / "noscores.csv"
+    pl.read_csv(EXAMPLES / "aipl_events.csv", infer_schema_length=0).drop("satisfaction", "nps", "effort").write_csv(
+        path
+    )
+    return str(path)

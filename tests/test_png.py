@@ -36,7 +36,7 @@ from cjtool.render.png import (  # noqa: E402
     save_journey_map,
     save_priority_matrix,
 )
-from cjtool.render.png_style import MIN_FONT, pain_points, wow_moments  # noqa: E402
+from cjtool.render.png_style import MIN_FONT, PAIN, pain_points, wow_moments  # noqa: E402
 from cjtool.result import JourneyMap  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402
@@ -283,27 +283,42 @@ def test_pain_points_are_top3_by_priority_plus_lowest_satisfaction(case):
     if lowest not in expected:
         expected.append(lowest)
     fig = figure("map", case, "en")
-    assert [p.get_label() for p in by_gid(fig, "pain_point", Line2D)] == expected
+    sat = {tp.touchpoint: tp.scores.satisfaction for tp in r.touchpoints}
+    on_curve = [name for name in expected if sat[name] is not None]  # the others have no place on a CSAT scale
+    assert [p.get_label() for p in by_gid(fig, "pain_point", Line2D)] == on_curve
     assert [tp.touchpoint for tp in pain_points(r)] == expected
+    listed = {t.get_text(): t.get_color() for t in by_gid(fig, "touchpoint_name", Text)}
+    for name in expected:  # every pain point is in its stage's list, in red, even a small one
+        shown = [text for text in listed if text == name or ("…" in text and _cut_of(text, name))]
+        assert len(shown) == 1 and listed[shown[0]] == PAIN, name
     for tp in wow_moments(r, pain_points(r)):
         assert tp.scores.satisfaction >= 1 + 0.8 * 4
 
 
-def test_unscored_pain_point_is_hollow_and_says_no_scores():
+def _cut_of(text: str, name: str) -> bool:
+    head, _, tail = text.partition("…")
+    return name.startswith(head) and name.endswith(tail)
+
+
+def test_unscored_pain_point_is_hollow_in_its_list_and_nothing_floats_under_the_curve():
+    """The new user's case: "custom…_1_1 · no scores" floated under the emotion axis. A pain
+    point without scores is red and hollow in its stage's list, and not on the curve."""
     r = big()
     pains = pain_points(r)
     unscored = [tp.touchpoint for tp in pains if tp.scores.satisfaction is None]
     assert unscored, "the big journey should have a pain point without scores"
     fig = figure("map", "big", "en")
-    for marker in by_gid(fig, "pain_point", Line2D):
-        if marker.get_label() in unscored:
-            assert marker.get_markerfacecolor() == "white"
-    notes = texts(fig, "pain_note")  # under the axis, off the satisfaction scale
-    assert len(notes) == len(unscored) and all(s.endswith(" · no scores") for s in notes)
+    assert not texts(fig, "pain_note")
+    assert not [m for m in by_gid(fig, "pain_point", Line2D) if m.get_label() in unscored]
+    markers = {m.get_label(): m for m in by_gid(fig, "touchpoint_marker", Line2D)}
+    for name in unscored:
+        assert markers[name].get_markerfacecolor() == "white" and markers[name].get_markeredgecolor() == PAIN
     ax = by_gid(fig, "emotion_curve", Line2D)[0].axes
     renderer = fig.canvas.get_renderer()
-    for note in by_gid(fig, "pain_note", Text):
-        assert extent(note, renderer).y1 < ax.get_window_extent(renderer).y0
+    bottom = ax.get_window_extent(renderer).y0
+    footer = max(extent(t, renderer).y1 for t in by_gid(fig, "footnote", Text))
+    between = [t.get_text() for t in visible_texts(fig) if footer < extent(t, renderer).y1 <= bottom]
+    assert between == []  # nothing between the emotion axis and the footer
 
 
 def test_long_names_are_cut_with_an_ellipsis_inside_their_column():
@@ -375,6 +390,8 @@ def test_matrix_bubbles_are_drop_off_against_satisfaction(case):
     assert sorted(texts(fig, "quadrant")) == ["Fix first", "Keep up"]
     stage_labels = {s.id: r.model.stages[s.index - 1].label.get("en") for s in r.stages}
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[-1] == "pain point"  # the pain points' own colour, after the stages
+    legend = legend[:-1]
     present = [stage_labels[s.id] for s in r.stages if any(tp.stage == s.id for tp in shown)]
     assert len(legend) == len(present)
     for got, label in zip(legend, present, strict=True):  # long labels are cut with an ellipsis
@@ -749,8 +766,8 @@ def test_quadrant_labels_go_outside_when_bubbles_fill_the_plot():
     assert keep.x0 == pytest.approx(full.x0) and fix.x1 == pytest.approx(full.x1)
 
 
-def test_journey_map_without_scores_has_no_emotion_band_and_lists_more_touchpoints():
-    r = map_journey([_no_scores_csv()], load_model(EXAMPLES / "aipl.yaml"))
+def test_journey_map_without_scores_has_no_emotion_band_and_lists_more_touchpoints(no_scores_csv):
+    r = map_journey([no_scores_csv], load_model(EXAMPLES / "aipl.yaml"))
     fig = journey_map_figure(r, "en")
     assert not by_gid(fig, "emotion_curve", Line2D) and not texts(fig, "no_scores")
     names = texts(fig, "touchpoint_name")
@@ -761,23 +778,12 @@ def test_journey_map_without_scores_has_no_emotion_band_and_lists_more_touchpoin
     assert any("no emotion curve" in x for x in texts(fig, "footnote"))
 
 
-def test_matrix_without_scores_says_so_instead_of_counting_ranked_touchpoints():
-    r = map_journey([_no_scores_csv()], load_model(EXAMPLES / "aipl.yaml"))
+def test_matrix_without_scores_says_so_instead_of_counting_ranked_touchpoints(no_scores_csv):
+    r = map_journey([no_scores_csv], load_model(EXAMPLES / "aipl.yaml"))
     fig = priority_matrix_figure(r, "en")
     (sub,) = texts(fig, "subtitle")
     assert "none with scores" in sub
     assert not by_gid(fig, "bubbles", PathCollection)
-
-
-@cache
-def _no_scores_csv():
-    import tempfile
-
-    folder = tempfile.mkdtemp(prefix="cjtool-noscores-")
-    df = pl.read_csv(EXAMPLES / "aipl_events.csv", infer_schema_length=0)
-    path = f"{folder}/noscores.csv"
-    df.drop("satisfaction", "nps", "effort").write_csv(path)
-    return path
 
 
 SAVERS = (save_journey_map, save_priority_matrix, save_funnel)

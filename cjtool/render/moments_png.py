@@ -94,7 +94,8 @@ def odds_chart_figure(result: MomentsResult, lang: str = "en", top: int = 8) -> 
     _footer(fig, rd, [w("chart_x", lang), w("chart_legend", lang).format(alpha=f"{result.alpha:g}"), w("note", lang)])
     if not groups:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, w("no_data", lang), ha="center", va="center", color=MUTED, transform=ax.transAxes)
+        ax.text(0.5, 0.5, w("no_data", lang), ha="center", va="center", color=MUTED, transform=ax.transAxes,
+                parse_math=False)  # fmt: skip
         return fig
     lo = min(max(m.ci95[0], 1 / OR_LIMIT) for _, ms in groups for m in ms)
     hi = max(min(m.ci95[1], OR_LIMIT) for _, ms in groups for m in ms)
@@ -108,7 +109,7 @@ def odds_chart_figure(result: MomentsResult, lang: str = "en", top: int = 8) -> 
     ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([f"{x:g}" for x in ticks])
+    ax.set_xticklabels([f"{x:g}" for x in ticks], parse_math=False)
     ax.grid(axis="x", color=GRID, lw=0.8, zorder=0)
     ax.set_yticks([])
     for side in ("top", "right", "left"):
@@ -158,7 +159,8 @@ def importance_figure(result: MomentsResult, lang: str = "en") -> Figure:
     shown = [m for m in result.moments if m.satisfaction is not None and m.lift is not None]
     if not shown:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, w("no_csat", lang), ha="center", va="center", color=MUTED, transform=ax.transAxes)
+        ax.text(0.5, 0.5, w("no_csat", lang), ha="center", va="center", color=MUTED, transform=ax.transAxes,
+                parse_math=False)  # fmt: skip
         return fig
     scale = result.model.satisfaction_scale
     xs = [100 * abs(m.lift or 0.0) for m in shown]  # importance: how much conversion differs, either way
@@ -171,8 +173,8 @@ def importance_figure(result: MomentsResult, lang: str = "en") -> Figure:
     ax.grid(color=GRID, lw=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel(w("ip_x", lang))
-    ax.set_ylabel(w("ip_y", lang))
+    ax.set_xlabel(w("ip_x", lang), parse_math=False)
+    ax.set_ylabel(w("ip_y", lang), parse_math=False)
     corner: dict[str, Any] = {
         "fontsize": 10,
         "fontweight": "bold",
@@ -180,22 +182,31 @@ def importance_figure(result: MomentsResult, lang: str = "en") -> Figure:
         "transform": ax.transAxes,
         "parse_math": False,
     }
-    ax.text(0.99, 0.02, w("ip_fix", lang), ha="right", va="bottom", color=PAIN, **corner)
-    ax.text(0.99, 0.98, w("ip_keep", lang), ha="right", va="top", color=WOW, **corner)
-    ax.text(0.01, 0.02, w("ip_low", lang), ha="left", va="bottom", color=MUTED, **corner)
-    ax.text(0.01, 0.98, w("ip_over", lang), ha="left", va="top", color=MUTED, **corner)
+    corners = [
+        ax.text(0.99, 0.02, w("ip_fix", lang), ha="right", va="bottom", color=PAIN, **corner),
+        ax.text(0.99, 0.98, w("ip_keep", lang), ha="right", va="top", color=WOW, **corner),
+        ax.text(0.01, 0.02, w("ip_low", lang), ha="left", va="bottom", color=MUTED, **corner),
+        ax.text(0.01, 0.98, w("ip_over", lang), ha="left", va="top", color=MUTED, **corner),
+    ]
     biggest = max(m.exposed for m in shown) or 1
     boxes = []
-    labels = []
-    for m, x, y in zip(shown, xs, ys, strict=True):
+    labels: list[Label] = []
+    # big bubbles first, small ones on top of them, all a little transparent: none hides another
+    order = sorted(range(len(shown)), key=lambda i: (-shown[i].exposed, i))
+    for z, i in enumerate(order):
+        m, x, y = shown[i], xs[i], ys[i]
         size = 40 + 900 * m.exposed / biggest
         c = colour(m)
-        ax.scatter([x], [y], s=size, color=c if m.confident else "white", alpha=0.85 if m.confident else 1.0,
-                   edgecolors=c if m.confident else MUTED, linewidths=1.2, zorder=3)  # fmt: skip
+        ax.scatter([x], [y], s=size, color=c if m.confident else "white", alpha=0.7 if m.confident else 0.85,
+                   edgecolors=c if m.confident else MUTED, linewidths=1.2, zorder=3 + z / (2 * len(order)),
+                   gid="moment_bubble", label=m.touchpoint)  # fmt: skip
+    for m, x, y in zip(shown, xs, ys, strict=True):
+        size = 40 + 900 * m.exposed / biggest
         boxes.append(marker_box(ax, rd, x, y, math.sqrt(size) / 2))
         labels.append(Label(x, y, fit(rd, m.touchpoint, 2.2 * fig.dpi, 9.5, middle=True), color=INK if m.confident else MUTED,
-                            gap=math.sqrt(size) / 2 + 2))  # fmt: skip
-    place_labels(ax, rd, labels, soft=boxes)
+                            gap=math.sqrt(size) / 2 + 2, gid="moment_label", anchor=len(labels)))  # fmt: skip
+    hard = [c.get_window_extent(rd).padded(4) for c in corners]
+    place_labels(ax, rd, labels, hard=hard, soft=boxes, anchors=boxes)
     return fig
 
 

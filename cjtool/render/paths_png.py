@@ -64,9 +64,9 @@ def p_(key: str, lang: str, **kw: object) -> str:
 
 
 def _title(fig: Figure, text: str, sub: str | None = None) -> None:
-    fig.text(0.02, 0.965, text, fontsize=16, fontweight="bold", color=INK, va="top")
+    fig.text(0.02, 0.965, text, fontsize=16, fontweight="bold", color=INK, va="top", parse_math=False)
     if sub:
-        fig.text(0.02, 0.915, sub, fontsize=10, color=MUTED, va="top")
+        fig.text(0.02, 0.915, sub, fontsize=10, color=MUTED, va="top", parse_math=False)
 
 
 def _color(step: Step) -> str:
@@ -120,7 +120,7 @@ def _flow(p: Paths, lang: str) -> Figure:
 
     total = max((sum(size[c].values()) for c in range(1, S + 1)), default=0)
     if not total:
-        ax.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax.transAxes)
+        ax.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax.transAxes, parse_math=False)
         return fig
     gap = 0.025 * total
     height = total + gap * (MAX_NODES - 1)
@@ -131,7 +131,16 @@ def _flow(p: Paths, lang: str) -> Figure:
     col_px = fig.dpi * 16.0 * 0.96 / (S + 0.05) - 14
     for c in range(1, S + 1):
         y = height
-        ax.text(c, height * 1.035, p_("step", lang, i=c), ha="center", va="bottom", color=MUTED, fontsize=10)
+        ax.text(
+            c,
+            height * 1.035,
+            p_("step", lang, i=c),
+            ha="center",
+            va="bottom",
+            color=MUTED,
+            fontsize=10,
+            parse_math=False,
+        )
         for s in order(c):
             h = size[c][s]
             y -= h
@@ -149,6 +158,7 @@ def _flow(p: Paths, lang: str) -> Figure:
                     color=INK,
                     zorder=5,
                     clip_on=False,
+                    parse_math=False,
                 )
             y -= gap
     out_off: dict[tuple[int, Step], float] = {}
@@ -178,9 +188,11 @@ def _flow(p: Paths, lang: str) -> Figure:
 
 def _heat(ax, rows: list[str], cols: list[str], m: np.ndarray, title: str, rd) -> None:
     ax.imshow(m, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, m.max()))
-    ax.set_title(title, loc="left", fontsize=11, color=INK)
-    ax.set_xticks(range(len(cols)), [fit(rd, c, 110, 9) for c in cols], rotation=40, ha="right", fontsize=9)
-    ax.set_yticks(range(len(rows)), [fit(rd, r, 130, 9) for r in rows], fontsize=9)
+    ax.set_title(title, loc="left", fontsize=11, color=INK, parse_math=False)
+    ax.set_xticks(
+        range(len(cols)), [fit(rd, c, 110, 9) for c in cols], rotation=40, ha="right", fontsize=9, parse_math=False
+    )
+    ax.set_yticks(range(len(rows)), [fit(rd, r, 130, 9) for r in rows], fontsize=9, parse_math=False)
     for (r, c), v in np.ndenumerate(m):
         if v:
             ax.text(
@@ -191,6 +203,7 @@ def _heat(ax, rows: list[str], cols: list[str], m: np.ndarray, title: str, rd) -
                 va="center",
                 fontsize=8 if len(cols) > 8 else 9,
                 color="white" if v > 0.6 * m.max() else INK,
+                parse_math=False,
             )
     ax.tick_params(length=0)
     for s in ax.spines.values():
@@ -254,17 +267,24 @@ def switches_figure(p: Paths, lang: str = "en") -> Figure:
         rates = [(p.model.stages[k - 1].label.get(lang), r) for k, r in ch.switch_rate]
         if rates:
             ax1.barh(range(len(rates)), [r or 0 for _, r in rates], color=ACCENT)
-            ax1.set_yticks(range(len(rates)), [fit(rd, lab, 120, 10) for lab, _ in rates])
+            ax1.set_yticks(range(len(rates)), [fit(rd, lab, 120, 10) for lab, _ in rates], parse_math=False)
             ax1.invert_yaxis()
             ax1.set_xlim(0, 1)
             for i, (_, r) in enumerate(rates):
-                ax1.text((r or 0) + 0.01, i, "—" if r is None else f"{100 * r:.1f}%", va="center", fontsize=9.5)
-            ax1.set_title(p_("switch_rate", lang), loc="left", fontsize=11, color=INK)
+                ax1.text(
+                    (r or 0) + 0.01,
+                    i,
+                    "—" if r is None else f"{100 * r:.1f}%",
+                    va="center",
+                    fontsize=9.5,
+                    parse_math=False,
+                )
+            ax1.set_title(p_("switch_rate", lang), loc="left", fontsize=11, color=INK, parse_math=False)
             for s in ("top", "right"):
                 ax1.spines[s].set_visible(False)
         else:
             ax1.set_axis_off()
-            ax1.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax1.transAxes)
+            ax1.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax1.transAxes, parse_math=False)
         totals: dict[str, int] = {}
         for s in ch.switches:
             totals[s.src] = totals.get(s.src, 0) + s.customers
@@ -294,18 +314,26 @@ def removal_figure(p: Paths, lang: str = "en") -> Figure:
         rows = ch.removal_effect[:MAX_HEAT]
         if not rows or all(r.effect is None for r in rows):
             ax.set_axis_off()
-            ax.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax.transAxes)
+            ax.text(0.5, 0.5, p_("nothing", lang), ha="center", color=MUTED, transform=ax.transAxes, parse_math=False)
             return fig
         vals = [r.effect or 0.0 for r in rows]
         ax.barh(range(len(rows)), vals, color=[ACCENT if v >= 0 else PAIN for v in vals])
-        ax.set_yticks(range(len(rows)), [fit(rd, r.channel, 200, 10) for r in rows])
+        ax.set_yticks(range(len(rows)), [fit(rd, r.channel, 200, 10) for r in rows], parse_math=False)
         ax.invert_yaxis()
         ax.axvline(0, color=FAINT, lw=0.8)
         hi = max(max(vals), 0.0)
         ax.set_xlim(min(min(vals), 0.0) * 1.1, hi * 1.25 + 0.05)
         for i, r in enumerate(rows):
             share = "" if r.share is None else f"  ({100 * r.share:.1f}%)"
-            ax.text(max(vals[i], 0) + 0.01, i, f"{vals[i]:.3f}{share}", va="center", fontsize=9.5, color=INK)
+            ax.text(
+                max(vals[i], 0) + 0.01,
+                i,
+                f"{vals[i]:.3f}{share}",
+                va="center",
+                fontsize=9.5,
+                color=INK,
+                parse_math=False,
+            )
         for s in ("top", "right"):
             ax.spines[s].set_visible(False)
         return fig

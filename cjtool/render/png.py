@@ -24,7 +24,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
 
 from cjtool.i18n import fmt_int, t
 from cjtool.render.png_charts import funnel_figure, priority_matrix_figure, save_funnel, save_priority_matrix
@@ -35,6 +34,7 @@ from cjtool.render.png_style import (
     GRID,
     INK,
     MEASURED,
+    MIN_FONT,
     MOT,
     MUTED,
     PAIN,
@@ -85,6 +85,15 @@ MAX_TOUCHPOINTS = 4  # listed per stage
 FUNNEL_NO_SCORES = (4.45, 7.0)
 TOUCH_NO_SCORES = (0.75, 4.3)
 MAX_TOUCHPOINTS_NO_SCORES = 8
+# with opportunities (SPEC 17) a last row, under the emotion curve (or under the touchpoints
+# without scores): the emotion curve and the lists without scores give it their lower part
+OPPORTUNITY = (0.64, 1.45)
+FUNNEL_WITH_OPPORTUNITIES = (5.45, 7.0)
+TOUCH_WITH_OPPORTUNITIES = (3.87, 5.33)
+EMOTION_WITH_OPPORTUNITIES = (1.76, 3.3)
+TOUCH_NO_SCORES_WITH_OPPORTUNITIES = (1.85, 4.3)
+OPPORTUNITY_LINES = 4  # per stage: name, figures at stake, revenue or why (by priority)
+TP_LINES_IN = 2 * 0.168 + 0.0146  # one listed touchpoint: name, figures and the gap after them
 BAND_CENTER, BAND_MAX = 0.40, 0.42  # funnel band, axes fraction of the funnel row
 MARKER_ROOM = 12.0  # points above and below the satisfaction scale: the largest marker's radius + 1.5
 
@@ -116,6 +125,18 @@ class _JourneyMapChart:
         self.touch = TOUCH if self.scored else TOUCH_NO_SCORES
         self.funnel_band = FUNNEL if self.scored else FUNNEL_NO_SCORES
         self.max_tp = MAX_TOUCHPOINTS if self.scored else MAX_TOUCHPOINTS_NO_SCORES
+        self.emotion_band = EMOTION
+        # duck-typed: objects with SPEC 17's fields (stage, touchpoint, drop_off_rate,
+        # benchmark, benchmark_from, customers_at_stake, completions_at_stake, revenue_at_stake)
+        self.opportunities = list(getattr(result, "opportunities", None) or [])
+        if self.opportunities:
+            if self.scored:
+                self.funnel_band, self.touch = FUNNEL_WITH_OPPORTUNITIES, TOUCH_WITH_OPPORTUNITIES
+                self.emotion_band = EMOTION_WITH_OPPORTUNITIES
+            else:
+                self.touch = TOUCH_NO_SCORES_WITH_OPPORTUNITIES
+                room = self.touch[1] - self.touch[0] - 0.17  # the "+N more" line
+                self.max_tp = min(MAX_TOUCHPOINTS_NO_SCORES, int(room // TP_LINES_IN))
 
     def tr(self, key: str, **kw: object) -> str:
         text = t(key, self.lang)
@@ -138,6 +159,8 @@ class _JourneyMapChart:
         self.touchpoints()
         if self.scored:
             self.emotion()
+        if self.opportunities:
+            self.opportunity_row()
         self.footer()
         return self.fig
 
@@ -224,12 +247,16 @@ class _JourneyMapChart:
 
     def gutter_label(self, band: tuple[float, float], text: str, sub: str | None = None) -> None:
         width = (GUTTER - 0.45) * self.px
-        main = wrap(self.rd, text, width, 10.5, "bold")
+        longest = max(text_px(self.rd, word, 10.5, "bold") for word in text.split()) if text.strip() else 0.0
+        size = (
+            10.5 if longest <= width else max(MIN_FONT, round(10.5 * 0.97 * width / longest, 1))
+        )  # "Opportunities" whole
+        main = wrap(self.rd, text, width, size, "bold")
         self.fig.text(
             0.3 / W,
             (band[1] - 0.02) / H,
             main,
-            fontsize=10.5,
+            fontsize=size,
             fontweight="bold",
             color=MUTED,
             ha="left",
@@ -434,7 +461,7 @@ class _JourneyMapChart:
             y = 0.98
             x0 = x - half
             dx = 17 / self.col_px  # marker to text, data units
-            for tp in tps[: self.max_tp]:
+            for tp in listed(tps, pain_keys | wow_keys, self.max_tp):
                 key = (tp.stage, tp.touchpoint)
                 scored = tp.scores.satisfaction is not None
                 color = PAIN if key in pain_keys else WOW if key in wow_keys else FAINT
@@ -494,17 +521,102 @@ class _JourneyMapChart:
                     gid="touchpoint_more",
                 )
 
+    # ---------------------------------------------------------------- opportunities
+    def opportunity_row(self) -> None:
+        """The classic last row of a journey map: per stage its top opportunity (SPEC 17,
+        the first of the stage in the list's order): the touchpoint, its drop-off against
+        the benchmark, customers and completions at stake, revenue when known; the three
+        first of the whole list (the "fix first" ones) in the pain red. Estimates: the row
+        says so in one line."""
+        band = OPPORTUNITY
+        ax = self.axes(band)
+        self.gutter_label(band, w("opp_row", self.lang), w("opp_row_sub", self.lang))
+        rd, lang = self.rd, self.lang
+        first = {id(o) for o in self.opportunities[:3]}
+        inner = min(self.col_px * 0.9, 3.2 * self.px)
+        half = inner / self.col_px / 2
+        height = (band[1] - band[0]) * self.px
+        line = 0.158 * self.px / height  # one 9.5 pt line, axes fraction
+        for s in self.r.stages:
+            x = s.index - 1
+            if x > 0:
+                ax.axvline(x - 0.5, color=GRID, lw=0.8, zorder=0)
+            mine = [o for o in self.opportunities if o.stage == s.id]
+            x0 = x - half
+            if not mine:
+                ax.text(x0, 1.0, "—", fontsize=10, color=FAINT, ha="left", va="top", parse_math=False,
+                        gid="opportunity_none")  # fmt: skip
+                continue
+            o = mine[0]
+            top = id(o) in first
+            ax.text(
+                x0,
+                1.0,
+                fit(rd, o.touchpoint, inner, 10, "bold", middle=True),
+                fontsize=10,
+                fontweight="bold",
+                color=PAIN if top else INK,
+                ha="left",
+                va="top",
+                parse_math=False,
+                gid="opportunity_name",
+                label=o.touchpoint,
+            )
+            why = ""
+            known = o.benchmark_from in ("median", "target")
+            for short in ("", "_short"):  # "stage median", or "median" in a narrow column
+                source = w(f"opp_{o.benchmark_from}{short}", lang) if known else clean(o.benchmark_from)
+                why = w("opp_vs", lang, rate=pct(o.drop_off_rate), bench=pct(o.benchmark), source=source)
+                if text_px(rd, why, 9) <= inner:
+                    break
+            who = w("opp_customers", lang, n=stake(o.customers_at_stake))
+            done = w("opp_completions", lang, n=stake(o.completions_at_stake))
+            both = f"{who} · {done}"
+            # (priority, text, colour, weight, gid) in the order shown; the first
+            # OPPORTUNITY_LINES - 1 by priority are kept (the name is the first line)
+            lines = [(4, fit(rd, why, inner, 9), MUTED, "normal", "opportunity_why")]
+            if text_px(rd, both, 9.5, "bold") <= inner:
+                lines.append((1, both, INK, "bold", "opportunity_stake"))
+            else:  # a narrow column: one figure a line
+                lines.append((1, fit(rd, who, inner, 9.5, "bold"), INK, "bold", "opportunity_stake"))
+                lines.append((2, fit(rd, done, inner, 9.5, "bold"), INK, "bold", "opportunity_stake"))
+            money = getattr(o, "revenue_at_stake", None)
+            if money is not None:
+                revenue = w("opp_revenue", lang, n=stake(money))
+                lines.append((3, fit(rd, revenue, inner, 9.5, "bold"), INK, "bold", "opportunity_revenue"))
+            if len(mine) > 1:
+                lines.append((5, self.tr("png_more", n=len(mine) - 1), FAINT, "normal", "opportunity_more"))
+            keep = sorted(lines, key=lambda ln: ln[0])[: OPPORTUNITY_LINES - 1]
+            y = 1.0 - 1.12 * line
+            for _prio, text, colour, weight, gid in [ln for ln in lines if ln in keep]:
+                ax.text(x0, y, text, fontsize=9 if gid == "opportunity_why" else 9.5, fontweight=weight,
+                        color=colour, ha="left", va="top", parse_math=False, gid=gid)  # fmt: skip
+                y -= line
+        self.fig.text(
+            GUTTER / W,
+            (band[0] - 0.24) / H,
+            fit(rd, w("opp_assumption", lang), (W - GUTTER - RIGHT) * self.px, 9),
+            fontsize=9,
+            style="italic",
+            color=MUTED,
+            ha="left",
+            va="bottom",
+            parse_math=False,
+            gid="opportunity_assumption",
+        )
+
     # ---------------------------------------------------------------- emotion curve
     def emotion(self) -> None:
         r, rd = self.r, self.rd
         sc = r.model.satisfaction_scale
-        ax = self.fig.add_axes((GUTTER / W, EMOTION[0] / H, (W - GUTTER - RIGHT) / W, (EMOTION[1] - EMOTION[0]) / H))
+        band = self.emotion_band
+        ax = self.fig.add_axes((GUTTER / W, band[0] / H, (W - GUTTER - RIGHT) / W, (band[1] - band[0]) / H))
         ax.set_xlim(-0.5, self.k - 0.5)
         span = sc.max - sc.min
         # room for a whole marker at either end of the scale, so every marker lies inside the
         # axes (the legend and the title above it never touch data); the axis line and the
         # ticks still cover exactly the scale
-        h_px = (EMOTION[1] - EMOTION[0]) * self.px
+        h_px = (band[1] - band[0]) * self.px
         edge = MARKER_ROOM * self.px / 72
         margin = span * edge / (h_px - 2 * edge)
         ax.set_ylim(sc.min - margin, sc.max + margin)
@@ -622,47 +734,10 @@ class _JourneyMapChart:
         for x, y, s_ in where.values():
             soft.append(marker_box(ax, rd, x, y, math.sqrt(s_) / 2))
 
-        missing: dict[int, int] = {}  # unscored pain points per stage column
+        keys = list(where)  # the touchpoint markers, in the order of ``anchors`` below
         for tp in self.pains:
             pos = where.get((tp.stage, tp.touchpoint))
-            if pos is None:  # a pain point without scores: a hollow marker under the axis, off the scale
-                x = tp.stage_index - 1
-                yf = -0.055 - 0.085 * missing.get(x, 0)
-                missing[x] = missing.get(x, 0) + 1
-                tr = blended_transform_factory(ax.transData, ax.transAxes)
-                ax.plot(
-                    [x - 0.45],
-                    [yf],
-                    marker="o",
-                    ms=7,
-                    mfc="white",
-                    mec=PAIN,
-                    mew=1.5,
-                    transform=tr,
-                    ls="none",
-                    zorder=5,
-                    gid="pain_point",
-                    label=tp.touchpoint,
-                    clip_on=False,
-                )
-                tail = f" · {t('no_scores', self.lang)}"
-                limit = self.col_px * 0.9 - 12 - text_px(rd, tail, 9.5)
-                note = fit(rd, tp.touchpoint, limit, 9.5, middle=True) + tail
-                ax.annotate(
-                    note,
-                    xy=(x - 0.45, yf),
-                    xycoords=tr,
-                    xytext=(7, 0),
-                    textcoords="offset points",
-                    fontsize=9.5,
-                    color=PAIN,
-                    ha="left",
-                    va="center",
-                    parse_math=False,
-                    gid="pain_note",
-                    annotation_clip=False,
-                )
-                hard.append(txt.get_window_extent(rd))
+            if pos is None:  # no scores: not on a satisfaction curve; its list entry is red and hollow
                 continue
             x, y, s_ = pos
             ax.plot(
@@ -679,7 +754,17 @@ class _JourneyMapChart:
                 gid="pain_point",
                 label=tp.touchpoint,
             )
-            labels.append(Label(x, y, self.short(tp, y), PAIN, gap=math.sqrt(s_ + 40) / 2 + 3, gid="pain_label"))
+            labels.append(
+                Label(
+                    x,
+                    y,
+                    self.short(tp, y),
+                    PAIN,
+                    gap=math.sqrt(s_ + 40) / 2 + 3,
+                    gid="pain_label",
+                    anchor=keys.index((tp.stage, tp.touchpoint)),
+                )
+            )
         for tp in self.wows:
             x, y, s_ = where[(tp.stage, tp.touchpoint)]
             ax.plot(
@@ -696,8 +781,20 @@ class _JourneyMapChart:
                 gid="wow_moment",
                 label=tp.touchpoint,
             )
-            labels.append(Label(x, y, self.short(tp, y), WOW, gap=math.sqrt(s_ + 110) / 2 + 2, gid="wow_label"))
-        place_labels(ax, rd, labels, hard=hard, soft=soft)
+            labels.append(
+                Label(
+                    x,
+                    y,
+                    self.short(tp, y),
+                    WOW,
+                    gap=math.sqrt(s_ + 110) / 2 + 2,
+                    gid="wow_label",
+                    anchor=keys.index((tp.stage, tp.touchpoint)),
+                )
+            )
+        # every touchpoint marker, so a name never reads as a neighbour's (a leader line if it must)
+        anchors = [marker_box(ax, rd, x, y, math.sqrt(s_) / 2) for x, y, s_ in where.values()]
+        place_labels(ax, rd, labels, hard=hard, soft=soft, anchors=anchors)
         self.legend(ax)
 
     def short(self, tp: TouchpointMetrics, y: float) -> str:
@@ -758,3 +855,23 @@ class _JourneyMapChart:
             borderpad=0.2,
             labelcolor=MUTED,
         )
+
+
+def listed(tps: list[TouchpointMetrics], keep: set[tuple[str, str]], n: int) -> list[TouchpointMetrics]:
+    """The ``n`` first of ``tps`` (a stage's touchpoints by customers), with every touchpoint
+    in ``keep`` (pain points, wow moments) among them: one the list would leave out takes
+    the place of the last touchpoint not kept. In the order of ``tps``."""
+    chosen = tps[:n]
+    for tp in tps[n:]:
+        if (tp.stage, tp.touchpoint) in keep:
+            out = next((c for c in reversed(chosen) if (c.stage, c.touchpoint) not in keep), None)
+            if out is None:
+                break
+            chosen.remove(out)
+            chosen.append(tp)
+    return sorted(chosen, key=tps.index)
+
+
+def stake(x: float) -> str:
+    """An estimate at stake: whole numbers from 10 on (`1,234`), one decimal below (`2.5`)."""
+    return fmt_int(math.floor(x + 0.5)) if x >= 9.95 else f"{x:.1f}"

@@ -35,6 +35,7 @@ from cjtool.render.png_style import (
     marker_box,
     new_figure,
     num,
+    pain_points,
     pct,
     period_text,
     picture_format,
@@ -165,7 +166,10 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
     present = sorted({tp.stage_index for tp in shown})
     names = {i: fit(rd, m.stages[i - 1].label.get(lang), 2.6 * px, 9.5) for i in present}
     leg_w = (
-        max([text_px(rd, s, 9.5) / px for s in names.values()] + [text_px(rd, t("stage", lang), 10, "bold") / px, 1.0])
+        max(
+            [text_px(rd, s, 9.5) / px for s in [*names.values(), t("pain_point", lang)]]
+            + [text_px(rd, t("stage", lang), 10, "bold") / px, 1.0]
+        )
         + 0.55
     )
     left, right, bottom, top = 1.05, leg_w + 0.6, 0.85 + 0.2 * len(notes), 1.2
@@ -230,11 +234,14 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
 
     top_c = max(tp.customers for tp in shown) or 1
     drawn = sorted(shown, key=lambda tp: (-tp.customers, tp.rank))  # big bubbles first, small on top
+    # the pain points (the journey map's red ones: top 3 by priority + lowest CSAT) in the pain
+    # red, never in a stage colour that may read as fine; every other bubble in its stage colour
+    pains = {(tp.stage, tp.touchpoint) for tp in pain_points(result)}
     ax.scatter(
         [tp.drop_off_rate for tp in drawn],
         [float(tp.scores.satisfaction or 0.0) for tp in drawn],
         s=[_bubble(tp.customers, top_c) for tp in drawn],
-        c=[stage_color(tp.stage_index) for tp in drawn],
+        c=[PAIN if (tp.stage, tp.touchpoint) in pains else stage_color(tp.stage_index) for tp in drawn],
         alpha=0.78,
         edgecolors="white",
         linewidths=1.0,
@@ -261,7 +268,7 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
         for _ in range(2):
             soft.append(Bbox.from_extents(x - 3, y - 3, x + 3, y + 3))
     labels = []
-    for tp in shown[:TOP_LABELS]:
+    for i, tp in enumerate(shown[:TOP_LABELS]):
         radius = math.sqrt(_bubble(tp.customers, top_c)) / 2
         text = fit(rd, f"#{tp.rank} {tp.touchpoint}", 2.4 * px, 9.5, "bold", middle=True)
         labels.append(
@@ -269,17 +276,20 @@ def _matrix(result: JourneyMap, lang: str) -> Figure:
                 tp.drop_off_rate,
                 float(tp.scores.satisfaction or 0.0),
                 text,
-                PAIN if (tp.rank or 99) <= 3 else INK,
+                PAIN if (tp.stage, tp.touchpoint) in pains else INK,
                 gap=radius + 3,
                 gid="label",
+                anchor=i,  # its own bubble: bubbles[i]
             )
         )
-    place_labels(ax, rd, labels, hard=hard, soft=soft)
+    place_labels(ax, rd, labels, hard=hard, soft=soft, anchors=bubbles)
 
     box = ax.get_position()
     handles = [
         Line2D([], [], ls="none", marker="o", ms=9, color=stage_color(i), alpha=0.85, label=names[i]) for i in present
     ]
+    if any((tp.stage, tp.touchpoint) in pains for tp in shown):
+        handles.append(Line2D([], [], ls="none", marker="o", ms=9, color=PAIN, alpha=0.85, label=t("pain_point", lang)))
     leg = fig.legend(
         handles=handles,
         title=t("stage", lang),

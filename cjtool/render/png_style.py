@@ -85,6 +85,9 @@ RC = {
     "svg.fonttype": "path",
     "svg.hashsalt": "cjtool",
     "pdf.fonttype": 3,
+    # names from the data are never TeX: a `$` in a touchpoint must not start mathtext
+    # (every text call also says parse_math=False; this covers tick labels and legends)
+    "text.parse_math": False,
 }
 
 
@@ -285,6 +288,7 @@ class Label:
     gap: float = 5.0  # points between the anchor and the nearest label position
     gid: str = "label"
     above: bool = False  # prefer above/below the anchor (values on a curve) to beside it
+    anchor: int | None = None  # index of its own marker in ``place_labels``' ``anchors``
 
 
 _BESIDE = ((1, 0), (0.8, 0.6), (0.8, -0.6), (0, 1), (0, -1), (-1, 0), (-0.8, 0.6), (-0.8, -0.6))
@@ -313,6 +317,14 @@ def marker_box(ax, renderer: RendererBase, x: float, y: float, radius_pt: float)
     return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
+def _gap_to(box: Bbox, circles: np.ndarray) -> np.ndarray:
+    """Distance in pixels from ``box`` to each circle (rows cx, cy, r); 0 when touching."""
+    x0, y0, x1, y1 = box.extents
+    dx = np.maximum(np.maximum(x0 - circles[:, 0], circles[:, 0] - x1), 0.0)
+    dy = np.maximum(np.maximum(y0 - circles[:, 1], circles[:, 1] - y1), 0.0)
+    return np.maximum(np.hypot(dx, dy) - circles[:, 2], 0.0)
+
+
 def place_labels(
     ax,
     renderer: RendererBase,
@@ -320,21 +332,31 @@ def place_labels(
     hard: Sequence[Bbox] = (),
     soft: Sequence[Bbox] = (),
     leader_color: str = FAINT,
+    anchors: Sequence[Bbox] = (),
 ) -> list[Text]:
     """Place each label at the first good position around its anchor, deterministically.
 
     Candidates are 8 directions on rings of growing distance, nearest ring first. A
     candidate is rejected when its text box leaves the axes or overlaps an earlier label
     or a ``hard`` box (other texts); among the rest the one covering the least of the
-    ``soft`` boxes (markers, the curve) plus a distance penalty wins. Labels
-    placed away from their anchor get a thin leader line."""
+    ``soft`` boxes (markers, the curve) plus a distance penalty wins.
+
+    ``anchors``: the display boxes of every marker (bubbles), a label's own one at
+    ``Label.anchor``. A position nearer another marker than the label's own is avoided,
+    and if it is taken all the same the label gets a leader line, so no name reads as
+    another marker's. A label placed away from its anchor, or nearer another marker, is
+    an ``Annotation`` with a thin leader line to its marker (same ``gid``)."""
     fig = ax.figure
     ax_box = ax.get_window_extent(renderer)
     pad = pt_px(renderer, 2.0)
     taken = _extents(hard)
     soft_ext = _extents(soft)
+    circles = np.array(
+        [((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, (b.x1 - b.x0) / 2) for b in anchors], dtype=float
+    ).reshape(-1, 3)
     placed: list[Text] = []
     for lab in labels:
+        own = lab.anchor if lab.anchor is not None and lab.anchor < len(circles) else None
         txt = ax.text(
             lab.x,
             lab.y,
@@ -347,7 +369,7 @@ def place_labels(
             gid=lab.gid,
             clip_on=False,
         )
-        best: tuple[float, int, float, float, str, str] | None = None
+        best: tuple[float, int, float, float, str, str, bool] | None = None
         i = 0
         for ring in _RINGS:
             for ux, uy in _ABOVE if lab.above else _BESIDE:
@@ -367,24 +389,34 @@ def place_labels(
                 )
                 clash = _covered(bb, taken)
                 cover = _covered(bb, soft_ext)
-                cost = 1e9 * out + 1e6 * clash + cover + 25.0 * i
+                astray = False
+                if own is not None:
+                    gaps = _gap_to(txt.get_window_extent(renderer), circles)
+                    mine = gaps[own]
+                    gaps[own] = np.inf
+                    astray = bool(len(gaps) > 1 and gaps.min() <= mine)
+                cost = 1e9 * out + 1e6 * clash + 1e4 * astray + cover + 25.0 * i
                 if best is None or cost < best[0]:
-                    best = (cost, i, dx, dy, ha, va)
+                    best = (cost, i, dx, dy, ha, va, astray)
                 i += 1
         assert best is not None
-        _cost, _i, dx, dy, ha, va = best
-        txt.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
-        txt.set_ha(ha)
-        txt.set_va(va)
-        taken = np.vstack([taken, _extents([txt.get_window_extent(renderer).padded(pad)])])
-        placed.append(txt)
-        dist = math.hypot(dx, dy)
-        if dist > lab.gap + 1:
-            ax.annotate(
-                "",
+        _cost, _i, dx, dy, ha, va, astray = best
+        if math.hypot(dx, dy) > lab.gap + 1 or astray:  # away from its marker: a leader line to it
+            txt.remove()
+            txt = ax.annotate(
+                lab.text,
                 xy=(lab.x, lab.y),
                 xytext=(dx, dy),
                 textcoords="offset points",
+                color=lab.color,
+                fontsize=lab.size,
+                fontweight=lab.weight,
+                ha=ha,
+                va=va,
+                parse_math=False,
+                zorder=6,
+                gid=lab.gid,
+                annotation_clip=False,
                 arrowprops={
                     "arrowstyle": "-",
                     "color": leader_color,
@@ -392,7 +424,12 @@ def place_labels(
                     "shrinkA": 1,
                     "shrinkB": max(0.0, lab.gap - 2),
                 },
-                zorder=5,
-                annotation_clip=False,
             )
+            txt.update_positions(renderer)  # its text box where it will be drawn
+        else:
+            txt.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+            txt.set_ha(ha)
+            txt.set_va(va)
+        taken = np.vstack([taken, _extents([Text.get_window_extent(txt, renderer).padded(pad)])])
+        placed.append(txt)
     return placed

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -23,6 +25,7 @@ from cjtool.render.png_style import (
     picture_format,
     save_figure,
     style,
+    wrap,
 )
 
 WORDS = {
@@ -55,7 +58,7 @@ def _attr_label(bd: Breakdown, lang: str) -> str:
     return bd.all.model.segment_label(bd.attribute, lang)
 
 
-def _frame(title: str, subtitle: str, n_x: int) -> tuple[Figure, object, object]:
+def _frame(title: str, subtitle: str, n_x: int, lang: str) -> tuple[Figure, RendererBase, Axes]:
     width = max(8.0, 2.2 + 1.5 * n_x)
     fig, rd = new_figure(width, 5.6)
     fig.text(
@@ -72,15 +75,18 @@ def _frame(title: str, subtitle: str, n_x: int) -> tuple[Figure, object, object]
     fig.text(
         0.3 / width,
         1 - 0.68 / 5.6,
-        fit(rd, subtitle, (width - 0.6) * fig.dpi, 10.5),
+        wrap(rd, subtitle, (width - 0.6) * fig.dpi, 10.5),  # never cut: a second line if needed
         fontsize=10.5,
         color=MUTED,
         ha="left",
         va="top",
+        linespacing=1.2,
         parse_math=False,
+        gid="subtitle",
     )
     ax = fig.add_axes((0.9 / width, 0.75 / 5.6, (width - 3.6) / width, 3.75 / 5.6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{100 * y:.0f}%"))
+    ax.set_ylabel(_w("axis", lang), color=MUTED, parse_math=False)
     ax.set_ylim(0, 1.04)
     ax.grid(axis="y", color="#E4E7EB", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -132,12 +138,10 @@ def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
     K = len(model.stages)
     stages = [clean(st.label.get(lang)) for st in model.stages]
     title = _w("segment_title", lang).format(attr=_attr_label(bd, lang))
-    subtitle = (
-        f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
-    )
-    fig, rd, ax = _frame(title, subtitle, K)
+    subtitle = f"{model.title.get(lang) or model.name}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}"
+    fig, rd, ax = _frame(title, subtitle, K, lang)
     xs = list(range(K))
-    ends = []
+    ends: list[tuple[float, float, str, str]] = []
     for i, (value, m) in enumerate(bd.segments):
         ys = [s.conversion_from_first for s in m.stages]
         color = FAINT if value == OTHER else STAGE_COLORS[i % len(STAGE_COLORS)]
@@ -152,7 +156,7 @@ def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
         ax.plot(*zip(*pts, strict=True), color=INK, linewidth=2.6, linestyle=(0, (4, 2)), zorder=4)
         ends.append((pts[-1][0], pts[-1][1], f"{_w('all', lang)} {pct(pts[-1][1])}", INK))
     ax.set_xlim(-0.2, K - 0.8)
-    ax.set_xticks(xs, [fit(rd, s, 1.4 * fig.dpi, 10) for s in stages])
+    ax.set_xticks(xs, [fit(rd, s, 1.4 * fig.dpi, 10) for s in stages], parse_math=False)
     _end_labels(fig, rd, ax, ends)
     return fig
 
@@ -165,16 +169,14 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
     periods = sorted((v, m) for v, m in bd.segments if v != OTHER)
     open_ = incomplete_periods(bd, timezone)
     title = _w("cohort_title", lang).format(attr=_attr_label(bd, lang))
-    subtitle = (
-        f"{model.title.get(lang)}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}  ·  {_w('axis', lang)}"
-    )
+    subtitle = f"{model.title.get(lang) or model.name}  ·  {fmt_int(bd.all.customers_total)} {_w('customers', lang)}"
     if bd.pooled:  # the smallest periods went to (other): say so, they are gaps on the axis
         subtitle += "  ·  " + _w("pooled", lang).format(n=bd.pooled)
-    fig, rd, ax = _frame(title, subtitle, max(len(periods), 3))
+    fig, rd, ax = _frame(title, subtitle, max(len(periods), 3), lang)
     xs = list(range(len(periods)))
     done = [i for i, (v, _) in enumerate(periods) if v not in open_]
     first_open = min((i for i, (v, _) in enumerate(periods) if v in open_), default=None)
-    ends = []
+    ends: list[tuple[float, float, str, str]] = []
     for k in range(1, len(model.stages)):
         color = STAGE_COLORS[k % len(STAGE_COLORS)]
         ys = [m.stages[k].conversion_from_first for _, m in periods]
@@ -195,7 +197,7 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
                 markeredgewidth=1.6,
                 zorder=4,
             )
-        last = next(((x, ys[x]) for x in reversed(xs) if ys[x] is not None), None)
+        last = next(((x, y) for x in reversed(xs) if (y := ys[x]) is not None), None)
         if last:
             ends.append((last[0], last[1], f"{clean(model.stages[k].label.get(lang))} {pct(last[1])}", color))
     if first_open is not None:
@@ -212,6 +214,6 @@ def cohort_figure(bd: Breakdown, lang: str = "en") -> Figure:
         )
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
     labels = [f"{clean(v)}\n{fmt_int(m.customers_total)}" for v, m in periods]
-    ax.set_xticks(xs, labels, fontsize=9.5)
+    ax.set_xticks(xs, labels, fontsize=9.5, parse_math=False)
     _end_labels(fig, rd, ax, ends)
     return fig

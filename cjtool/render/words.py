@@ -167,6 +167,38 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "No satisfaction scores in the data: the map shows reach and drop-off only.",
         "zh": "数据中没有满意度评分：旅程图只显示到达与流失。",
     },
+    # pictures (issue 19): the compare picture, the journey map's opportunities row
+    "cmp_title": {"en": "Comparison: {b} vs {a}", "zh": "对比：{b}（基准：{a}）"},
+    "cmp_by": {"en": "by {attr}", "zh": "按 {attr}"},
+    "cmp_funnels": {"en": "Funnels", "zh": "漏斗"},
+    "cmp_share": {"en": "share of entered customers (%)", "zh": "占进入旅程客户的比例（%）"},
+    "cmp_diff_title": {"en": "Difference vs {a}", "zh": "与 {a} 的差异"},
+    "cmp_diff_x": {
+        "en": "conversion difference, B − A (pp), 95% interval",
+        "zh": "转化率差异 B − A（百分点），95% 区间",
+    },
+    "cmp_pp": {"en": "{d}pp", "zh": "{d} 个百分点"},
+    "cmp_always_valid": {"en": "always-valid intervals", "zh": "始终有效区间"},
+    "cmp_holm": {"en": "Holm-adjusted", "zh": "Holm 校正"},
+    "cmp_note": {
+        "en": "filled: significant at alpha {alpha} ({what}); labels green = better, red = worse",
+        "zh": "实心：在显著性水平 {alpha} 下显著（{what}）；标签绿色 = 更好，红色 = 更差",
+    },
+    "opp_row": {"en": "Opportunities", "zh": "机会点"},
+    "opp_row_sub": {"en": "top one per stage; red: top 3", "zh": "每阶段一个；红色：全旅程前三"},
+    "opp_vs": {"en": "drop-off {rate} vs {bench} {source}", "zh": "流失率 {rate}，{source} {bench}"},
+    "opp_median": {"en": "stage median", "zh": "阶段中位数"},
+    "opp_target": {"en": "target", "zh": "目标"},
+    "opp_median_short": {"en": "median", "zh": "中位数"},
+    "opp_target_short": {"en": "target", "zh": "目标"},
+    "opp_customers": {"en": "{n} customers", "zh": "{n} 位客户"},
+    "opp_completions": {"en": "{n} completions", "zh": "{n} 位走完旅程"},
+    "opp_revenue": {"en": "revenue {n}", "zh": "收入 {n}"},
+    "opp_assumption": {
+        "en": "Opportunities are estimates, not counts: customers at stake if the touchpoint's drop-off were "
+        "the benchmark; recovered customers behave like those who went on",
+        "zh": "机会点是估算而非实际人数：若该接触点的流失率降到基准可挽回的客户；假设挽回的客户与继续前进的客户表现相同",
+    },
 }
 
 

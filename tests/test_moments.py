@@ -366,7 +366,8 @@ def test_the_map_shows_the_strongest_measured_moment_beside_the_declared_one(cli
     jm.measured = measured
     fig = _JourneyMapChart(jm, "en").build()
     texts = [t.get_text() for t in fig.findobj(lambda o: getattr(o, "get_gid", lambda: None)() == "measured_moment")]
-    assert sorted(texts) == sorted(f"◆ {m.touchpoint} {100 * m.lift:+.0f} pts" for m in measured.values())
+    # the satisfaction rule is named: "◆ checkout: satisfied +28 pts"
+    assert sorted(texts) == sorted(f"◆ {m.touchpoint}: satisfied {100 * m.lift:+.0f} pts" for m in measured.values())
     declared = [t.get_text() for t in fig.findobj(lambda o: getattr(o, "get_gid", lambda: None)() == "moment_of_truth")]
     assert "★ first contact" in declared  # the declared moments stay
     # JSON and CSV are not affected (no moments computed for them)

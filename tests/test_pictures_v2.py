@@ -9,7 +9,7 @@ import dataclasses
 import math
 import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -479,7 +479,8 @@ def test_without_opportunities_the_row_is_left_out_and_the_layout_unchanged():
     from cjtool.render.png import EMOTION, journey_map_figure
 
     r = aipl()
-    for result in (r, with_opportunities(r, [])):
+    assert r.opportunities  # the example has them; here they are taken away
+    for result in (with_opportunities(r, []), replace(r, opportunities=[])):
         fig = journey_map_figure(result, "en")
         assert not any(by_gid(fig, gid, Text) for gid in (*OPP_GIDS, "opportunity_assumption", "opportunity_none"))
         ax = by_gid(fig, "emotion_curve", Line2D)[0].axes
@@ -634,3 +635,23 @@ def test_journey_map_with_opportunities_gives_the_same_bytes(tmp_path):
     save_journey_map(r, tmp_path / "b.png", "zh")
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png"]
+
+
+def test_the_real_maps_opportunities_fill_the_row():
+    """The example's own SPEC 17 opportunities (exact fractions) in the row: each stage's
+    first, in the list's order, the top 3 in red."""
+    from cjtool.render.png import journey_map_figure
+
+    r = aipl()
+    fig = journey_map_figure(r, "en")
+    names = texts(fig, "opportunity_name")
+    firsts = []
+    for s in r.stages:
+        mine = [o for o in r.opportunities if o.stage == s.id]
+        if mine:
+            firsts.append(mine[0].touchpoint)
+    assert names == firsts
+    stakes = " ".join(texts(fig, "opportunity_stake"))
+    top = r.opportunities[0]
+    assert f"{round(top.customers_at_stake):,} customers" in stakes
+    assert any("Opportunities are estimates" in x for x in texts(fig, "opportunity_assumption"))

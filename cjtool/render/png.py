@@ -18,6 +18,7 @@ arrow with the customers lost) or ``no_loss`` (a step nobody left; no arrow).
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -61,7 +62,7 @@ from cjtool.render.png_style import (
     wrap,
 )
 from cjtool.render.words import w
-from cjtool.result import JourneyMap, TouchpointMetrics
+from cjtool.result import JourneyMap, MeasuredMoment, TouchpointMetrics
 
 __all__ = [
     "journey_map_figure",
@@ -315,7 +316,7 @@ class _JourneyMapChart:
                 lines.append(("★ " + clean(stage.moment_of_truth), MOT, "moment_of_truth"))
             if measured:
                 lines.append(
-                    (f"◆ {clean(measured.touchpoint)} {100 * measured.lift:+.0f} pts", MEASURED, "measured_moment")
+                    (measured_label(measured, self.lang), MEASURED, "measured_moment")
                 )
             ys = [0.17 if two else 0.2] if len(lines) == 1 else [0.3 if two else 0.32, 0.1]
             for (text, colour, gid), ty in zip(lines, ys, strict=False):
@@ -566,7 +567,7 @@ class _JourneyMapChart:
             known = o.benchmark_from in ("median", "target")
             for short in ("", "_short"):  # "stage median", or "median" in a narrow column
                 source = w(f"opp_{o.benchmark_from}{short}", lang) if known else clean(o.benchmark_from)
-                why = w("opp_vs", lang, rate=pct(o.drop_off_rate), bench=pct(o.benchmark), source=source)
+                why = w("opp_vs", lang, rate=pct(float(o.drop_off_rate)), bench=pct(float(o.benchmark)), source=source)
                 if text_px(rd, why, 9) <= inner:
                     break
             who = w("opp_customers", lang, n=stake(o.customers_at_stake))
@@ -872,6 +873,14 @@ def listed(tps: list[TouchpointMetrics], keep: set[tuple[str, str]], n: int) -> 
     return sorted(chosen, key=tps.index)
 
 
-def stake(x: float) -> str:
+def measured_label(m: MeasuredMoment, lang: str) -> str:
+    """◆ a stage's key moment (SPEC 13 v2) and its gap, naming the satisfaction rule."""
+    gap = w("pts", lang, x=f"{100 * m.lift:+.0f}")
+    key = "key_label_satisfaction" if m.rule == "satisfaction" else "key_label_exposure"
+    return w(key, lang, touchpoint=clean(m.touchpoint), gap=gap)
+
+
+def stake(x: float | Fraction) -> str:
     """An estimate at stake: whole numbers from 10 on (`1,234`), one decimal below (`2.5`)."""
+    x = float(x)  # SPEC 17's figures are exact fractions
     return fmt_int(math.floor(x + 0.5)) if x >= 9.95 else f"{x:.1f}"

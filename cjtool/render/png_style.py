@@ -62,7 +62,6 @@ STAGE_COLORS = (
 )
 
 RC = {
-    "text.parse_math": False,  # names from the data are text: a `$` must not start mathtext
     "font.size": 10,
     "axes.edgecolor": FAINT,
     "axes.labelcolor": MUTED,

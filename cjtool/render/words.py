@@ -79,8 +79,8 @@ WORDS: dict[str, dict[str, str]] = {
         "优先级：({wd}·流失率 + {ws}·不满意度) / {wsum}；无评分时即流失率|★：关键时刻",
     },
     "measured_note": {
-        "en": "◆ measured key moment: conversion gap, pts",
-        "zh": "◆ 实测关键时刻：转化率差（百分点，pts）",
+        "en": "◆ key moment: conversion gap of satisfied vs dissatisfied customers (CSAT) or of those who met it",
+        "zh": "◆ 关键时刻：满意与不满意客户（满意度）或接触与未接触客户的转化率差",
     },
     "pain_rule_no_scores": {"en": "pain points (red): top 3 by drop-off rate", "zh": "痛点（红色）：流失率前三"},
     "no_emotion_curve": {
@@ -159,6 +159,8 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "相关而非因果；经 Benjamini-Hochberg 校正后显著（cjtool moments 列出全部）。",
     },
     "pts": {"en": "{x} pts", "zh": "{x} 个百分点"},
+    "key_label_satisfaction": {"en": "◆ {touchpoint}: satisfied {gap}", "zh": "◆ {touchpoint}：满意者 {gap}"},
+    "key_label_exposure": {"en": "◆ {touchpoint} {gap}", "zh": "◆ {touchpoint} {gap}"},
     "loss_card": {
         "en": "{share} of {a} customers did not reach {b}",
         "zh": "{a}阶段的客户中有 {share} 未进入{b}阶段",

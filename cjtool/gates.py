@@ -11,30 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjtool.errors import UsageError
+from cjtool.gate_kinds import DATA_KINDS, KINDS
 from cjtool.model import Gates
 from cjtool.result import JourneyMap
-
-KINDS = {
-    "min_conversion": ("conversion", ">="),
-    "min_satisfaction": ("satisfaction", ">="),
-    "max_drop_off": ("drop_off", "<="),
-    "min_nps": ("nps_gate", ">="),
-}
-# data-quality gates: no target, a share of the whole input
-DATA_KINDS = {
-    "max_rejected": ("rejected_share", "<="),  # rejected rows / rows read
-    "max_unassigned": ("unassigned_share", "<="),  # unassigned events / events
-}
-RATE_KINDS = ("min_conversion", "max_drop_off", *DATA_KINDS)
-
-
-def gate_threshold_problem(kind: str, x: float) -> str | None:
-    """Why ``x`` cannot be a threshold of ``kind``: rates are shares, 0.3 not 30."""
-    if kind in RATE_KINDS and not 0 <= x <= 1:
-        return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
-    if kind == "min_nps" and not -100 <= x <= 100:
-        return f"{x:g} is not an NPS between -100 and 100"
-    return None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from cjtool.errors import ModelError, UsageError
+from cjtool.gate_kinds import gate_threshold_problem
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -718,8 +719,6 @@ class _Builder:
             for target, thr in items.items():
                 x = self.number(thr, ("gates", key, target), float("nan"), share=True)  # 30% as on the command line
                 if x == x:
-                    from cjtool.gates import gate_threshold_problem
-
                     problem = gate_threshold_problem(key, x)
                     ids = [st.id for st in stages]
                     if not problem and key == "min_conversion" and ids and target not in ids:

@@ -19,7 +19,8 @@ from cjtool.analyses.segments import segment_breakdown
 from cjtool.cli import common as c
 from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, run_compare
 from cjtool.errors import ExitCode, UsageError
-from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, gate_threshold_problem, merge, regression_gates
+from cjtool.gate_kinds import gate_threshold_problem
+from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, merge, regression_gates
 from cjtool.i18n import t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cjtool.gates import RATE_KINDS, evaluate
+from cjtool.gate_kinds import RATE_KINDS
+from cjtool.gates import evaluate
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
 from cjtool.render.words import w
 from cjtool.result import JourneyMap, StageMetrics

@@ -37,34 +37,6 @@ class GateResult:
         """The threshold as written: `30%` stays `30%`."""
         return self.threshold_text or f"{self.threshold:g}"
 
-    def value_text(self) -> str | None:
-        """The value with the precision of the threshold as written, one digit more, and
-        more still while rounding would make it look equal to a threshold it misses."""
-        if self.value is None:
-            return None
-        percent = self.written.endswith("%")
-        number = self.written.removesuffix("%")
-        digits = len(number.partition(".")[2]) + 1 if "e" not in number.lower() else 4
-        scale = 100 if percent else 1
-        while True:
-            text = f"{self.value * scale:.{digits}f}"
-            if digits >= 6 or self.passed or float(text) != self.threshold * scale:
-                return text + ("%" if percent else "")
-            digits += 1
-
-    def describe(self, lang: str = "en", label: str | None = None) -> str:
-        """``label``: the stage's label in ``lang``; in Chinese it leads, the id (what
-        the gate is written with) follows."""
-        from cjtool.i18n import t
-
-        where = f"[{self.segment}] " if self.segment else ""
-        if self.target is None:
-            what, op = DATA_KINDS[self.kind]
-            return f"{where}{t(what, lang)} {op} {self.written}"
-        what, op = KINDS[self.kind]
-        target = f"{label}（{self.target}）" if lang == "zh" and label and label != self.target else self.target
-        return f"{where}{t(what + '_of', lang).format(target=target)} {op} {self.written}"
-
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
     """The model's gates with command-line gates added; the command line wins per target."""
@@ -188,23 +160,6 @@ class RegressionGate:
     @property
     def written(self) -> str:
         return self.threshold_text or f"{self.threshold:g}"
-
-    def value_text(self) -> str | None:
-        from cjtool.render.compare_text import delta, interval, p_text
-
-        t, s = self.row.test, self.row.sequential
-        if t is None or t.diff is None:
-            return None
-        ci, p = (s.ci, s.p_value) if s is not None else (t.ci95, t.p_adjusted)
-        return f"{delta(self.row.metric, t.diff)} {interval(self.row.metric, ci)} p={p_text(p)}"
-
-    def describe(self, lang: str = "en", label: str | None = None) -> str:
-        from cjtool.render.compare_text import METRIC_NAMES
-
-        where = self.row.stage if self.row.touchpoint is None else f"{self.row.stage} · {self.row.touchpoint}"
-        who = f" of {self.comparison}" if self.per_variant else ""
-        margin = f" by > {self.written}" if self.threshold else ""
-        return f"{where} {METRIC_NAMES[self.row.metric]}{who} not worse{margin}"
 
 
 def regression_gates(result: Any, texts: dict[str, str] | None = None) -> list[RegressionGate]:

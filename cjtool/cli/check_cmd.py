@@ -24,6 +24,7 @@ from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, merge, regres
 from cjtool.i18n import t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
+from cjtool.render.gates_text import describe, value_text
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import trim_trailing
 
@@ -258,8 +259,8 @@ def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str
 
 
 def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
-    value = g.value_text() or t("no_data", lang)
-    return f"{g.describe(lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
+    value = value_text(g) or t("no_data", lang)
+    return f"{describe(g, lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
 
 
 def render_gates(
@@ -270,7 +271,7 @@ def render_gates(
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
     rows = [
-        (g.describe(lang, labels.get(g.target or "")), g.value_text() or t("no_data", lang), g.passed) for g in results
+        (describe(g, lang, labels.get(g.target or "")), value_text(g) or t("no_data", lang), g.passed) for g in results
     ]
     if fmt is CheckFormat.json:
         doc = {

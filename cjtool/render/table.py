@@ -13,11 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.render.journey_text import journey_strip
 from cjtool.render.markdown import period_text
+from cjtool.render.text_style import PAIN_PRIORITY, satisfaction_style
 from cjtool.result import JourneyMap, TouchpointMetrics
 
 BAR_WIDTH = 8
-PAIN_PRIORITY = 0.5  # a ranked touchpoint at or above this priority is highlighted
 
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
@@ -26,13 +27,6 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     eighths = round(fraction * width * 8)
     full, rest = divmod(eighths, 8)
     return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
-
-
-def satisfaction_style(value: float | None, lo: float, hi: float) -> str:
-    if value is None:
-        return "dim"
-    x = (value - lo) / (hi - lo)
-    return "red" if x < 0.4 else ("yellow" if x < 0.7 else "green")
 
 
 def summary(result: JourneyMap, lang: str) -> Text:
@@ -271,8 +265,6 @@ def trim_trailing(text: str) -> str:
 
 
 def render_table(result: JourneyMap, console: Console, lang: str = "en", top: int = 10) -> None:
-    from cjtool.render.journey_text import journey_strip
-
     width = console.width
     funnel, funnel_left_out = funnel_table(result, lang, width)
     tps, tps_left_out = touchpoint_table(result, lang, top, width)

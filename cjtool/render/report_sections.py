@@ -136,11 +136,34 @@ def _cells(line: str) -> list[str]:
     return cells
 
 
+def table_html(
+    header: list[str],
+    rows: list[list[str]],
+    align: str,
+    classes: list[str] | None = None,
+    cell: Callable[[str], str] = html.escape,
+) -> str:
+    """An HTML table in a sideways-scrolling box (phones); ``align`` has one letter per
+    column, r for a number; ``cell`` turns a cell's text into HTML."""
+
+    def cls(j: int) -> str:
+        return ' class="n"' if align[j] == "r" else ""
+
+    out = [
+        '<div class="scroll"><table><thead><tr>'
+        + "".join(f"<th{cls(j)}>{cell(h)}</th>" for j, h in enumerate(header))
+        + "</tr></thead><tbody>"
+    ]
+    for i, row in enumerate(rows):
+        rc = f' class="{classes[i]}"' if classes and classes[i] else ""
+        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{cell(c)}</td>" for j, c in enumerate(row)) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
+
+
 def markdown_html(md: str) -> str:
     """HTML of the Markdown subset the section renderers write: headings, pipe tables,
     lists, block quotes (warnings) and paragraphs (a paragraph all in _italics_ is a note)."""
-    from cjtool.render.report import table_html
-
     out: list[str] = []
     lines = md.splitlines()
     i = 0

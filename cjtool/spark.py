@@ -38,7 +38,7 @@ from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
-from cjtool.render.customers_out import to_parquet
+from cjtool.parquet import to_parquet
 from cjtool.result import JourneyMap
 
 INSTALL_HINT = 'pip install "cjtool[spark]" (pyspark 4, with Java 17 or later)'

@@ -13,7 +13,8 @@ from cjtool.cli import common as c
 from cjtool.cli.map_cmd import Engine
 from cjtool.errors import UsageError
 from cjtool.output import emit
-from cjtool.render.customers_out import to_csv, to_json, to_parquet
+from cjtool.parquet import to_parquet
+from cjtool.render.customers_out import to_csv, to_json
 
 
 class Format(StrEnum):

@@ -102,6 +102,7 @@ def paths(
     first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
     ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
     those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses.paths import compute_paths, filtered
 
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
@@ -122,6 +123,7 @@ def customers(
 ) -> pl.DataFrame:
     """The customer table (SPEC 8): one row per customer, with the model's declared
     segment attributes and ``by`` as columns, filtered like `cjtool customers`."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses import customers as cu
     from cjtool.analyses import segments as sg
 
@@ -148,6 +150,7 @@ def breakdown(
     encoding: str | None = None,
 ):  # -> cjtool.analyses.segments.Breakdown
     """The map of every segment of ``by`` and of the whole run (SPEC 9), as `map --by`."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses import segments as sg
 
     file = sg.load_customer_file(model, customer_file)
@@ -181,6 +184,7 @@ def compare(
     map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`)."""
     from datetime import date, datetime
 
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses.baseline_map import read_baseline_map
     from cjtool.analyses.compare import compare as run
     from cjtool.analyses.compare import parse_min_effect

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from cjtool import builtin_models
 from cjtool.errors import ModelError, UsageError
 from cjtool.gate_kinds import gate_threshold_problem
 from cjtool.yamlsafe import YamlDoc, load_yaml
@@ -310,8 +311,6 @@ STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", 
 
 def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     """A model from a YAML path or a built-in name (``aipl``, ``5a``, ``b2b``, ``experience``)."""
-    from cjtool import builtin_models  # local: avoids an import cycle
-
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if path.is_dir():

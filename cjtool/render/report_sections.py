@@ -45,6 +45,8 @@ class Section:
 
 def sections(extras: ReportExtras, lang: str, top: int) -> list[Section]:
     """The sections in report order (text and picture names; pictures drawn by ``draw``)."""
+    # each section's renderer is imported only when the report has that section (lazy: a
+    # plain report does not load the comparison's statistics or matplotlib)
     out = []
     if extras.moments is not None:
         from cjtool.render.moments_markdown import to_markdown
@@ -73,6 +75,7 @@ def sections(extras: ReportExtras, lang: str, top: int) -> list[Section]:
 
 def draw(extras: ReportExtras, folder: Path, lang: str) -> dict[str, bytes]:
     """Draw the sections' pictures into ``folder``; their bytes by file name."""
+    # lazy imports below: matplotlib only for the pictures asked for
     savers: list[tuple[str, Callable[[Path], None]]] = []
     if extras.breakdown is not None:
         from cjtool.render.segments_png import save_breakdown_picture

@@ -7,6 +7,7 @@ from rich.console import Console, RenderableType
 
 from cjtool.analyses.segments import Breakdown
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct
+from cjtool.render.machine import _cell, table_rows
 from cjtool.render.markdown import _table as md_table
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table, left_out_note, print_trimmed
@@ -131,8 +132,6 @@ def breakdown_csv(bd: Breakdown, table: str, lang: str = "en", sanitize: bool = 
     """The stages or touchpoints table of `all` and every segment, a `segment` column first."""
     import csv
     import io
-
-    from cjtool.render.machine import _cell, table_rows
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

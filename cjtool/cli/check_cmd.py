@@ -149,8 +149,8 @@ def check_command(
         typer.Option(
             "--format",
             "-f",
-            help="table, json or markdown (md), to stdout or the -o file "
-            "(default: from the -o file's suffix, else table). With -o the table still goes to stdout.",
+            help="Output format: table, json or markdown (md) (default: from the -o file's suffix, else table); "
+            "with -o the file gets it and the table still goes to stdout.",
             metavar="FORMAT",
             show_default=False,
         ),

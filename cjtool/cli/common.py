@@ -155,7 +155,9 @@ StrictOpt = Annotated[
 LangOpt = Annotated[
     Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.", metavar="")]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Quiet: no warnings or notes (errors still show).", metavar="")
+]
 
 
 def parse_columns(pairs: list[str] | None) -> dict[str, str]:
@@ -426,7 +428,8 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
         return formats(name)
     except ValueError:
         names = ", ".join(f.value for f in formats)
-        raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+        md = " (md for markdown)" if "markdown" in names.split(", ") else ""
+        raise UsageError(f"--format {value!r}: not a format; use one of {names}{md}") from None
 
 
 # ------------------------------------------------------------------ segments (SPEC 9)

@@ -173,7 +173,7 @@ def compare_command(
         typer.Option(
             "--format",
             "-f",
-            help="table, json or markdown (md) (default: from the -o file's suffix, else table).",
+            help="Output format: table, json or markdown (md) (default: from the -o file's suffix, else table).",
             metavar="FORMAT",
             show_default=False,
         ),

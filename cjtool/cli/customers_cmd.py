@@ -35,7 +35,7 @@ def customers_command(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or parquet (default: from the -o file's suffix, else csv).",
+            help="Output format: csv, json or parquet (default: from the -o file's suffix, else csv).",
             metavar="FORMAT",
             show_default=False,
         ),

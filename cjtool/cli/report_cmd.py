@@ -83,7 +83,9 @@ def report_command(
     model: c.ModelOpt,
     out: Annotated[
         str,
-        typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"),
+        typer.Option(
+            "--output", "--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"
+        ),
     ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     reading: c.Reading = c.DEFAULT_READING,

@@ -204,3 +204,34 @@ def test_validate_quiet_shows_errors_only(cli):
     assert "info: " in loud.stdout
     assert not [line for line in quiet.stdout.splitlines() if line.startswith(("info:", "warning:"))]
     assert quiet.stdout.splitlines()[-1] == loud.stdout.splitlines()[-1]  # the summary stays
+
+
+# ------------------------------------------------------------------ help, as printed
+
+
+def _help(cli, command: str) -> str:
+    r = cli(*command.split(), "--help", env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_prints_every_bracket_it_was_given(cli, command):
+    """rich reads `[spark]` as markup and drops it: `pip install "cjtool"` is no help."""
+    printed = re.sub(r"[\s│╭╮╰╯─]+", "", _help(cli, command))
+    for p in COMMANDS[command].params:
+        for token in re.findall(r"\[[a-z_]+\]", (p.help or "").replace("\\[", "[")):
+            assert token in printed, f"{command} {_long(p) if p.param_type_name == 'option' else p.name}: {token}"
+
+
+# where the help column may start further right, and why
+WIDE_HELP = {"compare": "the --ab/--segments switch pair fills the short-form column"}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_reads_at_80_columns(cli, command):
+    """The options' help column keeps room to read (30 of 80 columns): no metavar so wide
+    that every help text wraps after two or three words."""
+    line = next(line for line in _help(cli, command).splitlines() if "Show this message" in line)
+    start = line.index("Show this message")
+    assert start <= (58 if command in WIDE_HELP else 50), f"{command}: help starts at column {start}"

@@ -119,7 +119,7 @@ SameTimeOpt = Annotated[
         "--same-time",
         help="Equal timestamps: any_order (count as in order either way) or input_order (the file's row order).",
         show_default=False,
-        metavar="any_order|input_order",
+        metavar="ORDER",
     ),
 ]
 SinceOpt = Annotated[

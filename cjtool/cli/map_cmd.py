@@ -110,7 +110,7 @@ def map_command(
         typer.Option(
             "--engine",
             help="polars (this machine) or spark (a Spark cluster, or Spark in local mode; "
-            'pip install "cjtool[spark]"). Same result.',
+            'pip install "cjtool\\[spark]"). Same result.',  # \[: not rich markup
             metavar="ENGINE",
         ),
     ] = Engine.polars,

@@ -32,8 +32,10 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 def summary(result: JourneyMap, lang: str) -> Text:
     m = result.model
     text = Text()
-    text.append(m.title.get(lang), style="bold")
-    text.append(f"  ({m.name}, {t('mode_' + m.mode, lang)}")
+    title = m.title.get(lang)
+    text.append(title, style="bold")
+    name = f"{m.name}, " if m.name != title else ""  # a model without a title is called by its name
+    text.append(f"  ({name}{t('mode_' + m.mode, lang)}")
     if m.window_text and m.mode == "ordered":  # furthest mode has no window
         text.append(f", {t('window', lang)} {m.window_text}")
     text.append(f", {t('period', lang)} {period_text(result)})\n")

@@ -13,10 +13,13 @@ from cjtool.events import EventsInput, read_events
 from cjtool.journeys import Journeys, build_journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
+from cjtool.render import notebook as _notebook  # noqa: F401  (a map shows itself in Jupyter)
 from cjtool.result import JourneyMap
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the result types of the entry points that load their analysis on first use
+    from cjtool.analyses.compare import CompareResult
     from cjtool.analyses.paths import Paths
+    from cjtool.analyses.segments import Breakdown
 
 __all__ = [
     "map_journey",
@@ -24,7 +27,9 @@ __all__ = [
     "moments",
     "MomentsResult",
     "paths",
-    "Paths",
+    "customers",
+    "breakdown",
+    "compare",
     "load_model",
     "JourneyMap",
     "JourneyModel",
@@ -148,7 +153,7 @@ def breakdown(
     limit: int = 10,
     exclude_in_progress: bool = False,
     encoding: str | None = None,
-):  # -> cjtool.analyses.segments.Breakdown
+) -> Breakdown:
     """The map of every segment of ``by`` and of the whole run (SPEC 9), as `map --by`."""
     # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses import segments as sg
@@ -177,7 +182,7 @@ def compare(
     sequential: bool = False,
     encoding: str | None = None,
     strict: bool = False,
-):
+) -> CompareResult:
     """Compare populations with SPEC 10 statistics (a ``CompareResult``; ``.to_dict()`` is
     `cjtool.compare/1`): values of ``by`` against ``baseline`` (A/B variants), entry before
     / from ``split`` (`2026-03-01`), ``events`` against ``baseline_events`` or a stored

@@ -199,3 +199,34 @@ def test_computing_never_imports_a_renderer_and_nobody_imports_the_cli():
 def test_every_module_says_what_it_is_for(name):
     doc = ast.get_docstring(ast.parse(MODULES[name].read_text(encoding="utf-8")))
     assert doc and len(doc.split()) >= 4, f"{MODULES[name]}: start with a docstring saying what the module is for"
+
+
+def test_an_import_inside_a_function_says_why():
+    """A lazy import keeps start-up light (matplotlib, scipy, pyspark, an analysis only one
+    option needs) and says so in a comment on its line or above its group of imports; an
+    import that would close a circle fails test_no_import_cycles instead."""
+    silent = []
+    for path in MODULES.values():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for sub in ast.walk(node):
+                if not isinstance(sub, ast.Import | ast.ImportFrom) or not imported_cjtool(sub):
+                    continue
+                i = sub.lineno - 1
+                while i > 0 and lines[i - 1].lstrip().startswith(("from ", "import ")) and "#" not in lines[i]:
+                    i -= 1  # the head of a group of imports
+                if (
+                    "#" not in lines[sub.lineno - 1]
+                    and "#" not in lines[i]
+                    and not lines[i - 1].lstrip().startswith("#")
+                ):
+                    silent.append(f"{path.relative_to(ROOT.parent)}:{sub.lineno}")
+    assert not silent, "say why these imports are inside a function (# lazy: ...): " + ", ".join(silent)
+
+
+def imported_cjtool(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").split(".")[0] == "cjtool"
+    return any(a.name.split(".")[0] == "cjtool" for a in node.names)

@@ -311,6 +311,7 @@ def run_map(
 ) -> JourneyMap:
     """The map; in parts by customer (``cjtool.partitions``) when ``partitions`` > 1, or
     when not given and the input is bigger than memory comfortably holds."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool import partitions as parts
 
     n = partitions if partitions is not None else parts.auto_partitions(events)
@@ -340,6 +341,7 @@ def run_spark(
     partitions: int | None = None,
 ) -> JourneyMap:
     """The map computed by Spark (``cjtool.spark``), its warnings on stderr."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.spark import map_spark
 
     with progress(f"cjtool {model.name}:") as phase:
@@ -375,6 +377,7 @@ def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) ->
     computed here when not given)."""
     result = compute_map(j, j.model)
     if j.model.weight_impact is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.analyses.moments import compute_moments, impact_of
         from cjtool.metrics import with_impact
 
@@ -482,6 +485,7 @@ def run_segmented(
     quiet: bool,
 ) -> tuple[Journeys, pl.DataFrame | None]:
     """The journeys with the extra event columns ``by`` needs, and the customer file."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.segments import attributes_to_read, load_customer_file
 
     file = load_customer_file(model, customers)

@@ -127,6 +127,7 @@ def run_compare(
         raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
     effect = parse_min_effect(min_effect or [])
     when = parse_split(split) if split is not None else None
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.baseline_map import read_baseline_map
     from cjtool.analyses.segments import read_customer_file
 
@@ -203,6 +204,7 @@ def compare_command(
     """
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
@@ -227,6 +229,7 @@ def compare_command(
     )
     lg = lang.value
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.compare_png import save_compare_chart
 
         save_compare_chart(result, png, lang=lg)
@@ -235,10 +238,12 @@ def compare_command(
 
         emit(json.dumps(result.to_dict(lg), ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
     elif format is Format.markdown:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_text import to_markdown
 
         emit(to_markdown(result, lg), output)
     else:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_table import render_compare
 
         if output and output != "-":

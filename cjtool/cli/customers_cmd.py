@@ -125,6 +125,7 @@ def customers_command(
     }
     if engine is Engine.spark:  # Spark tasks write the parts: the table never goes through here
         assert output is not None  # checked above
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.spark import TableSpec, customers_spark
 
         spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)

@@ -132,6 +132,7 @@ def map_command(
     if bom and format is not Format.csv:
         raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)  # a bad suffix fails now, not after the work
@@ -157,6 +158,7 @@ def map_command(
         return
     if customers is not None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.partitions import auto_partitions
 
     parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
@@ -174,6 +176,7 @@ def map_command(
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
         result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
 
         j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
@@ -182,6 +185,7 @@ def map_command(
             result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
             c.warn(result.warnings, quiet=quiet)
             if found is not None:
+                # lazy: loaded only when used, so `cjtool` starts fast
                 from cjtool.metrics import with_impact
 
                 result = with_impact(result, impact_of(found))
@@ -192,6 +196,7 @@ def map_command(
         if (png or format is Format.table) and len(result.touchpoints) <= MEASURED_PAIRS:
             result.measured = measured_moments(found or compute_moments(j))
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png import save_journey_map
 
         save_journey_map(result, png, lang=lg)
@@ -220,9 +225,11 @@ def _emit_breakdown(
     sanitize: bool,
     bom: bool,
 ) -> None:
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.render.segments_text import breakdown_csv, breakdown_markdown, render_breakdown
 
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.segments_png import save_breakdown_picture
 
         save_breakdown_picture(bd, png, lang=lg)

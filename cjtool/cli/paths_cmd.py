@@ -112,6 +112,7 @@ def paths_command(
 
     Example: cjtool paths events.csv --model aipl --png flow.png
     """
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.paths import compute_paths, filtered
     from cjtool.render import paths_text as r
 
@@ -119,6 +120,7 @@ def paths_command(
     if before_drop and dst:
         raise UsageError("--before-drop and --to both choose where transitions go; give one of them")
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
@@ -132,6 +134,7 @@ def paths_command(
     )
     lg = lang.value
     if png or png_dir:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render import paths_png
 
         if png:

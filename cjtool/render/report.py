@@ -302,6 +302,7 @@ def write_report(
     Everything is drawn into a temporary folder next to ``out_dir`` first, then moved in:
     an interrupted or failing run leaves the previous report whole (not half old, half
     new) and no partial files."""
+    # lazy: matplotlib, only when a picture is drawn
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)

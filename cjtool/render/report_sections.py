@@ -49,20 +49,24 @@ def sections(extras: ReportExtras, lang: str, top: int) -> list[Section]:
     # plain report does not load the comparison's statistics or matplotlib)
     out = []
     if extras.moments is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_markdown import to_markdown
 
         out.append(Section(to_markdown(extras.moments, lang, top, heading_level=2)))
     if extras.breakdown is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.segments_text import breakdown_markdown
 
         md = f"## {TITLES['segments'][lang]}\n\n" + breakdown_markdown(extras.breakdown, lang, heading_level=3)
         out.append(Section(md, ((SEGMENTS_PNG, TITLES["segments"][lang]),)))
     if extras.comparison is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_text import to_markdown as compare_markdown
 
         md = f"## {TITLES['comparison'][lang]}\n\n" + compare_markdown(extras.comparison, lang, heading_level=3)
         out.append(Section(md, ((COMPARE_PNG, TITLES["comparison"][lang]),)))
     if extras.paths is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.paths_png import PICTURES, markdown_section, p_
 
         p = extras.paths
@@ -78,11 +82,13 @@ def draw(extras: ReportExtras, folder: Path, lang: str) -> dict[str, bytes]:
     # lazy imports below: matplotlib only for the pictures asked for
     savers: list[tuple[str, Callable[[Path], None]]] = []
     if extras.breakdown is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.segments_png import save_breakdown_picture
 
         bd = extras.breakdown
         savers.append((SEGMENTS_PNG, lambda path: save_breakdown_picture(bd, path, lang=lang)))
     if extras.comparison is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.compare_png import save_compare_chart
 
         cr = extras.comparison
@@ -90,6 +96,7 @@ def draw(extras: ReportExtras, folder: Path, lang: str) -> dict[str, bytes]:
     for name, save in savers:
         save(folder / name)
     if extras.paths is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.paths_png import save_all
 
         save_all(extras.paths, folder, lang)

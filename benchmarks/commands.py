@@ -97,7 +97,8 @@ elif cmd.startswith("customers"):
     from cjtool.analyses.customers import customer_table
     from cjtool.render import customers_out as co
     r = customer_table(j, []); t.append(now())
-    out = co.to_parquet(r) if "parquet" in cmd else co.to_csv(r)
+    from cjtool.parquet import to_parquet
+    out = to_parquet(r) if "parquet" in cmd else co.to_csv(r)
 elif cmd == "compare --split":
     from datetime import date
     from cjtool.analyses.compare import compare

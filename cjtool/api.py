@@ -13,10 +13,13 @@ from cjtool.events import EventsInput, read_events
 from cjtool.journeys import Journeys, build_journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
+from cjtool.render import notebook as _notebook  # noqa: F401  (a map shows itself in Jupyter)
 from cjtool.result import JourneyMap
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the result types of the entry points that load their analysis on first use
+    from cjtool.analyses.compare import CompareResult
     from cjtool.analyses.paths import Paths
+    from cjtool.analyses.segments import Breakdown
     from cjtool.analyses.value import ValueResult
 
 __all__ = [
@@ -27,6 +30,9 @@ __all__ = [
     "paths",
     "Paths",
     "value",
+    "customers",
+    "breakdown",
+    "compare",
     "load_model",
     "JourneyMap",
     "JourneyModel",
@@ -104,6 +110,7 @@ def paths(
     first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
     ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
     those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses.paths import compute_paths, filtered
 
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
@@ -124,6 +131,7 @@ def customers(
 ) -> pl.DataFrame:
     """The customer table (SPEC 8): one row per customer, with the model's declared
     segment attributes and ``by`` as columns, filtered like `cjtool customers`."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses import customers as cu
     from cjtool.analyses import segments as sg
 
@@ -148,8 +156,9 @@ def breakdown(
     limit: int = 10,
     exclude_in_progress: bool = False,
     encoding: str | None = None,
-):  # -> cjtool.analyses.segments.Breakdown
+) -> Breakdown:
     """The map of every segment of ``by`` and of the whole run (SPEC 9), as `map --by`."""
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses import segments as sg
 
     file = sg.load_customer_file(model, customer_file)
@@ -176,13 +185,14 @@ def compare(
     sequential: bool = False,
     encoding: str | None = None,
     strict: bool = False,
-):
+) -> CompareResult:
     """Compare populations with SPEC 10 statistics (a ``CompareResult``; ``.to_dict()`` is
     `cjtool.compare/1`): values of ``by`` against ``baseline`` (A/B variants), entry before
     / from ``split`` (`2026-03-01`), ``events`` against ``baseline_events`` or a stored
     map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`)."""
     from datetime import date, datetime
 
+    # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses.baseline_map import read_baseline_map
     from cjtool.analyses.compare import compare as run
     from cjtool.analyses.compare import parse_min_effect

@@ -25,7 +25,7 @@ def read(name: str, lang: str = "en") -> bytes:
 
 
 def translate_comments(text: str) -> str:
-    from cjtool.models.comments_zh import ZH
+    from cjtool.models.comments_zh import ZH  # lazy: a large table, read only for Chinese comments
 
     out = []
     for line in text.splitlines():
@@ -39,7 +39,7 @@ def translate_comments(text: str) -> str:
 
 def untranslated_comments(name: str) -> list[str]:
     """Comment lines of a built-in model with no Chinese translation (prose only)."""
-    from cjtool.models.comments_zh import ZH
+    from cjtool.models.comments_zh import ZH  # lazy: a large table, read only for Chinese comments
 
     text = read(name).decode("utf-8")
     return [

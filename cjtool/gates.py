@@ -11,33 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjtool.errors import UsageError
+from cjtool.gate_kinds import DATA_KINDS, KINDS
 from cjtool.model import Gates
 from cjtool.result import JourneyMap
-
-KINDS = {
-    "min_conversion": ("conversion", ">="),
-    "min_satisfaction": ("satisfaction", ">="),
-    "max_drop_off": ("drop_off", "<="),
-    "min_nps": ("nps_gate", ">="),
-    "max_at_stake": ("at_stake", "<="),  # SPEC 17: customers at stake at a touchpoint or stage
-}
-# data-quality gates: no target, a share of the whole input
-DATA_KINDS = {
-    "max_rejected": ("rejected_share", "<="),  # rejected rows / rows read
-    "max_unassigned": ("unassigned_share", "<="),  # unassigned events / events
-}
-RATE_KINDS = ("min_conversion", "max_drop_off", *DATA_KINDS)
-
-
-def gate_threshold_problem(kind: str, x: float) -> str | None:
-    """Why ``x`` cannot be a threshold of ``kind``: rates are shares, 0.3 not 30."""
-    if kind in RATE_KINDS and not 0 <= x <= 1:
-        return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
-    if kind == "min_nps" and not -100 <= x <= 100:
-        return f"{x:g} is not an NPS between -100 and 100"
-    if kind == "max_at_stake" and x < 0:
-        return f"{x:g} is not a number of customers (0 or more)"
-    return None
 
 
 @dataclass(frozen=True)
@@ -60,34 +36,6 @@ class GateResult:
     def written(self) -> str:
         """The threshold as written: `30%` stays `30%`."""
         return self.threshold_text or f"{self.threshold:g}"
-
-    def value_text(self) -> str | None:
-        """The value with the precision of the threshold as written, one digit more, and
-        more still while rounding would make it look equal to a threshold it misses."""
-        if self.value is None:
-            return None
-        percent = self.written.endswith("%")
-        number = self.written.removesuffix("%")
-        digits = len(number.partition(".")[2]) + 1 if "e" not in number.lower() else 4
-        scale = 100 if percent else 1
-        while True:
-            text = f"{self.value * scale:.{digits}f}"
-            if digits >= 6 or self.passed or float(text) != self.threshold * scale:
-                return text + ("%" if percent else "")
-            digits += 1
-
-    def describe(self, lang: str = "en", label: str | None = None) -> str:
-        """``label``: the stage's label in ``lang``; in Chinese it leads, the id (what
-        the gate is written with) follows."""
-        from cjtool.i18n import t
-
-        where = f"[{self.segment}] " if self.segment else ""
-        if self.target is None:
-            what, op = DATA_KINDS[self.kind]
-            return f"{where}{t(what, lang)} {op} {self.written}"
-        what, op = KINDS[self.kind]
-        target = f"{label}（{self.target}）" if lang == "zh" and label and label != self.target else self.target
-        return f"{where}{t(what + '_of', lang).format(target=target)} {op} {self.written}"
 
 
 def merge(model_gates: Gates, cli: dict[str, list[tuple[str, float]]]) -> Gates:
@@ -228,23 +176,6 @@ class RegressionGate:
     @property
     def written(self) -> str:
         return self.threshold_text or f"{self.threshold:g}"
-
-    def value_text(self) -> str | None:
-        from cjtool.render.compare_text import delta, interval, p_text
-
-        t, s = self.row.test, self.row.sequential
-        if t is None or t.diff is None:
-            return None
-        ci, p = (s.ci, s.p_value) if s is not None else (t.ci95, t.p_adjusted)
-        return f"{delta(self.row.metric, t.diff)} {interval(self.row.metric, ci)} p={p_text(p)}"
-
-    def describe(self, lang: str = "en", label: str | None = None) -> str:
-        from cjtool.render.compare_text import METRIC_NAMES
-
-        where = self.row.stage if self.row.touchpoint is None else f"{self.row.stage} · {self.row.touchpoint}"
-        who = f" of {self.comparison}" if self.per_variant else ""
-        margin = f" by > {self.written}" if self.threshold else ""
-        return f"{where} {METRIC_NAMES[self.row.metric]}{who} not worse{margin}"
 
 
 def regression_gates(result: Any, texts: dict[str, str] | None = None) -> list[RegressionGate]:

@@ -163,3 +163,8 @@ def fmt_num(x: float | None, digits: int = 2) -> str:
 
 def fmt_int(x: int | None) -> str:
     return "—" if x is None else f"{x:,}"
+
+
+def fmt_amount(x: float | None, digits: int = 2) -> str:
+    """A sum of money as people read it: thousands separated (360,624.50)."""
+    return "—" if x is None else f"{x:,.{digits}f}"

@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from cjtool import events as ev
-from cjtool.analyses.customers import churn_cutoff, status_expr, window_open
 from cjtool.events import EventTable, Note, merged_notes, worded
+from cjtool.journey_rules import churn_cutoff, status_expr, window_open
 from cjtool.journeys import Checks, Journeys, build_journeys, journey_warnings
 from cjtool.model import JourneyModel
 from cjtool.opportunities import find_opportunities

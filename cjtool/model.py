@@ -18,7 +18,9 @@ from typing import Any
 
 import polars as pl
 
+from cjtool import builtin_models
 from cjtool.errors import ModelError, UsageError
+from cjtool.gate_kinds import gate_threshold_problem
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -382,8 +384,6 @@ STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", 
 
 def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     """A model from a YAML path or a built-in name (``aipl``, ``5a``, ``b2b``, ``experience``)."""
-    from cjtool import builtin_models  # local: avoids an import cycle
-
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if path.is_dir():
@@ -813,8 +813,6 @@ class _Builder:
             for target, thr in items.items():
                 x = self.number(thr, ("gates", key, target), float("nan"), share=True)  # 30% as on the command line
                 if x == x:
-                    from cjtool.gates import gate_threshold_problem
-
                     problem = gate_threshold_problem(key, x)
                     ids = [st.id for st in stages]
                     if not problem and key == "min_conversion" and ids and target not in ids:

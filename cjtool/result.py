@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
+
+import polars as pl
 
 from cjtool.model import JourneyModel
 
@@ -162,6 +165,74 @@ class JourneyMap:
     def stage_label(self, stage_id: str, lang: str = "en") -> str:
         return self.model.stages[self.model.stage_index(stage_id) - 1].label.get(lang)
 
+    # ------------------------------------------------------------------ for Python and notebooks
+
+    @property
+    def stages_df(self) -> pl.DataFrame:
+        """One row per stage, in model order: the map's stage metrics as a polars frame
+        (the JSON's `stages`, scores flattened; null where the JSON has null)."""
+        return pl.DataFrame(
+            [
+                {
+                    "index": s.index,
+                    "id": s.id,
+                    "label": self.stage_label(s.id),
+                    "customers": s.customers,
+                    "conversion_from_previous": s.conversion_from_previous,
+                    "conversion_from_first": s.conversion_from_first,
+                    "drop_off": s.drop_off,
+                    "median_time_to_convert_s": s.median_time_to_convert_s,
+                    "satisfaction": s.scores.satisfaction,
+                    "responses": s.scores.responses,
+                    "nps": s.scores.nps,
+                    "effort": s.scores.effort,
+                    "events": s.events,
+                    "in_progress": s.in_progress,
+                    "churned": s.churned,
+                    "revenue": s.revenue,
+                    "revenue_per_customer": s.revenue_per_customer,
+                }
+                for s in self.stages
+            ],
+            schema=STAGE_SCHEMA,
+        )
+
+    @property
+    def touchpoints_df(self) -> pl.DataFrame:
+        """One row per (stage, touchpoint) pair, ranked pain points first (the JSON's
+        `touchpoints`, scores flattened)."""
+        return pl.DataFrame(
+            [
+                {
+                    "rank": t.rank,
+                    "stage": t.stage,
+                    "stage_index": t.stage_index,
+                    "touchpoint": t.touchpoint,
+                    "events": t.events,
+                    "customers": t.customers,
+                    "exits": t.exits,
+                    "drop_off_rate": t.drop_off_rate,
+                    "satisfaction": t.scores.satisfaction,
+                    "responses": t.scores.responses,
+                    "nps": t.scores.nps,
+                    "effort": t.scores.effort,
+                    "priority": t.priority,
+                    "revenue": t.revenue,
+                    "impact": t.impact,
+                }
+                for t in self.touchpoints
+            ],
+            schema=TOUCHPOINT_SCHEMA,
+        )
+
+    # `opportunities_df` (where to invest first, issue 19) goes here, beside its siblings.
+
+    def _repr_html_(self) -> str | None:
+        """How the map shows itself in Jupyter: the journey map picture and the tables,
+        drawn when asked (``cjtool.render.notebook`` registers the renderer: results never
+        import renderers)."""
+        return html_view(self) if html_view is not None else None
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         m = self.model
         return {
@@ -242,6 +313,48 @@ class JourneyMap:
             **({"revenue_at_stake_basis": "clv"} if self.value_basis == "clv" else {}),
             "warnings": list(self.warnings),
         }
+
+
+STAGE_SCHEMA = {
+    "index": pl.Int64,
+    "id": pl.String,
+    "label": pl.String,
+    "customers": pl.Int64,
+    "conversion_from_previous": pl.Float64,
+    "conversion_from_first": pl.Float64,
+    "drop_off": pl.Int64,
+    "median_time_to_convert_s": pl.Float64,
+    "satisfaction": pl.Float64,
+    "responses": pl.Int64,
+    "nps": pl.Float64,
+    "effort": pl.Float64,
+    "events": pl.Int64,
+    "in_progress": pl.Int64,
+    "churned": pl.Int64,
+    "revenue": pl.Float64,
+    "revenue_per_customer": pl.Float64,
+}
+TOUCHPOINT_SCHEMA = {
+    "rank": pl.Int64,
+    "stage": pl.String,
+    "stage_index": pl.Int64,
+    "touchpoint": pl.String,
+    "events": pl.Int64,
+    "customers": pl.Int64,
+    "exits": pl.Int64,
+    "drop_off_rate": pl.Float64,
+    "satisfaction": pl.Float64,
+    "responses": pl.Int64,
+    "nps": pl.Float64,
+    "effort": pl.Float64,
+    "priority": pl.Float64,
+    "revenue": pl.Float64,
+    "impact": pl.Float64,
+}
+
+# The HTML a notebook shows for a JourneyMap; set by `cjtool.render.notebook` when imported
+# (`cjtool.api` imports it), so this module needs no renderer.
+html_view: Callable[[JourneyMap], str] | None = None
 
 
 def _iso(dt: datetime) -> str:

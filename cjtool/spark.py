@@ -35,11 +35,13 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool import events as ev
 from cjtool import excel
+from cjtool.analyses.customers import customer_rows
+from cjtool.analyses.segments import attributes_to_read
 from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
-from cjtool.render.customers_out import to_parquet
+from cjtool.parquet import to_parquet
 from cjtool.result import JourneyMap
 
 INSTALL_HINT = 'pip install "cjtool[spark]" (pyspark 4, with Java 17 or later)'
@@ -486,8 +488,6 @@ def _customers(
     strict: bool,
     partitions: int | None,
 ) -> tuple[int, list[str]]:
-    from cjtool.analyses.segments import attributes_to_read
-
     extra = [a for a in attributes_to_read(model, spec.names, spec.customer_file) if a not in model.extra_columns]
     model = replace(model, extra_columns=(*model.extra_columns, *extra)) if extra else model
     inp = _input(spark, sources, model, encoding=encoding, strict=strict, partitions=partitions)
@@ -539,8 +539,6 @@ def _facts(table: ev.EventTable) -> tuple[Any, set[str]]:
 
 
 def _table(j: Any, spec: TableSpec, model: JourneyModel, with_values: frozenset[str]) -> tuple[pl.DataFrame, list[str]]:
-    from cjtool.analyses.customers import customer_rows
-
     return customer_rows(
         j,
         spec.names,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from cjtool.api import map_journey
 from cjtool.engine import stage_condition
 from cjtool.events import EventsInput, field_count_warning
 from cjtool.model import JourneyModel
@@ -73,8 +74,6 @@ def check_model(model: JourneyModel, v: Validation) -> None:
 
 
 def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encoding: str | None) -> None:
-    from cjtool.api import map_journey
-
     result = map_journey(events, model, encoding=encoding)
     v.result = result
     if not isinstance(events, (pl.DataFrame, pl.LazyFrame)):

@@ -473,8 +473,9 @@ mode: ordered
 # window: in ordered mode, each step must happen within this time of the customer's
 # first stage event: a number and a unit, s m h d w (30d, 12h, 90m). Leave out for none.
 window: 30d
-# timestamp_format: a strftime format for timestamps that are not ISO 8601 or epoch numbers,
-# e.g. "%d/%m/%Y %H:%M". Leave out to accept ISO 8601 (with or without offset) and epoch s/ms.
+# timestamp_format: a strftime format (or a list of them) for timestamps cjtool does not read
+# by itself, e.g. "%d/%m/%Y %H:%M". Leave out to read ISO 8601 (with or without offset), dates,
+# 2026/3/4 9:05 as Excel shows it, compact 20260304101500 and epoch seconds or milliseconds.
 # timestamp_format: "%d/%m/%Y %H:%M"
 
 # columns: which CSV header holds each role; a role not listed uses its own name as header.
@@ -747,7 +748,7 @@ ZH_YAML = """\
 #   cjtool map examples/zh/旅程事件.csv --model examples/zh/旅程模型.yaml
 # 本文件须保存为 UTF-8。
 
-# name：模型的简短标识，显示在输出中（JSON 的 "model"）；只用英文字母、数字、下划线。
+# name：模型的简短标识，显示在输出中（JSON 的 "model"）。
 name: experience_zh
 # title：旅程图的标题；可以是一段文字，也可以按语言分别写（en、zh）。
 title: {zh: "客户体验旅程（示例）", en: "Customer experience journey (example)"}
@@ -760,9 +761,10 @@ mode: ordered
 # window：在 ordered 模式下，每一步都必须发生在客户第一个阶段事件之后的这段时间内；
 # 写成数字加单位：s 秒、m 分、h 时、d 天、w 周（如 30d、12h、90m）。不限时间就删掉这一行。
 window: 60d
-# timestamp_format：时间不是 ISO 8601 或时间戳数字时，用 strftime 格式说明，
-# 例如 Excel 常见的 "%Y/%m/%d %H:%M"。删掉则接受 ISO 8601（可带时区，如 +08:00）和秒/毫秒时间戳。
-# timestamp_format: "%Y/%m/%d %H:%M"
+# timestamp_format：cjtool 自己读不出的时间写法，用 strftime 格式（可写多个）说明，例如 "%d/%m/%Y %H:%M"。
+# 删掉则自动读取 ISO 8601（可带时区，如 +08:00）、日期、Excel 显示的 2026/3/4 9:05、
+# 20260304101500 这样的紧凑写法，以及秒/毫秒时间戳。
+# timestamp_format: "%d/%m/%Y %H:%M"
 
 # columns：每个角色对应 CSV 的哪一列（列名）；没写的角色按角色名本身找列。
 # 必填：customer_id（客户）、timestamp（时间）、touchpoint（接触点）。
@@ -777,7 +779,7 @@ columns:
   effort: 费力度
 
 # stages：按旅程顺序列出各阶段。每个事件归入第一个与之匹配的阶段：
-#   id：阶段标识（英文字母、数字、下划线）；
+#   id：阶段标识：任何语言的文字、数字、下划线、- 或 .，不含空格（如 认知、aware）；
 #   touchpoints：接触点名称的完整列表，和/或
 #   match：正则表达式，在接触点名称中任意位置查找（Rust/polars 语法：不支持前后断言和反向引用）；
 #   channels：（可选）事件的渠道也必须是其中之一，例如 channels: [门店, 客服热线]；

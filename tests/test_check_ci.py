@@ -8,6 +8,7 @@ import pytest
 
 from cjtool.errors import ExitCode
 from cjtool.gates import GateResult
+from cjtool.render.gates_text import value_text
 from tests.conftest import EXAMPLES
 
 EVENTS = EXAMPLES / "aipl_events.csv"
@@ -38,10 +39,10 @@ def test_table_has_a_result_header_and_values_at_the_thresholds_precision(cli, c
 
 def test_a_failing_value_never_looks_equal_to_its_threshold():
     g = GateResult("min_conversion", "purchase", 0.05, 0.04999, "0.05")
-    assert not g.passed and g.value_text() == "0.04999"
-    assert GateResult("max_drop_off", "x", 0.3, 0.3004, "30%").value_text() == "30.04%"
-    assert GateResult("max_drop_off", "x", 0.3, 0.3, "30%").value_text() == "30.0%"  # passes: no digits added
-    assert GateResult("min_nps", "x", 20.0, 25.25, None).value_text() == "25.2"  # model gate: `20` as written
+    assert not g.passed and value_text(g) == "0.04999"
+    assert value_text(GateResult("max_drop_off", "x", 0.3, 0.3004, "30%")) == "30.04%"
+    assert value_text(GateResult("max_drop_off", "x", 0.3, 0.3, "30%")) == "30.0%"  # passes: no digits added
+    assert value_text(GateResult("min_nps", "x", 20.0, 25.25, None)) == "25.2"  # model gate: `20` as written
 
 
 @pytest.mark.parametrize("flag", ["markdown", "md"])

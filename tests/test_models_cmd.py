@@ -203,3 +203,22 @@ def test_validate_json(cli, tmp_path):
     assert any("Product-Page-View" in f["message"] for f in doc["findings"] if f["severity"] == "warning")
     r = cli("validate", "-m", EXAMPLES / "aipl.yaml", tmp_path / "missing.csv", "-f", "json")
     assert r.exit_code == ExitCode.DATA and json.loads(r.stdout)["findings"][0]["severity"] == "error"
+
+
+@pytest.mark.parametrize("name", ["aipl", "5a", "b2b", "experience"])
+def test_the_timestamp_comment_tells_what_is_read(cli, tmp_path, name):
+    """The model's comment names what cjtool reads without `timestamp_format`: each of its
+    examples is read, and so is a Chinese stage id (ids are not ASCII only)."""
+    text = builtin_models.read(name).decode("utf-8")
+    lines = text.split("# timestamp_format:", 1)[1].split("\n# timestamp_format", 1)[0]
+    examples = ["2026/3/4 9:05", "20260304101500", "2026-03-04", "2026-03-04T10:15:00+08:00", "1772619300"]
+    for example in examples[:2]:
+        assert example in lines, f"{name}: the comment should name {example}"
+    events = tmp_path / "e.csv"
+    events.write_text("customer_id,timestamp,touchpoint\n" + "".join(f"c{i},{e},ad\n" for i, e in enumerate(examples)))
+    model = tmp_path / "m.yaml"
+    model.write_text("name: m\nstages:\n  - {id: 认知, touchpoints: [ad]}\n", encoding="utf-8")
+    r = cli("map", events, "-m", model, "-f", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["rows"]["rejected"] == 0 and doc["stages"][0]["id"] == "认知"

@@ -15,6 +15,7 @@ from PIL import Image
 
 from cjtool.analyses.paths import compute_paths
 from cjtool.api import journeys
+from cjtool.errors import ExitCode
 from cjtool.model import load_model
 from cjtool.render import paths_png
 from cjtool.render.paths_text import to_csv, to_dot
@@ -104,8 +105,13 @@ def test_png_options_and_report_hooks(cli, tmp_path: Path) -> None:
     assert (tmp_path / "paths_removal.png").exists()
     r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--png", tmp_path / "flow.gif")
     assert r.exit_code == 2
-    r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--png-dir", tmp_path / "missing")
-    assert r.exit_code == 2
+    r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--png-dir", tmp_path / "new" / "pictures")
+    assert r.exit_code == 0, r.output  # created if missing, like report --output
+    assert sorted(f.name for f in (tmp_path / "new" / "pictures").iterdir()) == sorted(
+        ["paths_flow.png", "paths_heatmap.png", "paths_channels.png", "paths_removal.png"]
+    )
+    r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--png-dir", flow)  # a file, not a folder
+    assert r.exit_code == ExitCode.OUTPUT and "not a folder" in r.stderr
     p = compute_paths(journeys([str(ZH_EVENTS)], load_model(str(ZH_MODEL))))
     pics = paths_png.pictures(p, "zh")
     assert len(pics) == 4 and all(b[:4] == b"\x89PNG" for _t, b in pics)

@@ -107,6 +107,16 @@ def test_churn_and_revenue_per_stage_customer_and_touchpoint():
     ]
 
 
+def test_revenue_prints_with_thousands_separators(cli):
+    r = cli("map", *EXAMPLE, "-m", "aipl", "--by", "variant", "-q")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(cli("map", *EXAMPLE, "-m", "aipl", "-f", "json", "-q").stdout)
+    row = next(line for line in r.stdout.splitlines() if line.split()[:1] == ["revenue"])
+    assert row.split()[1] == f"{doc['revenue']:,.0f}" and "," in row.split()[1]  # 360,624, not 360624
+    per = next(line for line in r.stdout.splitlines() if line.startswith(" revenue / customer"))
+    assert per.split()[3] == f"{doc['revenue'] / doc['customers']['total']:,.2f}"
+
+
 def test_customers_win_back_list_is_filtered_and_sanitised(cli, tmp_path):
     out = tmp_path / "winback.csv"
     r = cli("customers", *EXAMPLE, "-m", "aipl", "--status", "dropped", "--exit-touchpoint", "checkout", "-o", out)

@@ -1,4 +1,4 @@
-"""SPEC 14's in-progress and churned rules (one definition in cjtool.analyses.customers):
+"""SPEC 14's in-progress and churned rules (one definition in cjtool.journey_rules):
 the customer table, the map and the map merged from parts say the same, at the edges."""
 
 from __future__ import annotations

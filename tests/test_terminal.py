@@ -128,3 +128,15 @@ def test_fit_table_folds_a_name_longer_than_a_third_of_the_width():
     out = buf.getvalue()
     assert left_out == [] and "…" not in out and "1,234" in out
     assert "".join(line.strip().split("1,234")[0].strip() for line in out.splitlines()[4:]).startswith(name)
+
+
+def test_a_model_without_a_title_is_named_once(cli, tmp_path):
+    model = tmp_path / "shop.yaml"
+    model.write_text("name: shop\nstages:\n  - {id: a, touchpoints: [ad]}\n  - {id: b, touchpoints: [buy]}\n")
+    events = tmp_path / "e.csv"
+    events.write_text("customer_id,timestamp,touchpoint\nc1,2026-01-01T00:00:00Z,ad\n")
+    first = cli("map", events, "-m", model, "-q").stdout.splitlines()[0]
+    assert first.startswith("shop  (ordered,") and first.count("shop") == 1
+    titled = tmp_path / "titled.yaml"
+    titled.write_text("name: shop\ntitle: Our shop\n" + model.read_text().partition("\n")[2])
+    assert cli("map", events, "-m", titled, "-q").stdout.startswith("Our shop  (shop, ordered,")

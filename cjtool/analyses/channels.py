@@ -3,15 +3,39 @@ chain events, and the Markov removal effect (cjtool.stats.markov solves the chai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
-from cjtool.analyses.paths import Channels, Switch, collapse
+from cjtool.analyses.runs import collapse
 from cjtool.journeys import Journeys
-from cjtool.stats.markov import removal_effects_of_matrix
+from cjtool.stats.markov import RemovalEffect, removal_effects_of_matrix
 from cjtool.timestamps import is_blank
 
 NONE = "(none)"  # a blank channel, in switches
+
+
+@dataclass(frozen=True)
+class Switch:
+    stage: int  # k: from chain event k-1 to chain event k
+    src: str
+    dst: str
+    customers: int
+
+
+@dataclass(frozen=True)
+class Channels:
+    customers: int  # customers with at least one non-blank channel
+    multichannel: float | None
+    single_entered: int
+    single_completed: int
+    multi_entered: int
+    multi_completed: int
+    switches: list[Switch]
+    switch_rate: list[tuple[int, float | None]]
+    removal_effect: list[RemovalEffect]
+    conversion_probability: float | None  # P of the Markov chain
 
 
 def blank_channel(col: pl.Expr) -> pl.Expr:

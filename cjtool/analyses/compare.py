@@ -24,7 +24,7 @@ import polars as pl
 from cjtool.analyses.segments import NONE, Attribute, attribute, distinct_values, event_column, segment_codes
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
-from cjtool.metrics import SCORE_SCALE, compute_maps
+from cjtool.metrics import SCORE_SCALE, compute_map, compute_maps
 from cjtool.result import JourneyMap, Scores
 from cjtool.stats import (
     MIN_SAMPLE,
@@ -520,8 +520,6 @@ def compare(
         raise UsageError(f"--baseline {baseline} is a value of --by ATTRIBUTE; give --by too")
     common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
     if baseline_journeys is not None or baseline_map is not None:
-        from cjtool.metrics import compute_map
-
         if baseline_map is not None:
             base = baseline_map
         else:

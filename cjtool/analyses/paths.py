@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
+from cjtool.analyses.channels import Channels, compute_channels
+from cjtool.analyses.runs import collapse
 from cjtool.engine import sorted_events
 from cjtool.errors import UsageError
 from cjtool.journeys import Journeys
 from cjtool.model import JourneyModel
-
-if TYPE_CHECKING:
-    from cjtool.stats.markov import RemovalEffect
 
 SCHEMA = "cjtool.paths/1"
 START, CONVERTED, DROPPED, END = "(start)", "(converted)", "(dropped)", "(end)"
@@ -87,28 +86,6 @@ class Flow:
     src: Step
     dst: Step
     customers: int
-
-
-@dataclass(frozen=True)
-class Switch:
-    stage: int  # k: from chain event k-1 to chain event k
-    src: str
-    dst: str
-    customers: int
-
-
-@dataclass(frozen=True)
-class Channels:
-    customers: int  # customers with at least one non-blank channel
-    multichannel: float | None
-    single_entered: int
-    single_completed: int
-    multi_entered: int
-    multi_completed: int
-    switches: list[Switch]
-    switch_rate: list[tuple[int, float | None]]
-    removal_effect: list[RemovalEffect]
-    conversion_probability: float | None  # P of the Markov chain
 
 
 @dataclass
@@ -197,19 +174,6 @@ def sorted_paths(j: Journeys) -> pl.DataFrame:
     pos = ev["pos"]
     return ev.select("cust", "timestamp", "stage").with_columns(
         assigned["touchpoint"].gather(pos), assigned["channel"].gather(pos)
-    )
-
-
-def collapse(ev: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Consecutive events of a customer with equal ``keys`` collapsed into one run:
-    ``cust``, the keys, ``t_first`` and ``t_last`` (times of the run's first and last event)."""
-    cols = ["cust", *keys]
-    new = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in cols])
-    starts = ev.select(new.fill_null(True).alias("s"))["s"].arg_true()
-    ends = starts.shift(-1, fill_value=ev.height) - 1
-    ts = ev["timestamp"]
-    return ev.select(pl.col(cols).gather(starts)).with_columns(
-        ts.gather(starts).alias("t_first"), ts.gather(ends).alias("t_last")
     )
 
 
@@ -302,8 +266,6 @@ def variants_of(stage_runs: pl.DataFrame, completed: pl.Series, customers: int) 
 
 
 def compute_paths(j: Journeys, steps: int = DEFAULT_STEPS) -> Paths:
-    from cjtool.analyses.channels import compute_channels
-
     model, K = j.model, j.K
     ev = sorted_paths(j)
     c = j.customers  # in customer-code order, as ``ev`` is: one row per customer of ``ev``

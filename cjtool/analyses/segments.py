@@ -17,6 +17,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool.errors import DataError, UsageError
+from cjtool.journey_rules import status_expr
 from cjtool.journeys import Journeys
 from cjtool.metrics import aggregate, finish, merged_segments
 from cjtool.model import JourneyModel
@@ -302,8 +303,6 @@ def in_use(model: JourneyModel, by: list[str]) -> list[str]:
 
 def in_progress_mask(j: Journeys) -> pl.Series:
     """True for each customer of ``j.customers`` in progress (SPEC 14)."""
-    from cjtool.analyses.customers import status_expr
-
     return j.customers.select((status_expr(j) == "in_progress").alias("p"))["p"]
 
 

@@ -1,0 +1,1 @@
+"""The command line: one thin module per command (`*_cmd.py`), registered in `app.py`."""

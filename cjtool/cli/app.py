@@ -18,6 +18,18 @@ from typer._click.exceptions import BadParameter, ClickException  # typer vendor
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cjtool import __version__
+from cjtool.cli import (
+    check_cmd,
+    compare_cmd,
+    customers_cmd,
+    map_cmd,
+    models_cmd,
+    moments_cmd,
+    paths_cmd,
+    report_cmd,
+    validate_cmd,
+    value_cmd,
+)
 from cjtool.errors import CjtoolError, ExitCode
 from cjtool.output import quiet_broken_pipe
 from cjtool.safe_text import visible
@@ -154,19 +166,6 @@ def root(
 
 
 def _register() -> None:
-    from cjtool.cli import (
-        check_cmd,
-        compare_cmd,
-        customers_cmd,
-        map_cmd,
-        models_cmd,
-        moments_cmd,
-        paths_cmd,
-        report_cmd,
-        validate_cmd,
-        value_cmd,
-    )
-
     commands = (map_cmd, customers_cmd, compare_cmd, validate_cmd, check_cmd, report_cmd, models_cmd, moments_cmd)
     for module in (*commands, paths_cmd, value_cmd):
         module.register(app)

@@ -19,10 +19,12 @@ from cjtool.analyses.segments import segment_breakdown
 from cjtool.cli import common as c
 from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, run_compare
 from cjtool.errors import ExitCode, UsageError
-from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, gate_threshold_problem, merge, regression_gates
+from cjtool.gate_kinds import gate_threshold_problem
+from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, merge, regression_gates
 from cjtool.i18n import t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
+from cjtool.render.gates_text import describe, value_text
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import trim_trailing
 
@@ -157,8 +159,8 @@ def check_command(
         typer.Option(
             "--format",
             "-f",
-            help="table, json or markdown (md), to stdout or the -o file "
-            "(default: from the -o file's suffix, else table). With -o the table still goes to stdout.",
+            help="Output format: table, json or markdown (md) (default: from the -o file's suffix, else table); "
+            "with -o the file gets it and the table still goes to stdout.",
             metavar="FORMAT",
             show_default=False,
         ),
@@ -271,8 +273,8 @@ def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str
 
 
 def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
-    value = g.value_text() or t("no_data", lang)
-    return f"{g.describe(lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
+    value = value_text(g) or t("no_data", lang)
+    return f"{describe(g, lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
 
 
 def render_gates(
@@ -283,7 +285,7 @@ def render_gates(
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
     rows = [
-        (g.describe(lang, labels.get(g.target or "")), g.value_text() or t("no_data", lang), g.passed) for g in results
+        (describe(g, lang, labels.get(g.target or "")), value_text(g) or t("no_data", lang), g.passed) for g in results
     ]
     if fmt is CheckFormat.json:
         doc = {

@@ -122,7 +122,7 @@ SameTimeOpt = Annotated[
         "--same-time",
         help="Equal timestamps: any_order (count as in order either way) or input_order (the file's row order).",
         show_default=False,
-        metavar="any_order|input_order",
+        metavar="ORDER",
     ),
 ]
 SinceOpt = Annotated[
@@ -168,7 +168,9 @@ StrictOpt = Annotated[
 LangOpt = Annotated[
     Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.", metavar="")]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Quiet: no warnings or notes (errors still show).", metavar="")
+]
 
 
 def parse_columns(pairs: list[str] | None) -> dict[str, str]:
@@ -329,6 +331,7 @@ def run_map(
 ) -> JourneyMap:
     """The map; in parts by customer (``cjtool.partitions``) when ``partitions`` > 1, or
     when not given and the input is bigger than memory comfortably holds."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool import partitions as parts
 
     n = partitions if partitions is not None else parts.auto_partitions(events)
@@ -358,6 +361,7 @@ def run_spark(
     partitions: int | None = None,
 ) -> JourneyMap:
     """The map computed by Spark (``cjtool.spark``), its warnings on stderr."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.spark import map_spark
 
     with progress(f"cjtool {model.name}:") as phase:
@@ -393,6 +397,7 @@ def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) ->
     computed here when not given)."""
     result = compute_map(j, j.model)
     if j.model.weight_impact is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.analyses.moments import compute_moments, impact_of
         from cjtool.metrics import with_impact
 
@@ -446,7 +451,8 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
         return formats(name)
     except ValueError:
         names = ", ".join(f.value for f in formats)
-        raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+        md = " (md for markdown)" if "markdown" in names.split(", ") else ""
+        raise UsageError(f"--format {value!r}: not a format; use one of {names}{md}") from None
 
 
 # ------------------------------------------------------------------ opportunities (SPEC 17)
@@ -458,7 +464,7 @@ WhatIfOpt = Annotated[
         help="TOUCHPOINT=RATE: measure the touchpoint's opportunity against this drop-off rate "
         "(0.2 or 20%) instead of the stage's median or the model's target (repeatable).",
         show_default=False,
-        metavar="TOUCHPOINT=RATE",
+        metavar="TP=RATE",
     ),
 ]
 
@@ -548,6 +554,7 @@ def run_segmented(
     quiet: bool,
 ) -> tuple[Journeys, pl.DataFrame | None]:
     """The journeys with the extra event columns ``by`` needs, and the customer file."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.segments import attributes_to_read, load_customer_file
 
     file = load_customer_file(model, customers)

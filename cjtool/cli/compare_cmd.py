@@ -126,6 +126,7 @@ def run_compare(
         raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
     effect = parse_min_effect(min_effect or [])
     when = parse_split(split) if split is not None else None
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.baseline_map import read_baseline_map
     from cjtool.analyses.segments import read_customer_file
 
@@ -172,7 +173,7 @@ def compare_command(
         typer.Option(
             "--format",
             "-f",
-            help="table, json or markdown (md) (default: from the -o file's suffix, else table).",
+            help="Output format: table, json or markdown (md) (default: from the -o file's suffix, else table).",
             metavar="FORMAT",
             show_default=False,
         ),
@@ -202,6 +203,7 @@ def compare_command(
     """
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
@@ -226,6 +228,7 @@ def compare_command(
     )
     lg = lang.value
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.compare_png import save_compare_chart
 
         save_compare_chart(result, png, lang=lg)
@@ -234,10 +237,12 @@ def compare_command(
 
         emit(json.dumps(result.to_dict(lg), ensure_ascii=False, indent=2, allow_nan=False) + "\n", output)
     elif format is Format.markdown:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_text import to_markdown
 
         emit(to_markdown(result, lg), output)
     else:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_table import render_compare
 
         if output and output != "-":

@@ -13,7 +13,8 @@ from cjtool.cli import common as c
 from cjtool.cli.map_cmd import Engine
 from cjtool.errors import UsageError
 from cjtool.output import emit
-from cjtool.render.customers_out import to_csv, to_json, to_parquet
+from cjtool.parquet import to_parquet
+from cjtool.render.customers_out import to_csv, to_json
 
 
 class Format(StrEnum):
@@ -34,7 +35,7 @@ def customers_command(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or parquet (default: from the -o file's suffix, else csv).",
+            help="Output format: csv, json or parquet (default: from the -o file's suffix, else csv).",
             metavar="FORMAT",
             show_default=False,
         ),
@@ -135,6 +136,7 @@ def customers_command(
     }
     if engine is Engine.spark:  # Spark tasks write the parts: the table never goes through here
         assert output is not None  # checked above
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.spark import TableSpec, customers_spark
 
         spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)

@@ -126,7 +126,7 @@ def map_command(
         typer.Option(
             "--engine",
             help="polars (this machine) or spark (a Spark cluster, or Spark in local mode; "
-            'pip install "cjtool[spark]"). Same result.',
+            'pip install "cjtool\\[spark]"). Same result.',  # \[: not rich markup
             metavar="ENGINE",
         ),
     ] = Engine.polars,
@@ -148,6 +148,7 @@ def map_command(
     if bom and format is not Format.csv:
         raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)  # a bad suffix fails now, not after the work
@@ -177,6 +178,7 @@ def map_command(
         return
     if customers is not None:
         raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.partitions import auto_partitions
 
     parts = partitions if partitions is not None else (1 if exclude_in_progress or value else auto_partitions(events))
@@ -194,6 +196,7 @@ def map_command(
             raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
         result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.analyses.moments import compute_moments, impact_of, measured_moments
 
         j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
@@ -202,6 +205,7 @@ def map_command(
             result = compute_maps(j, in_progress_mask(j).cast(pl.UInt32), 2)[0]
             c.warn(result.warnings, quiet=quiet)
             if found is not None:
+                # lazy: loaded only when used, so `cjtool` starts fast
                 from cjtool.metrics import with_impact
 
                 result = with_impact(result, impact_of(found))
@@ -215,6 +219,7 @@ def map_command(
             result.measured = measured_moments(found or compute_moments(j))
     c.check_what_if(result, targets)
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png import save_journey_map
 
         save_journey_map(result, png, lang=lg)
@@ -256,9 +261,11 @@ def _emit_breakdown(
     sanitize: bool,
     bom: bool,
 ) -> None:
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.render.segments_text import breakdown_csv, breakdown_markdown, render_breakdown
 
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.segments_png import save_breakdown_picture
 
         save_breakdown_picture(bd, png, lang=lg)

@@ -80,6 +80,7 @@ def moments_command(
         raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)  # a bad suffix fails now, not after the work
@@ -91,23 +92,28 @@ def moments_command(
     c.warn_all(result.warnings, quiet=quiet)
     lg = lang.value
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.moments_png import importance_path, save_importance, save_odds_chart
 
         save_odds_chart(result, png, lang=lg, top=top)
         save_importance(result, importance_path(png), lang=lg)
     if format is Format.json:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_machine import to_json
 
         emit(to_json(result), output)
     elif format is Format.csv:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_machine import to_csv
 
         emit(to_csv(result, lg, sanitize=not no_sanitize), output)
     elif format is Format.markdown:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_markdown import to_markdown
 
         emit(to_markdown(result, lg, top=top), output)
     else:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_table import render_moments
 
         if output and output != "-":

@@ -12,7 +12,7 @@ import typer
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
 from cjtool.metrics import compute_map
-from cjtool.output import emit
+from cjtool.output import emit, output_folder
 
 
 class Format(StrEnum):
@@ -37,12 +37,12 @@ SUFFIX_FORMATS = {
 def paths_command(
     events: c.EventsArg,
     model: c.ModelOpt,
-    format: Annotated[
-        Format | None,
+    fmt: Annotated[
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help="Output format: table, json, csv (transitions), markdown or dot (Graphviz) "
+            help="Output format: table, json, csv (transitions), markdown (md) or dot (Graphviz) "
             "(default: from the -o file's suffix, else table).",
             metavar="FORMAT",
             show_default=False,
@@ -63,7 +63,7 @@ def paths_command(
         typer.Option(
             "--png-dir",
             help="Also draw every picture (flow, transition heatmap, channel switches, removal effect) "
-            "as PNG files into this folder.",
+            "as PNG files into this folder (created if missing).",
             show_default=False,
             metavar="DIR",
         ),
@@ -111,20 +111,20 @@ def paths_command(
 
     Example: cjtool paths events.csv --model aipl --png flow.png
     """
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.paths import compute_paths, filtered
     from cjtool.render import paths_text as r
 
-    format = format or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
+    format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if before_drop and dst:
         raise UsageError("--before-drop and --to both choose where transitions go; give one of them")
     if png:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
-    if png_dir and not Path(png_dir).is_dir():
-        raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)
@@ -133,12 +133,14 @@ def paths_command(
     )
     lg = lang.value
     if png or png_dir:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render import paths_png
 
         if png:
             paths_png.save_flow(result, png, lang=lg)
-        if png_dir:
-            paths_png.save_all(result, png_dir, lang=lg)
+        if png_dir:  # like report --output: created if missing, written whole or not at all
+            with output_folder(png_dir, [name for name, _, _ in paths_png.PICTURES]) as work:
+                paths_png.save_all(result, work, lang=lg)
     if format is Format.json:
         emit(r.to_json(result), output)
     elif format is Format.csv:

@@ -40,6 +40,7 @@ def report_analyses(
 ) -> tuple[JourneyMap, ReportExtras]:
     """The map and the report's analyses, all from one read of the events (options
     checked before any work)."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses.baseline_map import read_baseline_map
     from cjtool.analyses.moments import compute_moments, measured_moments
 
@@ -56,11 +57,13 @@ def report_analyses(
         result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
         breakdown = comparison = None
         if by is not None:
+            # lazy: loaded only when used, so `cjtool` starts fast
             from cjtool.analyses.segments import segment_breakdown
 
             breakdown = segment_breakdown(j, by, customer_file=file)
             c.warn(breakdown.warnings, quiet=quiet)
         if baseline is not None:
+            # lazy: loaded only when used, so `cjtool` starts fast
             from cjtool.analyses.compare import compare
 
             comparison = (
@@ -70,6 +73,7 @@ def report_analyses(
             )
             c.warn(comparison.warnings, quiet=quiet)
         if paths:
+            # lazy: loaded only when used, so `cjtool` starts fast
             from cjtool.analyses.paths import compute_paths
 
             path_result = compute_paths(j)
@@ -83,7 +87,9 @@ def report_command(
     model: c.ModelOpt,
     out: Annotated[
         str,
-        typer.Option("--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"),
+        typer.Option(
+            "--output", "--out", "-o", help="Folder to write (created if missing).", show_default=False, metavar="DIR"
+        ),
     ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     reading: c.Reading = c.DEFAULT_READING,

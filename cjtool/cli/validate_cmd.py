@@ -7,6 +7,7 @@ valid, and the exit code says which (3 model, 4 data)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -30,39 +31,60 @@ def validate_command(
     model: c.ModelOpt,
     events: c.EventsArg = None,  # type: ignore[assignment]  # optional here
     reading: c.Reading = c.DEFAULT_READING,
-    format: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
-    ] = ValidateFormat.text,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text (one finding a line) or json (default: text).",
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: c.QuietOpt = False,
 ) -> None:
     """Check a journey model and, given event files, the data against it.
 
     Reports every problem found, all on stdout: model errors with file and line; rejected rows; model touchpoints the data never has (with the closest name it has); unassigned touchpoints by volume; stages no event reaches; touchpoints more than one stage matches. Exit 0 when valid (warnings allowed), 3 for an invalid model, 4 for unusable data (every row rejected, no event in any stage).
     """
+    format = c.parse_format(fmt, ValidateFormat) or ValidateFormat.text
+    shown = Shown(format, quiet)
     try:
         jm = reading.model(model)
     except ModelError as exc:
-        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)
+        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, shown)
         if len(exc.problems) > 1:
             exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
         raise
     try:
         v = validate(jm, events or None, encoding=reading.encoding)
     except CjtoolError as exc:  # unreadable data: still one report, on stdout
-        _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, format)
+        _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, shown)
         raise
-    _report(v, model, format)
+    _report(v, model, shown)
     errors = [f.message for f in v.findings if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more, listed on stdout)" if len(errors) > 1 else ""
         raise DataError(f"{' '.join(events)}: {errors[0]}{more}")
 
 
-def _report(v: Validation, source: str, format: ValidateFormat) -> None:
-    if format is ValidateFormat.json:
+@dataclass(frozen=True)
+class Shown:
+    """How the findings are shown: the format, and ``quiet`` (-q: errors only, no
+    warnings or notes; the JSON document keeps every finding)."""
+
+    format: ValidateFormat
+    quiet: bool
+
+
+def _report(v: Validation, source: str, shown: Shown) -> None:
+    if shown.format is ValidateFormat.json:
         write_stdout(json.dumps(_doc(v, source), ensure_ascii=False, indent=2) + "\n")
         return
     console = c.stdout_console()
     for f in v.findings:
+        if shown.quiet and f.severity != "error":
+            continue
         console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
     if v.model is None:
         return

@@ -76,7 +76,7 @@ def value_command(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, csv or parquet (default: from the -o file's suffix, else table).",
+            help="Output format: table, json, csv or parquet (default: from the -o file's suffix, else table).",
             metavar="FORMAT",
             show_default=False,
         ),

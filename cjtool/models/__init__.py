@@ -1,0 +1,1 @@
+"""The built-in journey models (`aipl`, `5a`, `b2b`, `experience`) and their Chinese comments."""

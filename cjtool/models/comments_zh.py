@@ -54,11 +54,14 @@ ZH: dict[str, str | None] = {
         "\n# 数字加单位 s m h d w（秒、分、时、天、周），如 30d、12h、90m。不写表示不限时。"
     ),
     "# first stage event: a number and a unit, s m h d w (30d, 12h, 90m). Leave out for none.": None,
-    "# timestamp_format: a strftime format for timestamps that are not ISO 8601 or epoch numbers,": (
-        "# timestamp_format：时间戳既不是 ISO 8601 也不是 Unix 时间戳时，用 strftime 格式说明，"
+    "# timestamp_format: a strftime format (or a list of them) for timestamps cjtool does not read": (
+        "# timestamp_format：cjtool 自己读不出的时间写法，用 strftime 格式（可写多个）说明，"
     ),
-    '# e.g. "%d/%m/%Y %H:%M". Leave out to accept ISO 8601 (with or without offset) and epoch s/ms.': (
-        '# 例如 "%d/%m/%Y %H:%M"。不写则接受 ISO 8601（带不带时区均可）和秒 / 毫秒时间戳。'
+    '# by itself, e.g. "%d/%m/%Y %H:%M". Leave out to read ISO 8601 (with or without offset), dates,': (
+        '# 例如 "%d/%m/%Y %H:%M"。不写则自动读取 ISO 8601（带不带时区均可）、日期、'
+    ),
+    "# 2026/3/4 9:05 as Excel shows it, compact 20260304101500 and epoch seconds or milliseconds.": (
+        "# Excel 显示的 2026/3/4 9:05、20260304101500 这样的紧凑写法，以及秒 / 毫秒时间戳。"
     ),
     "# columns: which CSV header holds each role; a role not listed uses its own name as header.": (
         "# columns：每个角色对应 CSV 的哪一列表头；没列出的角色，按同名表头查找。"

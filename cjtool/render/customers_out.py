@@ -1,11 +1,9 @@
-"""The customer table (SPEC 8/15) as CSV, JSON (`cjtool.customers/1`) or Parquet.
+"""The customer table (SPEC 8/15) as CSV or JSON (`cjtool.customers/1`); Parquet is `cjtool.parquet`.
 
 Times are ISO 8601 UTC with `Z` (fractions when present, SPEC 16); CSV text cells that a
 spreadsheet would run as formulas get a leading `'` unless asked not to."""
 
 from __future__ import annotations
-
-import io
 
 import polars as pl
 
@@ -59,9 +57,3 @@ def to_csv(table: pl.DataFrame, *, sanitize: bool = True, bom: bool = False) -> 
 def to_json(table: pl.DataFrame) -> str:
     rows = _times_as_text(table).with_columns(pl.col(pl.Enum).cast(pl.String)).write_json()
     return '{"schema": "' + SCHEMA + '", "customers": ' + rows + "}\n"
-
-
-def to_parquet(table: pl.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    table.with_columns(pl.col(pl.Enum).cast(pl.String)).write_parquet(buf, compression="zstd", statistics=False)
-    return buf.getvalue()

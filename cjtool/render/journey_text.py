@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
-from cjtool.render.table import PAIN_PRIORITY, satisfaction_style
+from cjtool.render.text_style import PAIN_PRIORITY, satisfaction_style
 from cjtool.result import JourneyMap, StageMetrics, TouchpointMetrics
 from cjtool.safe_text import visible
 

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from cjtool.analyses.paths import END, Paths, Step
-from cjtool.render.paths_text import step_text, tr
+from cjtool.render.paths_text import step_text, to_markdown, tr
 from cjtool.render.png_style import (
     ACCENT,
     FAINT,
@@ -379,8 +379,6 @@ def pictures(p: Paths, lang: str = "en") -> list[tuple[str, bytes]]:
 
 def markdown_section(p: Paths, lang: str = "en", heading_level: int = 2) -> str:
     """The paths section of the report (Markdown)."""
-    from cjtool.render.paths_text import to_markdown
-
     return to_markdown(p, lang, heading_level=heading_level)
 
 

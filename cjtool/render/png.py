@@ -315,9 +315,7 @@ class _JourneyMapChart:
             if stage.moment_of_truth:
                 lines.append(("★ " + clean(stage.moment_of_truth), MOT, "moment_of_truth"))
             if measured:
-                lines.append(
-                    (measured_label(measured, self.lang), MEASURED, "measured_moment")
-                )
+                lines.append((measured_label(measured, self.lang), MEASURED, "measured_moment"))
             ys = [0.17 if two else 0.2] if len(lines) == 1 else [0.3 if two else 0.32, 0.1]
             for (text, colour, gid), ty in zip(lines, ys, strict=False):
                 ax.text(

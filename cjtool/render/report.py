@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from cjtool.output import output_folder, write_file
 from cjtool.render.decision import fix_first, forward_sentence, key_moment_lines
 from cjtool.render.machine import to_json
 from cjtool.render.markdown import decision_markdown, md_escape, period_text, summary_line, to_markdown
-from cjtool.render.report_sections import ALL_PICTURES, ReportExtras, draw, markdown_html, sections
+from cjtool.render.report_sections import ALL_PICTURES, ReportExtras, draw, markdown_html, sections, table_html
 from cjtool.render.rows import STAGE_ALIGN, TOUCHPOINT_ALIGN, stage_table, touchpoint_table
 from cjtool.render.summary import has_scores, loss_card, summary_sentences, worst_transition
 from cjtool.render.words import w
@@ -139,31 +138,6 @@ padding:.1rem .3rem;border-radius:4px;word-break:break-all}
 @media (max-width:600px){main{padding:1.25rem .9rem 2rem}h1{font-size:1.35rem}.kpi b{font-size:1.25rem}
 dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}}
 """
-
-
-def table_html(
-    header: list[str],
-    rows: list[list[str]],
-    align: str,
-    classes: list[str] | None = None,
-    cell: Callable[[str], str] = html.escape,
-) -> str:
-    """An HTML table in a sideways-scrolling box (phones); ``align`` has one letter per
-    column, r for a number; ``cell`` turns a cell's text into HTML."""
-
-    def cls(j: int) -> str:
-        return ' class="n"' if align[j] == "r" else ""
-
-    out = [
-        '<div class="scroll"><table><thead><tr>'
-        + "".join(f"<th{cls(j)}>{cell(h)}</th>" for j, h in enumerate(header))
-        + "</tr></thead><tbody>"
-    ]
-    for i, row in enumerate(rows):
-        rc = f' class="{classes[i]}"' if classes and classes[i] else ""
-        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{cell(c)}</td>" for j, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table></div>")
-    return "\n".join(out)
 
 
 def _more(n: int, lang: str) -> str:
@@ -360,6 +334,7 @@ def write_report(
     Everything is drawn into a temporary folder next to ``out_dir`` first, then moved in:
     an interrupted or failing run leaves the previous report whole (not half old, half
     new) and no partial files."""
+    # lazy: matplotlib, only when a picture is drawn
     from cjtool.render.png import save_funnel, save_journey_map, save_priority_matrix
 
     out = Path(out_dir)

@@ -45,22 +45,28 @@ class Section:
 
 def sections(extras: ReportExtras, lang: str, top: int) -> list[Section]:
     """The sections in report order (text and picture names; pictures drawn by ``draw``)."""
+    # each section's renderer is imported only when the report has that section (lazy: a
+    # plain report does not load the comparison's statistics or matplotlib)
     out = []
     if extras.moments is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_markdown import to_markdown
 
         out.append(Section(to_markdown(extras.moments, lang, top, heading_level=2)))
     if extras.breakdown is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.segments_text import breakdown_markdown
 
         md = f"## {TITLES['segments'][lang]}\n\n" + breakdown_markdown(extras.breakdown, lang, heading_level=3)
         out.append(Section(md, ((SEGMENTS_PNG, TITLES["segments"][lang]),)))
     if extras.comparison is not None:
+        # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.compare_text import to_markdown as compare_markdown
 
         md = f"## {TITLES['comparison'][lang]}\n\n" + compare_markdown(extras.comparison, lang, heading_level=3)
         out.append(Section(md, ((COMPARE_PNG, TITLES["comparison"][lang]),)))
     if extras.paths is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.paths_png import PICTURES, markdown_section, p_
 
         p = extras.paths
@@ -73,13 +79,16 @@ def sections(extras: ReportExtras, lang: str, top: int) -> list[Section]:
 
 def draw(extras: ReportExtras, folder: Path, lang: str) -> dict[str, bytes]:
     """Draw the sections' pictures into ``folder``; their bytes by file name."""
+    # lazy imports below: matplotlib only for the pictures asked for
     savers: list[tuple[str, Callable[[Path], None]]] = []
     if extras.breakdown is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.segments_png import save_breakdown_picture
 
         bd = extras.breakdown
         savers.append((SEGMENTS_PNG, lambda path: save_breakdown_picture(bd, path, lang=lang)))
     if extras.comparison is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.compare_png import save_compare_chart
 
         cr = extras.comparison
@@ -87,6 +96,7 @@ def draw(extras: ReportExtras, folder: Path, lang: str) -> dict[str, bytes]:
     for name, save in savers:
         save(folder / name)
     if extras.paths is not None:
+        # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.paths_png import save_all
 
         save_all(extras.paths, folder, lang)
@@ -136,11 +146,34 @@ def _cells(line: str) -> list[str]:
     return cells
 
 
+def table_html(
+    header: list[str],
+    rows: list[list[str]],
+    align: str,
+    classes: list[str] | None = None,
+    cell: Callable[[str], str] = html.escape,
+) -> str:
+    """An HTML table in a sideways-scrolling box (phones); ``align`` has one letter per
+    column, r for a number; ``cell`` turns a cell's text into HTML."""
+
+    def cls(j: int) -> str:
+        return ' class="n"' if align[j] == "r" else ""
+
+    out = [
+        '<div class="scroll"><table><thead><tr>'
+        + "".join(f"<th{cls(j)}>{cell(h)}</th>" for j, h in enumerate(header))
+        + "</tr></thead><tbody>"
+    ]
+    for i, row in enumerate(rows):
+        rc = f' class="{classes[i]}"' if classes and classes[i] else ""
+        out.append(f"<tr{rc}>" + "".join(f"<td{cls(j)}>{cell(c)}</td>" for j, c in enumerate(row)) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
+
+
 def markdown_html(md: str) -> str:
     """HTML of the Markdown subset the section renderers write: headings, pipe tables,
     lists, block quotes (warnings) and paragraphs (a paragraph all in _italics_ is a note)."""
-    from cjtool.render.report import table_html
-
     out: list[str] = []
     lines = md.split("\n")  # not splitlines(): a name's U+2028 is no line break here
     i = 0

@@ -7,7 +7,8 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from cjtool.analyses.segments import Breakdown
-from cjtool.i18n import fmt_int, fmt_num, fmt_pct
+from cjtool.i18n import fmt_amount, fmt_int, fmt_num, fmt_pct
+from cjtool.render.machine import _cell, table_rows
 from cjtool.render.markdown import _table as md_table
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table, left_out_note, print_trimmed
@@ -67,11 +68,11 @@ def funnel_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:
     if model.churn_after_s is not None:
         rows.append([w("churned", lang)] + [fmt_int(sum(s.churned or 0 for s in m.stages)) for _, m in maps])
     if bd.all.revenue is not None:
-        rows.append([w("revenue", lang)] + [fmt_num(m.revenue, 0) for _, m in maps])
+        rows.append([w("revenue", lang)] + [fmt_amount(m.revenue, 0) for _, m in maps])
         rows.append(
             [w("revenue_per", lang)]
             + [
-                fmt_num(m.revenue / m.customers_total if m.customers_total and m.revenue is not None else None, 2)
+                fmt_amount(m.revenue / m.customers_total if m.customers_total and m.revenue is not None else None, 2)
                 for _, m in maps
             ]
         )
@@ -164,8 +165,6 @@ def breakdown_csv(bd: Breakdown, table: str, lang: str = "en", sanitize: bool = 
     """The stages or touchpoints table of `all` and every segment, a `segment` column first."""
     import csv
     import io
-
-    from cjtool.render.machine import _cell, table_rows
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

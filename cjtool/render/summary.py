@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cjtool.gates import RATE_KINDS, evaluate
+from cjtool.gate_kinds import RATE_KINDS
+from cjtool.gates import evaluate
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct, t
+from cjtool.render.gates_text import describe
 from cjtool.render.words import w
 from cjtool.result import JourneyMap, StageMetrics
 
@@ -96,7 +98,7 @@ def summary_sentences(result: JourneyMap, lang: str = "en", pains: int = 3) -> l
             for g in failed:
                 name = label(g.target, lang) if g.target in stage_ids else None
                 value = "—" if g.value is None else fmt_pct(g.value) if g.kind in RATE_KINDS else fmt_num(g.value)
-                shown.append(f"{g.describe(lang, name)} ({value})")
+                shown.append(f"{describe(g, lang, name)} ({value})")
             text += w("sum_failed", lang, items=w("sum_list_sep", lang).join(shown))
         out.append(text)
     return out

@@ -13,12 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.render.journey_text import journey_strip
 from cjtool.render.markdown import period_text
+from cjtool.render.text_style import PAIN_PRIORITY, satisfaction_style
 from cjtool.result import JourneyMap, TouchpointMetrics
 from cjtool.safe_text import visible
 
 BAR_WIDTH = 8
-PAIN_PRIORITY = 0.5  # a ranked touchpoint at or above this priority is highlighted
 
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
@@ -29,18 +30,13 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
 
 
-def satisfaction_style(value: float | None, lo: float, hi: float) -> str:
-    if value is None:
-        return "dim"
-    x = (value - lo) / (hi - lo)
-    return "red" if x < 0.4 else ("yellow" if x < 0.7 else "green")
-
-
 def summary(result: JourneyMap, lang: str) -> Text:
     m = result.model
     text = Text()
-    text.append(m.title.get(lang), style="bold")
-    text.append(f"  ({m.name}, {t('mode_' + m.mode, lang)}")
+    title = m.title.get(lang)
+    text.append(title, style="bold")
+    name = f"{m.name}, " if m.name != title else ""  # a model without a title is called by its name
+    text.append(f"  ({name}{t('mode_' + m.mode, lang)}")
     if m.window_text and m.mode == "ordered":  # furthest mode has no window
         text.append(f", {t('window', lang)} {m.window_text}")
     text.append(f", {t('period', lang)} {period_text(result)})\n")
@@ -311,8 +307,6 @@ def key_moment_block(result: JourneyMap, lang: str) -> Text | None:
 
 
 def render_table(result: JourneyMap, console: Console, lang: str = "en", top: int = 10) -> None:
-    from cjtool.render.journey_text import journey_strip
-
     width = console.width
     funnel, funnel_left_out = funnel_table(result, lang, width)
     tps, tps_left_out = touchpoint_table(result, lang, top, width)

@@ -225,7 +225,20 @@ class JourneyMap:
             schema=TOUCHPOINT_SCHEMA,
         )
 
-    # `opportunities_df` (where to invest first, issue 19) goes here, beside its siblings.
+    @property
+    def opportunities_df(self) -> pl.DataFrame:
+        """Where to invest first (SPEC 17), in its order: the JSON's `opportunities`."""
+        schema = {
+            "stage": pl.String,
+            "touchpoint": pl.String,
+            "drop_off_rate": pl.Float64,
+            "benchmark": pl.Float64,
+            "benchmark_from": pl.String,
+            "customers_at_stake": pl.Float64,
+            "completions_at_stake": pl.Float64,
+            "revenue_at_stake": pl.Float64,
+        }
+        return pl.DataFrame([o.to_dict() for o in self.opportunities], schema=schema)
 
     def _repr_html_(self) -> str | None:
         """How the map shows itself in Jupyter: the journey map picture and the tables,

@@ -57,6 +57,15 @@ def test_touchpoint_frame_is_the_json_touchpoints(example):
     assert frame["rank"].drop_nulls().to_list() == list(range(1, frame["rank"].drop_nulls().len() + 1))
 
 
+def test_opportunity_frame_is_the_json_opportunities(example):
+    doc = example.to_dict()
+    frame = example.opportunities_df
+    assert frame.height == len(doc["opportunities"]) > 0
+    assert frame.rows(named=True) == doc["opportunities"]
+    empty = type(example)(**{**example.__dict__, "opportunities": []}).opportunities_df
+    assert empty.height == 0 and empty.schema == frame.schema
+
+
 def test_a_map_without_scores_has_null_scores_not_zeros():
     model = parse_model("stages:\n  - {id: a, touchpoints: [x]}\n  - {id: b, touchpoints: [y]}\n")
     frame = pl.DataFrame(

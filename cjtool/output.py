@@ -70,7 +70,9 @@ def output_target(target: str | Path) -> OutputTarget:
     if not stat.S_ISREG(st.st_mode):
         what = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "special"
         raise OutputError(f"{name}: is {what}, not a file", hint="give a file name")
-    if not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+    # root passes access() whatever the mode: a file without any write bit is read-only
+    # to everyone (as `rm` and `cp -i` treat it), so its mode bits are checked too
+    if not st.st_mode & 0o222 or not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
     return OutputTarget("file", Path(os.path.realpath(name)))
 

@@ -1,0 +1,98 @@
+"""Hostile inputs and surroundings (issue 21): unreadable files, blank attributes,
+read-only targets, damaged numbers in models, long paths, huge segment counts, output
+folders holding a user's files. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cjtool.errors import ExitCode
+from tests.conftest import EXAMPLES, ROOT
+
+AIPL = EXAMPLES / "aipl_events.csv"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _with_blank_column(tmp_path: Path, name: str = "tier", value: str = "") -> Path:
+    lines = AIPL.read_text(encoding="utf-8").splitlines()
+    out = tmp_path / "events.csv"
+    out.write_text("\n".join([f"{lines[0]},{name}"] + [f"{line},{value}" for line in lines[1:]]) + "\n", encoding="utf-8")
+    return out
+
+
+# ------------------------------------------------------------------ 15: a blank --by column
+
+
+@pytest.mark.parametrize("command", ["map", "customers", "compare"])
+def test_by_an_all_blank_column_says_it_is_blank(cli, tmp_path, command):
+    events = _with_blank_column(tmp_path)
+    extra = ["--baseline", "gold"] if command == "compare" else []
+    r = cli(command, events, "-m", "aipl", "--by", "tier", *extra, "-q")
+    assert r.exit_code == ExitCode.USAGE
+    assert "--by tier: the event column `tier` is blank in every event" in r.stderr
+    assert "no such attribute" not in r.stderr
+    r = cli("map", events, "-m", "aipl", "--by", "tiers", "-q")  # a column that is not there at all
+    assert r.exit_code == ExitCode.USAGE and "--by tiers: no such attribute" in r.stderr
+
+
+# ------------------------------------------------------------------ 17: unreadable inputs
+
+
+def _unprivileged_command() -> list[str] | None:
+    """A prefix that runs a command without the power to read any file: as root, root
+    without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (util-linux `setpriv`), else nothing."""
+    if not IS_ROOT:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True, check=False)
+    return prefix if probe.returncode == 0 else None
+
+
+def test_an_unreadable_file_is_a_clear_error_not_an_internal_one(tmp_path):
+    prefix = _unprivileged_command()
+    if prefix is None:
+        pytest.skip("as root, dropping the file-permission capabilities needs `setpriv` and the right to drop them")
+    locked = tmp_path / "locked.csv"
+    shutil.copy(AIPL, locked)
+    locked.chmod(0)
+    model = tmp_path / "model.yaml"
+    shutil.copy(EXAMPLES / "aipl.yaml", model)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cases = [
+        ["map", locked, "-m", "aipl"],
+        ["map", AIPL, "-m", locked],
+        ["map", AIPL, "-m", model, "--customers", locked, "--by", "tier"],
+        ["paths", locked, "-m", "aipl"],
+        ["map", AIPL, locked, "-m", "aipl", "--partitions", "2"],
+        ["init", "--from", locked, "-o", tmp_path / "draft.yaml"],
+    ]
+    for args in cases:
+        r = subprocess.run(
+            [*prefix, sys.executable, "-m", "cjtool", *map(str, args)], capture_output=True, text=True, env=env
+        )
+        assert r.returncode == ExitCode.DATA, (args, r.stderr)
+        assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+        assert f"{locked}: " in r.stderr and "Permission denied" in r.stderr, r.stderr
+
+
+def test_a_folder_given_as_an_input_file_is_a_clear_error(cli, tmp_path):
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    for args in (
+        ["map", folder, "-m", "aipl"],
+        ["map", AIPL, "-m", folder],
+        ["map", AIPL, "-m", "aipl", "--customers", folder, "--by", "tier"],
+        ["check", AIPL, "-m", "aipl", "--baseline", folder],
+    ):
+        r = cli(*args, "-q")
+        assert r.exit_code in (ExitCode.MODEL, ExitCode.DATA), (args, r.stderr)
+        assert "internal error" not in r.stderr and str(folder) in r.stderr

@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -108,6 +108,15 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+@contextmanager
+def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
+    """``atomic_path`` for several outputs at once, all or nothing: every target is
+    checked first, and none lands unless all were written (a disk full at the last
+    leaves the earlier ones as they were)."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(atomic_path(t)) for t in targets]
+
+
 def _mode_of(path: Path) -> int:
     """Keep the permissions of the file being replaced; a new file gets the umask's."""
     try:
@@ -162,7 +171,11 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
     except OSError as exc:
         raise OutputError(f"{name}: cannot create the folder ({exc.strerror or exc})") from None
     try:
-        yield work
+        try:
+            yield work
+        except OutputError as exc:  # a member that could not be written: named in the user's folder
+            exc.message = exc.message.replace(str(work), str(name))
+            raise
         if st is None:
             os.chmod(work, 0o777 & ~_umask())
             os.replace(work, real)

@@ -96,3 +96,45 @@ def test_a_folder_given_as_an_input_file_is_a_clear_error(cli, tmp_path):
         r = cli(*args, "-q")
         assert r.exit_code in (ExitCode.MODEL, ExitCode.DATA), (args, r.stderr)
         assert "internal error" not in r.stderr and str(folder) in r.stderr
+
+
+# ------------------------------------------------------------------ 8: numbers, targets, partial results
+
+
+@pytest.mark.parametrize("line", ["window: 9999999999999d", "churn_after: 9999999999999d", "window: 0.0000001s"])
+def test_a_duration_out_of_range_is_refused_at_validate(cli, tmp_path, line):
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "name: t\nstages:\n  - id: a\n    touchpoints: [livestream_view]\n  - id: b\n    match: '.'\n" + line + "\n",
+        encoding="utf-8",
+    )
+    key = line.split(":")[0]
+    for args in (["validate", "-m", model], ["map", AIPL, "-m", model, "-q"], ["customers", AIPL, "-m", model, "-q"]):
+        r = cli(*args)
+        assert r.exit_code == ExitCode.MODEL, (args, r.stderr)
+        assert f"m.yaml:7: {key}: " in r.stderr and "internal error" not in r.stderr
+    r = cli("map", AIPL, "-m", "aipl", "--window", "9999999999999d", "-q")
+    assert r.exit_code == ExitCode.USAGE and "longer than 36,525 days" in r.stderr
+
+
+def test_a_member_of_an_output_folder_that_fails_is_named_in_the_users_folder(tmp_path):
+    from cjtool.errors import OutputError
+    from cjtool.output import output_folder, write_file
+
+    target = tmp_path / "rep"
+    with pytest.raises(OutputError) as caught, output_folder(target, ["a.png"]) as work:
+        (work / "a.png").mkdir()  # as a disk full would: the member cannot be written
+        write_file(work / "a.png", "x")
+    assert str(caught.value).startswith(f"{target / 'a.png'}: ") and ".tmp" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_moments_pictures_and_output_are_all_or_nothing(cli, tmp_path):
+    (tmp_path / "x_importance.png").mkdir()  # the second picture cannot be written
+    r = cli("moments", AIPL, "-m", "aipl", "-q", "--png", tmp_path / "x.png", "-o", tmp_path / "out.md")
+    assert r.exit_code == ExitCode.OUTPUT and "x_importance.png: is a folder" in r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["x_importance.png"]  # no x.png, no out.md, no temp file
+    (tmp_path / "x_importance.png").rmdir()
+    r = cli("moments", AIPL, "-m", "aipl", "-q", "--png", tmp_path / "x.png", "-o", tmp_path / "out.md")
+    assert r.exit_code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out.md", "x.png", "x_importance.png"]
+    assert (tmp_path / "out.md").read_text(encoding="utf-8").strip() and r.stdout == ""

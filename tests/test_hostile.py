@@ -5,6 +5,7 @@ folders holding a user's files. Each test failed before its fix."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -138,3 +139,43 @@ def test_moments_pictures_and_output_are_all_or_nothing(cli, tmp_path):
     r = cli("moments", AIPL, "-m", "aipl", "-q", "--png", tmp_path / "x.png", "-o", tmp_path / "out.md")
     assert r.exit_code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out.md", "x.png", "x_importance.png"]
     assert (tmp_path / "out.md").read_text(encoding="utf-8").strip() and r.stdout == ""
+
+
+def _with_shops(tmp_path: Path, shops: int) -> Path:
+    """The example with a `shop` column: 48 customers in `main`, the others each in a shop
+    of their own (``shops`` in all)."""
+    lines = AIPL.read_text(encoding="utf-8").splitlines()
+    ids: dict[str, str] = {}
+    out = [lines[0] + ",shop"]
+    for line in lines[1:]:
+        cust = line.split(",")[0]
+        ids.setdefault(cust, "main" if len(ids) < 48 or len(ids) >= 48 + shops - 1 else f"s{len(ids):05d}")
+        out.append(f"{line},{ids[cust]}")
+    path = tmp_path / "shops.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_compare_by_an_attribute_with_many_values_pools_or_refuses(cli, tmp_path):
+    import json
+
+    events = _with_shops(tmp_path, 2000)
+    r = cli("compare", events, "-m", "aipl", "--by", "shop", "--baseline", "main", "--segments", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    got = json.loads(r.stdout)
+    labels = [c["label"] for c in got["comparisons"]]
+    assert len(labels) == 9 and labels[-1] == "(other)" and got["baseline"]["label"] == "main"
+    told = re.fullmatch(
+        r"`shop` has ([\d,]+) values besides main: the 8 with most customers are compared with it, "
+        r"the other ([\d,]+) pooled into \(other\)",
+        got["warnings"][0],
+    )
+    assert told is not None  # customers who never entered have no value: fewer than 1,999
+    besides, pooled = (int(x.replace(",", "")) for x in told.groups())
+    assert besides > 1900 and pooled == besides - 8
+    r = cli("compare", events, "-m", "aipl", "--by", "shop", "--baseline", "main", "-q")  # an event column: A/B
+    assert r.exit_code == ExitCode.USAGE
+    assert f"--by shop: {besides + 1:,} values, and an A/B test compares at most 10 arms" in r.stderr
+    few = _with_shops(tmp_path, 10)  # ten values: nothing pooled
+    r = cli("compare", few, "-m", "aipl", "--by", "shop", "--baseline", "main", "--segments", "-f", "json")
+    assert r.exit_code == 0 and "(other)" not in [c["label"] for c in json.loads(r.stdout)["comparisons"]]

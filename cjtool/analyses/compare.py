@@ -21,7 +21,16 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from cjtool.analyses.segments import NONE, Attribute, attribute, distinct_values, event_column, segment_codes
+from cjtool.analyses.segments import (
+    DEFAULT_LIMIT,
+    NONE,
+    OTHER,
+    Attribute,
+    attribute,
+    distinct_values,
+    event_column,
+    segment_codes,
+)
 from cjtool.errors import DataError, UsageError
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_maps
@@ -52,6 +61,7 @@ HIGHER_IS_BETTER = {
     "effort": False,  # customer effort: less is better
     "nps": True,
 }
+MAX_SIDES = DEFAULT_LIMIT  # sides of a comparison by --by (as `map --by`'s segments): beyond, pooled or refused
 RATE_METRICS = ("conversion_from_first", "conversion_from_previous", "drop_off_rate")
 NEGLIGIBLE = "negligible"  # significant, but no larger than the minimum effect that matters
 
@@ -419,11 +429,22 @@ def variant_codes(
             f"`{attr.name}`: every customer compared has the value {baseline}; there is no other side to compare"
         )
     labels = [baseline] + [v for v in order if v != baseline]
+    if len(labels) > MAX_SIDES:  # each side is a map and a family of tests: pooled, as `map --by` pools
+        if ab:
+            raise UsageError(
+                f"--by {attr.name}: {len(labels):,} values, and an A/B test compares at most {MAX_SIDES} arms",
+                hint=f"if `{attr.name}` is not an experiment's arm, compare it as segments (--segments): "
+                f"the values with fewest customers are then pooled into {OTHER}",
+            )
+        excluded["pooled"] = len(labels) - (MAX_SIDES - 1)
+        labels = labels[: MAX_SIDES - 1]
     mapping = pl.DataFrame({"v": labels, "code": list(range(len(labels)))}, schema_overrides={"code": pl.UInt32})
     frame = pl.DataFrame({"v": values, "keep": keep})
     codes = frame.join(mapping, on="v", how="left", maintain_order="left").select(
-        pl.when(pl.col("keep")).then(pl.col("code"))
+        pl.when(pl.col("keep")).then(pl.col("code").fill_null(len(labels)))
     )["code"]
+    if excluded.get("pooled"):
+        labels = labels + [OTHER]
     return codes, labels, excluded
 
 
@@ -470,6 +491,12 @@ def compare_journeys(
     codes, labels, excluded = variant_codes(j, attr, baseline, ab=ab)
     maps = compute_maps(j, codes, len(labels))
     warnings = list(attr.warnings)
+    if excluded.get("pooled"):
+        pooled = excluded.pop("pooled")
+        warnings.append(
+            f"`{by}` has {pooled + MAX_SIDES - 2:,} values besides {baseline}: the {MAX_SIDES - 2} with most customers "
+            f"are compared with it, the other {pooled:,} pooled into {OTHER}"
+        )
     if excluded.get("mixed") or excluded.get("none"):
         warnings.append(
             f"left out of every side: {excluded['mixed']:,} customers with more than one `{by}` value (mixed) "

@@ -179,3 +179,29 @@ def test_compare_by_an_attribute_with_many_values_pools_or_refuses(cli, tmp_path
     few = _with_shops(tmp_path, 10)  # ten values: nothing pooled
     r = cli("compare", few, "-m", "aipl", "--by", "shop", "--baseline", "main", "--segments", "-f", "json")
     assert r.exit_code == 0 and "(other)" not in [c["label"] for c in json.loads(r.stdout)["comparisons"]]
+
+
+# ------------------------------------------------------------------ 11: a gate names a touchpoint of the run
+
+
+def test_check_by_accepts_a_gate_on_a_touchpoint_a_segment_lacks(cli, small, tmp_path):
+    import json
+
+    from tests.conftest import SMALL_EVENTS
+
+    model, _ = small
+    events = tmp_path / "tiers.csv"
+    lines = SMALL_EVENTS.splitlines()
+    tiers = {"c1": "gold", "c2": "free", "c3": "free", "c4": "free", "c5": "free"}
+    events.write_text(
+        "\n".join([lines[0] + ",tier"] + [f"{line},{tiers[line.split(',')[0]]}" for line in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    # buy_now is assigned by `match: buy`, and only gold customers (c1) have it
+    r = cli("check", events, "-m", model, "--by", "tier", "--min-satisfaction", "buy_now=1", "-f", "json", "-q")
+    assert r.exit_code == ExitCode.GATE_FAILED, r.stderr
+    gates = {g["segment"]: g for g in json.loads(r.stdout)["gates"]}
+    assert gates["tier=gold"]["passed"] and gates["tier=gold"]["value"] == 2.0
+    assert gates["tier=free"]["value"] is None and not gates["tier=free"]["passed"]  # no data fails, as documented
+    r = cli("check", events, "-m", model, "--by", "tier", "--min-satisfaction", "buy_later=1", "-q")
+    assert r.exit_code == ExitCode.USAGE and "neither a stage id nor a touchpoint" in r.stderr

@@ -229,7 +229,7 @@ def check_command(
         results = [
             replace(g, segment=f"{by}={value}")
             for value, m in bd.segments
-            for g in evaluate(m, gates, texts, data_gates)
+            for g in evaluate(m, gates, texts, data_gates, run=bd.all)
         ]
     labels = {st.id: st.label.get(lang.value) for st in jm.stages}
     report_gates(results, fmt, lang.value, labels, output)

@@ -110,7 +110,7 @@ def _count(
     if not isinstance(d, dict) or key not in d:
         if optional:
             return 0
-        raise _Bad(path, "missing")
+        raise KeyError(key)  # an incomplete map: told as such
     value = d[key]
     if value is None and null:
         return 0
@@ -130,7 +130,7 @@ def _score_sums(d: dict[str, Any], where: str) -> None:
     counts, and n * sum of squares >= sum^2 (no negative variance); none without answers."""
     sums = d.get("sums")
     if not isinstance(sums, dict):
-        raise _Bad(f"{where}.sums", "missing")
+        raise KeyError("sums")
     for score in ("satisfaction", "effort"):
         at = f"{where}.sums.{score}"
         n = _count(sums.get(score), "n", at)
@@ -184,11 +184,6 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
         )
     try:
         _checked(doc)
-    except _Bad as bad:
-        raise DataError(
-            f"{source}: `{bad.path}`: {bad.why}; the baseline was damaged or edited by hand", hint=HOW
-        ) from None
-    try:
         stages = [
             StageMetrics(
                 index=k,
@@ -236,6 +231,10 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             period=None if not period else (_time(period["first"]), _time(period["last"])),  # type: ignore[arg-type]
             t_end=_time(doc.get("t_end")),
         )
+    except _Bad as bad:
+        raise DataError(
+            f"{source}: `{bad.path}`: {bad.why}; the baseline was damaged or edited by hand", hint=HOW
+        ) from None
     except (KeyError, TypeError, ValueError) as exc:
         what = f"no `{exc.args[0]}` key" if isinstance(exc, KeyError) else str(exc)
         raise DataError(

@@ -205,3 +205,63 @@ def test_check_by_accepts_a_gate_on_a_touchpoint_a_segment_lacks(cli, small, tmp
     assert gates["tier=free"]["value"] is None and not gates["tier=free"]["passed"]  # no data fails, as documented
     r = cli("check", events, "-m", model, "--by", "tier", "--min-satisfaction", "buy_later=1", "-q")
     assert r.exit_code == ExitCode.USAGE and "neither a stage id nor a touchpoint" in r.stderr
+
+
+# ------------------------------------------------------------------ 9: gates a baseline cannot run
+
+
+@pytest.fixture(scope="module")
+def no_scores(tmp_path_factory) -> tuple[Path, Path]:
+    """(events, map JSON) of the example exported without its score columns."""
+    import polars as pl
+    from typer.testing import CliRunner
+
+    from cjtool.cli.app import app
+
+    folder = tmp_path_factory.mktemp("noscore")
+    events = folder / "noscore.csv"
+    pl.read_csv(AIPL, infer_schema=False).drop(["satisfaction", "nps", "effort"]).write_csv(events)
+    stored = folder / "noscore.json"
+    r = CliRunner().invoke(app, ["map", str(events), "-m", "aipl", "-f", "json", "-q", "-o", str(stored)])
+    assert r.exit_code == 0
+    return events, stored
+
+
+def test_check_says_which_gates_a_baseline_without_scores_cannot_run(cli, no_scores):
+    import json
+
+    _, stored = no_scores
+    r = cli("check", AIPL, "-m", "aipl", "--baseline", stored, "-f", "json", "-q")
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [(g["metric"], g["first"]) for g in doc["not_run"]] == [("satisfaction", "interest"), ("nps", "purchase")]
+    assert doc["not_run"][0]["text"].startswith("18 CSAT tests could not run: the baseline has no CSAT answers")
+    assert all(g["gate"] == "no_regression" for g in doc["gates"])
+    table = cli("check", AIPL, "-m", "aipl", "--baseline", stored, "-q")
+    assert "Not run against the baseline:" in table.stdout and "8 NPS tests could not run" in table.stdout
+    zh = cli("check", AIPL, "-m", "aipl", "--baseline", stored, "-q", "-f", "md", "--lang", "zh")
+    assert "未能对照基线检验" in zh.stdout and "could not run" not in zh.stdout
+    strict = cli("check", AIPL, "-m", "aipl", "--baseline", stored, "-q", "--strict-baseline")
+    assert strict.exit_code == ExitCode.DATA
+    assert strict.stderr.startswith("cjtool: error: --strict-baseline: 18 CSAT tests could not run")
+    full = cli("check", AIPL, "-m", "aipl", "--baseline", stored.with_name("full.json"), "-q")  # no such file
+    assert full.exit_code == ExitCode.DATA
+    # the full baseline runs every gate: nothing said, --strict-baseline passes
+    assert cli("map", AIPL, "-m", "aipl", "-f", "json", "-q", "-o", stored.with_name("full.json")).exit_code == 0
+    same = cli("check", AIPL, "-m", "aipl", "--baseline", stored.with_name("full.json"), "-q", "--strict-baseline")
+    assert same.exit_code == 0 and "Not run" not in same.stdout
+
+
+def test_compare_with_a_narrower_baseline_export_says_so(cli, no_scores, tmp_path):
+    import polars as pl
+
+    events, _ = no_scores
+    r = cli("compare", AIPL, "-m", "aipl", "--baseline-events", events)
+    assert r.exit_code == 0
+    assert "cjtool: warning: 10 CES tests could not run: the baseline has no CES answers" in r.stderr
+    narrow = tmp_path / "narrow.csv"  # a narrower export: one touchpoint left out
+    frame = pl.read_csv(AIPL, infer_schema=False)
+    frame.filter(pl.col("touchpoint") != "checkout").write_csv(narrow)
+    r = cli("compare", AIPL, "-m", "aipl", "--baseline-events", narrow, "--strict-baseline")
+    assert r.exit_code == ExitCode.DATA
+    assert "touchpoint" in r.stderr and "checkout" in r.stderr and "not in the baseline" in r.stderr

@@ -157,6 +157,9 @@ class CompareResult:
     min_effect: MinEffect = MinEffect()
     sequential: bool = False
     warnings: list[str] = field(default_factory=list)
+    # tests the current data could run but a stored or exported baseline could not (no
+    # answers, no such touchpoint); also in ``warnings``
+    not_run: list[Gap] = field(default_factory=list)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -318,6 +321,61 @@ def compare_maps(
     index = {s.id: i for i, s in enumerate(a.model.stages)}
     rows.sort(key=lambda r: (r.touchpoint is not None, index[r.stage], r.touchpoint or "", order[r.metric]))
     return rows
+
+
+SCORE_NAMES = {"satisfaction": "CSAT", "effort": "CES", "nps": "NPS"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Tests the current data could run but the baseline cannot (``baseline_gaps``):
+    ``metric`` a score whose answers the baseline lacks, or None for touchpoints it does
+    not have; ``count`` places, the ``first`` of them."""
+
+    metric: str | None
+    count: int
+    first: str
+
+    def text(self, lang: str = "en") -> str:
+        from cjtool.i18n import t
+
+        if self.metric is not None:
+            key = "gap_scores_one" if self.count == 1 else "gap_scores"
+            return t(key, lang).format(n=f"{self.count:,}", name=SCORE_NAMES[self.metric], first=self.first)
+        key = "gap_touchpoints_one" if self.count == 1 else "gap_touchpoints"
+        return t(key, lang).format(n=f"{self.count:,}", first=self.first)
+
+
+def baseline_gaps(base: JourneyMap, current: JourneyMap, metrics: Iterable[str] | None = None) -> list[Gap]:
+    """The tests of ``metrics`` (default all) the current data could run but the baseline
+    cannot: scores where the baseline has no answer and the current data has some (an
+    export without the score column), touchpoints the baseline does not have."""
+    wanted = set(metrics) if metrics is not None else set(HIGHER_IS_BETTER)
+    answers = {"satisfaction": "responses", "effort": "eff_n", "nps": "nps_n"}
+    pairs_a = {(t.stage_index, t.touchpoint): t for t in base.touchpoints}
+    out = []
+    for metric in SCORE_NAMES:
+        if metric not in wanted:
+            continue
+        n = answers[metric]
+        places = [
+            sb.id
+            for sa, sb in zip(base.stages, current.stages, strict=True)
+            if getattr(sb.scores.sums, n) and not getattr(sa.scores.sums, n)
+        ]
+        places += [
+            f"{tb.stage} · {tb.touchpoint}"
+            for tb in current.touchpoints
+            if (ta := pairs_a.get((tb.stage_index, tb.touchpoint))) is not None
+            and getattr(tb.scores.sums, n)
+            and not getattr(ta.scores.sums, n)
+        ]
+        if places:
+            out.append(Gap(metric, len(places), places[0]))
+    missing = [f"{t.stage} · {t.touchpoint}" for t in current.touchpoints if (t.stage_index, t.touchpoint) not in pairs_a]
+    if missing and any(m in wanted for m in TOUCHPOINT_METRICS):
+        out.append(Gap(None, len(missing), missing[0]))
+    return out
 
 
 def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
@@ -558,9 +616,12 @@ def compare(
         if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
             warnings.append("the baseline was mapped with another mode or window: differences may come from that")
         kind = "map" if baseline_map is not None else "files"
-        return compare_populations(
-            [(labels[0], base), (labels[1], compute_maps(j)[0])], kind=kind, warnings=warnings, **common
-        )
+        current = compute_maps(j)[0]
+        gaps = baseline_gaps(base, current, metrics)
+        warnings += [g.text() for g in gaps]
+        result = compare_populations([(labels[0], base), (labels[1], current)], kind=kind, warnings=warnings, **common)
+        result.not_run = gaps
+        return result
     return compare_journeys(
         j, by=by, baseline=baseline, split=split, customer_file=customer_file, ab=ab, expected=expected, **common
     )

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
 from cjtool.cli import common as c
-from cjtool.errors import UsageError
+from cjtool.errors import DataError, UsageError
 from cjtool.output import emit
 
 
@@ -97,6 +97,27 @@ AbOpt = Annotated[
 ]
 
 
+StrictBaselineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict-baseline",
+        help="Exit 4 when the baseline (a stored map, or --baseline-events) cannot run a test the current "
+        "data can: scores it has no answers for (an export without the column), touchpoints it lacks.",
+        metavar="",
+    ),
+]
+
+
+def refuse_gaps(result: CompareResult, strict: bool) -> None:
+    """--strict-baseline: the first test the baseline could not run is an error (exit 4)."""
+    if strict and result.not_run:
+        more = len(result.not_run) - 1
+        raise DataError(
+            f"--strict-baseline: {result.not_run[0].text()}" + (f" (and {more} more)" if more else ""),
+            hint="write the baseline from an export with the same columns and touchpoints",
+        )
+
+
 def parse_split(text: str) -> date | datetime:
     try:
         return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
@@ -168,6 +189,7 @@ def compare_command(
     alpha: AlphaOpt = 0.05,
     min_effect: MinEffectOpt = None,
     sequential: SequentialOpt = False,
+    strict_baseline: StrictBaselineOpt = False,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -225,6 +247,7 @@ def compare_command(
         reading=reading,
         quiet=quiet,
     )
+    refuse_gaps(result, strict_baseline)
     lg = lang.value
     if png:
         from cjtool.render.compare_png import save_compare_chart

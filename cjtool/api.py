@@ -96,16 +96,19 @@ def paths(
     dst: str | None = None,
     min_customers: int = 0,
     before_drop: bool = False,
+    all_events: bool = False,
 ) -> Paths:
     """Paths and channels (SPEC sections 11-12) of ``events`` (as for ``map_journey``, or
     journeys already worked out): transitions, stage transitions, variants, flows of the
     first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
     ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
-    those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    those into ``(dropped)``; ``min_customers`` hides what fewer customers took;
+    ``all_events`` keeps events that match no stage as steps (``Paths.warnings`` says how
+    many were left out otherwise)."""
     from cjtool.analyses.paths import compute_paths, filtered
 
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
-    result = compute_paths(j, steps=steps)
+    result = compute_paths(j, steps=steps, all_events=all_events)
     return filtered(result, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)
 
 

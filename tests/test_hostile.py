@@ -265,3 +265,77 @@ def test_compare_with_a_narrower_baseline_export_says_so(cli, no_scores, tmp_pat
     r = cli("compare", AIPL, "-m", "aipl", "--baseline-events", narrow, "--strict-baseline")
     assert r.exit_code == ExitCode.DATA
     assert "touchpoint" in r.stderr and "checkout" in r.stderr and "not in the baseline" in r.stderr
+
+
+# ------------------------------------------------------------------ 16 and 5: paths
+
+
+def test_paths_without_a_channel_column_prints_no_switch_table(cli, tmp_path):
+    import polars as pl
+
+    events = tmp_path / "nochannel.csv"
+    pl.read_csv(AIPL, infer_schema=False).drop("channel").write_csv(events)
+    r = cli("paths", events, "-m", "aipl")
+    assert r.exit_code == 0 and "no channel values in the data" in r.stdout
+    assert "Channel switch rate" not in r.stdout
+    assert "events of these customers match no stage and are left out of the paths" in r.stderr
+    assert "Channel switch rate" in cli("paths", AIPL, "-m", "aipl", "-q").stdout
+    kept = cli("paths", events, "-m", "aipl", "--all-events")
+    assert kept.exit_code == 0 and "left out of the paths" not in kept.stderr and "login" in kept.stdout
+
+
+def _long_customer(tmp_path: Path, steps: int) -> Path:
+    """The example and one customer bouncing between two stages ``steps`` times."""
+    rows = [
+        f"LONG,2026-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,"
+        f"{'ad_impression' if i % 2 == 0 else 'product_page_view'},web,,,,,,"
+        for i in range(steps)
+    ]
+    path = tmp_path / "long.csv"
+    path.write_text(AIPL.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_long_variant_is_shortened_in_text_and_whole_in_json(cli, tmp_path):
+    import json
+
+    events = _long_customer(tmp_path, 20_000)
+    table = cli("paths", events, "-m", "aipl", "-q", "--top", "100")
+    assert table.exit_code == 0
+    words = " ".join(table.stdout.split())  # the cell may wrap
+    assert "Interest → … (19,990 steps) → Awareness → Interest" in words
+    assert len(table.stdout) < 30_000  # the path's 20,000 steps are not printed
+    md = cli("paths", events, "-m", "aipl", "-q", "--top", "100", "-f", "markdown", "--lang", "zh")
+    assert "…（19,990 步）" in md.stdout
+    doc = json.loads(cli("paths", events, "-m", "aipl", "-q", "-f", "json").stdout)
+    assert max(len(v["path"]) for v in doc["variants"]) == 20_000
+
+
+def test_path_text_is_linear_and_keeps_short_paths():
+    from cjtool.render.paths_text import path_text
+
+    assert path_text(["A", "B", "C"]) == "A → B → C"
+    assert path_text([str(i) for i in range(11)]) == " → ".join(str(i) for i in range(11))
+    long = path_text(["A", "B"] * 285_500 + ["C"])
+    assert long == "A → B → A → B → A → B → A → B → … (570,991 steps) → B → C"  # the steps the ellipsis stands for
+
+
+def test_report_md_stays_under_githubs_limit_and_says_what_was_cut(cli, tmp_path):
+    from cjtool.render.report import REPORT_MD_LIMIT, fit_report
+
+    huge = "ad_" + "x" * 600_000  # hostile names: together longer than GitHub's whole job summary
+    rows = [f"H{i},2026-01-02T00:00:00Z,{huge}{i},web,1,,,,," for i in range(2)]
+    events = tmp_path / "huge.csv"
+    events.write_text(AIPL.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
+    r = cli("report", events, "-m", "aipl", "-q", "--out", tmp_path / "rep")
+    assert r.exit_code == 0, r.stderr
+    md = (tmp_path / "rep" / "report.md").read_bytes()
+    assert len(md) <= REPORT_MD_LIMIT and b"x" * 4900 in md and b"x" * 5001 not in md  # its lines cut
+    # many lines that do not fit: whole lines kept, the open fence closed, the cut said
+    text = "# Title\n\n```mermaid\n" + "\n".join(f"    line {i} " + "y" * 100 for i in range(20_000)) + "\n```\n"
+    fitted = fit_report(text, "en")
+    assert len(fitted.encode("utf-8")) <= REPORT_MD_LIMIT
+    assert fitted.count("```") % 2 == 0 and "from the section “Title” on" in fitted
+    assert fitted.rstrip().endswith("index.html and map.json have everything._")
+    assert fit_report("# small\n") == "# small\n"
+    assert "截断" in fit_report(text, "zh")

@@ -339,3 +339,127 @@ def test_report_md_stays_under_githubs_limit_and_says_what_was_cut(cli, tmp_path
     assert fitted.rstrip().endswith("index.html and map.json have everything._")
     assert fit_report("# small\n") == "# small\n"
     assert "截断" in fit_report(text, "zh")
+
+
+# ------------------------------------------------------------------ the suite: hostile names, damaged baselines
+
+HOSTILE_NAMES = [
+    "x\n::error::pwned",
+    "x\r\n::stop-commands::tok",
+    "\x1b]52;c;aGk=\x07clip",
+    "\x1b[2J\x1b[31mred",
+    "$\\alpha$ price $5",
+    "a|b **bold** [l](http://e.x)",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://e.x")',
+    "+1-2",
+    "@SUM(A1)",
+    "line\u2028sep",
+    "next\u0085line",
+    "c1\x9bcsi",
+    "##[error]gh",
+    "\u202eevil",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_events(tmp_path_factory) -> Path:
+    """Customers, touchpoints (assigned by `match: ^ad_` and unassigned), channels,
+    variants and personas named with control characters, escapes, `$`, Markdown, HTML
+    and formulas."""
+    import csv
+
+    names = HOSTILE_NAMES
+    stage_touchpoints = ["ad_impression", "product_page_view", "order_paid", "review_posted"]
+    rows = []
+    for c in range(60):
+        who, channel, persona = names[c % 15] + f"#{c}", names[(c + 7) % 15], names[(c + 5) % 15]
+        variant = names[c % 3] if c % 2 else "control"
+        for k in range(1 + c % 4):
+            day = f"2026-01-{1 + k:02d}"
+            scores = [str(1 + c % 5), str(c % 11), str(1 + c % 7)]
+            rows.append([who, f"{day}T10:00:00Z", stage_touchpoints[k], channel, *scores, variant, persona, "10.5"])
+            rows.append([who, f"{day}T11:00:00Z", "ad_" + names[(c + k) % 15], channel, "3", "", "", variant, persona, ""])
+            rows.append([who, f"{day}T12:00:00Z", names[(c + k + 1) % 15], channel, "", "", "", variant, persona, ""])
+    path = tmp_path_factory.mktemp("hostile") / "hostile.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        header = "customer_id timestamp touchpoint channel satisfaction nps effort variant persona revenue"
+        writer.writerow(header.split())
+        writer.writerows(rows)
+    return path
+
+
+def _run(*args: object, cwd: Path) -> subprocess.CompletedProcess:
+    """A real process, as CI runs it (pytest's warnings-as-errors is not cjtool's)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "cjtool", *map(str, args)], capture_output=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+def test_every_command_on_hostile_names(hostile_events, tmp_path):
+    e = hostile_events
+    commands = [
+        ["map", e, "-m", "aipl"],
+        ["map", e, "-m", "aipl", "-f", "json", "-o", "map.json"],
+        ["map", e, "-m", "aipl", "-f", "csv"],
+        ["map", e, "-m", "aipl", "-f", "md", "--lang", "zh"],
+        ["map", e, "-m", "aipl", "--by", "persona", "--png", "by.png"],
+        ["map", e, "-m", "aipl", "--png", "map.png"],
+        ["customers", e, "-m", "aipl", "--by", "persona"],
+        ["compare", e, "-m", "aipl", "--by", "variant", "--baseline", "control", "--png", "cmp.png"],
+        ["compare", e, "-m", "aipl", "--by", "persona", "--baseline", HOSTILE_NAMES[5], "--segments", "-f", "md"],
+        ["check", e, "-m", "aipl", "--min-satisfaction", "ad_impression=3", "--max-drop-off", f"ad_{HOSTILE_NAMES[0]}=0.1"],
+        ["check", e, "-m", "aipl", "--by", "persona", "--min-conversion", "purchase=0.9", "-f", "md"],
+        ["report", e, "-m", "aipl", "--out", "rep", "--lang", "zh"],
+        ["moments", e, "-m", "aipl", "--png", "mom.png"],
+        ["paths", e, "-m", "aipl", "--png-dir", "."],
+        ["paths", e, "-m", "aipl", "--all-events", "-f", "dot"],
+        ["validate", "-m", "aipl", e],
+        ["init", "--from", e, "-o", "draft.yaml"],
+    ]
+    for args in commands:
+        r = _run(*args, cwd=tmp_path)
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode not in (ExitCode.INTERNAL, -6, -11), (args, err[-2000:])
+        assert "Traceback" not in err, (args, err[-2000:])
+    r = _run("validate", "-m", tmp_path / "draft.yaml", cwd=tmp_path)  # the draft from hostile names
+    assert r.returncode != ExitCode.INTERNAL and b"Traceback" not in r.stderr
+
+
+def test_damaged_baselines_in_every_command_that_reads_one(cli, tmp_path):
+    """Each damage of a stored map, in `check --baseline` and `compare --baseline-map`: a
+    data error (exit 4), never an internal error."""
+    import json
+
+    stored = tmp_path / "base.json"
+    assert cli("map", AIPL, "-m", "aipl", "-f", "json", "-q", "-o", stored).exit_code == 0
+    good = json.loads(stored.read_text(encoding="utf-8"))
+
+    def damaged(edit) -> str:
+        doc = json.loads(json.dumps(good))
+        edit(doc)
+        return json.dumps(doc)
+
+    texts = [
+        damaged(lambda d: d["touchpoints"][0].update(exits=10**6)),
+        damaged(lambda d: d["stages"][1].update(customers=-1)),
+        damaged(lambda d: d["stages"][1]["sums"]["satisfaction"].update(sum_sq=0.5)),
+        damaged(lambda d: d["customers"].update(entered="many")),
+        damaged(lambda d: d.update(stages="none")),
+        damaged(lambda d: d["touchpoints"].append({"stage": "nowhere"})),
+        stored.read_text(encoding="utf-8").replace('"read": ', '"read": 1e400, "x": ', 1),
+        stored.read_text(encoding="utf-8")[:-200],  # cut short
+        "[" * 50_000 + "]" * 50_000,
+        "9" * 5000,
+        "",
+        "null",
+    ]
+    for i, text in enumerate(texts):
+        base = tmp_path / f"damaged{i}.json"
+        base.write_text(text, encoding="utf-8")
+        for args in (["check", AIPL, "-m", "aipl", "--baseline", base], ["compare", AIPL, "-m", "aipl", "--baseline-map", base]):
+            r = cli(*args, "-q")
+            assert r.exit_code == ExitCode.DATA, (i, args[0], r.stderr)
+            assert "internal error" not in r.stderr and r.stderr.startswith(f"cjtool: error: {base}")

@@ -175,6 +175,13 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             f"{source}: a map of model `{doc.get('model')}`, not `{model.name}`",
             hint="compare with the same model the baseline was mapped with",
         )
+    for key, kind in (("rows", dict), ("events", dict), ("customers", dict), ("stages", list), ("touchpoints", list)):
+        value = doc.get(key)
+        if value is None:
+            continue  # told below as an incomplete map
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(x, dict) for x in value)):
+            what = "an object" if kind is dict else "a list of objects"
+            raise DataError(f"{source}: `{key}`: expected {what}; the baseline was damaged or edited by hand", hint=HOW)
     ids = [s.id for s in model.stages]
     found_ids = [s.get("id") for s in doc.get("stages", [])]
     if found_ids != ids:

@@ -230,6 +230,8 @@ def compare_command(
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
+    if strict_baseline and not (baseline_map or baseline_events):
+        raise UsageError("--strict-baseline goes with --baseline-map or --baseline-events")
     jm = reading.model(model)
     result = run_compare(
         events,

@@ -424,8 +424,10 @@ def customers_spark(
             Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
             _replace(out, tmp)
             return rows, warnings
-        except BaseException:  # Ctrl-C too: nothing half written stays
+        except BaseException as exc:  # Ctrl-C and SIGTERM too: nothing half written stays
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, CjtoolError):  # a full disk: named in the user's folder, not the temporary one
+                exc.message = exc.message.replace(str(tmp), str(folder))
             raise
 
 

@@ -414,21 +414,23 @@ def customers_spark(
     this function wrote (replaced). Returns (rows written, warnings)."""
     _check_folder(Path(folder))
     out = Path(os.path.realpath(folder))  # a symlink to a folder stays a link: its target is replaced
-    with _job(master, session) as spark:
-        tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
-        try:
-            tmp.mkdir()
-            rows, warnings = _customers(
-                spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions
-            )
-            Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
-            _replace(out, tmp)
-            return rows, warnings
-        except BaseException as exc:  # Ctrl-C and SIGTERM too: nothing half written stays
-            shutil.rmtree(tmp, ignore_errors=True)
-            if isinstance(exc, CjtoolError):  # a full disk: named in the user's folder, not the temporary one
-                exc.message = exc.message.replace(str(tmp), str(folder))
-            raise
+    tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
+    try:
+        with _job(master, session) as spark:
+            try:
+                tmp.mkdir()
+                rows, warnings = _customers(
+                    spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions
+                )
+                Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
+                _replace(out, tmp)
+                return rows, warnings
+            except BaseException:  # Ctrl-C and SIGTERM too: nothing half written stays
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    except CjtoolError as exc:  # a full disk: named in the user's folder, not the temporary one
+        exc.message = exc.message.replace(str(tmp), str(folder))
+        raise
 
 
 def _check_folder(out: Path) -> None:

@@ -62,6 +62,7 @@ def output_target(target: str | Path) -> OutputTarget:
         if not parent.is_dir():
             via = f" (the link points to {real})" if real != Path(os.path.abspath(name)) else ""
             raise OutputError(f"{name}: the folder {parent} does not exist{via}", hint="create it first")
+        _writable_folder(name, parent)
         return OutputTarget("file", real)
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{name}: is a folder", hint="give a file name")
@@ -74,7 +75,20 @@ def output_target(target: str | Path) -> OutputTarget:
     # to everyone (as `rm` and `cp -i` treat it), so its mode bits are checked too
     if not st.st_mode & 0o222 or not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
-    return OutputTarget("file", Path(os.path.realpath(name)))
+    real = Path(os.path.realpath(name))
+    _writable_folder(name, real.parent)  # the new file is renamed over it, in its folder
+    return OutputTarget("file", real)
+
+
+def _writable_folder(name: str, folder: Path) -> None:
+    """A folder without any write bit is read-only, for root too (who passes every
+    permission check): what an ordinary user gets from it, said before anything is written."""
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:
+        return  # said by the write itself
+    if not mode & 0o222:
+        raise OutputError(f"{name}: cannot write (Permission denied)", hint=f"the folder {folder} is read-only")
 
 
 @contextmanager
@@ -165,6 +179,8 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
         for n in names:  # a member that is a folder or read-only: refused now, not half-way
             if os.path.lexists(real / n):
                 output_target(real / n)
+    if real.parent.is_dir():
+        _writable_folder(name, real.parent)  # the folder is written beside it first
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))

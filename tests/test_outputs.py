@@ -196,6 +196,19 @@ def test_read_only_file_is_refused_for_root_too(cli, tmp_path):
     assert r.exit_code == ExitCode.OUTPUT and locked.read_text(encoding="utf-8") == "mine"
     locked.chmod(0o644)
     assert _map_json(cli, locked).exit_code == 0
+    ro = tmp_path / "ro"  # a read-only folder: no new file in it, no file replaced in it
+    ro.mkdir()
+    (ro / "kept.json").write_text("mine", encoding="utf-8")
+    ro.chmod(0o555)
+    try:
+        for target in (ro / "new.yaml", ro / "kept.json"):
+            r = cli("init", "aipl", "-o", target, "--force")
+            assert r.exit_code == ExitCode.OUTPUT, r.output
+            assert r.stderr.strip() == f"cjtool: error: {target}: cannot write (Permission denied); the folder {ro} is read-only"
+        assert sorted(p.name for p in ro.iterdir()) == ["kept.json"]
+        assert (ro / "kept.json").read_text(encoding="utf-8") == "mine"
+    finally:
+        ro.chmod(0o755)
 
 
 def test_read_only_folder_and_file_are_refused(cli):
@@ -205,7 +218,9 @@ def test_read_only_folder_and_file_are_refused(cli):
         ro.chmod(0o555)
         r = cli("init", "aipl", "-o", ro / "aipl.yaml")
         assert r.exit_code == ExitCode.OUTPUT, r.output
-        assert r.stderr.strip() == f"cjtool: error: {ro / 'aipl.yaml'}: cannot write (Permission denied)"
+        assert r.stderr.strip() == (
+            f"cjtool: error: {ro / 'aipl.yaml'}: cannot write (Permission denied); the folder {ro} is read-only"
+        )
         assert list(ro.iterdir()) == []
         locked = base / "locked.yaml"
         locked.write_text("mine", encoding="utf-8")

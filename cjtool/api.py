@@ -177,11 +177,14 @@ def compare(
     sequential: bool = False,
     encoding: str | None = None,
     strict: bool = False,
+    strict_baseline: bool = False,
 ):
     """Compare populations with SPEC 10 statistics (a ``CompareResult``; ``.to_dict()`` is
     `cjtool.compare/1`): values of ``by`` against ``baseline`` (A/B variants), entry before
     / from ``split`` (`2026-03-01`), ``events`` against ``baseline_events`` or a stored
-    map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`)."""
+    map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`).
+    ``.not_run`` lists the tests the baseline cannot run; ``strict_baseline`` makes them a
+    ``DataError`` (`--strict-baseline`)."""
     from datetime import date, datetime
 
     from cjtool.analyses.baseline_map import read_baseline_map
@@ -197,7 +200,7 @@ def compare(
     when = None
     if split is not None:
         when = date.fromisoformat(split) if len(split) == 10 else datetime.fromisoformat(split)
-    return run(
+    result = run(
         j,
         by=by,
         baseline=baseline,
@@ -209,3 +212,8 @@ def compare(
         min_effect=parse_min_effect(min_effect),
         sequential=sequential,
     )
+    if strict_baseline:
+        from cjtool.analyses.compare import refuse_gaps
+
+        refuse_gaps(result)
+    return result

@@ -463,3 +463,17 @@ def test_damaged_baselines_in_every_command_that_reads_one(cli, tmp_path):
             r = cli(*args, "-q")
             assert r.exit_code == ExitCode.DATA, (i, args[0], r.stderr)
             assert "internal error" not in r.stderr and r.stderr.startswith(f"cjtool: error: {base}")
+
+
+def test_the_api_reports_and_refuses_what_a_baseline_cannot_run(no_scores):
+    from cjtool import api
+    from cjtool.errors import DataError
+    from cjtool.model import load_model
+
+    events, _ = no_scores
+    model = load_model("aipl")
+    result = api.compare([AIPL], model, baseline_events=[events])
+    assert [(g.metric, g.count) for g in result.not_run] == [("satisfaction", 18), ("effort", 10), ("nps", 8)]
+    with pytest.raises(DataError, match="--strict-baseline: 18 CSAT tests could not run"):
+        api.compare([AIPL], model, baseline_events=[events], strict_baseline=True)
+    assert api.compare([AIPL], model, baseline_events=[AIPL], strict_baseline=True).not_run == []

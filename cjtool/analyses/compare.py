@@ -32,6 +32,7 @@ from cjtool.analyses.segments import (
     segment_codes,
 )
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import t
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_maps
 from cjtool.result import JourneyMap, Scores
@@ -337,8 +338,6 @@ class Gap:
     first: str
 
     def text(self, lang: str = "en") -> str:
-        from cjtool.i18n import t
-
         if self.metric is not None:
             key = "gap_scores_one" if self.count == 1 else "gap_scores"
             return t(key, lang).format(n=f"{self.count:,}", name=SCORE_NAMES[self.metric], first=self.first)
@@ -376,6 +375,16 @@ def baseline_gaps(base: JourneyMap, current: JourneyMap, metrics: Iterable[str] 
     if missing and any(m in wanted for m in TOUCHPOINT_METRICS):
         out.append(Gap(None, len(missing), missing[0]))
     return out
+
+
+def refuse_gaps(result: CompareResult) -> None:
+    """``--strict-baseline``: the first test the baseline could not run is an error."""
+    if result.not_run:
+        more = len(result.not_run) - 1
+        raise DataError(
+            f"--strict-baseline: {result.not_run[0].text()}" + (f" (and {more} more)" if more else ""),
+            hint="write the baseline from an export with the same columns and touchpoints",
+        )
 
 
 def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:

@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 
 from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
+from cjtool.analyses.compare import refuse_gaps as strict_baseline
 from cjtool.cli import common as c
-from cjtool.errors import DataError, UsageError
+from cjtool.errors import UsageError
 from cjtool.output import emit
 
 
@@ -110,12 +111,8 @@ StrictBaselineOpt = Annotated[
 
 def refuse_gaps(result: CompareResult, strict: bool) -> None:
     """--strict-baseline: the first test the baseline could not run is an error (exit 4)."""
-    if strict and result.not_run:
-        more = len(result.not_run) - 1
-        raise DataError(
-            f"--strict-baseline: {result.not_run[0].text()}" + (f" (and {more} more)" if more else ""),
-            hint="write the baseline from an export with the same columns and touchpoints",
-        )
+    if strict:
+        strict_baseline(result)
 
 
 def parse_split(text: str) -> date | datetime:

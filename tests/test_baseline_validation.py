@@ -66,7 +66,10 @@ def test_a_damaged_key_is_named(cli, stored, tmp_path, path, value, why):
     doc = _damaged(stored, _set(path, value(stored)))
     base = tmp_path / "base.json"
     base.write_text(json.dumps(doc), encoding="utf-8")  # inf is written as Infinity, as 1e400 reads
-    for command in (["check", AIPL, "-m", "aipl", "--baseline", base], ["compare", AIPL, "-m", "aipl", "--baseline-map", base]):
+    for command in (
+        ["check", AIPL, "-m", "aipl", "--baseline", base],
+        ["compare", AIPL, "-m", "aipl", "--baseline-map", base],
+    ):
         r = cli(*command, "-q")
         assert r.exit_code == ExitCode.DATA, r.stderr
         assert r.stderr.startswith(f"cjtool: error: {base}: `{path}`: ") and why in r.stderr, r.stderr

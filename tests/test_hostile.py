@@ -23,7 +23,9 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 def _with_blank_column(tmp_path: Path, name: str = "tier", value: str = "") -> Path:
     lines = AIPL.read_text(encoding="utf-8").splitlines()
     out = tmp_path / "events.csv"
-    out.write_text("\n".join([f"{lines[0]},{name}"] + [f"{line},{value}" for line in lines[1:]]) + "\n", encoding="utf-8")
+    out.write_text(
+        "\n".join([f"{lines[0]},{name}"] + [f"{line},{value}" for line in lines[1:]]) + "\n", encoding="utf-8"
+    )
     return out
 
 
@@ -379,7 +381,9 @@ def hostile_events(tmp_path_factory) -> Path:
             day = f"2026-01-{1 + k:02d}"
             scores = [str(1 + c % 5), str(c % 11), str(1 + c % 7)]
             rows.append([who, f"{day}T10:00:00Z", stage_touchpoints[k], channel, *scores, variant, persona, "10.5"])
-            rows.append([who, f"{day}T11:00:00Z", "ad_" + names[(c + k) % 15], channel, "3", "", "", variant, persona, ""])
+            rows.append(
+                [who, f"{day}T11:00:00Z", "ad_" + names[(c + k) % 15], channel, "3", "", "", variant, persona, ""]
+            )
             rows.append([who, f"{day}T12:00:00Z", names[(c + k + 1) % 15], channel, "", "", "", variant, persona, ""])
     path = tmp_path_factory.mktemp("hostile") / "hostile.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -410,7 +414,16 @@ def test_every_command_on_hostile_names(hostile_events, tmp_path):
         ["customers", e, "-m", "aipl", "--by", "persona"],
         ["compare", e, "-m", "aipl", "--by", "variant", "--baseline", "control", "--png", "cmp.png"],
         ["compare", e, "-m", "aipl", "--by", "persona", "--baseline", HOSTILE_NAMES[5], "--segments", "-f", "md"],
-        ["check", e, "-m", "aipl", "--min-satisfaction", "ad_impression=3", "--max-drop-off", f"ad_{HOSTILE_NAMES[0]}=0.1"],
+        [
+            "check",
+            e,
+            "-m",
+            "aipl",
+            "--min-satisfaction",
+            "ad_impression=3",
+            "--max-drop-off",
+            f"ad_{HOSTILE_NAMES[0]}=0.1",
+        ],
         ["check", e, "-m", "aipl", "--by", "persona", "--min-conversion", "purchase=0.9", "-f", "md"],
         ["report", e, "-m", "aipl", "--out", "rep", "--lang", "zh"],
         ["moments", e, "-m", "aipl", "--png", "mom.png"],
@@ -459,7 +472,10 @@ def test_damaged_baselines_in_every_command_that_reads_one(cli, tmp_path):
     for i, text in enumerate(texts):
         base = tmp_path / f"damaged{i}.json"
         base.write_text(text, encoding="utf-8")
-        for args in (["check", AIPL, "-m", "aipl", "--baseline", base], ["compare", AIPL, "-m", "aipl", "--baseline-map", base]):
+        for args in (
+            ["check", AIPL, "-m", "aipl", "--baseline", base],
+            ["compare", AIPL, "-m", "aipl", "--baseline-map", base],
+        ):
             r = cli(*args, "-q")
             assert r.exit_code == ExitCode.DATA, (i, args[0], r.stderr)
             assert "internal error" not in r.stderr and r.stderr.startswith(f"cjtool: error: {base}")

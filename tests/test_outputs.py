@@ -204,7 +204,10 @@ def test_read_only_file_is_refused_for_root_too(cli, tmp_path):
         for target in (ro / "new.yaml", ro / "kept.json"):
             r = cli("init", "aipl", "-o", target, "--force")
             assert r.exit_code == ExitCode.OUTPUT, r.output
-            assert r.stderr.strip() == f"cjtool: error: {target}: cannot write (Permission denied); the folder {ro} is read-only"
+            assert (
+                r.stderr.strip()
+                == f"cjtool: error: {target}: cannot write (Permission denied); the folder {ro} is read-only"
+            )
         assert sorted(p.name for p in ro.iterdir()) == ["kept.json"]
         assert (ro / "kept.json").read_text(encoding="utf-8") == "mine"
     finally:

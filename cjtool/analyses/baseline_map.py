@@ -147,7 +147,8 @@ def _score_sums(d: dict[str, Any], where: str) -> None:
         # Cauchy-Schwarz: sum^2 <= n * sum of squares; a float sum of squares keeps 16 digits
         if n and Fraction(total) ** 2 > Fraction(sq) * n * (1 + Fraction(1, 10**12)):
             raise _Bad(
-                f"{at}.sum_sq", f"{sq!r} is less than sum^2 / n ({float(Fraction(total) ** 2 / n):.6g}): impossible sums"
+                f"{at}.sum_sq",
+                f"{sq!r} is less than sum^2 / n ({float(Fraction(total) ** 2 / n):.6g}): impossible sums",
             )
     at = f"{where}.sums.nps"
     n = _count(sums.get("nps"), "n", at)
@@ -156,7 +157,11 @@ def _score_sums(d: dict[str, Any], where: str) -> None:
 
 
 def _shown(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, int) or abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
+    text = (
+        json.dumps(value)
+        if not isinstance(value, int) or abs(value) < 10**30
+        else f"a {len(str(abs(value)))}-digit number"
+    )
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -260,5 +265,7 @@ def read_baseline_map(path: str | Path, model: JourneyModel) -> JourneyMap:
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: JSON, or an integer of 4,300+ digits
         raise DataError(f"{name}: cannot read the baseline map ({str(exc).splitlines()[0][:200]})", hint=HOW) from None
     except RecursionError:
-        raise DataError(f"{name}: cannot read the baseline map (nested too deeply to be a map JSON)", hint=HOW) from None
+        raise DataError(
+            f"{name}: cannot read the baseline map (nested too deeply to be a map JSON)", hint=HOW
+        ) from None
     return map_from_dict(doc, model, name)

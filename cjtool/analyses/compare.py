@@ -371,7 +371,9 @@ def baseline_gaps(base: JourneyMap, current: JourneyMap, metrics: Iterable[str] 
         ]
         if places:
             out.append(Gap(metric, len(places), places[0]))
-    missing = [f"{t.stage} · {t.touchpoint}" for t in current.touchpoints if (t.stage_index, t.touchpoint) not in pairs_a]
+    missing = [
+        f"{t.stage} · {t.touchpoint}" for t in current.touchpoints if (t.stage_index, t.touchpoint) not in pairs_a
+    ]
     if missing and any(m in wanted for m in TOUCHPOINT_METRICS):
         out.append(Gap(None, len(missing), missing[0]))
     return out

@@ -203,8 +203,8 @@ def check_command(
             metrics=REGRESSION_METRICS,
         )
         refuse_gaps(compared, strict_baseline)
-        gates = regression_gates(compared, dict(compared.min_effect.texts))
-        report_gates(gates, fmt, lang.value, {}, output, not_run=compared.not_run)
+        regressions = regression_gates(compared, dict(compared.min_effect.texts))
+        report_gates(regressions, fmt, lang.value, {}, output, not_run=compared.not_run)
         return
     if strict_baseline:
         raise UsageError("--strict-baseline goes with --baseline FILE (regression gates against a stored map)")

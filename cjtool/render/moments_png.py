@@ -149,13 +149,20 @@ def save_odds_chart(result: MomentsResult, path: str | Path, lang: str = "en", t
 
 
 def save_pictures(
-    result: MomentsResult, path: str | Path, lang: str = "en", top: int = 8, files: Sequence[tuple[bytes, str | Path]] = ()
+    result: MomentsResult,
+    path: str | Path,
+    lang: str = "en",
+    top: int = 8,
+    files: Sequence[tuple[bytes, str | Path]] = (),
 ) -> None:
     """The odds chart at ``path`` and the importance picture beside it (and ``files``),
     all or nothing."""
     picture_format(path)
     with style():
-        figures = [(odds_chart_figure(result, lang, top), path), (importance_figure(result, lang), importance_path(path))]
+        figures = [
+            (odds_chart_figure(result, lang, top), path),
+            (importance_figure(result, lang), importance_path(path)),
+        ]
         save_figures(figures, files)
 
 

@@ -157,7 +157,9 @@ def render_tables(p: Paths, console: Console, lang: str = "en", top: int = 10) -
         console,
         title,
         [
-            Column(tr("path", lang), [path_text([sid[k - 1] for k in v.path], lang) for v in vs], text=True, whole=True),
+            Column(
+                tr("path", lang), [path_text([sid[k - 1] for k in v.path], lang) for v in vs], text=True, whole=True
+            ),
             Column(tr("cust", lang), [fmt_int(v.customers) for v in vs]),
             Column(tr("share", lang), [fmt_pct(v.share) for v in vs]),
             Column(tr("done", lang), [fmt_pct(v.completed_share) for v in vs], drop=1),
@@ -242,7 +244,12 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
     lines += _md_table(
         [tr("path", lang), tr("cust", lang), tr("share", lang), tr("done", lang)],
         [
-            [path_text([sid[k - 1] for k in v.path], lang), fmt_int(v.customers), fmt_pct(v.share), fmt_pct(v.completed_share)]
+            [
+                path_text([sid[k - 1] for k in v.path], lang),
+                fmt_int(v.customers),
+                fmt_pct(v.share),
+                fmt_pct(v.completed_share),
+            ]
             for v in p.variants[:top]
         ],
         "lrrr",

@@ -104,17 +104,20 @@ def paths(
     dst: str | None = None,
     min_customers: int = 0,
     before_drop: bool = False,
+    all_events: bool = False,
 ) -> Paths:
     """Paths and channels (SPEC sections 11-12) of ``events`` (as for ``map_journey``, or
     journeys already worked out): transitions, stage transitions, variants, flows of the
     first ``steps`` steps, channel switches and the Markov removal effect. ``src`` /
     ``dst`` keep the transitions from / into a stage id or touchpoint, ``before_drop``
-    those into ``(dropped)``; ``min_customers`` hides what fewer customers took."""
+    those into ``(dropped)``; ``min_customers`` hides what fewer customers took;
+    ``all_events`` keeps events that match no stage as steps (``Paths.warnings`` says how
+    many were left out otherwise)."""
     # lazy: only this entry point needs it, and `import cjtool` stays light
     from cjtool.analyses.paths import compute_paths, filtered
 
     j = events if isinstance(events, Journeys) else journeys(events, model, encoding=encoding, strict=strict)
-    result = compute_paths(j, steps=steps)
+    result = compute_paths(j, steps=steps, all_events=all_events)
     return filtered(result, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)
 
 
@@ -185,11 +188,14 @@ def compare(
     sequential: bool = False,
     encoding: str | None = None,
     strict: bool = False,
+    strict_baseline: bool = False,
 ) -> CompareResult:
     """Compare populations with SPEC 10 statistics (a ``CompareResult``; ``.to_dict()`` is
     `cjtool.compare/1`): values of ``by`` against ``baseline`` (A/B variants), entry before
     / from ``split`` (`2026-03-01`), ``events`` against ``baseline_events`` or a stored
-    map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`)."""
+    map JSON ``baseline_map``. ``min_effect`` as on the command line (`2pp`, `nps=5`).
+    ``.not_run`` lists the tests the baseline cannot run; ``strict_baseline`` makes them a
+    ``DataError`` (`--strict-baseline`)."""
     from datetime import date, datetime
 
     # lazy: only this entry point needs it, and `import cjtool` stays light
@@ -206,7 +212,7 @@ def compare(
     when = None
     if split is not None:
         when = date.fromisoformat(split) if len(split) == 10 else datetime.fromisoformat(split)
-    return run(
+    result = run(
         j,
         by=by,
         baseline=baseline,
@@ -218,6 +224,12 @@ def compare(
         min_effect=parse_min_effect(min_effect),
         sequential=sequential,
     )
+    if strict_baseline:
+        # lazy: loaded only when used, so `cjtool` starts fast
+        from cjtool.analyses.compare import refuse_gaps
+
+        refuse_gaps(result)
+    return result
 
 
 def value(
@@ -241,7 +253,10 @@ def value(
     (discounted at ``discount`` a year). ``by``: the mean CLV of every segment of this
     attribute (`cjtool value --by`), each tested against ``baseline`` when given.
     ``.to_dict()`` is `cjtool.value/1`."""
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.analyses import segments as sg
+
+    # lazy: scipy and the fit load only when a value is asked for
     from cjtool.analyses.value import compute_value, customer_segments, parse_horizon, parse_until, with_segments
 
     file = sg.load_customer_file(model, customer_file)

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     OUTPUT = 5  # an output could not be written
     INTERNAL = 70  # a bug in cjtool (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (128 + 15), cleaned up as for Ctrl-C
 
 
 class CjtoolError(Exception):
@@ -83,3 +84,8 @@ class RejectedRows(DataError):
 
 class OutputError(CjtoolError):
     exit_code = ExitCode.OUTPUT
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised by the CLI's handler: a KeyboardInterrupt, so every clean-up that
+    runs on Ctrl-C runs for it too; the CLI exits 143 for it."""

@@ -108,13 +108,18 @@ def evaluate(
     gates: Gates,
     texts: dict[tuple[str, str], str] | None = None,
     data_gates: dict[str, tuple[float, str]] | None = None,
+    run: JourneyMap | None = None,
 ) -> list[GateResult]:
     """``texts``: the thresholds as written, by (kind, target); ``data_gates``: kind ->
-    (threshold, as written) of the data-quality gates, checked first."""
+    (threshold, as written) of the data-quality gates, checked first; ``run``: the whole
+    run's map when ``result`` is a segment's (a gate names a touchpoint of the run: a
+    segment without it has no value there, which fails like any missing value)."""
     texts = texts or {}
     out = [GateResult(kind, None, x, data_value(result, kind), text) for kind, (x, text) in (data_gates or {}).items()]
     stage_ids = [s.id for s in result.model.stages]
-    known_tps = {t.touchpoint for t in result.touchpoints} | {tp for s in result.model.stages for tp in s.touchpoints}
+    known_tps = {t.touchpoint for t in (run or result).touchpoints} | {
+        tp for s in result.model.stages for tp in s.touchpoints
+    }
     for kind in KINDS:
         for target, threshold in getattr(gates, kind):
             if target in stage_ids:

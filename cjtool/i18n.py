@@ -134,6 +134,32 @@ _T: dict[str, dict[str, str]] = {
 }
 
 
+# issue 21 (hostile): tests a baseline could not run, and --strict-baseline
+_T |= {
+    "gap_scores": {
+        "en": "{n} {name} tests could not run: the baseline has no {name} answers where this data has some "
+        "(first: {first}); was it exported without that column?",
+        "zh": "{n} 项 {name} 检验无法进行：基线在本数据有 {name} 回答的位置没有回答（首个：{first}）；基线导出时是否缺少该列？",
+    },
+    "gap_scores_one": {
+        "en": "1 {name} test could not run: the baseline has no {name} answers where this data has some "
+        "(first: {first}); was it exported without that column?",
+        "zh": "1 项 {name} 检验无法进行：基线在本数据有 {name} 回答的位置没有回答（{first}）；基线导出时是否缺少该列？",
+    },
+    "gap_touchpoints": {
+        "en": "{n} touchpoints of this data are not in the baseline, so their tests could not run "
+        "(first: {first}); was the baseline a narrower export?",
+        "zh": "本数据有 {n} 个接触点不在基线中，其检验无法进行（首个：{first}）；基线是否为范围更窄的导出？",
+    },
+    "gap_touchpoints_one": {
+        "en": "1 touchpoint of this data is not in the baseline, so its tests could not run "
+        "({first}); was the baseline a narrower export?",
+        "zh": "本数据有 1 个接触点不在基线中，其检验无法进行（{first}）；基线是否为范围更窄的导出？",
+    },
+    "gates_not_run": {"en": "Not run against the baseline", "zh": "未能对照基线检验"},
+}
+
+
 def t(key: str, lang: str = "en", n: int | None = None) -> str:
     """The text of ``key`` in ``lang`` (English if missing); with ``n`` == 1 the singular."""
     entry = _T[f"{key}_one"] if n == 1 and f"{key}_one" in _T else _T[key]

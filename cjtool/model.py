@@ -39,6 +39,8 @@ _ID_RE = re.compile(r"^\w[\w.\-]*$")
 _WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")  # lower case: `M` is not minutes
 SCALE_LIMIT = 1000.0  # score sums are exact integers of millionths: 1000 * 1e6 * 1e9 events fits in int64
 _WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION_DAYS = 36_525  # 100 years: far beyond any journey, far inside a time's range (int64 microseconds)
+MAX_DURATION_S = MAX_DURATION_DAYS * 86400
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,9 @@ class JourneyModel:
                     raise UsageError(
                         f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)"
                     )
+                problem = duration_problem(seconds)
+                if problem:
+                    raise UsageError(f"--window: {window.strip()!r} is {problem}")
                 m = replace(m, window_s=seconds, window_text=window.strip())
         if columns:
             explicit = dict(m.columns)
@@ -319,6 +324,16 @@ def parse_window(text: str) -> float | None:
         return None
     seconds = float(m.group(1)) * _WINDOW_UNITS[m.group(2)]
     return seconds if seconds > 0 else None
+
+
+def duration_problem(seconds: float) -> str | None:
+    """Why a window or `churn_after` of ``seconds`` cannot be used (None if it can): times
+    are whole microseconds, and a time plus the duration must stay a time."""
+    if seconds > MAX_DURATION_S:
+        return f"longer than {MAX_DURATION_DAYS:,} days (100 years); for no limit at all write `none`"
+    if seconds < 1e-6:
+        return "shorter than a microsecond, the finest time cjtool reads"
+    return None
 
 
 def parse_share(text: str | float) -> float:
@@ -545,6 +560,9 @@ class _Builder:
                     ("window",),
                     f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)",
                 )
+            elif duration_problem(window_s):
+                self.bad(("window",), f"{str(wv).strip()!r} is {duration_problem(window_s)}")
+                window_s = None
             else:
                 window_text = str(wv).strip()
         columns = self.columns(top.get("columns"))
@@ -609,6 +627,10 @@ class _Builder:
         seconds = parse_window(str(value))
         if seconds is None:
             self.bad(path, f"{value!r} is not a duration; use a number and a unit: 90d, 12w, 48h")
+            return None, None
+        problem = duration_problem(seconds)
+        if problem:
+            self.bad(path, f"{str(value).strip()!r} is {problem}")
             return None, None
         return seconds, str(value).strip()
 

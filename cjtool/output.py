@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -63,6 +63,7 @@ def output_target(target: str | Path) -> OutputTarget:
         if not parent.is_dir():
             via = f" (the link points to {real})" if real != Path(os.path.abspath(name)) else ""
             raise OutputError(f"{name}: the folder {parent} does not exist{via}", hint="create it first")
+        _writable_folder(name, parent)
         return OutputTarget("file", real)
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{name}: is a folder", hint="give a file name")
@@ -71,9 +72,24 @@ def output_target(target: str | Path) -> OutputTarget:
     if not stat.S_ISREG(st.st_mode):
         what = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "special"
         raise OutputError(f"{name}: is {what}, not a file", hint="give a file name")
-    if not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+    # root passes access() whatever the mode: a file without any write bit is read-only
+    # to everyone (as `rm` and `cp -i` treat it), so its mode bits are checked too
+    if not st.st_mode & 0o222 or not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
-    return OutputTarget("file", Path(os.path.realpath(name)))
+    real = Path(os.path.realpath(name))
+    _writable_folder(name, real.parent)  # the new file is renamed over it, in its folder
+    return OutputTarget("file", real)
+
+
+def _writable_folder(name: str, folder: Path) -> None:
+    """A folder without any write bit is read-only, for root too (who passes every
+    permission check): what an ordinary user gets from it, said before anything is written."""
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:
+        return  # said by the write itself
+    if not mode & 0o222:
+        raise OutputError(f"{name}: cannot write (Permission denied)", hint=f"the folder {folder} is read-only")
 
 
 @contextmanager
@@ -105,6 +121,15 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextmanager
+def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
+    """``atomic_path`` for several outputs at once, all or nothing: every target is
+    checked first, and none lands unless all were written (a disk full at the last
+    leaves the earlier ones as they were)."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(atomic_path(t)) for t in targets]
 
 
 def _mode_of(path: Path) -> int:
@@ -155,13 +180,19 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
         for n in names:  # a member that is a folder or read-only: refused now, not half-way
             if os.path.lexists(real / n):
                 output_target(real / n)
+    if real.parent.is_dir():
+        _writable_folder(name, real.parent)  # the folder is written beside it first
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
     except OSError as exc:
         raise OutputError(f"{name}: cannot create the folder ({exc.strerror or exc})") from None
     try:
-        yield work
+        try:
+            yield work
+        except OutputError as exc:  # a member that could not be written: named in the user's folder
+            exc.message = exc.message.replace(str(work), str(name))
+            raise
         if st is None:
             os.chmod(work, 0o777 & ~_umask())
             os.replace(work, real)

@@ -428,22 +428,26 @@ def customers_spark(
     the table by customer. Written to a hidden folder next to ``folder``, renamed at the
     end: a failed job leaves no folder. ``folder`` must be new, an empty folder or one
     this function wrote (replaced). Returns (rows written, warnings)."""
-    out = Path(folder)
-    _check_folder(out)
+    _check_folder(Path(folder))
     _no_workbooks(sources)
-    with _job(master, session) as spark:
-        tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
-        try:
-            tmp.mkdir()
-            rows, warnings = _customers(
-                spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions
-            )
-            Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
-            _replace(out, tmp)
-            return rows, warnings
-        except BaseException:  # Ctrl-C too: nothing half written stays
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    out = Path(os.path.realpath(folder))  # a symlink to a folder stays a link: its target is replaced
+    tmp = out.parent / f".{out.name}.cjtool-{uuid.uuid4().hex[:12]}"
+    try:
+        with _job(master, session) as spark:
+            try:
+                tmp.mkdir()
+                rows, warnings = _customers(
+                    spark, [str(s) for s in sources], model, tmp, spec, encoding, strict, partitions
+                )
+                Path(tmp, MARKER).write_text("cjtool.customers/1 (parquet parts)\n", encoding="utf-8")
+                _replace(out, tmp)
+                return rows, warnings
+            except BaseException:  # Ctrl-C and SIGTERM too: nothing half written stays
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    except CjtoolError as exc:  # a full disk: named in the user's folder, not the temporary one
+        exc.message = exc.message.replace(str(tmp), str(folder))
+        raise
 
 
 def _check_folder(out: Path) -> None:
@@ -453,13 +457,30 @@ def _check_folder(out: Path) -> None:
             "(local, or a mount every executor shares)",
             hint="give a path such as /mnt/shared/customers, or /dbfs/... on Databricks",
         )
-    if not out.parent.is_dir():
-        raise OutputError(f"{out}: the folder {out.parent} does not exist", hint="create it first")
+    real = Path(os.path.realpath(out))
+    if not real.parent.is_dir():
+        via = f" (the link points to {real})" if real != Path(os.path.abspath(out)) else ""
+        raise OutputError(f"{out}: the folder {real.parent} does not exist{via}", hint="create it first")
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or Path(out, MARKER).is_file())):
         raise OutputError(
             f"{out}: exists and is not an empty folder or one cjtool wrote",
             hint="give a new folder name, or remove it",
         )
+    if out.is_dir():  # cjtool's folder, replaced whole: only if nothing else was added to it
+        other = sorted(p.name for p in out.iterdir() if not _own(p))
+        if other:
+            more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+            raise OutputError(
+                f"{out}: holds files cjtool did not write ({other[0]}{more}); replacing the folder would delete them",
+                hint="move them out, or give a new folder name",
+            )
+
+
+def _own(path: Path) -> bool:
+    """A file `customers --engine spark` writes in its folder: a part or the marker."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    return path.name == MARKER or (path.name.startswith("part-") and path.name.endswith(".parquet"))
 
 
 def _replace(out: Path, tmp: Path) -> None:

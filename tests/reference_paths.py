@@ -198,15 +198,17 @@ def reference_paths(rows: list[dict], model: JourneyModel, steps: int = 5) -> di
         for k in range(2, K + 1):
             reached = [c for c in customers if depth[c] >= k]
             pairs: dict[tuple[str, str], int] = {}
-            differ = 0
+            differ = known = 0
             for c in reached:
                 a = channel_of(chain[c][k - 2]) or "(none)"
                 b = channel_of(chain[c][k - 1]) or "(none)"
                 pairs[(a, b)] = pairs.get((a, b), 0) + 1
-                differ += a != b
+                if "(none)" not in (a, b):  # a blank channel is unknown: not a switch, not counted
+                    known += 1
+                    differ += a != b
             for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
                 switches.append({"stage": sid[k - 1], "from": a, "to": b, "customers": n})
-            rates.append({"stage": sid[k - 1], "rate": differ / len(reached) if reached else None})
+            rates.append({"stage": sid[k - 1], "rate": differ / known if known else None})
     counts: dict[tuple[str, str], int] = {}
     for c in with_any:
         chans = [r[0] for r in collapse([e for e in path[c] if channel_of(e)], lambda e: e.channel)]

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import sysconfig
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -165,6 +166,8 @@ def _unprivileged():
             os.setegid(NOBODY)
             os.seteuid(NOBODY)
         try:
+            if ROOT and not _interpreter_readable():
+                pytest.skip(f"`nobody` cannot read this Python's library ({sysconfig.get_path('stdlib')})")
             yield base
         finally:
             if ROOT:
@@ -174,6 +177,43 @@ def _unprivileged():
         shutil.rmtree(base)
 
 
+def _interpreter_readable() -> bool:
+    """Whether the effective user can import what a run imports lazily (an interpreter
+    installed in root's home, e.g. by pyenv, is not readable by `nobody`)."""
+    paths = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return all(os.access(p, os.R_OK | os.X_OK, effective_ids=True) for p in paths if p)
+
+
+def test_read_only_file_is_refused_for_root_too(cli, tmp_path):
+    """Root passes access(): the mode bits say the file is read-only, and it is kept."""
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("mine", encoding="utf-8")
+    locked.chmod(0o444)
+    r = cli("init", "aipl", "-o", locked, "--force")
+    assert r.exit_code == ExitCode.OUTPUT and f"{locked}: is read-only" in r.stderr
+    assert locked.read_text(encoding="utf-8") == "mine"
+    r = _map_json(cli, locked)
+    assert r.exit_code == ExitCode.OUTPUT and locked.read_text(encoding="utf-8") == "mine"
+    locked.chmod(0o644)
+    assert _map_json(cli, locked).exit_code == 0
+    ro = tmp_path / "ro"  # a read-only folder: no new file in it, no file replaced in it
+    ro.mkdir()
+    (ro / "kept.json").write_text("mine", encoding="utf-8")
+    ro.chmod(0o555)
+    try:
+        for target in (ro / "new.yaml", ro / "kept.json"):
+            r = cli("init", "aipl", "-o", target, "--force")
+            assert r.exit_code == ExitCode.OUTPUT, r.output
+            assert (
+                r.stderr.strip()
+                == f"cjtool: error: {target}: cannot write (Permission denied); the folder {ro} is read-only"
+            )
+        assert sorted(p.name for p in ro.iterdir()) == ["kept.json"]
+        assert (ro / "kept.json").read_text(encoding="utf-8") == "mine"
+    finally:
+        ro.chmod(0o755)
+
+
 def test_read_only_folder_and_file_are_refused(cli):
     with _unprivileged() as base:
         ro = base / "ro"
@@ -181,7 +221,9 @@ def test_read_only_folder_and_file_are_refused(cli):
         ro.chmod(0o555)
         r = cli("init", "aipl", "-o", ro / "aipl.yaml")
         assert r.exit_code == ExitCode.OUTPUT, r.output
-        assert r.stderr.strip() == f"cjtool: error: {ro / 'aipl.yaml'}: cannot write (Permission denied)"
+        assert r.stderr.strip() == (
+            f"cjtool: error: {ro / 'aipl.yaml'}: cannot write (Permission denied); the folder {ro} is read-only"
+        )
         assert list(ro.iterdir()) == []
         locked = base / "locked.yaml"
         locked.write_text("mine", encoding="utf-8")

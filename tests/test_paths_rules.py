@@ -196,3 +196,49 @@ def test_solver_singular_loop_converts_with_zero() -> None:
     m = counts_of({(0, 1): 1, (0, 2): 1, (1, 3): 1, (2, 2): 5}, 3)
     assert absorption_probability(m) == pytest.approx(0.5)
     assert absorption_probability(counts_of({(0, 1): 1, (1, 1): 1}, 2)) == 0.0
+
+
+# ------------------------------------------------------------------ issue 21: unassigned events, blank channels
+
+
+def test_unassigned_events_are_said_and_kept_with_all_events() -> None:
+    """login matches no stage: by default it is left out (ad -> view joined) and said;
+    --all-events keeps it as a step with stage null."""
+    rows = [("u", T(0), "ad", "web"), ("u", T(1), "login", "web"), ("u", T(2), "view", "web")]
+    rows += [("w", T(0), "login", "web")]  # only unassigned events: not a customer of the run
+    plain = paths(frame(rows), MODEL)
+    d = plain.to_dict()
+    pairs = {(t["from"]["touchpoint"], t["to"]["touchpoint"]) for t in d["transitions"]}
+    assert ("ad", "view") in pairs and d["events_unassigned"] == {"count": 1, "kept": False}
+    assert plain.warnings == [
+        "1 event of these customers matches no stage and is left out of the paths, which joins the steps "
+        "around them; --all-events keeps them as steps"
+    ]
+    every = paths(frame(rows), MODEL, all_events=True)
+    d = every.to_dict()
+    tr = {(t["from"]["touchpoint"], t["to"]["touchpoint"]): t for t in d["transitions"]}
+    assert set(tr) == {("(start)", "ad"), ("ad", "login"), ("login", "view"), ("view", "(dropped)")}
+    assert tr[("ad", "login")]["to"] == {"stage": None, "touchpoint": "login"}
+    assert tr[("login", "view")]["median_gap_s"] == 60.0
+    assert d["customers"]["total"] == 1 and d["events_unassigned"] == {"count": 1, "kept": True}
+    assert every.warnings == []
+    # stage-level transitions, variants and channels stay over assigned events
+    assert d["stage_transitions"] == plain.to_dict()["stage_transitions"]
+    assert d["variants"] == plain.to_dict()["variants"] and d["channels"] == plain.to_dict()["channels"]
+    assert [(f["step"], f["from"]["touchpoint"], f["to"]["touchpoint"]) for f in d["flows"]] == [
+        (1, "ad", "login"),
+        (2, "login", "view"),
+        (3, "view", "(end)"),
+    ]
+
+
+def test_a_blank_channel_is_not_a_switch() -> None:
+    """u buys with no channel logged: web -> (none) is listed but is no switch; v switches
+    web -> app. Stage c's rate is over v alone (1.0), not 2 of 2."""
+    rows = [("u", T(0), "ad", "web"), ("u", T(1), "view", "web"), ("u", T(2), "pay", "")]
+    rows += [("v", T(0), "ad", "web"), ("v", T(1), "view", "web"), ("v", T(2), "pay", "app")]
+    ch = paths(frame(rows), MODEL).to_dict()["channels"]
+    assert {"stage": "c", "from": "web", "to": "(none)", "customers": 1} in ch["switches"]
+    assert ch["switch_rate"] == [{"stage": "b", "rate": 0.0}, {"stage": "c", "rate": 1.0}]
+    only_blank = paths(frame(rows[:3]), MODEL).to_dict()["channels"]
+    assert only_blank["switch_rate"][1] == {"stage": "c", "rate": None}  # nothing known to switch

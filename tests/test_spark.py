@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -427,3 +428,27 @@ def test_customers_on_spark_nothing_lost(cli, spark, tmp_path, monkeypatch) -> N
         assert r.exit_code == 2 and "--engine spark writes the table as Parquet files to a folder" in r.stderr
     r = cli("customers", AIPL, "-m", EXAMPLES / "aipl.yaml", "--spark-master", "local[2]")
     assert r.exit_code == 2
+
+
+def test_customers_twice_keeps_a_users_files_and_the_link(cli, spark, tmp_path, monkeypatch) -> None:
+    """A folder cjtool wrote, with a notebook and a subfolder added: refused, nothing
+    deleted; a symlink to the folder stays a link whose target is replaced."""
+    monkeypatch.setattr(cs, "start_session", lambda master=None: _Kept(spark))
+    aipl = ["customers", AIPL, "-m", EXAMPLES / "aipl.yaml", "--engine", "spark", "-q"]
+    real = tmp_path / "real"
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert cli(*aipl, "-o", link).exit_code == 0
+    assert link.is_symlink() and real.is_dir() and any(real.glob("part-*.parquet"))
+    (real / "analysis.ipynb").write_text("{}", encoding="utf-8")
+    (real / "charts").mkdir()
+    (real / "charts" / "a.png").write_bytes(b"png")
+    r = cli(*aipl, "-o", link)
+    assert r.exit_code == 5 and "holds files cjtool did not write (analysis.ipynb and 1 more)" in r.stderr
+    assert (real / "analysis.ipynb").read_text(encoding="utf-8") == "{}" and (real / "charts" / "a.png").exists()
+    (real / "analysis.ipynb").unlink()
+    shutil.rmtree(real / "charts")
+    r = cli(*aipl, "--status", "in_progress", "-o", link)
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and set(_parts(real)["status"]) == {"in_progress"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no temporary folder left

@@ -9,6 +9,7 @@ need; nothing else is required.
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +48,123 @@ def _scores(d: dict[str, Any]) -> Scores:
     return Scores(d["satisfaction"], int(d["responses"]), d["nps"], d["effort"], _sums(d["sums"]))
 
 
+MAX_COUNT = 2**63 - 1  # counts are int64 in a map
+
+
+class _Bad(Exception):
+    """The first key of a damaged baseline (its path, as `stages[2].sums.nps.n`) and why."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(path, why)
+        self.path, self.why = path, why
+
+
+def _checked(doc: dict[str, Any]) -> None:
+    """A hand-edited or damaged baseline refused at its first bad key (``_Bad``): numbers
+    that are not finite, counts that are not whole, negative or past int64, counts above
+    what contains them, and score sums no set of answers can have."""
+    for path, value in _numbers(doc):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Bad(path, f"{value} is not a finite number")
+    rows, events, customers = doc.get("rows") or {}, doc.get("events") or {}, doc.get("customers") or {}
+    _count(rows, "read", "rows")
+    for key in ("assigned", "unassigned"):
+        _count(events, key, "events")
+    total = _count(customers, "total", "customers")
+    entered = _count(customers, "entered", "customers", at_most=(total, "customers.total"))
+    _count(customers, "completed", "customers", at_most=(entered, "customers.entered"))
+    for k, st in enumerate(doc.get("stages") or []):
+        where = f"stages[{k}]"
+        n = _count(st, "customers", where, at_most=(entered, "customers.entered"))
+        _count(st, "drop_off", where, at_most=(n, f"{where}.customers"), null=True)  # null: the last stage
+        _count(st, "in_progress", where, at_most=(n, f"{where}.customers"), optional=True)
+        _count(st, "events", where, optional=True)
+        _score_sums(st, where)
+    for k, tp in enumerate(doc.get("touchpoints") or []):
+        where = f"touchpoints[{k}]"
+        n = _count(tp, "customers", where, at_most=(total, "customers.total"))
+        _count(tp, "exits", where, at_most=(n, f"{where}.customers"))
+        _count(tp, "events", where)
+        _score_sums(tp, where)
+
+
+def _numbers(doc: Any) -> Any:
+    """(path, value) of every number in ``doc``, in document order (no recursion)."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(reversed([(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(value)]))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield path, value
+
+
+def _count(
+    d: Any, key: str, where: str, *, at_most: tuple[int, str] | None = None, optional: bool = False, null: bool = False
+) -> int:
+    """``d[key]``, a whole number from 0 to int64's largest (and to ``at_most``'s value);
+    ``optional``: may be left out, ``null``: may be null (0 returned for both)."""
+    path = f"{where}.{key}"
+    if not isinstance(d, dict) or key not in d:
+        if optional:
+            return 0
+        raise KeyError(key)  # an incomplete map: told as such
+    value = d[key]
+    if value is None and null:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(path, f"{_shown(value)} is not a count (a whole number)")
+    if not 0 <= value <= MAX_COUNT:
+        raise _Bad(path, f"{_shown(value)} is not a count (from 0 to {MAX_COUNT:,})")
+    if at_most is not None and value > at_most[0]:
+        raise _Bad(path, f"{value:,} is more than {at_most[1]} ({at_most[0]:,})")
+    return value
+
+
+def _score_sums(d: dict[str, Any], where: str) -> None:
+    """Counts, sums and sums of squares of a stage's or touchpoint's answers: whole
+    counts, and n * sum of squares >= sum^2 (no negative variance); none without answers."""
+    sums = d.get("sums")
+    if not isinstance(sums, dict):
+        raise KeyError("sums")
+    for score in ("satisfaction", "effort"):
+        at = f"{where}.sums.{score}"
+        n = _count(sums.get(score), "n", at)
+        part = sums[score]
+        total, sq = part.get("sum"), part.get("sum_sq")
+        for key, x in (("sum", total), ("sum_sq", sq)):
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise _Bad(f"{at}.{key}", f"{_shown(x)} is not a number")
+        assert isinstance(total, (int, float)) and isinstance(sq, (int, float))
+        if sq < 0:
+            raise _Bad(f"{at}.sum_sq", f"{sq!r} is negative: a sum of squares cannot be")
+        if n == 0 and (total or sq):
+            raise _Bad(f"{at}.sum", "a sum of no answers must be 0")
+        # Cauchy-Schwarz: sum^2 <= n * sum of squares; a float sum of squares keeps 16 digits
+        if n and Fraction(total) ** 2 > Fraction(sq) * n * (1 + Fraction(1, 10**12)):
+            raise _Bad(
+                f"{at}.sum_sq",
+                f"{sq!r} is less than sum^2 / n ({float(Fraction(total) ** 2 / n):.6g}): impossible sums",
+            )
+    at = f"{where}.sums.nps"
+    n = _count(sums.get("nps"), "n", at)
+    promoters = _count(sums["nps"], "promoters", at, at_most=(n, f"{at}.n"))
+    _count(sums["nps"], "detractors", at, at_most=(n - promoters, f"{at}.n - promoters"))
+
+
+def _shown(value: Any) -> str:
+    text = (
+        json.dumps(value)
+        if not isinstance(value, int) or abs(value) < 10**30
+        else f"a {len(str(abs(value)))}-digit number"
+    )
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text.removesuffix("Z"))
 
@@ -62,6 +180,13 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             f"{source}: a map of model `{doc.get('model')}`, not `{model.name}`",
             hint="compare with the same model the baseline was mapped with",
         )
+    for key, kind in (("rows", dict), ("events", dict), ("customers", dict), ("stages", list), ("touchpoints", list)):
+        value = doc.get(key)
+        if value is None:
+            continue  # told below as an incomplete map
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(x, dict) for x in value)):
+            what = "an object" if kind is dict else "a list of objects"
+            raise DataError(f"{source}: `{key}`: expected {what}; the baseline was damaged or edited by hand", hint=HOW)
     ids = [s.id for s in model.stages]
     found_ids = [s.get("id") for s in doc.get("stages", [])]
     if found_ids != ids:
@@ -70,6 +195,7 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             hint="the model changed since the baseline was written; write the baseline again",
         )
     try:
+        _checked(doc)
         stages = [
             StageMetrics(
                 index=k,
@@ -117,6 +243,10 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             period=None if not period else (_time(period["first"]), _time(period["last"])),  # type: ignore[arg-type]
             t_end=_time(doc.get("t_end")),
         )
+    except _Bad as bad:
+        raise DataError(
+            f"{source}: `{bad.path}`: {bad.why}; the baseline was damaged or edited by hand", hint=HOW
+        ) from None
     except (KeyError, TypeError, ValueError) as exc:
         what = f"no `{exc.args[0]}` key" if isinstance(exc, KeyError) else str(exc)
         raise DataError(
@@ -132,6 +262,10 @@ def read_baseline_map(path: str | Path, model: JourneyModel) -> JourneyMap:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"{name}: no such baseline map file", hint=HOW) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{name}: cannot read the baseline map ({exc})", hint=HOW) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: JSON, or an integer of 4,300+ digits
+        raise DataError(f"{name}: cannot read the baseline map ({str(exc).splitlines()[0][:200]})", hint=HOW) from None
+    except RecursionError:
+        raise DataError(
+            f"{name}: cannot read the baseline map (nested too deeply to be a map JSON)", hint=HOW
+        ) from None
     return map_from_dict(doc, model, name)

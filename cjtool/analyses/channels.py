@@ -81,7 +81,9 @@ def compute_channels(j: Journeys, ev: pl.DataFrame) -> Channels:
 
 
 def _switches(j: Journeys) -> tuple[list[Switch], list[tuple[int, float | None]]]:
-    """Per k >= 2, (channel of chain event k-1, of chain event k) over customers with depth >= k."""
+    """Per k >= 2, (channel of chain event k-1, of chain event k) over customers with
+    depth >= k (a blank one reads `(none)`); the switch rate over the pairs of two known
+    channels (docs/robustness.md: a blank channel is not a switch)."""
     channel = j.events["channel"]
     switches: list[Switch] = []
     rates: list[tuple[int, float | None]] = []
@@ -97,8 +99,11 @@ def _switches(j: Journeys) -> tuple[list[Switch], list[tuple[int, float | None]]
         )
         g = pairs.group_by("src", "dst").agg(pl.len().alias("n"))
         switches += [Switch(k, r["src"], r["dst"], r["n"]) for r in g.iter_rows(named=True)]
-        differ = int((pairs["src"] != pairs["dst"]).sum()) if pairs.height else 0
-        rates.append((k, differ / pairs.height if pairs.height else None))
+        # a blank side is an unknown channel, not a switch (a purchase logged without its
+        # channel): the rate is over the customers whose two channels are both known
+        known = pairs.filter((pl.col("src") != NONE) & (pl.col("dst") != NONE))
+        differ = int((known["src"] != known["dst"]).sum()) if known.height else 0
+        rates.append((k, differ / known.height if known.height else None))
     switches.sort(key=lambda s: (s.stage, -s.customers, s.src, s.dst))
     return switches, rates
 

@@ -21,8 +21,18 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from cjtool.analyses.segments import NONE, Attribute, attribute, distinct_values, event_column, segment_codes
+from cjtool.analyses.segments import (
+    DEFAULT_LIMIT,
+    NONE,
+    OTHER,
+    Attribute,
+    attribute,
+    distinct_values,
+    event_column,
+    segment_codes,
+)
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import t
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_map, compute_maps
 from cjtool.result import JourneyMap, Scores
@@ -52,6 +62,7 @@ HIGHER_IS_BETTER = {
     "effort": False,  # customer effort: less is better
     "nps": True,
 }
+MAX_SIDES = DEFAULT_LIMIT  # sides of a comparison by --by (as `map --by`'s segments): beyond, pooled or refused
 RATE_METRICS = ("conversion_from_first", "conversion_from_previous", "drop_off_rate")
 NEGLIGIBLE = "negligible"  # significant, but no larger than the minimum effect that matters
 
@@ -147,6 +158,9 @@ class CompareResult:
     min_effect: MinEffect = MinEffect()
     sequential: bool = False
     warnings: list[str] = field(default_factory=list)
+    # tests the current data could run but a stored or exported baseline could not (no
+    # answers, no such touchpoint); also in ``warnings``
+    not_run: list[Gap] = field(default_factory=list)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -310,6 +324,71 @@ def compare_maps(
     return rows
 
 
+SCORE_NAMES = {"satisfaction": "CSAT", "effort": "CES", "nps": "NPS"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Tests the current data could run but the baseline cannot (``baseline_gaps``):
+    ``metric`` a score whose answers the baseline lacks, or None for touchpoints it does
+    not have; ``count`` places, the ``first`` of them."""
+
+    metric: str | None
+    count: int
+    first: str
+
+    def text(self, lang: str = "en") -> str:
+        if self.metric is not None:
+            key = "gap_scores_one" if self.count == 1 else "gap_scores"
+            return t(key, lang).format(n=f"{self.count:,}", name=SCORE_NAMES[self.metric], first=self.first)
+        key = "gap_touchpoints_one" if self.count == 1 else "gap_touchpoints"
+        return t(key, lang).format(n=f"{self.count:,}", first=self.first)
+
+
+def baseline_gaps(base: JourneyMap, current: JourneyMap, metrics: Iterable[str] | None = None) -> list[Gap]:
+    """The tests of ``metrics`` (default all) the current data could run but the baseline
+    cannot: scores where the baseline has no answer and the current data has some (an
+    export without the score column), touchpoints the baseline does not have."""
+    wanted = set(metrics) if metrics is not None else set(HIGHER_IS_BETTER)
+    answers = {"satisfaction": "responses", "effort": "eff_n", "nps": "nps_n"}
+    pairs_a = {(t.stage_index, t.touchpoint): t for t in base.touchpoints}
+    out = []
+    for metric in SCORE_NAMES:
+        if metric not in wanted:
+            continue
+        n = answers[metric]
+        places = [
+            sb.id
+            for sa, sb in zip(base.stages, current.stages, strict=True)
+            if getattr(sb.scores.sums, n) and not getattr(sa.scores.sums, n)
+        ]
+        places += [
+            f"{tb.stage} · {tb.touchpoint}"
+            for tb in current.touchpoints
+            if (ta := pairs_a.get((tb.stage_index, tb.touchpoint))) is not None
+            and getattr(tb.scores.sums, n)
+            and not getattr(ta.scores.sums, n)
+        ]
+        if places:
+            out.append(Gap(metric, len(places), places[0]))
+    missing = [
+        f"{t.stage} · {t.touchpoint}" for t in current.touchpoints if (t.stage_index, t.touchpoint) not in pairs_a
+    ]
+    if missing and any(m in wanted for m in TOUCHPOINT_METRICS):
+        out.append(Gap(None, len(missing), missing[0]))
+    return out
+
+
+def refuse_gaps(result: CompareResult) -> None:
+    """``--strict-baseline``: the first test the baseline could not run is an error."""
+    if result.not_run:
+        more = len(result.not_run) - 1
+        raise DataError(
+            f"--strict-baseline: {result.not_run[0].text()}" + (f" (and {more} more)" if more else ""),
+            hint="write the baseline from an export with the same columns and touchpoints",
+        )
+
+
 def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
     """better / worse / no detectable difference / too small to conclude (``verdict``),
     and `negligible` for a significant change no larger than the minimum effect."""
@@ -419,11 +498,22 @@ def variant_codes(
             f"`{attr.name}`: every customer compared has the value {baseline}; there is no other side to compare"
         )
     labels = [baseline] + [v for v in order if v != baseline]
+    if len(labels) > MAX_SIDES:  # each side is a map and a family of tests: pooled, as `map --by` pools
+        if ab:
+            raise UsageError(
+                f"--by {attr.name}: {len(labels):,} values, and an A/B test compares at most {MAX_SIDES} arms",
+                hint=f"if `{attr.name}` is not an experiment's arm, compare it as segments (--segments): "
+                f"the values with fewest customers are then pooled into {OTHER}",
+            )
+        excluded["pooled"] = len(labels) - (MAX_SIDES - 1)
+        labels = labels[: MAX_SIDES - 1]
     mapping = pl.DataFrame({"v": labels, "code": list(range(len(labels)))}, schema_overrides={"code": pl.UInt32})
     frame = pl.DataFrame({"v": values, "keep": keep})
     codes = frame.join(mapping, on="v", how="left", maintain_order="left").select(
-        pl.when(pl.col("keep")).then(pl.col("code"))
+        pl.when(pl.col("keep")).then(pl.col("code").fill_null(len(labels)))
     )["code"]
+    if excluded.get("pooled"):
+        labels = labels + [OTHER]
     return codes, labels, excluded
 
 
@@ -470,6 +560,12 @@ def compare_journeys(
     codes, labels, excluded = variant_codes(j, attr, baseline, ab=ab)
     maps = compute_maps(j, codes, len(labels))
     warnings = list(attr.warnings)
+    if excluded.get("pooled"):
+        pooled = excluded.pop("pooled")
+        warnings.append(
+            f"`{by}` has {pooled + MAX_SIDES - 2:,} values besides {baseline}: the {MAX_SIDES - 2} with most customers "
+            f"are compared with it, the other {pooled:,} pooled into {OTHER}"
+        )
     if excluded.get("mixed") or excluded.get("none"):
         warnings.append(
             f"left out of every side: {excluded['mixed']:,} customers with more than one `{by}` value (mixed) "
@@ -529,9 +625,12 @@ def compare(
         if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
             warnings.append("the baseline was mapped with another mode or window: differences may come from that")
         kind = "map" if baseline_map is not None else "files"
-        return compare_populations(
-            [(labels[0], base), (labels[1], compute_maps(j)[0])], kind=kind, warnings=warnings, **common
-        )
+        current = compute_maps(j)[0]
+        gaps = baseline_gaps(base, current, metrics)
+        warnings += [g.text() for g in gaps]
+        result = compare_populations([(labels[0], base), (labels[1], current)], kind=kind, warnings=warnings, **common)
+        result.not_run = gaps
+        return result
     return compare_journeys(
         j, by=by, baseline=baseline, split=split, customer_file=customer_file, ab=ab, expected=expected, **common
     )

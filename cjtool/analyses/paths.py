@@ -29,10 +29,14 @@ _PSEUDO_ORDER = {START: 0, CONVERTED: 2, DROPPED: 3, END: 4, OTHER: 5}
 DEFAULT_STEPS = 5
 
 
+UNASSIGNED = 0  # the stage index of a step of an event that matches no stage (`paths --all-events`)
+
+
 @dataclass(frozen=True)
 class Step:
     """A (stage, touchpoint) step; a stage-level step has touchpoint None; a pseudo-step
-    (``(start)``, ``(converted)``, ``(dropped)``, ``(end)``) has stage None."""
+    (``(start)``, ``(converted)``, ``(dropped)``, ``(end)``) has stage None; an event
+    that matches no stage (``--all-events``) has stage ``UNASSIGNED`` (null in JSON)."""
 
     stage: int | None
     touchpoint: str | None = None
@@ -48,11 +52,11 @@ class Step:
         return (1, self.stage, self.touchpoint or "")
 
     def to_dict(self, model: JourneyModel) -> dict[str, Any]:
-        sid = None if self.stage is None else model.stages[self.stage - 1].id
+        sid = None if not self.stage else model.stages[self.stage - 1].id
         return {"stage": sid, "touchpoint": self.touchpoint}
 
     def label(self, model: JourneyModel, lang: str = "en") -> str:
-        if self.stage is None:
+        if not self.stage:
             return self.touchpoint or ""
         if self.touchpoint is None:
             return model.stages[self.stage - 1].label.get(lang)
@@ -101,6 +105,20 @@ class Paths:
     flows: list[Flow]
     channels: Channels
     filters: dict[str, Any] = field(default_factory=dict)
+    # events of the run's customers that match no stage: left out of the touchpoint
+    # transitions and flows (joining the steps around them), or kept as steps (all_events)
+    unassigned_events: int = 0
+    all_events: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.unassigned_events or self.all_events:
+            return []
+        n = self.unassigned_events
+        return [
+            f"{n:,} event{'s' * (n > 1)} of these customers match{'es' * (n == 1)} no stage and {'are' if n > 1 else 'is'} "
+            "left out of the paths, which joins the steps around them; --all-events keeps them as steps"
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         m = self.model
@@ -126,6 +144,7 @@ class Paths:
             "window_s": m.window_s,
             "steps": self.steps,
             "customers": {"total": self.customers, "completed": self.completed},
+            "events_unassigned": {"count": self.unassigned_events, "kept": self.all_events},
             "transitions": [tr(x) for x in self.transitions],
             "stage_transitions": [tr(x, True) for x in self.stage_transitions],
             "customers_backward": self.customers_backward,
@@ -166,10 +185,16 @@ class Paths:
 # --------------------------------------------------------------------------- building blocks
 
 
-def sorted_paths(j: Journeys) -> pl.DataFrame:
+def sorted_paths(j: Journeys, all_events: bool = False) -> pl.DataFrame:
     """The assigned events in path order (customer, timestamp, input order): ``cust`` (the
-    code of ``j.customers``), ``timestamp``, ``stage``, ``touchpoint``, ``channel``."""
-    assigned = j.events.filter(j.assigned).select("cust", "timestamp", "stage", "touchpoint", "channel")
+    code of ``j.customers``), ``timestamp``, ``stage``, ``touchpoint``, ``channel``.
+    ``all_events``: every event of the run's customers, stage ``UNASSIGNED`` where none."""
+    if all_events:
+        run = pl.col("cust").to_physical().is_in(j.customers["cust"].to_physical().implode())
+        chosen = j.events.filter(run).with_columns(pl.col("stage").fill_null(UNASSIGNED))
+    else:
+        chosen = j.events.filter(j.assigned)
+    assigned = chosen.select("cust", "timestamp", "stage", "touchpoint", "channel")
     ev = sorted_events(assigned.select("cust", "timestamp", "stage"))
     pos = ev["pos"]
     return ev.select("cust", "timestamp", "stage").with_columns(
@@ -265,12 +290,17 @@ def variants_of(stage_runs: pl.DataFrame, completed: pl.Series, customers: int) 
 # --------------------------------------------------------------------------- the analysis
 
 
-def compute_paths(j: Journeys, steps: int = DEFAULT_STEPS) -> Paths:
+def compute_paths(j: Journeys, steps: int = DEFAULT_STEPS, all_events: bool = False) -> Paths:
+    """SPEC 11-12 over assigned events; ``all_events``: the touchpoint transitions and
+    flows keep the events that match no stage as steps (stage-level transitions,
+    variants and channels stay over assigned events)."""
     model, K = j.model, j.K
     ev = sorted_paths(j)
     c = j.customers  # in customer-code order, as ``ev`` is: one row per customer of ``ev``
     completed = c["depth"] == K
-    tp_runs = collapse(ev, ["stage", "touchpoint"])
+    every = sorted_paths(j, all_events=True) if all_events else None
+    unassigned = (every.height if every is not None else _run_events(j)) - ev.height
+    tp_runs = collapse(every if every is not None else ev, ["stage", "touchpoint"])
     st_runs = collapse(ev, ["stage"])
     backward = st_runs.filter(~_last(st_runs) & (pl.col("stage").shift(-1) < pl.col("stage")))["cust"].n_unique()
     n = c.height
@@ -285,7 +315,15 @@ def compute_paths(j: Journeys, steps: int = DEFAULT_STEPS) -> Paths:
         variants=variants_of(st_runs, completed, n) if n else [],
         flows=flows_of(tp_runs, steps),
         channels=compute_channels(j, ev),
+        unassigned_events=unassigned,
+        all_events=all_events,
     )
+
+
+def _run_events(j: Journeys) -> int:
+    """Events of the run's customers (those with an assigned event), assigned or not."""
+    run = j.events["cust"].to_physical().is_in(j.customers["cust"].to_physical().implode())
+    return int(run.sum())
 
 
 # --------------------------------------------------------------------------- views
@@ -293,7 +331,7 @@ def compute_paths(j: Journeys, steps: int = DEFAULT_STEPS) -> Paths:
 
 def matches(step: Step, name: str, model: JourneyModel) -> bool:
     """Whether ``name`` (a stage id, a touchpoint or a pseudo-step) names ``step``."""
-    if step.stage is None:
+    if not step.stage:
         return step.touchpoint == name
     return model.stages[step.stage - 1].id == name or step.touchpoint == name
 

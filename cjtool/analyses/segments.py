@@ -68,6 +68,8 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     column renamed ``customer_id``. A customer listed twice is an error (SPEC 9)."""
     path = Path(path)
     name = str(path)
+    if path.is_dir():
+        raise DataError(f"{name}: is a folder, not a customer file", hint="give the customer file (CSV or Parquet)")
     if not path.is_file():
         raise DataError(f"{name}: no such customer file")
     with open(path, "rb") as fh:
@@ -133,6 +135,11 @@ def attribute(
     if name in PERIODS:
         return Attribute(name, entry_period(j, name, timezone), "period")
     roles = {h for role, h in j.model.column_map.items() if role != "channel"}
+    if name in j.table.columns and name not in roles:  # a header of the input, without a value
+        raise UsageError(
+            f"--by {name}: the event column `{name}` is blank in every event: there is nothing to segment by",
+            hint="fill it in the export, or choose another attribute",
+        )
     in_events = [c for c in j.table.columns if c not in roles] or event_columns(j)
     in_file = [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
     raise UsageError(

@@ -30,7 +30,7 @@ from cjtool.cli import (
     validate_cmd,
     value_cmd,
 )
-from cjtool.errors import CjtoolError, ExitCode
+from cjtool.errors import CjtoolError, ExitCode, Terminated
 from cjtool.output import quiet_broken_pipe
 from cjtool.safe_text import visible
 
@@ -38,7 +38,7 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a `cjtool check` gate failed; 2 bad usage (unknown option, "
     "bad option value); 3 invalid journey model; 4 unusable event data (missing or unreadable file, "
     "missing column); 5 an output could not be written; 70 internal error (a bug: please report "
-    "it with --debug output); 130 interrupted."
+    "it with --debug output); 130 interrupted; 143 terminated (SIGTERM)."
 )
 
 
@@ -115,12 +115,20 @@ class CjtoolGroup(TyperGroup):
             where = f" (see `{sub.command_path} --help`)" if sub is not None else ""
             error_line(option_message(exc) + where)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            error_line("interrupted")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): cleaned up on the way out
+            terminated = isinstance(exc, Terminated)
+            error_line("terminated" if terminated else "interrupted")
+            raise typer.Exit(int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             quiet_broken_pipe()
             raise typer.Exit(0) from None
+        except (PermissionError, IsADirectoryError) as exc:  # an input cjtool may not read
+            if _debug_enabled(ctx):
+                traceback.print_exc()
+            where = f"{exc.filename}: " if exc.filename else ""
+            what = "check its permissions" if isinstance(exc, PermissionError) else "give a file"
+            error_line(f"{where}cannot open ({exc.strerror or exc}); {what}")
+            raise typer.Exit(int(ExitCode.DATA)) from None
         except Exception as exc:
             if type(exc).__module__.startswith("typer"):  # usage errors: Click prints them
                 raise
@@ -181,4 +189,13 @@ def main() -> None:
     # Like other Unix tools, end quietly when the reader of a pipe goes away (`| head`).
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGTERM (a cancelled CI job, `docker stop`) unwinds like Ctrl-C: temporary files and
+    # folders (outputs being written, parts, Spark's) are removed on the way out; exit 143
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     app()
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated()

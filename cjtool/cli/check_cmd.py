@@ -17,7 +17,7 @@ from rich.text import Text
 
 from cjtool.analyses.segments import segment_breakdown
 from cjtool.cli import common as c
-from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, run_compare
+from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, StrictBaselineOpt, refuse_gaps, run_compare
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gate_kinds import gate_threshold_problem
 from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, merge, regression_gates
@@ -180,6 +180,7 @@ def check_command(
     customers: c.CustomersOpt = None,
     min_effect: MinEffectOpt = None,
     sequential: SequentialOpt = False,
+    strict_baseline: StrictBaselineOpt = False,
     alpha: AlphaOpt = 0.05,
     reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
@@ -214,8 +215,12 @@ def check_command(
             quiet=quiet,
             metrics=REGRESSION_METRICS,
         )
-        report_gates(regression_gates(compared, dict(compared.min_effect.texts)), fmt, lang.value, {}, output)
+        refuse_gaps(compared, strict_baseline)
+        regressions = regression_gates(compared, dict(compared.min_effect.texts))
+        report_gates(regressions, fmt, lang.value, {}, output, not_run=compared.not_run)
         return
+    if strict_baseline:
+        raise UsageError("--strict-baseline goes with --baseline FILE (regression gates against a stored map)")
     if min_effect or sequential:
         raise UsageError("--min-effect and --sequential go with --baseline (regression gates)")
     cli = {
@@ -245,28 +250,34 @@ def check_command(
         results = [
             replace(g, segment=f"{by}={value}")
             for value, m in bd.segments
-            for g in evaluate(m, gates, texts, data_gates)
+            for g in evaluate(m, gates, texts, data_gates, run=bd.all)
         ]
     labels = {st.id: st.label.get(lang.value) for st in jm.stages}
     report_gates(results, fmt, lang.value, labels, output)
 
 
-def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str], output: str | None) -> None:
-    """The gates to stdout and/or the -o file, GitHub annotations, exit 1 on a failure."""
+def report_gates(
+    results: list, fmt: CheckFormat, lg: str, labels: dict[str, str], output: str | None, not_run: list | None = None
+) -> None:
+    """The gates to stdout and/or the -o file, GitHub annotations, exit 1 on a failure;
+    ``not_run``: gates the baseline could not run (``compare.Gap``), said with the verdict."""
     failed = [g for g in results if not g.passed]
+    not_run = not_run or []
     to_file = output is not None and output != "-"
     if to_file:  # the file for the artifact or job summary; the log still shows the table
-        emit(render_gates(results, fmt, lg, labels), output)
+        emit(render_gates(results, fmt, lg, labels, not_run=not_run), output)
     if to_file or fmt is CheckFormat.table:
-        write_stdout(render_gates(results, CheckFormat.table, lg, labels, console=c.stdout_console()))
+        write_stdout(render_gates(results, CheckFormat.table, lg, labels, console=c.stdout_console(), not_run=not_run))
     else:
-        emit(render_gates(results, fmt, lg, labels), None)
+        emit(render_gates(results, fmt, lg, labels, not_run=not_run), None)
     table_on_stdout = to_file or fmt is CheckFormat.table
-    if os.environ.get("GITHUB_ACTIONS") == "true" and failed:
+    if os.environ.get("GITHUB_ACTIONS") == "true" and (failed or not_run):
         # GitHub reads workflow commands on stdout; when stdout is the JSON or Markdown, stderr keeps it clean
         stream = sys.stdout if table_on_stdout else sys.stderr
         for g in failed:
             stream.write(_annotation(_failure_line(g, lg, labels)))
+        for gap in not_run:
+            stream.write(_annotation(gap.text(lg)).replace("::error ", "::warning ", 1))
         stream.flush()
     if failed:
         raise typer.Exit(int(ExitCode.GATE_FAILED))
@@ -278,9 +289,16 @@ def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
 
 
 def render_gates(
-    results: list[GateResult], fmt: CheckFormat, lang: str, labels: dict[str, str], console: Console | None = None
+    results: list[GateResult],
+    fmt: CheckFormat,
+    lang: str,
+    labels: dict[str, str],
+    console: Console | None = None,
+    not_run: list | None = None,
 ) -> str:
-    """The gates as a table (for ``console``'s width), a JSON document or Markdown."""
+    """The gates as a table (for ``console``'s width), a JSON document or Markdown;
+    ``not_run`` (``compare.Gap``) listed after the verdict."""
+    gaps = [g.text(lang) for g in not_run or []]
     failed = sum(not g.passed for g in results)
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
@@ -304,6 +322,10 @@ def render_gates(
                 for g in results
             ],
         }
+        if not_run:  # regression gates the baseline could not run
+            doc["not_run"] = [
+                {"metric": g.metric, "count": g.count, "first": g.first, "text": g.text(lang)} for g in not_run
+            ]
         return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     mark = {True: t("pass", lang), False: t("fail", lang)}
     if fmt is CheckFormat.markdown:
@@ -314,6 +336,8 @@ def render_gates(
             "| --- | ---: | --- |",
             *(f"| {md_escape(d)} | {v} | {mark[p] if p else '**' + mark[p] + '**'} |" for d, v, p in rows),
         ]
+        if gaps:
+            lines += ["", f"**{t('gates_not_run', lang)}**", "", *(f"- {md_escape(g)}" for g in gaps)]
         return "\n".join(lines) + "\n"
     table = Table(title=t("gates", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(t("gate", lang), overflow="fold")
@@ -325,6 +349,10 @@ def render_gates(
     with out.capture() as captured:
         out.print(table)
         out.print(verdict, style="bold red" if failed else "bold green", markup=False)
+        if gaps:
+            out.print(f"{t('gates_not_run', lang)}:", style="bold yellow", markup=False)
+            for g in gaps:
+                out.print(f"  {g}", style="yellow", markup=False)
     return trim_trailing(captured.get())
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
+from cjtool.analyses.compare import refuse_gaps as strict_baseline
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
 from cjtool.output import emit
@@ -96,6 +97,23 @@ AbOpt = Annotated[
 ]
 
 
+StrictBaselineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict-baseline",
+        help="Exit 4 when the baseline (a stored map, or --baseline-events) cannot run a test the current "
+        "data can: scores it has no answers for (an export without the column), touchpoints it lacks.",
+        metavar="",
+    ),
+]
+
+
+def refuse_gaps(result: CompareResult, strict: bool) -> None:
+    """--strict-baseline: the first test the baseline could not run is an error (exit 4)."""
+    if strict:
+        strict_baseline(result)
+
+
 def parse_split(text: str) -> date | datetime:
     try:
         return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
@@ -168,6 +186,7 @@ def compare_command(
     alpha: AlphaOpt = 0.05,
     min_effect: MinEffectOpt = None,
     sequential: SequentialOpt = False,
+    strict_baseline: StrictBaselineOpt = False,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -209,6 +228,8 @@ def compare_command(
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
+    if strict_baseline and not (baseline_map or baseline_events):
+        raise UsageError("--strict-baseline goes with --baseline-map or --baseline-events")
     jm = reading.model(model)
     result = run_compare(
         events,
@@ -226,6 +247,7 @@ def compare_command(
         reading=reading,
         quiet=quiet,
     )
+    refuse_gaps(result, strict_baseline)
     lg = lang.value
     if png:
         # lazy: matplotlib, only when a picture is drawn

@@ -159,7 +159,10 @@ def customers_command(
     j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
     table, warnings = customer_rows(j, names, by=by or (), customer_file=file, timezone=jm.timezone, **filters)
     if value:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.analyses.value import compute_value, with_value_columns
+
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_text import warnings as value_warnings
 
         result = compute_value(j)

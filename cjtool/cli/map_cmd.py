@@ -241,8 +241,13 @@ def _valued(result: JourneyMap, j: Journeys, *, quiet: bool, lang: str) -> Journ
     """``result`` whose revenue at stake (SPEC 17) is valued with predicted CLV (`--value`)."""
     from dataclasses import replace
 
+    # lazy: scipy and the fit load only when a value is asked for
     from cjtool.analyses.value import clv_reached, compute_value
+
+    # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.metrics import opportunities_of
+
+    # lazy: scipy and the fit load only when a value is asked for
     from cjtool.render.value_text import note_text
 
     valued = compute_value(j)

@@ -13,6 +13,7 @@ from cjtool.analyses.moments import compute_moments
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
 from cjtool.output import emit
+from cjtool.safe_text import guard
 
 
 class Format(StrEnum):
@@ -91,37 +92,47 @@ def moments_command(
     result = compute_moments(j, alpha=alpha)
     c.warn_all(result.warnings, quiet=quiet)
     lg = lang.value
-    if png:
-        # lazy: matplotlib, only when a picture is drawn
-        from cjtool.render.moments_png import importance_path, save_importance, save_odds_chart
-
-        save_odds_chart(result, png, lang=lg, top=top)
-        save_importance(result, importance_path(png), lang=lg)
+    to_file = bool(output and output != "-")
     if format is Format.json:
         # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_machine import to_json
 
-        emit(to_json(result), output)
+        text = to_json(result)
     elif format is Format.csv:
         # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_machine import to_csv
 
-        emit(to_csv(result, lg, sanitize=not no_sanitize), output)
+        text = to_csv(result, lg, sanitize=not no_sanitize)
     elif format is Format.markdown:
         # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_markdown import to_markdown
 
-        emit(to_markdown(result, lg, top=top), output)
+        text = to_markdown(result, lg, top=top)
+    elif to_file:
+        # lazy: loaded only when used, so `cjtool` starts fast
+        from cjtool.render.moments_table import render_moments
+
+        buf = io.StringIO()
+        render_moments(result, c.text_console(buf), lg, top)
+        text = buf.getvalue()
+    else:
+        text = None  # the table, drawn on the terminal
+    if png:  # the two pictures and the -o file: all written, or none (a disk full at the last)
+        # lazy: loaded only when used, so `cjtool` starts fast
+        from cjtool.render.moments_png import save_pictures
+
+        # written with the pictures, all or nothing: guarded here as emit would (cjtool.safe_text)
+        own = [(guard(text).encode("utf-8"), output)] if to_file and text is not None and output else []
+        save_pictures(result, png, lang=lg, top=top, files=own)
+        if own:
+            return
+    if text is not None:
+        emit(text, output)
     else:
         # lazy: loaded only when used, so `cjtool` starts fast
         from cjtool.render.moments_table import render_moments
 
-        if output and output != "-":
-            buf = io.StringIO()
-            render_moments(result, c.text_console(buf), lg, top)
-            emit(buf.getvalue(), output)
-        else:
-            render_moments(result, c.stdout_console(), lg, top)
+        render_moments(result, c.stdout_console(), lg, top)
 
 
 def register(app: typer.Typer) -> None:

@@ -99,6 +99,15 @@ def paths_command(
             metavar="",
         ),
     ] = False,
+    all_events: Annotated[
+        bool,
+        typer.Option(
+            "--all-events",
+            help="Keep events that match no stage as steps of the touchpoint transitions and flows "
+            "(stage null in JSON); by default they are left out and the steps around them joined.",
+            metavar="",
+        ),
+    ] = False,
     reading: c.Reading = c.DEFAULT_READING,
     lang: c.LangOpt = c.Lang.en,
     no_sanitize: Annotated[
@@ -128,9 +137,9 @@ def paths_command(
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)
-    result = filtered(
-        compute_paths(j, steps=steps), src=src, dst=dst, min_customers=min_customers, before_drop=before_drop
-    )
+    computed = compute_paths(j, steps=steps, all_events=all_events)
+    c.warn(computed.warnings, quiet=quiet)
+    result = filtered(computed, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)
     lg = lang.value
     if png or png_dir:
         # lazy: matplotlib, only when a picture is drawn

@@ -77,6 +77,7 @@ def report_analyses(
             from cjtool.analyses.paths import compute_paths
 
             path_result = compute_paths(j)
+            c.warn(path_result.warnings, quiet=quiet)  # events that match no stage are left out
     extras = ReportExtras(moments, breakdown, comparison, path_result if paths else None)
     return result, extras
 

@@ -136,10 +136,12 @@ def value_command(
     if by is not None:
         result = with_segments(result, customer_segments(j, by, file), by, baseline=baseline)
     lg = lang.value
+    # lazy: scipy and the fit load only when a value is asked for
     from cjtool.render.value_text import w, warnings
 
     notes = warnings(result, lg)
     if png_dir is not None:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_png import save_pictures
 
         if result.holdout is None:
@@ -147,18 +149,22 @@ def value_command(
         save_pictures(result, png_dir, lang=lg)
     c.warn_all(notes, quiet=quiet)
     if format is Format.json:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_machine import to_json
 
         emit(to_json(result), output)
     elif format is Format.csv:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_machine import to_csv
 
         emit(to_csv(result, sanitize=not no_sanitize), output)
     elif format is Format.parquet:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_machine import to_parquet
 
         emit(to_parquet(result), output)
     else:
+        # lazy: scipy and the fit load only when a value is asked for
         from cjtool.render.value_table import render_value
 
         if output and output != "-":

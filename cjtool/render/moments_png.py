@@ -5,6 +5,7 @@ the data-driven twin of the priority matrix. House style of ``png_style``."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from cjtool.render.png_style import (
     picture_format,
     place_labels,
     save_figure,
+    save_figures,
     style,
 )
 
@@ -147,6 +149,24 @@ def save_odds_chart(result: MomentsResult, path: str | Path, lang: str = "en", t
         save_figure(odds_chart_figure(result, lang, top), path)
 
 
+def save_pictures(
+    result: MomentsResult,
+    path: str | Path,
+    lang: str = "en",
+    top: int = 8,
+    files: Sequence[tuple[bytes, str | Path]] = (),
+) -> None:
+    """The odds chart at ``path`` and the importance picture beside it (and ``files``),
+    all or nothing."""
+    picture_format(path)
+    with style():
+        figures = [
+            (odds_chart_figure(result, lang, top), path),
+            (importance_figure(result, lang), importance_path(path)),
+        ]
+        save_figures(figures, files)
+
+
 # --------------------------------------------------------------------------- importance-performance
 
 
@@ -228,4 +248,5 @@ __all__ = [
     "importance_figure",
     "save_odds_chart",
     "save_importance",
+    "save_pictures",
 ]

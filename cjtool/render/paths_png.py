@@ -70,7 +70,7 @@ def _title(fig: Figure, text: str, sub: str | None = None) -> None:
 
 
 def _color(step: Step) -> str:
-    if step.stage is None:
+    if not step.stage:  # a pseudo-step, or an event matching no stage (--all-events)
         return FAINT
     return stage_color(step.stage)
 

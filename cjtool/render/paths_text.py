@@ -49,7 +49,21 @@ _L: dict[str, dict[str, str]] = {
     "rate": {"en": "Rate", "zh": "比率"},
     "no_channels": {"en": "no channel values in the data", "zh": "数据中没有渠道"},
     "more": {"en": "… {n} more", "zh": "… 另有 {n} 条"},
+    "steps_cut": {"en": "… ({n} steps)", "zh": "…（{n} 步）"},
 }
+
+
+PATH_HEAD, PATH_TAIL = 8, 2  # a variant longer than head + tail + 1 steps is shortened in text
+
+
+def path_text(labels: list[str], lang: str = "en") -> str:
+    """A variant's stages joined by arrows; a long one (a bot, a customer of 400,000 steps)
+    keeps its first and last steps around `… (571,000 steps) →`: the JSON has it whole.
+    Linear in the shown steps, whatever the path's length."""
+    if len(labels) <= PATH_HEAD + PATH_TAIL + 1:
+        return " → ".join(labels)
+    cut = tr("steps_cut", lang, n=fmt_int(len(labels) - PATH_HEAD - PATH_TAIL))
+    return " → ".join([*labels[:PATH_HEAD], cut, *labels[-PATH_TAIL:]])
 
 
 def tr(key: str, lang: str, **kw: object) -> str:
@@ -58,7 +72,7 @@ def tr(key: str, lang: str, **kw: object) -> str:
 
 
 def step_text(p: Paths, step: Step, lang: str, with_stage: bool = True) -> str:
-    if step.stage is None or step.touchpoint is None or not with_stage:
+    if not step.stage or step.touchpoint is None or not with_stage:  # pseudo, or matching no stage
         return step.label(p.model, lang)
     return f"{step.touchpoint} · {p.model.stages[step.stage - 1].label.get(lang)}"
 
@@ -146,7 +160,9 @@ def render_tables(p: Paths, console: Console, lang: str = "en", top: int = 10) -
         console,
         title,
         [
-            Column(tr("path", lang), [" → ".join(sid[k - 1] for k in v.path) for v in vs], text=True, whole=True),
+            Column(
+                tr("path", lang), [path_text([sid[k - 1] for k in v.path], lang) for v in vs], text=True, whole=True
+            ),
             Column(tr("cust", lang), [fmt_int(v.customers) for v in vs]),
             Column(tr("share", lang), [fmt_pct(v.share) for v in vs]),
             Column(tr("done", lang), [fmt_pct(v.completed_share) for v in vs], drop=1),
@@ -176,7 +192,7 @@ def render_channels(p: Paths, console: Console, lang: str, top: int) -> None:
     ch = p.channels
     console.print(Text(tr("channels", lang), style="bold"))
     console.print(_channel_lines(p, lang))
-    if ch.switch_rate:
+    if ch.switch_rate and ch.customers:  # no channel in the data: no switch table
         labels = [p.model.stages[k - 1].label.get(lang) for k, _ in ch.switch_rate]
         print_fitted(
             console,
@@ -231,7 +247,12 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
     lines += _md_table(
         [tr("path", lang), tr("cust", lang), tr("share", lang), tr("done", lang)],
         [
-            [" → ".join(sid[k - 1] for k in v.path), fmt_int(v.customers), fmt_pct(v.share), fmt_pct(v.completed_share)]
+            [
+                path_text([sid[k - 1] for k in v.path], lang),
+                fmt_int(v.customers),
+                fmt_pct(v.share),
+                fmt_pct(v.completed_share),
+            ]
             for v in p.variants[:top]
         ],
         "lrrr",
@@ -267,6 +288,7 @@ def to_dot(p: Paths, lang: str = "en") -> str:
         lines += [f"    {ids[s]} [label={_dot_id(s.touchpoint or '')}];" for s in members]
         lines.append("  }")
     lines += [f"  {ids[s]} [label={_dot_id(s.touchpoint or '')}, shape=ellipse];" for s in steps if s.pseudo]
+    lines += [f"  {ids[s]} [label={_dot_id(s.touchpoint or '')}, style=dashed];" for s in steps if s.stage == 0]
     for x in p.transitions:
         width = 0.5 + 4.5 * x.customers / top
         lines.append(f'  {ids[x.src]} -> {ids[x.dst]} [label="{x.customers}", penwidth={width:.2f}];')

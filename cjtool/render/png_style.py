@@ -27,7 +27,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, offset_copy
 
 from cjtool.errors import UsageError
-from cjtool.output import atomic_path
+from cjtool.output import atomic_path, atomic_paths
 from cjtool.render.fonts import setup_fonts
 from cjtool.render.summary import has_scores as has_scores  # re-exported for the charts
 from cjtool.result import JourneyMap, TouchpointMetrics
@@ -132,6 +132,18 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     metadata = FORMATS["." + fmt][1]
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=DPI, metadata=dict(metadata), facecolor="white")
+
+
+def save_figures(figures: list[tuple[Figure, str | Path]], files: Sequence[tuple[bytes, str | Path]] = ()) -> None:
+    """``save_figure`` for several pictures (and ``files``, bytes to write), all or
+    nothing (``output.atomic_paths``): a disk full at the last leaves no partial result."""
+    targets = [path for _, path in figures] + [path for _, path in files]
+    with atomic_paths(targets) as tmps:
+        for (fig, path), tmp in zip(figures, tmps, strict=False):
+            fmt = picture_format(path)
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=dict(FORMATS["." + fmt][1]), facecolor="white")
+        for (data, _), tmp in zip(files, tmps[len(figures) :], strict=True):
+            tmp.write_bytes(data)
 
 
 # --------------------------------------------------------------------------- text

@@ -99,7 +99,48 @@ def report_markdown(result: JourneyMap, lang: str = "en", top: int = 10, extras:
     parts.append(f"_{md_escape(w('rep_pictures_md', lang, names='{names}'))}_".replace("{names}", names))
     if not has_scores(result):
         parts.append(f"_{md_escape(w('rep_no_matrix', lang))}_")
-    return "\n\n".join(parts) + "\n"
+    return fit_report("\n\n".join(parts) + "\n", lang)
+
+
+REPORT_MD_LIMIT = 1_000_000  # bytes: GitHub refuses a job summary over 1 MiB (1,048,576), the note fits in the rest
+LINE_LIMIT = 5_000  # characters of one line of report.md: a longer one holds a hostile name
+
+
+def fit_report(text: str, lang: str = "en", limit: int = REPORT_MD_LIMIT) -> str:
+    """``text`` when it fits in ``limit`` bytes. Else: lines longer than ``LINE_LIMIT``
+    are cut (a table row keeps its closing bar), and if it still does not fit, the whole
+    lines that fit are kept, an open code fence closed, and a note says what was cut and
+    from which section. Linear in the text."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    lines = [
+        ln if len(ln) <= LINE_LIMIT else ln[:LINE_LIMIT] + (" … |" if ln.startswith("|") else " …")
+        for ln in text.split("\n")
+    ]
+    shorter = "\n".join(lines)
+    if len(shorter.encode("utf-8")) <= limit:
+        return shorter
+    room, kept, size = limit - 4096, [], 0  # the note and a closing fence fit in the rest
+    for ln in lines:
+        size += len(ln.encode("utf-8")) + 1
+        if size > room:
+            break
+        kept.append(ln)
+    if sum(ln.startswith("```") for ln in kept) % 2:  # cut inside a code block (the Mermaid diagram)
+        kept.append("```")
+    section = next((ln.lstrip("#").strip() for ln in reversed(kept) if ln.startswith("#")), "")
+    body = "\n".join(kept) + "\n"
+    cut = len(data) - len(body.encode("utf-8"))
+    note = w(
+        "rep_cut",
+        lang,
+        cut=f"{max(cut, 0):,}",
+        total=f"{len(data):,}",
+        lines=f"{max(len(lines) - len(kept), 0):,}",
+        section=section[:200],
+    )
+    return f"{body}\n_{md_escape(note)}_\n"
 
 
 _CSS = """

@@ -13,9 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.render.decision import fix_first, key_moment_lines, none_line
 from cjtool.render.journey_text import journey_strip
 from cjtool.render.markdown import period_text
 from cjtool.render.text_style import PAIN_PRIORITY, satisfaction_style
+from cjtool.render.words import w
 from cjtool.result import JourneyMap, TouchpointMetrics
 from cjtool.safe_text import visible
 
@@ -272,8 +274,6 @@ def trim_trailing(text: str) -> str:
 def fix_first_block(result: JourneyMap, lang: str) -> Text | None:
     """The decision first (SPEC 17): the top opportunities, what is wrong with each and what
     it is worth, and the assumption behind the figures in one line."""
-    from cjtool.render.decision import fix_first, none_line
-    from cjtool.render.words import w
 
     items = fix_first(result, lang)
     if not any(s.customers for s in result.stages) or len(result.stages) < 2:
@@ -293,8 +293,6 @@ def fix_first_block(result: JourneyMap, lang: str) -> Text | None:
 
 def key_moment_block(result: JourneyMap, lang: str) -> Text | None:
     """Each stage's key moment (SPEC 13 v2) in a sentence, under the journey strip."""
-    from cjtool.render.decision import key_moment_lines
-    from cjtool.render.words import w
 
     lines = key_moment_lines(result, lang)
     if not lines:

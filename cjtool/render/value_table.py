@@ -92,6 +92,7 @@ def _segments(result: ValueResult, console: Console, lang: str) -> None:
     cells: list[tuple[str, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     drop = {2: 3, 3: 2, 5: 1}  # mean p_alive, mean expected purchases, total CLV go first on a narrow terminal
     columns = [Column(h, list(cells[i]), text=i == 0, whole=i == 0, drop=drop.get(i)) for i, h in enumerate(header)]
+    # lazy: scipy and the fit load only when a value is asked for
     from cjtool.render.value_text import visible
 
     if seg.baseline is not None:

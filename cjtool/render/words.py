@@ -204,6 +204,17 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# issue 21 (hostile): report.md cut to GitHub's job-summary limit
+WORDS |= {
+    "rep_cut": {
+        "en": "report.md was cut here to stay under GitHub's 1 MiB job-summary limit: {cut} of {total} bytes "
+        "left out ({lines} lines), from the section “{section}” on; index.html and map.json have everything.",
+        "zh": "report.md 在此处截断，以免超过 GitHub 作业摘要 1 MiB 的上限：共 {total} 字节中略去 {cut} 字节（{lines} 行），"
+        "自“{section}”一节起；完整内容见 index.html 和 map.json。",
+    },
+}
+
+
 def w(key: str, lang: str = "en", **kw: object) -> str:
     entry = WORDS.get(key)
     text = (entry.get(lang) or entry["en"]) if entry else t(key, lang)

@@ -477,10 +477,12 @@ def _check_folder(out: Path) -> None:
 
 
 def _own(path: Path) -> bool:
-    """A file `customers --engine spark` writes in its folder: a part or the marker."""
+    """A file `customers --engine spark` writes in its folder: a part, the marker, or a
+    part a failed task attempt left half written (`.part-NNNNN.parquet.<id>`)."""
     if path.is_symlink() or not path.is_file():
         return False
-    return path.name == MARKER or (path.name.startswith("part-") and path.name.endswith(".parquet"))
+    name = path.name
+    return name == MARKER or re.fullmatch(r"\.?part-\d+\.parquet(?:\.[0-9a-f]{8})?", name) is not None
 
 
 def _replace(out: Path, tmp: Path) -> None:

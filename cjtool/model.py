@@ -348,6 +348,8 @@ def exact_share(text: str | float) -> Fraction:
     """``parse_share`` as the exact decimal written: ``"0.2"`` and ``"20%"`` -> 1/5 (SPEC 17
     targets are compared exactly). Raises ``ValueError``."""
     raw = repr(float(text)) if isinstance(text, int | float) else str(text).strip()
+    if "/" in raw or "_" in raw:  # Fraction reads `1/5` and `1_0`; a rate is written as gates write it
+        raise ValueError(f"not a rate: {text!r}")
     if raw.endswith("%"):
         return Fraction(raw.removesuffix("%").strip()) / 100
     return Fraction(raw)
@@ -822,7 +824,7 @@ class _Builder:
             if x is None or not 0 <= x <= 1:
                 self.bad(("targets", name), f"expected a drop-off rate from 0 to 1 (0.2 or 20%), got {_kind(rate)}")
                 continue
-            out.append((str(name).strip(), x))
+            out.append((str(name), x))  # names as written, as the data's (SPEC 1)
         return tuple(out)
 
     def gates(self, value: Any, stages: tuple[Stage, ...]) -> Gates:

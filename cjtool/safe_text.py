@@ -58,6 +58,29 @@ def visible(name: Any) -> str:
     return _neutral_commands(escaped(name))
 
 
+def cell(value: Any) -> str:
+    """A CSV cell: control characters as visible escapes and no ``##[``; a leading ``::`` is
+    kept (an IPv6-like id ``::1`` must join back to the source): ``csv_lines`` quotes the
+    field when it would start a line."""
+    return escaped(value).replace(_LEGACY_COMMAND, "#\\u0023[")
+
+
+def csv_lines(text: str) -> str:
+    """CSV text whose lines cannot start a workflow command: a first field starting with
+    ``::`` (after blanks) is quoted, which any CSV reader reads back as the same value. Only
+    for CSV of ``cell``s (one record a line; an unquoted field holds no comma or quote)."""
+    if "::" not in text:
+        return text
+    out, quoted = [], False
+    for line in text.split("\n"):
+        if not quoted and line.lstrip(" \t").startswith("::"):  # not inside a quoted field
+            first, sep, rest = line.partition(",")
+            line = f'"{first}"{sep}{rest}'
+        quoted ^= line.count('"') % 2 == 1
+        out.append(line)
+    return "\n".join(out)
+
+
 def _neutral_commands(line: str) -> str:
     line = line.replace(_LEGACY_COMMAND, "#\\u0023[")
     return _LEADING_COMMAND.sub(lambda m: m.group(1) + "\\u003a", line, count=1) if "::" in line else line
@@ -81,7 +104,13 @@ class SafeConsole(Console):
     """A rich console whose output cannot carry a name's control characters: each text
     segment is escaped before rich adds its own styles and controls, and the rendered text
     is guarded line by line (a name's newline that rich laid out as a line break cannot
-    start a workflow command either)."""
+    start a workflow command either). Console markup and emoji codes are off: a name such
+    as `[link=https://…]x[/link]` or `[/x]` is text, not a hidden link or a crash."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        super().__init__(*args, **kwargs)
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         clean = (

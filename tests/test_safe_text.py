@@ -27,6 +27,8 @@ HOSTILE = [
     "##[error]legacy",
     "\x1b[2Jclear\r::warning::cr",
     "nel\x85::notice::x",
+    "[/y]",  # rich markup: closed a tag nobody opened (MarkupError, exit 70)
+    "[link=https://e.example]x[/link] :smile:",  # a hidden link and an emoji code
 ]
 MODEL = """\
 name: hostile
@@ -34,7 +36,7 @@ window: 30d
 stages:
   - id: aware
     touchpoints: [ad_impression]
-    match: "pwned|stop|SGVs|sale|price|HYPER|legacy|clear|nel"
+    match: "pwned|stop|SGVs|sale|price|HYPER|legacy|clear|nel|link"
   - id: interest
     touchpoints: [product_view]
   - id: purchase
@@ -94,9 +96,12 @@ COMMANDS = [
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a).replace("\n", "|")[:40])
 def test_no_command_or_escape_reaches_the_output(cli, tmp_path, args):
     events, model = _write(tmp_path)
-    r = cli(args[0], events, "-m", model, *args[1:], env={"GITHUB_ACTIONS": "true"})
+    r = cli(args[0], events, "-m", model, *args[1:], env={"GITHUB_ACTIONS": "true", "FORCE_COLOR": "1"})
     assert r.exit_code in (0, 1), r.output
     assert "Traceback" not in r.stderr
+    assert "]8;" not in r.stdout  # no OSC 8 hyperlink made from a name's markup
+    r = cli(args[0], events, "-m", model, *args[1:], env={"GITHUB_ACTIONS": "true"})
+    assert r.exit_code in (0, 1), r.output
     _assert_inert(r.stdout, f"{args} stdout")
     _assert_inert(r.stderr, f"{args} stderr")
 
@@ -114,8 +119,9 @@ def test_json_keeps_the_names_exactly(cli, tmp_path):
     r = cli("map", events, "-m", model, "-f", "json")
     assert r.exit_code == 0
     _assert_inert(r.stdout, "json")
-    names = {tp["touchpoint"] for tp in json.loads(r.stdout)["touchpoints"]}
-    assert set(HOSTILE) <= names
+    doc = json.loads(r.stdout)
+    names = {tp["touchpoint"] for tp in doc["touchpoints"] + doc["unassigned_touchpoints"]}
+    assert set(HOSTILE) <= names  # `[/y]` is unassigned: the table of those crashed on it
 
 
 def test_report_with_line_separators_and_dollars(cli, tmp_path):
@@ -195,3 +201,22 @@ def test_the_customer_tables_polars_cells_equal_the_python_cells():
     values = [*HOSTILE, "  ::x", "a::b", "-5", "@sum", "plain", "认知", None]
     got = _neutralised(pl.DataFrame({"c": values}))["c"].to_list()
     assert got == [None if v is None else neutralise(v) for v in values]
+
+
+def test_ids_starting_with_colons_stay_exact_in_csv(cli, tmp_path):
+    """An IPv6-like customer id (`::1`) reads back from the CSV as written: its field is
+    quoted rather than escaped, so no line starts a workflow command and joins still work."""
+    import csv as csvmod
+
+    events = tmp_path / "v6.csv"
+    events.write_text(
+        "customer_id,timestamp,touchpoint\n::1,2026-01-01,ad\n::ffff:10.0.0.2,2026-01-02,ad\nc3,2026-01-01,ad\n",
+        encoding="utf-8",
+    )
+    model = tmp_path / "m.yaml"
+    model.write_text("name: m\nstages:\n  - id: a\n    touchpoints: [ad]\n  - id: b\n    touchpoints: [x]\n")
+    r = cli("customers", events, "-m", model, "-f", "csv")
+    assert r.exit_code == 0, r.output
+    _assert_inert(r.stdout, "customers csv")
+    ids = [row["customer_id"] for row in csvmod.DictReader(io.StringIO(r.stdout))]
+    assert ids == ["::1", "::ffff:10.0.0.2", "c3"]

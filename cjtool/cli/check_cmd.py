@@ -27,6 +27,8 @@ from cjtool.output import emit, write_stdout
 from cjtool.render.gates_text import describe, value_text
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import trim_trailing
+from cjtool.render.words import w as words
+from cjtool.safe_text import escaped
 
 
 class CheckFormat(StrEnum):
@@ -81,8 +83,10 @@ def _data_gate(kind: str, value: str | None) -> dict[str, tuple[float, str]]:
 
 
 def _annotation(text: str) -> str:
-    """A GitHub workflow command: its data escapes %, CR and LF."""
-    data = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A GitHub workflow command: its data escapes %, CR and LF as GitHub reads them, and a
+    name's other control characters (ESC, BEL, C1, U+2028) as visible escapes: this line is
+    written past the output guard on purpose (``cjtool.safe_text``)."""
+    data = escaped(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
     return f"::error title=cjtool check::{data}\n"
 
 
@@ -299,6 +303,8 @@ def render_gates(
     """The gates as a table (for ``console``'s width), a JSON document or Markdown;
     ``not_run`` (``compare.Gap``) listed after the verdict."""
     gaps = [g.text(lang) for g in not_run or []]
+    # customers at stake are SPEC 17 estimates: said in one line wherever they are shown
+    estimated = words("assumption", lang) if any(g.kind == "max_at_stake" for g in results) else None
     failed = sum(not g.passed for g in results)
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
@@ -338,6 +344,8 @@ def render_gates(
         ]
         if gaps:
             lines += ["", f"**{t('gates_not_run', lang)}**", "", *(f"- {md_escape(g)}" for g in gaps)]
+        if estimated:
+            lines += ["", f"_{md_escape(estimated)}_"]
         return "\n".join(lines) + "\n"
     table = Table(title=t("gates", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(t("gate", lang), overflow="fold")
@@ -353,6 +361,8 @@ def render_gates(
             out.print(f"{t('gates_not_run', lang)}:", style="bold yellow", markup=False)
             for g in gaps:
                 out.print(f"  {g}", style="yellow", markup=False)
+        if estimated:
+            out.print(estimated, style="dim", markup=False)
     return trim_trailing(captured.get())
 
 

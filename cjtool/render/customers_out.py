@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from cjtool.render.machine import _FORMULA_START
-from cjtool.safe_text import control_escapes
+from cjtool.safe_text import control_escapes, csv_lines
 
 SCHEMA = "cjtool.customers/1"
 
@@ -29,15 +29,15 @@ def _times_as_text(table: pl.DataFrame) -> pl.DataFrame:
 
 def _neutralised(table: pl.DataFrame) -> pl.DataFrame:
     """Every text cell as ``machine.neutralise`` writes it: control characters as visible
-    escapes, no leading ``::`` nor ``##[`` (``cjtool.safe_text``), then a leading `'` on a cell
-    starting with = + - @ (OWASP)."""
+    escapes and no ``##[`` (``cjtool.safe_text.cell``), then a leading `'` on a cell starting
+    with = + - @ (OWASP)."""
     pattern = "^[" + "".join("\\" + ch if ch in "-" else ch for ch in _FORMULA_START) + "]"
     escapes = control_escapes()
     texts = [n for n, dt in table.schema.items() if dt in (pl.String, pl.Categorical) or isinstance(dt, pl.Enum)]
 
     def shown(n: str) -> pl.Expr:
         text = pl.col(n).cast(pl.String).str.replace_many(list(escapes), list(escapes.values()))
-        return text.str.replace_all("##[", "#\\u0023[", literal=True).str.replace(r"^(\s*):(:)", "$1\\u003a$2")
+        return text.str.replace_all("##[", "#\\u0023[", literal=True)  # a leading `::`: csv_lines quotes it
 
     return table.with_columns(
         [
@@ -51,7 +51,7 @@ def to_csv(table: pl.DataFrame, *, sanitize: bool = True, bom: bool = False) -> 
     out = _times_as_text(table)
     if sanitize:
         out = _neutralised(out)
-    return ("\ufeff" if bom else "") + out.write_csv(line_terminator="\n", float_precision=None)
+    return ("\ufeff" if bom else "") + csv_lines(out.write_csv(line_terminator="\n", float_precision=None))
 
 
 def to_json(table: pl.DataFrame) -> str:

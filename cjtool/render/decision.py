@@ -8,13 +8,22 @@ line (``assumption``) wherever they are shown.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from cjtool.i18n import fmt_int, fmt_num, fmt_pct
 from cjtool.render.words import w
 from cjtool.result import JourneyMap, Opportunity
 
 FIX_FIRST = 3  # opportunities the summaries list
+
+
+def stake(x: float | Fraction) -> str:
+    """An estimate at stake: whole numbers from 10 on (`1,234`), one decimal below (`2.5`,
+    `0.3`): a listed opportunity never reads as 0."""
+    x = float(x)
+    return fmt_int(math.floor(x + 0.5)) if x >= 9.95 else f"{x:.1f}"
 
 
 def money(x: float) -> str:
@@ -63,16 +72,11 @@ def fix_first(result: JourneyMap, lang: str = "en", n: int = FIX_FIRST) -> list[
         score = csat.get((o.stage, o.touchpoint))
         if score is not None:
             problem += w("fix_csat", lang, csat=fmt_num(score, 1))
-        stake = w(
-            "fix_stake",
-            lang,
-            customers=fmt_int(round(o.customers_at_stake)),
-            completions=fmt_int(round(o.completions_at_stake)),
-        )
+        worth = w("fix_stake", lang, customers=stake(o.customers_at_stake), completions=stake(o.completions_at_stake))
         if o.revenue_at_stake is not None:
             key = "fix_clv" if result.value_basis == "clv" else "fix_revenue"
-            stake += w(key, lang, revenue=money(float(o.revenue_at_stake)))
-        out.append(FixItem(i, o, o.touchpoint, result.stage_label(o.stage, lang), problem, stake))
+            worth += w(key, lang, revenue=money(float(o.revenue_at_stake)))
+        out.append(FixItem(i, o, o.touchpoint, result.stage_label(o.stage, lang), problem, worth))
     return out
 
 
@@ -82,7 +86,8 @@ def forward_sentence(result: JourneyMap, lang: str = "en") -> str | None:
         return None
     o = result.opportunities[0]
     nxt = result.stages[o.stage_index]  # stage k+1
-    revenue = "" if o.revenue_at_stake is None else w("forward_revenue", lang, revenue=money(float(o.revenue_at_stake)))
+    key = "forward_clv" if result.value_basis == "clv" else "forward_revenue"
+    revenue = "" if o.revenue_at_stake is None else w(key, lang, revenue=money(float(o.revenue_at_stake)))
     return w(
         "forward",
         lang,
@@ -91,9 +96,9 @@ def forward_sentence(result: JourneyMap, lang: str = "en") -> str | None:
         rate=fmt_pct(o.exits / o.customers, 0),
         bench=fmt_pct(float(o.benchmark), 0),
         source=w("forward_median" if o.benchmark_from == "median" else "forward_target", lang),
-        customers=fmt_int(round(o.customers_at_stake)),
+        customers=stake(o.customers_at_stake),
         next=result.stage_label(nxt.id, lang),
-        completions=fmt_int(round(o.completions_at_stake)),
+        completions=stake(o.completions_at_stake),
         revenue=revenue,
     )
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from cjtool.result import JourneyMap
-from cjtool.safe_text import visible
+from cjtool.safe_text import cell, csv_lines
 
 # OWASP: text cells starting with these can run as spreadsheet formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -69,9 +69,9 @@ def to_json(result: JourneyMap, lang: str = "en") -> str:
 
 def neutralise(value: str) -> str:
     """A text cell safe to open in a spreadsheet and to print in a CI log: control
-    characters as visible escapes (``cjtool.safe_text.visible``), and a leading `'` on a
-    cell a spreadsheet would run as a formula."""
-    value = visible(value)
+    characters as visible escapes (``cjtool.safe_text.cell``; ``csv_lines`` quotes a first
+    field starting with `::`), and a leading `'` on a cell a spreadsheet would run as a formula."""
+    value = cell(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -104,4 +104,4 @@ def to_csv(result: JourneyMap, table: str = "touchpoints", lang: str = "en", san
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c), c, sanitize) for c in columns])
-    return buf.getvalue()
+    return csv_lines(buf.getvalue())

@@ -10,6 +10,7 @@ from typing import Any
 
 from cjtool.analyses.moments import CAUSATION_NOTE, MomentsResult
 from cjtool.render.machine import neutralise
+from cjtool.safe_text import csv_lines
 
 CSV_COLUMNS = [
     "stage",
@@ -91,4 +92,4 @@ def to_csv(result: MomentsResult, lang: str = "en", sanitize: bool = True) -> st
     for m in result.to_dict()["moments"]:
         row = _row(m, result.stage_label(m["stage"], lang))
         writer.writerow([_cell(row.get(c), c, sanitize) for c in CSV_COLUMNS])
-    return buf.getvalue()
+    return csv_lines(buf.getvalue())

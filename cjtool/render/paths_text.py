@@ -16,6 +16,7 @@ from cjtool.i18n import t as catalogue
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, print_fitted
+from cjtool.safe_text import csv_lines
 
 _L: dict[str, dict[str, str]] = {
     "title": {"en": "Paths", "zh": "路径"},
@@ -122,7 +123,7 @@ def to_csv(p: Paths, sanitize: bool = True) -> str:
                     str(t.get("backward", False)).lower(),
                 ]
             )
-    return buf.getvalue()
+    return csv_lines(buf.getvalue())
 
 
 def _transition_columns(p: Paths, rows: list[Transition], lang: str, stage_level: bool) -> list[Column]:

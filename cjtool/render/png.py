@@ -18,7 +18,6 @@ arrow with the customers lost) or ``no_loss`` (a step nobody left; no arrow).
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -27,6 +26,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from cjtool.i18n import fmt_int, t
+from cjtool.render.decision import stake
 from cjtool.render.png_charts import funnel_figure, priority_matrix_figure, save_funnel, save_priority_matrix
 from cjtool.render.png_style import (
     ACCENT,
@@ -581,7 +581,8 @@ class _JourneyMapChart:
                 lines.append((2, fit(rd, done, inner, 9.5, "bold"), INK, "bold", "opportunity_stake"))
             money = getattr(o, "revenue_at_stake", None)
             if money is not None:
-                revenue = w("opp_revenue", lang, n=stake(money))
+                key = "opp_clv" if getattr(self.r, "value_basis", "revenue") == "clv" else "opp_revenue"
+                revenue = w(key, lang, n=stake(money))
                 lines.append((3, fit(rd, revenue, inner, 9.5, "bold"), INK, "bold", "opportunity_revenue"))
             if len(mine) > 1:
                 lines.append((5, self.tr("png_more", n=len(mine) - 1), FAINT, "normal", "opportunity_more"))
@@ -876,9 +877,3 @@ def measured_label(m: MeasuredMoment, lang: str) -> str:
     gap = w("pts", lang, x=f"{100 * m.lift:+.0f}")
     key = "key_label_satisfaction" if m.rule == "satisfaction" else "key_label_exposure"
     return w(key, lang, touchpoint=clean(m.touchpoint), gap=gap)
-
-
-def stake(x: float | Fraction) -> str:
-    """An estimate at stake: whole numbers from 10 on (`1,234`), one decimal below (`2.5`)."""
-    x = float(x)  # SPEC 17's figures are exact fractions
-    return fmt_int(math.floor(x + 0.5)) if x >= 9.95 else f"{x:.1f}"

@@ -8,13 +8,14 @@ from rich.text import Text
 
 from cjtool.analyses.segments import Breakdown
 from cjtool.i18n import fmt_amount, fmt_int, fmt_num, fmt_pct
+from cjtool.render.decision import stake
 from cjtool.render.machine import _cell, table_rows
 from cjtool.render.markdown import _table as md_table
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table, left_out_note, print_trimmed
 from cjtool.render.words import w as words
 from cjtool.result import JourneyMap
-from cjtool.safe_text import visible
+from cjtool.safe_text import csv_lines, visible
 
 WORST = 3  # touchpoints listed per segment
 
@@ -39,6 +40,7 @@ WORDS = {
     "drop_off": {"en": "Drop-off", "zh": "流失率"},
     "csat": {"en": "CSAT", "zh": "满意度"},
     "no_rank": {"en": "(no ranked touchpoint)", "zh": "（无排名接触点）"},
+    "no_opportunity": {"en": "(none above its benchmark)", "zh": "（无高于基准的接触点）"},
 }
 
 
@@ -98,11 +100,12 @@ def fix_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:
     rows = []
     for value, m in columns_of(bd, lang):
         if not m.opportunities:
-            rows.append([value, w("no_rank", lang), "", ""])
+            key = "no_opportunity" if any(tp.rank is not None for tp in m.touchpoints) else "no_rank"
+            rows.append([value, w(key, lang), "", ""])
             continue
         o = m.opportunities[0]
         where = f"{visible(o.touchpoint)} ({m.stage_label(o.stage, lang)})"
-        rows.append([value, where, fmt_int(round(o.customers_at_stake)), fmt_int(round(o.completions_at_stake))])
+        rows.append([value, where, stake(o.customers_at_stake), stake(o.completions_at_stake)])
     return header, rows
 
 
@@ -174,4 +177,4 @@ def breakdown_csv(bd: Breakdown, table: str, lang: str = "en", sanitize: bool = 
             writer.writerow(["segment", *columns])
         for row in rows:
             writer.writerow([_cell(value, "label", sanitize)] + [_cell(row.get(c), c, sanitize) for c in columns])
-    return buf.getvalue()
+    return csv_lines(buf.getvalue())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from cjtool import parquet
 from cjtool.analyses.value import CUSTOMER_COLUMNS, ValueResult
 from cjtool.render import customers_out
 
@@ -18,4 +19,4 @@ def to_csv(result: ValueResult, *, sanitize: bool = True, bom: bool = False) -> 
 
 
 def to_parquet(result: ValueResult) -> bytes:
-    return customers_out.to_parquet(result.customers.select(CUSTOMER_COLUMNS))
+    return parquet.to_parquet(result.customers.select(CUSTOMER_COLUMNS))

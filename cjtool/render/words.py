@@ -139,6 +139,7 @@ WORDS: dict[str, dict[str, str]] = {
     "forward_median": {"en": "for the stage's typical touchpoint", "zh": "本阶段中位数"},
     "forward_target": {"en": "for its target", "zh": "目标值"},
     "forward_revenue": {"en": " and {revenue} in revenue", "zh": "，收入约 {revenue}"},
+    "forward_clv": {"en": " and {revenue} in predicted lifetime value", "zh": "，预测客户终身价值约 {revenue}"},
     "key_satisfaction": {
         "en": "◆ {stage}: satisfied customers at {touchpoint} convert {gap} more than dissatisfied ones",
         "zh": "◆ {stage}：{touchpoint} 满意的客户比不满意的客户转化率高 {gap}",
@@ -196,6 +197,7 @@ WORDS: dict[str, dict[str, str]] = {
     "opp_customers": {"en": "{n} customers", "zh": "{n} 位客户"},
     "opp_completions": {"en": "{n} completions", "zh": "{n} 位走完旅程"},
     "opp_revenue": {"en": "revenue {n}", "zh": "收入 {n}"},
+    "opp_clv": {"en": "predicted CLV {n}", "zh": "预测终身价值 {n}"},
     "opp_assumption": {
         "en": "Opportunities are estimates, not counts: customers at stake if the touchpoint's drop-off were "
         "the benchmark; recovered customers behave like those who went on",

@@ -58,7 +58,7 @@ class GateResult:
         """The threshold as written: `30%` stays `30%`."""
         return self.threshold_text or f"{self.threshold:g}"
 
-    def value_text(self) -> str | None:
+    def value_text(self, lang: str = "en") -> str | None:
         """The value with the precision of the threshold as written, one digit more, and
         more still while rounding would make it look equal to a threshold it misses."""
         if self.value is None:
@@ -210,22 +210,27 @@ class RegressionGate:
     def written(self) -> str:
         return self.threshold_text or f"{self.threshold:g}"
 
-    def value_text(self) -> str | None:
+    def value_text(self, lang: str = "en") -> str | None:
+        """diff [interval] and the adjusted p the verdict reads (sequential: Holm's over
+        the always-valid p's)."""
         from cjtool.render.compare_text import delta, interval, p_text
 
         t, s = self.row.test, self.row.sequential
         if t is None or t.diff is None:
             return None
-        ci, p = (s.ci, s.p_value) if s is not None else (t.ci95, t.p_adjusted)
-        return f"{delta(self.row.metric, t.diff)} {interval(self.row.metric, ci)} p={p_text(p)}"
+        ci = s.ci if s is not None else t.ci95
+        return f"{delta(self.row.metric, t.diff, lang)} {interval(self.row.metric, ci)} p={p_text(self.row.p_adjusted)}"
 
     def describe(self, lang: str = "en", label: str | None = None) -> str:
-        from cjtool.render.compare_text import METRIC_NAMES
+        from cjtool.i18n import t
+        from cjtool.render.compare_text import metric_name
 
         where = self.row.stage if self.row.touchpoint is None else f"{self.row.stage} · {self.row.touchpoint}"
-        who = f" of {self.comparison}" if self.per_variant else ""
-        margin = f" by > {self.written}" if self.threshold else ""
-        return f"{where} {METRIC_NAMES[self.row.metric]}{who} not worse{margin}"
+        who = t("gate_of_variant", lang).format(v=self.comparison) if self.per_variant else ""
+        margin = t("gate_by_more", lang).format(x=self.written) if self.threshold else ""
+        return t("gate_not_worse", lang).format(
+            where=where, metric=metric_name(self.row.metric, lang), who=who, margin=margin
+        )
 
 
 def regression_gates(result: Any, texts: dict[str, str] | None = None) -> list[RegressionGate]:

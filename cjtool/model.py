@@ -129,6 +129,7 @@ class JourneyModel:
     customers_file: str | None = None
     churn_after_s: float | None = None  # SPEC 14: churned when t_end - last_seen > this
     churn_after_text: str | None = None
+    lang: str | None = None  # `lang: zh`: outputs' language unless --lang or CJTOOL_LANG (docs/language.md)
 
     def segment_label(self, name: str, lang: str = "en") -> str:
         """The declared label of attribute ``name`` in ``lang`` (else the name itself)."""
@@ -302,6 +303,7 @@ TOP_KEYS = (
     "gates",
     "segments",
     "churn_after",
+    "lang",
 )
 SEGMENT_KEYS = ("customers", "attributes")
 STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
@@ -486,6 +488,9 @@ class _Builder:
         dedupe = self.boolean(top.get("dedupe"), ("dedupe",))
         segments, customers_file = self.segments(top.get("segments"))
         churn_s, churn_text = self.duration(top.get("churn_after"), ("churn_after",))
+        lang = self.string(top.get("lang"), ("lang",))
+        if lang is not None and lang not in LANGS:
+            self.bad(("lang",), f"unknown language `{lang}`; use {', '.join(LANGS)}")
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -513,6 +518,7 @@ class _Builder:
             customers_file=customers_file,
             churn_after_s=churn_s,
             churn_after_text=churn_text,
+            lang=lang,
         )
 
     def segments(self, value: Any) -> tuple[tuple[tuple[str, Text], ...], str | None]:

@@ -23,6 +23,7 @@ import polars as pl
 
 from cjtool.analyses.segments import NONE, Attribute, attribute, distinct_values, event_column, segment_codes
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import t as tr
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_maps
 from cjtool.result import JourneyMap, Scores
@@ -87,18 +88,40 @@ class Row:
 
     @property
     def significant(self) -> bool:
-        return (self.sequential.significant if self.sequential else False) or (
-            self.sequential is None and self.test is not None and self.test.significant
-        )
+        """The decision the verdict reads: the always-valid test's (Holm-adjusted) in
+        sequential mode, else the fixed-horizon test's."""
+        if self.sequential is not None:
+            return self.sequential.significant
+        return self.test is not None and self.test.significant
+
+    @property
+    def p_adjusted(self) -> float | None:
+        """The adjusted p the verdict reads (sequential: Holm over the always-valid p's)."""
+        if self.sequential is not None:
+            return self.sequential.p_adjusted
+        return None if self.test is None else self.test.p_adjusted
+
+    @property
+    def flagged(self) -> bool:
+        """Significant and large enough to conclude: what a display marks with `*`."""
+        return self.significant and self.verdict != "too small to conclude"
 
     def test_dict(self) -> dict[str, Any] | None:
-        """SPEC 15 {test}, plus `verdict` and, in sequential mode, the always-valid interval."""
+        """SPEC 15 {test}, plus `verdict` and, in sequential mode, the always-valid interval
+        with its Holm-adjusted p; `significant` is then the decision the verdict reads
+        (the sequential one), `p_adjusted` stays the fixed-horizon Holm p."""
         if self.test is None:
             return None
         d = self.test.to_dict() | {"verdict": self.verdict}
         if self.sequential is not None:
             s = self.sequential
-            d["sequential"] = {"ci": [s.ci[0], s.ci[1]], "p_value": s.p_value, "significant": s.significant}
+            d["significant"] = s.significant
+            d["sequential"] = {
+                "ci": [s.ci[0], s.ci[1]],
+                "p_value": s.p_value,
+                "p_adjusted": s.p_adjusted,
+                "significant": s.significant,
+            }
         return d
 
 
@@ -281,14 +304,15 @@ def compare_maps(
         if r[2] in wanted
         or (r[2] == "conversion_from_first" and "conversion_from_previous" in wanted and r[0] == second)
     ]
-    adjusted = holm([None if t is None else t.p_value for _, _, _, t, _, _ in raw])
+    family = _family(raw)
+    adjusted = _holm_family([None if t is None else t.p_value for _, _, _, t, _, _ in raw], family)
     seqs = [_sequential(m, xa, xb, alpha) if sequential and t is not None else None for _, _, m, t, xa, xb in raw]
-    seq_adjusted = holm([None if s is None else s.p_value for s in seqs])
+    seq_adjusted = _holm_family([None if s is None else s.p_value for s in seqs], family)
     rows: list[Row] = []
     for (stage, tp, metric, test, _, _), q, s, sq in zip(raw, adjusted, seqs, seq_adjusted, strict=True):
         test = None if test is None else test.with_adjusted(q, alpha)
         if s is not None:
-            s = replace(s, significant=sq is not None and sq < alpha)
+            s = replace(s, p_adjusted=sq, significant=sq is not None and sq < alpha)
         row = Row(stage, tp, metric, test, s)
         rows.append(replace(row, verdict=row_verdict(row, alpha, min_effect)))
     if len(a.stages) >= 2:
@@ -308,6 +332,35 @@ def compare_maps(
     index = {s.id: i for i, s in enumerate(a.model.stages)}
     rows.sort(key=lambda r: (r.touchpoint is not None, index[r.stage], r.touchpoint or "", order[r.metric]))
     return rows
+
+
+def _family(raw: list[tuple[str, str | None, str, TwoSampleTest | None, Any, Any]]) -> list[int | None]:
+    """Per test, the index of the Holm family member it counts as: itself; the first
+    test over the same data (a touchpoint's score test where that touchpoint holds every
+    score of its stage on both sides: the stage's test, again); or None for a dead test,
+    a proportion whose pooled rate is 0 or 1 (0/n vs 0/n, n/n vs n/n: one possible table,
+    p = 1 whatever happens), which can never reject and stays out of the family."""
+    out: list[int | None] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, (stage, _, metric, test, xa, xb) in enumerate(raw):
+        if test is None or test.p_value is None:
+            out.append(i)
+            continue
+        if isinstance(xa, tuple):
+            x, n = xa[0] + xb[0], xa[1] + xb[1]
+            out.append(None if x in (0, n) else i)
+            continue
+        key = (stage, metric, xa.sums, xb.sums)
+        out.append(seen.setdefault(key, i))
+    return out
+
+
+def _holm_family(pvalues: list[float | None], family: list[int | None]) -> list[float | None]:
+    """Holm over the family members only; a repeated test takes its first's adjusted p,
+    a dead one its own p (1: no adjustment can change it)."""
+    members = [p if family[i] == i else None for i, p in enumerate(pvalues)]
+    adjusted = holm(members)
+    return [None if p is None else p if f is None else adjusted[f] for p, f in zip(pvalues, family, strict=True)]
 
 
 def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
@@ -347,6 +400,7 @@ def compare_populations(
     excluded: dict[str, int] | None = None,
     expected: dict[str, float] | None = None,
     warnings: list[str] | None = None,
+    lang: str = "en",
 ) -> CompareResult:
     """The baseline (first of ``maps``) against each other population. SRM (A/B
     variants only): entered customers of each variant against the baseline, pairwise,
@@ -372,23 +426,22 @@ def compare_populations(
     for c in comparisons:
         if c.srm is not None and c.srm.flag:
             out.warnings.append(
-                f"sample ratio mismatch: {c.map.customers_entered:,} entered in `{c.label}` against "
-                f"{base.customers_entered:,} in `{base_label}` (p = {c.srm.p_value:.2g}); the assignment may be "
-                "broken and the comparison biased: check how customers were split before trusting it"
+                tr("cmp_w_srm", lang).format(
+                    nb=f"{c.map.customers_entered:,}",
+                    b=c.label,
+                    na=f"{base.customers_entered:,}",
+                    a=base_label,
+                    p=f"{c.srm.p_value:.2g}",
+                )
             )
         for side, m in ((base_label, base), (c.label, c.map)):
             open_windows = sum(st.in_progress for st in m.stages)
             if open_windows and m.customers_entered and open_windows / m.customers_entered > 0.05:
                 out.warnings.append(
-                    f"`{side}`: {open_windows:,} of {m.customers_entered:,} entered customers are still in progress "
-                    "(their window had not closed when the data end), which holds its later stages' conversion "
-                    "down: compare entry periods that ended a window before the data end, or read later stages "
-                    "with care"
+                    tr("cmp_w_open", lang).format(side=side, open=f"{open_windows:,}", n=f"{m.customers_entered:,}")
                 )
             if m.customers_entered < MIN_SAMPLE:
-                out.warnings.append(
-                    f"`{side}` has {m.customers_entered} entered customers (fewer than {MIN_SAMPLE}): too small to conclude anything"
-                )
+                out.warnings.append(tr("cmp_w_small", lang).format(side=side, n=m.customers_entered, min=MIN_SAMPLE))
     out.warnings = list(dict.fromkeys(out.warnings))
     return out
 
@@ -427,7 +480,9 @@ def variant_codes(
     return codes, labels, excluded
 
 
-def split_codes(j: Journeys, split: date | datetime, timezone: str | None) -> tuple[pl.Series, list[str]]:
+def split_codes(
+    j: Journeys, split: date | datetime, timezone: str | None, lang: str = "en"
+) -> tuple[pl.Series, list[str]]:
     """0 for customers whose first assigned event is before ``split`` (a date is its
     midnight, in the model's time zone when set, else UTC: SPEC 16), 1 from it on."""
     at = split if isinstance(split, datetime) else datetime(split.year, split.month, split.day)
@@ -437,7 +492,7 @@ def split_codes(j: Journeys, split: date | datetime, timezone: str | None) -> tu
     first = j.events["timestamp"].gather(j.customers["first"])
     codes = (first >= at_utc).cast(pl.UInt32)
     text = split.isoformat()
-    return codes, [f"before {text}", f"from {text}"]
+    return codes, [tr("before_date", lang).format(d=text), tr("from_date", lang).format(d=text)]
 
 
 def compare_journeys(
@@ -453,13 +508,15 @@ def compare_journeys(
     min_effect: MinEffect = MinEffect(),
     sequential: bool = False,
     metrics: Iterable[str] | None = None,
+    lang: str = "en",
 ) -> CompareResult:
     """Populations of one run, all mapped in one pass: values of ``by`` (each against
     ``baseline``) or entry before / from ``split``. ``ab`` (default: an event column
     other than the channel role, or a customer file column) applies the A/B rules."""
     common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
+    common["lang"] = lang
     if split is not None:
-        codes, labels = split_codes(j, split, j.model.timezone)
+        codes, labels = split_codes(j, split, j.model.timezone, lang)
         maps = compute_maps(j, codes, 2)
         return compare_populations(list(zip(labels, maps, strict=True)), kind="split", **common)
     if by is None or baseline is None:
@@ -472,8 +529,7 @@ def compare_journeys(
     warnings = list(attr.warnings)
     if excluded.get("mixed") or excluded.get("none"):
         warnings.append(
-            f"left out of every side: {excluded['mixed']:,} customers with more than one `{by}` value (mixed) "
-            f"and {excluded['none']:,} with none"
+            tr("cmp_w_excluded", lang).format(mixed=f"{excluded['mixed']:,}", by=by, none=f"{excluded['none']:,}")
         )
     return compare_populations(
         list(zip(labels, maps, strict=True)),
@@ -503,6 +559,7 @@ def compare(
     min_effect: MinEffect = MinEffect(),
     sequential: bool = False,
     metrics: Iterable[str] | None = None,
+    lang: str = "en",
 ) -> CompareResult:
     """One comparison of SPEC 10 from exactly one way of forming the populations: values
     of ``by`` against ``baseline``; entry before / from ``split``; ``j`` against other
@@ -529,13 +586,21 @@ def compare(
             base = compute_map(baseline_journeys, baseline_journeys.model)
         warnings = []
         if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
-            warnings.append("the baseline was mapped with another mode or window: differences may come from that")
+            warnings.append(tr("cmp_w_mode", lang))
         kind = "map" if baseline_map is not None else "files"
         return compare_populations(
-            [(labels[0], base), (labels[1], compute_maps(j)[0])], kind=kind, warnings=warnings, **common
+            [(labels[0], base), (labels[1], compute_maps(j)[0])], kind=kind, warnings=warnings, lang=lang, **common
         )
     return compare_journeys(
-        j, by=by, baseline=baseline, split=split, customer_file=customer_file, ab=ab, expected=expected, **common
+        j,
+        by=by,
+        baseline=baseline,
+        split=split,
+        customer_file=customer_file,
+        ab=ab,
+        expected=expected,
+        lang=lang,
+        **common,
     )
 
 

@@ -35,9 +35,12 @@ def _debug_enabled(ctx: typer.Context) -> bool:
 
 
 def error_line(message: str) -> None:
-    """One line on stderr, no markup, no colour codes when piped."""
+    """One line on stderr, no markup, no colour codes when piped; `cjtool: error:` in
+    English, `cjtool: 错误：` in Chinese (the run's language)."""
+    from cjtool.i18n import current_lang, t
+
     with contextlib.suppress(BrokenPipeError, ValueError):
-        print(f"cjtool: error: {message}", file=sys.stderr, flush=True)
+        print(t("error_line", current_lang()).format(message=message), file=sys.stderr, flush=True)
 
 
 def option_message(exc: ClickException) -> str:
@@ -86,12 +89,15 @@ class CjtoolGroup(TyperGroup):
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
+        from cjtool.i18n import current_lang, reset_lang, t
+
+        reset_lang()
         try:
             return super().invoke(ctx)
         except CjtoolError as exc:
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(str(exc))
+            error_line(exc.in_lang(current_lang()))
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -103,7 +109,7 @@ class CjtoolGroup(TyperGroup):
             error_line(option_message(exc) + where)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            error_line("interrupted")
+            error_line(t("interrupted", current_lang()))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             quiet_broken_pipe()
@@ -113,9 +119,7 @@ class CjtoolGroup(TyperGroup):
                 raise
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; please report it)"
-            )
+            error_line(t("internal_error", current_lang()).format(what=f"{type(exc).__name__}: {exc}"))
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 

@@ -170,7 +170,7 @@ def check_command(
     sequential: SequentialOpt = False,
     alpha: AlphaOpt = 0.05,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     segments: c.SegmentsLimitOpt = 10,
     quiet: c.QuietOpt = False,
 ) -> None:
@@ -180,6 +180,7 @@ def check_command(
     """
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
     jm = reading.model(model)
+    lg = c.lang_of(lang, jm)
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
         if any(given):
@@ -200,8 +201,9 @@ def check_command(
             reading=reading,
             quiet=quiet,
             metrics=REGRESSION_METRICS,
+            lang=lg,
         )
-        report_gates(regression_gates(compared, dict(compared.min_effect.texts)), fmt, lang.value, {}, output)
+        report_gates(regression_gates(compared, dict(compared.min_effect.texts)), fmt, lg, {}, output)
         return
     if min_effect or sequential:
         raise UsageError("--min-effect and --sequential go with --baseline (regression gates)")
@@ -231,8 +233,8 @@ def check_command(
             for value, m in bd.segments
             for g in evaluate(m, gates, texts, data_gates)
         ]
-    labels = {st.id: st.label.get(lang.value) for st in jm.stages}
-    report_gates(results, fmt, lang.value, labels, output)
+    labels = {st.id: st.label.get(lg) for st in jm.stages}
+    report_gates(results, fmt, lg, labels, output)
 
 
 def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str], output: str | None) -> None:
@@ -257,7 +259,7 @@ def report_gates(results: list, fmt: CheckFormat, lg: str, labels: dict[str, str
 
 
 def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
-    value = g.value_text() or t("no_data", lang)
+    value = g.value_text(lang) or t("no_data", lang)
     return f"{g.describe(lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
 
 
@@ -269,7 +271,8 @@ def render_gates(
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
     rows = [
-        (g.describe(lang, labels.get(g.target or "")), g.value_text() or t("no_data", lang), g.passed) for g in results
+        (g.describe(lang, labels.get(g.target or "")), g.value_text(lang) or t("no_data", lang), g.passed)
+        for g in results
     ]
     if fmt is CheckFormat.json:
         doc = {

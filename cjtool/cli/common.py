@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 from cjtool.api import journeys
 from cjtool.errors import UsageError
+from cjtool.i18n import current_lang, set_lang, t
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
@@ -152,9 +153,34 @@ EncodingOpt = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.", metavar="")
 ]
+
+
+def _choose_lang(value: Lang | None) -> Lang | None:
+    """--lang settles the run's language at once, so even an error about another option
+    is worded in it (docs/language.md: --lang, CJTOOL_LANG, the model's `lang:`, the locale)."""
+    set_lang(value.value if value is not None else None)
+    return value
+
+
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of every text (default: CJTOOL_LANG, else the model's `lang:`, else the locale, else en).",
+        metavar="en|zh",
+        callback=_choose_lang,
+        is_eager=True,
+        show_default=False,
+    ),
 ]
+
+
+def lang_of(option: Lang | None, model: JourneyModel | None = None) -> str:
+    """The run's language once the model is read: --lang, else CJTOOL_LANG, else the
+    model's `lang:`, else the locale, else English."""
+    return set_lang(option.value if option is not None else None, model.lang if model is not None else None)
+
+
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.", metavar="")]
 
 
@@ -315,14 +341,14 @@ def run_map(
     if n <= 1:
         return map_of(run_journeys(events, model, reading=reading, quiet=quiet), quiet=quiet)
     with progress(f"cjtool {model.name}:") as phase:
-        phase(f"splitting the events into {n} parts by customer")
+        phase(t("phase_split", current_lang()).format(n=n))
         result = parts.map_partitioned(
             events,
             model,
             n,
             encoding=reading.encoding,
             strict=reading.strict,
-            on_part=lambda i, n, count: phase(f"part {i}/{n} mapped ({count:,} events)"),
+            on_part=lambda i, n, count: phase(t("phase_part", current_lang()).format(i=i, n=n, count=f"{count:,}")),
         )
     warn_all(result.warnings, quiet=quiet)
     return result
@@ -341,7 +367,7 @@ def run_spark(
     from cjtool.spark import map_spark
 
     with progress(f"cjtool {model.name}:") as phase:
-        phase(f"mapping on Spark ({master or 'local[*]'})")
+        phase(t("phase_spark", current_lang()).format(master=master or "local[*]"))
         result = map_spark(
             events, model, master=master, encoding=reading.encoding, strict=reading.strict, partitions=partitions
         )
@@ -359,11 +385,17 @@ def run_journeys(
 ) -> Journeys:
     """The journeys every command starts from (read once, with the progress display);
     ``attributes``: event columns to read for segments (``--by``)."""
+    lang = set_lang(None, model.lang)
     if "-" in events and sys.stdin.isatty() and not quiet:
-        stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
+        stderr_console().print(f"cjtool: {t('reading_stdin', lang)}", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
         return journeys(
-            events, model, encoding=reading.encoding, strict=reading.strict, on_phase=phase, attributes=attributes
+            events,
+            model,
+            encoding=reading.encoding,
+            strict=reading.strict,
+            on_phase=phase,
+            attributes=attributes,
         )
 
 
@@ -377,10 +409,7 @@ def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) ->
         from cjtool.metrics import with_impact
 
         result = with_impact(result, impact_of(moments or compute_moments(j)))
-    if not quiet:
-        warn_console = stderr_console()
-        for w in result.warnings:  # rejected rows among them
-            warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+    warn_all(result.warnings, quiet=quiet)  # rejected rows among them
     return result
 
 
@@ -389,8 +418,9 @@ def warn_all(warnings: list[str], *, quiet: bool) -> None:
     if quiet:
         return
     console = stderr_console()
+    line = t("warning_line", current_lang())
     for w in warnings:
-        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+        console.print(line.format(message=w), style="yellow", markup=False, soft_wrap=True)
 
 
 F = TypeVar("F", bound=StrEnum)
@@ -487,8 +517,4 @@ def run_segmented(
 
 
 def warn(messages: list[str], *, quiet: bool) -> None:
-    if quiet:
-        return
-    console = stderr_console()
-    for w in messages:
-        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+    warn_all(messages, quiet=quiet)

@@ -121,6 +121,7 @@ def run_compare(
     reading: c.Reading,
     quiet: bool,
     metrics=None,
+    lang: str = "en",
 ) -> CompareResult:
     """The comparison `compare` and `check` run: options checked before any work."""
     if not 0 < alpha < 1:
@@ -149,6 +150,7 @@ def run_compare(
         min_effect=effect,
         sequential=sequential,
         metrics=metrics,
+        lang=lang,
     )
     c.warn_all(j.warnings + result.warnings, quiet=quiet)
     return result
@@ -189,7 +191,7 @@ def compare_command(
         ),
     ] = None,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Compare populations with statistics: A/B variants, before/after a date, two exports, or a stored map.
@@ -209,6 +211,7 @@ def compare_command(
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
     jm = reading.model(model)
+    lg = c.lang_of(lang, jm)
     result = run_compare(
         events,
         jm,
@@ -224,8 +227,8 @@ def compare_command(
         sequential=sequential,
         reading=reading,
         quiet=quiet,
+        lang=lg,
     )
-    lg = lang.value
     if png:
         from cjtool.render.compare_png import save_compare_chart
 

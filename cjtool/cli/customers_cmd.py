@@ -80,6 +80,7 @@ def customers_command(
         bool, typer.Option("--bom", help="CSV: start with a UTF-8 byte-order mark (Excel on Windows).", metavar="")
     ] = False,
     quiet: c.QuietOpt = False,
+    lang: c.LangOpt = None,
     partitions: Annotated[
         int | None,
         typer.Option("--partitions", min=1, help="With --engine spark: the number of Spark tasks.", metavar="N"),
@@ -116,6 +117,7 @@ def customers_command(
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
         raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
     jm = reading.model(model)
+    c.lang_of(lang, jm)
     names = sg.in_use(jm, list(by or []))
     filters = {
         "status": tuple(status or ()),

@@ -71,7 +71,7 @@ def map_command(
         ),
     ] = None,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool,
         typer.Option(
@@ -138,7 +138,7 @@ def map_command(
         if output and Path(png).resolve() == Path(output).resolve():
             raise UsageError(f"--png and --output are both {output}; give them different files")
     jm = reading.model(model)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     if spark_master is not None and engine is not Engine.spark:
         raise UsageError("--spark-master is for --engine spark")
     if engine is Engine.spark:

@@ -18,16 +18,17 @@ from cjtool.model import load_model
 from cjtool.output import emit
 
 
-def models_command(lang: c.LangOpt = c.Lang.en) -> None:
+def models_command(lang: c.LangOpt = None) -> None:
     """List the built-in journey models: name, stages and what each is for."""
+    lg = c.lang_of(lang)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(t("col_name", lang.value), no_wrap=True)
-    table.add_column(t("col_stages", lang.value), overflow="fold")  # wrap, never cut a stage
-    table.add_column(t("col_description", lang.value), overflow="fold")
+    table.add_column(t("col_name", lg), no_wrap=True)
+    table.add_column(t("col_stages", lg), overflow="fold")  # wrap, never cut a stage
+    table.add_column(t("col_description", lg), overflow="fold")
     for name in builtin_models.names():
         m = load_model(name)
-        stages = " → ".join(s.label.get(lang.value) for s in m.stages)
-        table.add_row(name, stages, m.description.get(lang.value))
+        stages = " → ".join(s.label.get(lg) for s in m.stages)
+        table.add_row(name, stages, m.description.get(lg))
     c.stdout_console().print(table)
 
 
@@ -50,7 +51,7 @@ def init_command(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.", metavar="")] = False,
-    lang: Annotated[c.Lang, typer.Option("--lang", help="Language of the comments.", metavar="en|zh")] = c.Lang.en,
+    lang: c.LangOpt = None,
     from_events: Annotated[
         list[str] | None,
         typer.Option(
@@ -67,12 +68,13 @@ def init_command(
 
     Examples: cjtool init aipl --lang zh; cjtool init shop --from events.csv -c touchpoint=event
     """
+    lg = c.lang_of(lang)
     if from_events:
         key = name or "journey"
         columns = c.parse_columns(column)
         with c.progress("cjtool init: counting touchpoints"):
             volumes = touchpoint_volumes(from_events, columns, encoding=encoding)
-        text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lang.value)
+        text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lg)
     else:
         if column or encoding:
             raise UsageError("--column and --encoding are for --from EVENTS (drafting a model from data)")
@@ -83,7 +85,7 @@ def init_command(
         key = name.lower()
         if key not in builtin_models.names():
             raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
-        text = builtin_models.read(key, lang.value).decode("utf-8")
+        text = builtin_models.read(key, lg).decode("utf-8")
     target = output or f"{key}.yaml"
     if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
         raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")

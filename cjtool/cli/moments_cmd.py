@@ -64,7 +64,7 @@ def moments_command(
         ),
     ] = 0.05,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool,
         typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar=""),
@@ -90,7 +90,7 @@ def moments_command(
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     result = compute_moments(j, alpha=alpha)
     c.warn_all(result.warnings, quiet=quiet)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     if png:
         from cjtool.render.moments_png import importance_path, save_importance, save_odds_chart
 

@@ -101,7 +101,7 @@ def paths_command(
         ),
     ] = False,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar="")
     ] = False,
@@ -132,7 +132,7 @@ def paths_command(
     result = filtered(
         compute_paths(j, steps=steps), src=src, dst=dst, min_customers=min_customers, before_drop=before_drop
     )
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     if png or png_dir:
         from cjtool.render import paths_png
 

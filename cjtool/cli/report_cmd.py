@@ -87,7 +87,7 @@ def report_command(
     ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     by: c.ByOpt = None,
     customers: c.CustomersOpt = None,
     baseline: Annotated[
@@ -112,6 +112,7 @@ def report_command(
     Example: cjtool report events.csv -m aipl --out report/ && cat report/report.md >> "$GITHUB_STEP_SUMMARY"
     """
     jm = reading.model(model)
+    lg = c.lang_of(lang, jm)
     result, extras = report_analyses(
         events,
         jm,
@@ -130,7 +131,7 @@ def report_command(
                 "--out": out,
                 "--top": top if top != 10 else None,
                 **reading.flags(),
-                "--lang": lang if lang != c.Lang.en else None,
+                "--lang": lang,
                 "--by": by,
                 "--customers": customers,
                 "--baseline": baseline,
@@ -138,7 +139,7 @@ def report_command(
             },
         )
         source = ReportSource(files=tuple(events), command=command)
-        files = write_report(result, out, lang=lang.value, top=top, source=source, extras=extras)
+        files = write_report(result, out, lang=lg, top=top, source=source, extras=extras)
     if not quiet:
         c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)
 

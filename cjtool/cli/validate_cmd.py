@@ -14,6 +14,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import CjtoolError, DataError, ModelError
+from cjtool.i18n import t
 from cjtool.output import write_stdout
 from cjtool.validate import Finding, Validation, validate
 
@@ -33,6 +34,7 @@ def validate_command(
     format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (one finding a line) or json.", metavar="text|json")
     ] = ValidateFormat.text,
+    lang: c.LangOpt = None,
 ) -> None:
     """Check a journey model and, given event files, the data against it.
 
@@ -40,33 +42,52 @@ def validate_command(
     """
     try:
         jm = reading.model(model)
+        lg = c.lang_of(lang, jm)
     except ModelError as exc:
-        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format)
+        lg = c.lang_of(lang)
+        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, format, lg)
         if len(exc.problems) > 1:
             exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
+            exc.words = ("val_more_stdout", {"first": exc.problems[0], "n": len(exc.problems) - 1})
         raise
     try:
-        v = validate(jm, events or None, encoding=reading.encoding)
+        v = validate(jm, events or None, encoding=reading.encoding, lang=lg)
     except CjtoolError as exc:  # unreadable data: still one report, on stdout
-        _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, format)
+        _report(Validation(model=jm, findings=[Finding("error", exc.in_lang(lg))]), model, format, lg)
         raise
-    _report(v, model, format)
+    _report(v, model, format, lg)
     errors = [f.message for f in v.findings if f.severity == "error"]
     if errors:
-        more = f" (and {len(errors) - 1} more, listed on stdout)" if len(errors) > 1 else ""
+        more = t("val_more", lg).format(n=len(errors) - 1) if len(errors) > 1 else ""
         raise DataError(f"{' '.join(events)}: {errors[0]}{more}")
 
 
-def _report(v: Validation, source: str, format: ValidateFormat) -> None:
+def _report(v: Validation, source: str, format: ValidateFormat, lang: str = "en") -> None:
     if format is ValidateFormat.json:
         write_stdout(json.dumps(_doc(v, source), ensure_ascii=False, indent=2) + "\n")
         return
     console = c.stdout_console()
     for f in v.findings:
-        console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
+        severity = t(f"severity_{f.severity}", lang)
+        console.print(f"{severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
     if v.model is None:
         return
     ok = v.ok
+    if lang != "en":
+        summary = t("val_summary", lang).format(
+            name=v.model.name, stages=len(v.model.stages), valid=t("val_valid" if ok else "val_not_valid", lang)
+        )
+        if v.result is not None:
+            r = v.result
+            summary += t("val_summary_data", lang).format(
+                rows=f"{r.rows_read:,}",
+                rejected=f"{r.rows_rejected:,}",
+                assigned=f"{r.events_assigned:,}",
+                unassigned=f"{r.events_unassigned:,}",
+                customers=f"{r.customers_total:,}",
+            )
+        console.print(summary, style="bold green" if ok else "bold red", markup=False, soft_wrap=True)
+        return
     summary = f"model {v.model.name}: {_count(len(v.model.stages), 'stage')}, {'valid' if ok else 'not valid'}"
     if v.result is not None:
         r = v.result

@@ -75,12 +75,19 @@ class ModelError(CjtoolError):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         # an unknown key is usually the cause of the other problems (a misspelt
         # `touchpoints:` leaves a stage that "can match nothing"): lead with it
+        from cjtool.i18n import current_lang, t
+
+        lang = current_lang()
+        unknown = t("m_unknown_key", lang).partition("`")[0]
         first = next(
-            (p for p in self.problems if "unknown key" in p), self.problems[0] if self.problems else "invalid model"
+            (p for p in self.problems if "unknown key" in p or unknown in p),
+            self.problems[0] if self.problems else "invalid model",
         )
         more = len(self.problems) - 1
         message = (
-            first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `cjtool validate`)"
+            first
+            if more == 0
+            else t("m_more", lang).format(first=first, n=more, s="s" if more > 1 and lang == "en" else "")
         )
         super().__init__(message, hint=hint, words=words if len(self.problems) == 1 else None)
 
@@ -103,7 +110,11 @@ class RejectedRows(DataError):
 
     @classmethod
     def of(cls, where: str, why: str, n: int, at: tuple[int, int]) -> RejectedRows:
-        return cls(f"{where}: {why} (--strict: {n} row{'s' * (n > 1)} rejected in all)", why=why, n=n, at=at)
+        from cjtool.i18n import current_lang, t
+
+        lang = current_lang()
+        text = t("strict_all", lang).format(where=where, why=why, n=n, s="s" * (n > 1) if lang == "en" else "")
+        return cls(text, why=why, n=n, at=at)
 
 
 class OutputError(CjtoolError):

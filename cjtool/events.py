@@ -31,9 +31,9 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool.errors import DataError, RejectedRows
+from cjtool.i18n import current_lang, say, t
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale
 from cjtool.timestamps import (
-    EXPECTED,
     SAMPLE_ROWS,
     choose_parsers,
     formats_of,
@@ -102,12 +102,23 @@ class Note:
     first: str = ""
     where: str = ""
     head: tuple[Position, ...] | None = None
+    key: str = ""  # the catalogue's text (cjtool.i18n) with ``fields``: ``text`` in any language
+    fields: tuple[tuple[str, str], ...] = ()
 
-    def words(self) -> str:
+    def words(self, lang: str = "en") -> str:
+        text = self.text
+        if self.key and lang != "en":
+            text = t(self.key, lang).format(**dict(self.fields))
         if self.n is None:
-            return self.text
-        first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
-        return self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
+            return text
+        where = self.where if lang == "en" else where_words(self.where, lang)
+        first = (
+            t("note_first_at", lang).format(first=self.first, where=where)
+            if self.first and where
+            else self.first or where
+        )
+        plural = "s" * (self.n > 1) if lang == "en" else ""
+        return text.replace("{n}", f"{self.n:,}").replace("{s}", plural).replace("{first}", first)
 
     def shown(self) -> bool:
         """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
@@ -142,15 +153,28 @@ def merged_notes(notes: Sequence[Note]) -> list[Note]:
     return sorted(out.values(), key=lambda x: x.slot)
 
 
-def worded(notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int) -> list[str]:
-    """The warnings of ``notes`` and of a table's counts (of a run, or of merged parts)."""
-    lines = [(n.slot, n.words()) for n in merged_notes(notes) if n.shown()]
+def worded(
+    notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int, lang: str | None = None
+) -> list[str]:
+    """The warnings of ``notes`` and of a table's counts (of a run, or of merged parts), in
+    ``lang`` (default: the run's language, ``cjtool.i18n.current_lang``)."""
+    lang = lang or current_lang()
+    lines = [(n.slot, n.words(lang)) for n in merged_notes(notes) if n.shown()]
     if rejected:
-        lines.append((SLOT_REJECTED, rejected_summary(rejected, rows_read)))
+        lines.append((SLOT_REJECTED, rejected_summary(rejected, rows_read, lang)))
     out = [text for _, text in sorted(lines, key=lambda x: x[0])]
     if rows_read == 0:
-        out.append(no_events_warning(blank))
+        out.append(no_events_warning(blank, lang))
     return out
+
+
+def where_words(where: str, lang: str) -> str:
+    """`file: line N` / `file: row N` (``where_in``) in ``lang``."""
+    name, sep, place = where.rpartition(": ")
+    kind, _, number = place.partition(" ")
+    if not sep or kind not in ("line", "row"):
+        return where
+    return t(f"where_{kind}", lang).format(name=name, n=number)
 
 
 def relocated(notes: Sequence[Note], place: Callable[[Position], Position]) -> list[Note]:
@@ -175,7 +199,8 @@ def repeated_notes(names: Sequence[str]) -> list[Note]:
     seen, out = set(), []
     for name in names:
         if name in seen and name not in ("<stdin>", "<frame>"):
-            out.append(Note(SLOT_REPEATED, f"{name} is given more than once: its events are counted twice"))
+            text = f"{name} is given more than once: its events are counted twice"
+            out.append(Note(SLOT_REPEATED, text, key="note_repeated", fields=(("name", name),)))
         seen.add(name)
     return out
 
@@ -261,10 +286,9 @@ def dropped_rows(cust: pl.Series, reason: str) -> pl.DataFrame:
     )
 
 
-def no_events_warning(blank: int) -> str:
+def no_events_warning(blank: int, lang: str = "en") -> str:
     """The warning of an input without events (``blank``: its blank rows)."""
-    what = "a header and blank rows only" if blank else "a header only"
-    return f"the input has no events ({what}): the map is empty"
+    return t("no_events_blank" if blank else "no_events", lang)
 
 
 def _collect(scans: list[_Scan], model: JourneyModel) -> pl.DataFrame:
@@ -390,9 +414,9 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     else:
         path = Path(src)
         if not path.exists():
-            raise DataError(f"{name}: no such file")
+            raise DataError(say("e_no_file", name=name))
         if path.is_dir():
-            raise DataError(f"{name}: is a directory, not an events file")
+            raise DataError(say("e_is_dir", name=name))
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if path.suffix.lower() in PARQUET_SUFFIXES or magic == b"PAR1":  # by content too: a .csv may be Parquet
@@ -541,15 +565,15 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         closes = [(r, _closest_column(h, r, columns)) for r, h in missing]
         if len(missing) == 1:
             (role, header), close = missing[0], closes[0][1]
-            hint = f"did you mean `{close}`? " if close else ""
-            what = f"no `{header}` column for {role}"
+            hint = say("e_did_you_mean", close=close) if close else ""
+            what = say("e_no_column", header=header, role=role)
         else:
             role = "ROLE"
-            hint = "".join(f"{r}: did you mean `{close}`? " for r, close in closes if close)
-            what = "no columns " + ", ".join(f"`{h}`" if h == r else f"`{h}` ({r})" for r, h in missing)
+            hint = "".join(f"{r}: " + say("e_did_you_mean", close=close) for r, close in closes if close)
+            what = say("e_no_columns", names=", ".join(f"`{h}`" if h == r else f"`{h}` ({r})" for r, h in missing))
         raise DataError(
-            f"{name}: {what}; found: {', '.join(columns) or '(none)'}",
-            hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
+            say("e_columns_found", name=name, what=what, found=", ".join(columns) or say("none_value")),
+            hint=say("e_columns_hint", hint=hint, role=role),
         )
     return lf.select(exprs)
 
@@ -780,9 +804,10 @@ def _validate(
     rejected = {k: v for k, v in rejected.items() if v}
     notes: list[Note] = []
 
-    def counted(slot: int, text: str, flags: pl.Series, role: str) -> None:
+    def counted(slot: int, text: str, flags: pl.Series, column: str, key: str = "", **fields: str) -> None:
         if n := int(flags.sum()):
-            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role)))
+            at = example(int(flags.arg_true()[0]), column)
+            notes.append(Note(slot, text, n, *at, key=key, fields=tuple(fields.items())))
 
     for role in _SCALES:
         sc = _scales(model)[role]
@@ -791,12 +816,18 @@ def _validate(
             f"{role}: {{n}} value{{s}} not a number, treated as missing (the first: {{first}})",
             raw[f"_nan_{role}"],
             role,
+            "note_not_number",
+            role=role,
         )
         counted(
             slot_of_score(role, True),
             f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}})",
             raw[f"_oos_{role}"],
             role,
+            "note_outside",
+            role=role,
+            lo=f"{sc.min:g}",
+            hi=f"{sc.max:g}",
         )
     counted(
         SLOT_TIMESTAMP,
@@ -804,19 +835,22 @@ def _validate(
         f"expected {_expected(model)}",
         ~blank_id & ~blank_tp & bad_ts,
         "timestamp",
+        "note_bad_time",
+        expected=_expected(model, current_lang()),
     )
     bad = (blank_id | blank_tp | bad_ts) & ~blank
     n_bad = int(bad.sum())
     if n_bad and strict:
         first = int(bad.arg_true()[0])
+        lang = current_lang()
         why = (
-            "missing customer_id"
+            t("reason_missing customer_id", lang)
             if blank_id[first]
-            else "missing touchpoint"
+            else t("reason_missing touchpoint", lang)
             if blank_tp[first]
-            else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {_expected(model)}"
+            else t("why_bad_time", lang).format(value=repr(raw["_ts_text"][first]), expected=_expected(model, lang))
         )
-        raise RejectedRows.of(locate(first), why, n_bad, _place(raw, first))
+        raise RejectedRows.of(where_words(locate(first), lang), why, n_bad, _place(raw, first))
     frame = raw.select(
         "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES, *attribute_columns(model)
     )
@@ -854,17 +888,17 @@ def _validate(
     )
 
 
-def rejected_summary(rejected: dict[str, int], rows_read: int) -> str:
+def rejected_summary(rejected: dict[str, int], rows_read: int, lang: str = "en") -> str:
     """The warning counting rejected rows by reason (of a run, or of merged parts)."""
-    reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
-    return f"{sum(rejected.values())} of {rows_read} rows rejected ({reasons})"
+    reasons = t("sep_list", lang).join(f"{k} {t('reason_' + why, lang)}" for why, k in rejected.items())
+    return t("rejected_summary", lang).format(n=sum(rejected.values()), read=rows_read, reasons=reasons)
 
 
-def _expected(model: JourneyModel) -> str:
+def _expected(model: JourneyModel, lang: str = "en") -> str:
     formats = formats_of(model.timestamp_format)
     if not formats:
-        return EXPECTED
-    return "the model's timestamp_format " + " or ".join(repr(f) for f in formats)
+        return t("expected_times", lang)
+    return t("expected_format", lang).format(formats=t("or", lang).join(repr(f) for f in formats))
 
 
 def _blank_rows(raw: pl.DataFrame, candidates: pl.Series, others_blank: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -949,5 +983,6 @@ def _shortened_ids(frame: pl.DataFrame, place: Callable[[int], Position], *, who
             at,
             repr(shortened.sort()[0]) if len(shortened) else "",
             head=None if whole else tuple(place(int(r)) for r in rows.head(SAMPLE_ROWS)),
+            key="note_shortened",
         )
     ]

@@ -159,7 +159,7 @@ _T: dict[str, dict[str, str]] = {
     "cmp_legend": {
         "en": "* significant at alpha {alpha}; {kind}; lift: relative change B/A − 1 with its delta-method 95% CI; "
         "no interval or * where the sample is too small to conclude; A = {a}",
-        "zh": "* 在 alpha {alpha} 下显著；{kind}；相对变化：B/A − 1 及其 delta 方法 95% 置信区间；"
+        "zh": "* 在显著性水平 {alpha} 下显著；{kind}；相对变化：B/A − 1 及其 delta 方法 95% 置信区间；"
         "样本太少无法下结论时不显示区间与 *；A = {a}",
     },
     "warning_prefix": {"en": "warning", "zh": "警告"},
@@ -184,7 +184,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "cmp_w_excluded": {
         "en": "left out of every side: {mixed} customers with more than one `{by}` value (mixed) and {none} with none",
-        "zh": "各组均未计入：{mixed} 位客户有多个 `{by}` 取值（mixed），{none} 位没有取值",
+        "zh": "各组均未计入：{mixed} 位客户有多个 `{by}` 取值（`mixed`），{none} 位没有取值",
     },
     "gate_of_variant": {"en": " of {v}", "zh": "（{v}）"},
     "gate_by_more": {"en": " by > {x}", "zh": "超过 {x}"},
@@ -257,6 +257,188 @@ _T: dict[str, dict[str, str]] = {
     },
     "val_valid": {"en": "valid", "zh": "有效"},
     "val_not_valid": {"en": "not valid", "zh": "无效"},
+    "or": {"en": " or ", "zh": " 或 "},
+    "strict_all": {
+        "en": "{where}: {why} (--strict: {n} row{s} rejected in all)",
+        "zh": "{where}：{why}（--strict：共 {n} 行被拒绝）",
+    },
+    "note_first_at": {"en": "{first} at {where}", "zh": "{first}，位于 {where}"},
+    "where_line": {"en": "{name}: line {n}", "zh": "{name} 第 {n} 行"},
+    "where_row": {"en": "{name}: row {n}", "zh": "{name} 第 {n} 条记录"},
+    "note_repeated": {
+        "en": "{name} is given more than once: its events are counted twice",
+        "zh": "{name} 被重复指定：其中的事件会被计算两次",
+    },
+    "note_not_number": {
+        "en": "{role}: {{n}} value{{s}} not a number, treated as missing (the first: {{first}})",
+        "zh": "{role}：{{n}} 个值不是数字，按缺失处理（第一个：{{first}}）",
+    },
+    "note_outside": {
+        "en": "{role}: {{n}} value{{s}} outside {lo}..{hi}, treated as missing (the first: {{first}})",
+        "zh": "{role}：{{n}} 个值超出 {lo}..{hi}，按缺失处理（第一个：{{first}}）",
+    },
+    "note_bad_time": {
+        "en": "timestamp: {{n}} value{{s}} not read as a time, so their rows are left out (the first: {{first}}); "
+        "expected {expected}",
+        "zh": "timestamp：{{n}} 个值无法读取为时间，这些行未计入（第一个：{{first}}）；应为 {expected}",
+    },
+    "note_shortened": {
+        "en": "customer_id: {{n}} id{{s}} in scientific notation, as Excel shortens long numbers (the first: "
+        "{{first}}); distinct customers may have merged into one: export the id column as text",
+        "zh": "customer_id：{{n}} 个 ID 是科学计数法（Excel 会把长数字缩写成这样，第一个：{{first}}）；"
+        "不同的客户可能被合并成一个：请把 ID 列按文本导出",
+    },
+    "reason_missing customer_id": {"en": "missing customer_id", "zh": "缺少 customer_id"},
+    "reason_missing touchpoint": {"en": "missing touchpoint", "zh": "缺少 touchpoint"},
+    "reason_bad timestamp": {"en": "bad timestamp", "zh": "时间无法读取"},
+    "why_bad_time": {
+        "en": "cannot read timestamp {value}; expected {expected}",
+        "zh": "无法读取时间 {value}；应为 {expected}",
+    },
+    "rejected_summary": {
+        "en": "{n} of {read} rows rejected ({reasons})",
+        "zh": "{read} 行中 {n} 行被拒绝（{reasons}）",
+    },
+    "expected_times": {
+        "en": "ISO 8601 (2026-03-04, 2026-03-04T10:15:00, with Z or +08:00), 2026/3/4 10:15, or epoch "
+        "seconds/milliseconds",
+        "zh": "ISO 8601（2026-03-04、2026-03-04T10:15:00，可带 Z 或 +08:00）、2026/3/4 10:15，或以秒/毫秒计的 Unix 时间戳",
+    },
+    "expected_format": {"en": "the model's timestamp_format {formats}", "zh": "模型的 timestamp_format {formats}"},
+    "no_events": {
+        "en": "the input has no events (a header only): the map is empty",
+        "zh": "输入没有事件（只有表头）：地图为空",
+    },
+    "no_events_blank": {
+        "en": "the input has no events (a header and blank rows only): the map is empty",
+        "zh": "输入没有事件（只有表头和空行）：地图为空",
+    },
+    "m_mapping": {"en": "expected a mapping of keys, got {got}", "zh": "应为键值映射，实际是 {got}"},
+    "m_unknown_key": {
+        "en": "unknown key `{k}`{suggest}; known keys: {keys}",
+        "zh": "未知的键 `{k}`{suggest}；可用的键：{keys}",
+    },
+    "m_suggest": {"en": " (did you mean `{name}`?)", "zh": "（是否想写 `{name}`？）"},
+    "m_required": {"en": "is required", "zh": "必须填写"},
+    "m_text": {"en": "expected text, got {got}", "zh": "应为文字，实际是 {got}"},
+    "m_number": {"en": "expected a number, got {got}", "zh": "应为数字，实际是 {got}"},
+    "m_at_least": {"en": "must be at least {min}, got {got}", "zh": "不能小于 {min}，实际是 {got}"},
+    "m_list": {"en": "expected a list, got {got}", "zh": "应为列表，实际是 {got}"},
+    "m_one_of": {
+        "en": "expected one of {choices}, got {got}{suggest}",
+        "zh": "应为 {choices} 之一，实际是 {got}{suggest}",
+    },
+    "m_duration": {
+        "en": "{value} is not a duration; use a number and a unit: 90d, 12w, 48h",
+        "zh": "{value} 不是时长；请写数字加单位：90d、12w、48h",
+    },
+    "m_stages_required": {
+        "en": "is required: list the journey's stages in order",
+        "zh": "必须填写：按顺序列出旅程的各阶段",
+    },
+    "m_stages_empty": {"en": "must be a non-empty list of stages", "zh": "必须是非空的阶段列表"},
+    "m_duplicate_id": {"en": "duplicate stage id `{sid}`", "zh": "阶段 id `{sid}` 重复"},
+    "m_match_nothing": {
+        "en": "stage `{sid}` can match nothing: give it `touchpoints:` or `match:`",
+        "zh": "阶段 `{sid}` 匹配不到任何事件：请给它 `touchpoints:` 或 `match:`",
+    },
+    "m_empty_channels": {
+        "en": "an empty channel list means stage `{sid}` can match nothing",
+        "zh": "渠道列表为空，阶段 `{sid}` 将匹配不到任何事件",
+    },
+    "m_max_min": {"en": "max ({hi}) must be greater than min ({lo})", "zh": "最大值（{hi}）必须大于最小值（{lo}）"},
+    "m_bool": {"en": "expected true or false, got {got}", "zh": "应为 true 或 false，实际是 {got}"},
+    "m_a_mapping": {"en": "a mapping", "zh": "键值映射"},
+    "m_a_list": {"en": "a list", "zh": "列表"},
+    "m_nothing": {"en": "nothing", "zh": "空值"},
+    "m_more": {
+        "en": "{first} (and {n} more problem{s}; run `cjtool validate`)",
+        "zh": "{first}（另有 {n} 个问题；请运行 `cjtool validate`）",
+    },
+    "e_no_file": {"en": "{name}: no such file", "zh": "{name}：文件不存在"},
+    "e_is_dir": {"en": "{name}: is a directory, not an events file", "zh": "{name}：是文件夹，不是事件文件"},
+    "e_did_you_mean": {"en": "did you mean `{close}`? ", "zh": "是否想写 `{close}`？"},
+    "e_no_column": {"en": "no `{header}` column for {role}", "zh": "没有 {role} 对应的 `{header}` 列"},
+    "e_no_columns": {"en": "no columns {names}", "zh": "没有这些列：{names}"},
+    "e_columns_found": {"en": "{name}: {what}; found: {found}", "zh": "{name}：{what}；文件中的列：{found}"},
+    "e_columns_hint": {
+        "en": "{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
+        "zh": "{hint}请在模型的 `columns:` 中或用 --column {role}=HEADER 指定列",
+    },
+    "e_cmp_empty": {
+        "en": "{label}: no customer entered the journey on this side; there is nothing to compare",
+        "zh": "{label}：这一组没有客户进入旅程，无从比较",
+    },
+    "e_cmp_no_value": {
+        "en": "--baseline {baseline}: no customer has `{name}` = {baseline}; values found: {found}",
+        "zh": "--baseline {baseline}：没有客户的 `{name}` = {baseline}；现有取值：{found}",
+    },
+    "e_cmp_needs_baseline": {
+        "en": "--by {by} needs --baseline VALUE: the value the others are compared against",
+        "zh": "--by {by} 需要 --baseline VALUE：其他取值与之对比的基准值",
+    },
+    "seg_not_in_file": {
+        "en": "{n} customers are not in the customer file: their `{name}` is {none}",
+        "zh": "{n} 位客户不在客户文件中：其 `{name}` 记为 {none}",
+    },
+    "seg_no_attr": {
+        "en": "--by {name}: no such attribute; event columns: {events}; ",
+        "zh": "--by {name}：没有这个属性；事件列：{events}；",
+    },
+    "seg_file_columns": {"en": "customer file columns: {columns}; ", "zh": "客户文件的列：{columns}；"},
+    "seg_periods": {"en": "periods: {periods}", "zh": "时间段：{periods}"},
+    "seg_or_customers": {"en": "; or give a customer file with --customers", "zh": "；或用 --customers 提供客户文件"},
+    "e_cannot_write": {"en": "{name}: cannot write ({why})", "zh": "{name}：无法写入（{why}）"},
+    "e_link_to": {"en": " (the link points to {real})", "zh": "（链接指向 {real}）"},
+    "e_no_folder": {
+        "en": "{name}: the folder {parent} does not exist{via}",
+        "zh": "{name}：文件夹 {parent} 不存在{via}",
+    },
+    "e_create_first": {"en": "create it first", "zh": "请先创建它"},
+    "wrote_customers": {"en": "wrote {n} customers to {target}", "zh": "已将 {n} 位客户写入 {target}"},
+    "wrote_files": {"en": "wrote {n} files to {target}", "zh": "已将 {n} 个文件写入 {target}"},
+    "wrote_model": {
+        "en": "wrote {target}; check it with: cjtool validate --model {target} {events}",
+        "zh": "已写入 {target}；检查它：cjtool validate --model {target} {events}",
+    },
+    "opt_ge": {"en": "must be at least {x}", "zh": "不能小于 {x}"},
+    "opt_gt": {"en": "must be more than {x}", "zh": "必须大于 {x}"},
+    "opt_le": {"en": "must be at most {x}", "zh": "不能大于 {x}"},
+    "opt_lt": {"en": "must be less than {x}", "zh": "必须小于 {x}"},
+    "opt_not_whole": {"en": "not a whole number", "zh": "不是整数"},
+    "opt_not_number": {"en": "not a number", "zh": "不是数字"},
+    "opt_see_help": {"en": " (see `{cmd} --help`)", "zh": "（见 `{cmd} --help`）"},
+    "opt_not_one_of": {"en": "{given} is not one of {choices}", "zh": "{given} 不是 {choices} 之一"},
+    "opt_no_such": {"en": "No such option: {opt}", "zh": "没有这个选项：{opt}"},
+    "opt_missing": {"en": "Missing {what}", "zh": "缺少 {what}"},
+    "e_cmp_once": {
+        "en": "say what to compare, once: --by ATTRIBUTE --baseline VALUE, --split DATE, --baseline-events FILE or "
+        "--baseline-map FILE",
+        "zh": "请指定一种比较方式（只能一种）：--by ATTRIBUTE --baseline VALUE、--split DATE、--baseline-events FILE "
+        "或 --baseline-map FILE",
+    },
+    "e_cmp_baseline_needs_by": {
+        "en": "--baseline {baseline} is a value of --by ATTRIBUTE; give --by too",
+        "zh": "--baseline {baseline} 是 --by ATTRIBUTE 的一个取值；请同时给出 --by",
+    },
+    "step_start": {"en": "(start)", "zh": "（开始）"},
+    "step_dropped": {"en": "(dropped)", "zh": "（流失）"},
+    "step_converted": {"en": "(converted)", "zh": "（转化）"},
+    "step_end": {"en": "(end)", "zh": "（结束）"},
+    "step_other": {"en": "(other)", "zh": "（其他）"},
+    "cpng_share": {"en": "share of entered customers (%)", "zh": "占进入旅程客户的比例（%）"},
+    "cpng_funnels": {"en": "Funnels", "zh": "漏斗"},
+    "cpng_diff_axis": {
+        "en": "conversion difference, B − A (pp), 95% interval",
+        "zh": "累计转化率差值，B − A（百分点），95% 区间",
+    },
+    "cpng_seq": {"en": "always-valid intervals", "zh": "始终有效区间"},
+    "cpng_holm": {"en": "Holm-adjusted", "zh": "经 Holm 校正"},
+    "cpng_diff_title": {"en": "Difference vs {a}", "zh": "与 {a} 的差值"},
+    "cpng_caption": {
+        "en": "filled: significant at alpha {alpha} ({what}); labels green = better, red = worse",
+        "zh": "实心：在显著性水平 {alpha} 下显著（{what}）；标签绿色 = 更好，红色 = 更差",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",
@@ -289,9 +471,9 @@ def fmt_points(x: float, lang: str = "en", digits: int = 1, compact: bool = Fals
 
 
 def shown_value(value: str, lang: str = "en") -> str:
-    """A segment or channel value as displayed: `(none)` (a blank) in the language;
-    JSON and CSV keep the literal `(none)`."""
-    return t("none_value", lang) if value == "(none)" else value
+    """A segment or channel value as displayed: `(none)` (a blank) and `(other)` (pooled)
+    in the language; JSON and CSV keep the literal names."""
+    return t("none_value", lang) if value == "(none)" else t("step_other", lang) if value == "(other)" else value
 
 
 def fmt_pct(x: float | None, digits: int = 1) -> str:
@@ -355,3 +537,9 @@ def current_lang() -> str:
 def reset_lang() -> None:
     """Forget the run's language (each CLI invocation starts afresh)."""
     _current.update(lang="en", chosen=False)
+
+
+def say(key: str, **fields: object) -> str:
+    """The catalogue's ``key`` in the run's language, filled with ``fields``: for messages
+    worded far from any option (errors and warnings of the reader, the model, analyses)."""
+    return t(key, current_lang()).format(**fields)

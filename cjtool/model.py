@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from cjtool.errors import ModelError, UsageError
+from cjtool.i18n import current_lang, t
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -267,7 +268,7 @@ def parse_share(text: str | float) -> float:
 
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    return t("m_suggest", current_lang()).format(name=close[0]) if close else ""
 
 
 def regex_error(pattern: str) -> str | None:
@@ -359,6 +360,10 @@ class _Builder:
         """Every problem found, in file order."""
         return [msg for _, msg in sorted(self._problems, key=lambda lm: lm[0])]
 
+    def say(self, path: tuple[str | int, ...], key: str, **fields: str) -> None:
+        """A problem worded by the catalogue (cjtool.i18n) in the run's language."""
+        self.bad(path, t(key, current_lang()).format(**fields))
+
     def bad(self, path: tuple[str | int, ...], message: str) -> None:
         name = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
         where = self.doc.where(path)
@@ -370,21 +375,21 @@ class _Builder:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.bad(path, f"expected a mapping of keys, got {_kind(value)}")
+            self.say(path, "m_mapping", got=_kind(value))
             return {}
         if keys is not None:
             for k in value:
                 if k not in keys:
-                    self.bad(path + (k,), f"unknown key `{k}`{_suggest(k, keys)}; known keys: {', '.join(keys)}")
+                    self.say(path + (k,), "m_unknown_key", k=k, suggest=_suggest(k, keys), keys=", ".join(keys))
         return value
 
     def string(self, value: Any, path: tuple[str | int, ...], *, required: bool = False) -> str | None:
         if value is None:
             if required:
-                self.bad(path, "is required")
+                self.say(path, "m_required")
             return None
         if not isinstance(value, str):
-            self.bad(path, f"expected text, got {_kind(value)}")
+            self.say(path, "m_text", got=_kind(value))
             return None
         return value
 
@@ -417,10 +422,10 @@ class _Builder:
             if x != x or x in (float("inf"), float("-inf")):
                 raise ValueError
         except (TypeError, ValueError):
-            self.bad(path, f"expected a number, got {value!r}")
+            self.say(path, "m_number", got=repr(value))
             return default
         if minimum is not None and x < minimum:
-            self.bad(path, f"must be at least {minimum:g}, got {x:g}")
+            self.say(path, "m_at_least", min=f"{minimum:g}", got=f"{x:g}")
             return default
         return x
 
@@ -430,7 +435,7 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.bad(path, f"expected a list, got {_kind(value)}")
+            self.say(path, "m_list", got=_kind(value))
             return None
         out = []
         for i, v in enumerate(value):
@@ -456,7 +461,7 @@ class _Builder:
         name = self.string(top.get("name"), ("name",)) or Path(self.doc.source).stem or "model"
         mode = self.string(top.get("mode"), ("mode",)) or "ordered"
         if mode not in MODES:
-            self.bad(("mode",), f"expected one of {', '.join(MODES)}, got {mode!r}{_suggest(mode, MODES)}")
+            self.say(("mode",), "m_one_of", choices=", ".join(MODES), got=repr(mode), suggest=_suggest(mode, MODES))
             mode = "ordered"
         same_time = self.string(top.get("same_time"), ("same_time",)) or "any_order"
         if same_time not in SAME_TIME:
@@ -539,7 +544,7 @@ class _Builder:
             return None, None
         seconds = parse_window(str(value))
         if seconds is None:
-            self.bad(path, f"{value!r} is not a duration; use a number and a unit: 90d, 12w, 48h")
+            self.say(path, "m_duration", value=repr(value))
             return None, None
         return seconds, str(value).strip()
 
@@ -564,7 +569,7 @@ class _Builder:
             return False
         text = str(value).strip().lower()  # scalars come as text (yamlsafe)
         if isinstance(value, (dict, list)) or text not in ("true", "false"):
-            self.bad(path, f"expected true or false, got {_kind(value)}")
+            self.say(path, "m_bool", got=_kind(value))
             return False
         return text == "true"
 
@@ -583,10 +588,10 @@ class _Builder:
 
     def stages(self, value: Any) -> tuple[Stage, ...]:
         if value is None:
-            self.bad(("stages",), "is required: list the journey's stages in order")
+            self.say(("stages",), "m_stages_required")
             return ()
         if not isinstance(value, list) or not value:
-            self.bad(("stages",), "must be a non-empty list of stages")
+            self.say(("stages",), "m_stages_empty")
             return ()
         stages, seen = [], set()
         for i, raw in enumerate(value):
@@ -602,7 +607,7 @@ class _Builder:
                         f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
                     )
                 if sid in seen:
-                    self.bad(path + ("id",), f"duplicate stage id `{sid}`")
+                    self.say(path + ("id",), "m_duplicate_id", sid=sid)
                 seen.add(sid)
             tps, occurrences = self.touchpoint_items(st.get("touchpoints"), path + ("touchpoints",))
             match = self.string(st.get("match"), path + ("match",))
@@ -617,10 +622,10 @@ class _Builder:
                         f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
                     )
             elif not tps and not occurrences and not st.get("touchpoints"):  # bad items are reported already
-                self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
+                self.say(path, "m_match_nothing", sid=sid)
             channels = self.string_list(st.get("channels"), path + ("channels",))
             if channels is not None and not channels:
-                self.bad(path + ("channels",), f"an empty channel list means stage `{sid}` can match nothing")
+                self.say(path + ("channels",), "m_empty_channels", sid=sid)
             stages.append(
                 Stage(
                     id=sid or f"stage{i + 1}",
@@ -644,7 +649,7 @@ class _Builder:
         if isinstance(value, str | dict):
             value = [value]
         if not isinstance(value, list):
-            self.bad(path, f"expected a list, got {_kind(value)}")
+            self.say(path, "m_list", got=_kind(value))
             return (), ()
         names: list[str] = []
         occurrences: list[Occurrence] = []
@@ -685,7 +690,7 @@ class _Builder:
         lo = self.number(sc.get("min"), path + ("min",), default.min)
         hi = self.number(sc.get("max"), path + ("max",), default.max)
         if hi <= lo:
-            self.bad(path, f"max ({hi:g}) must be greater than min ({lo:g})")
+            self.say(path, "m_max_min", hi=f"{hi:g}", lo=f"{lo:g}")
             return default
         if max(abs(lo), abs(hi)) > SCALE_LIMIT:
             self.bad(path, f"scales are limited to -{SCALE_LIMIT:g}..{SCALE_LIMIT:g} (scores are summed exactly)")
@@ -743,10 +748,10 @@ class _Builder:
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return t("m_a_mapping", current_lang())
     if isinstance(value, list):
-        return "a list"
+        return t("m_a_list", current_lang())
     if value is None:
-        return "nothing"
+        return t("m_nothing", current_lang())
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…'"

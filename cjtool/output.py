@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cjtool.errors import OutputError
+from cjtool.i18n import say
 
 # Names of already open descriptors: opening them again would truncate a redirected file
 # (`-o /dev/stdout >> log`) and renaming over them would miss the stream entirely.
@@ -55,13 +56,13 @@ def output_target(target: str | Path) -> OutputTarget:
     except FileNotFoundError:
         st = None
     except OSError as exc:  # a symlink loop, a file used as a folder, no permission
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     if st is None:
         real = Path(os.path.realpath(name))  # a dangling symlink: its target (like `cp`)
         parent = real.parent
         if not parent.is_dir():
-            via = f" (the link points to {real})" if real != Path(os.path.abspath(name)) else ""
-            raise OutputError(f"{name}: the folder {parent} does not exist{via}", hint="create it first")
+            via = say("e_link_to", real=real) if real != Path(os.path.abspath(name)) else ""
+            raise OutputError(say("e_no_folder", name=name, parent=parent, via=via), hint=say("e_create_first"))
         return OutputTarget("file", real)
     if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{name}: is a folder", hint="give a file name")

@@ -23,6 +23,7 @@ import polars as pl
 
 from cjtool.analyses.segments import NONE, Attribute, attribute, distinct_values, event_column, segment_codes
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import current_lang, say
 from cjtool.i18n import t as tr
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_maps
@@ -384,7 +385,7 @@ def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
 
 def _require_nonempty(label: str, m: JourneyMap) -> None:
     if m.customers_entered == 0:
-        raise DataError(f"{label}: no customer entered the journey on this side; there is nothing to compare")
+        raise DataError(say("e_cmp_empty", label=label))
 
 
 def compare_populations(
@@ -465,8 +466,8 @@ def variant_codes(
     kept = values.filter(keep)
     _, order, _ = segment_codes(kept, limit=max(2, kept.n_unique() + 1))
     if baseline not in order:
-        found = ", ".join(order) or "(none)"
-        raise UsageError(f"--baseline {baseline}: no customer has `{attr.name}` = {baseline}; values found: {found}")
+        found = ", ".join(order) or say("none_value")
+        raise UsageError(say("e_cmp_no_value", baseline=baseline, name=attr.name, found=found))
     if len(order) < 2:
         raise DataError(
             f"`{attr.name}`: every customer compared has the value {baseline}; there is no other side to compare"
@@ -559,22 +560,20 @@ def compare(
     min_effect: MinEffect = MinEffect(),
     sequential: bool = False,
     metrics: Iterable[str] | None = None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> CompareResult:
     """One comparison of SPEC 10 from exactly one way of forming the populations: values
     of ``by`` against ``baseline``; entry before / from ``split``; ``j`` against other
     events (``baseline_journeys``) or a stored map (``baseline_map``). ``labels`` name
-    the baseline and ``j`` in the last two cases."""
+    the baseline and ``j`` in the last two cases. Warnings in ``lang`` (default: the run's)."""
+    lang = lang or current_lang()
     given = [by is not None, split is not None, baseline_journeys is not None, baseline_map is not None]
     if sum(given) != 1:
-        raise UsageError(
-            "say what to compare, once: --by ATTRIBUTE --baseline VALUE, --split DATE, "
-            "--baseline-events FILE or --baseline-map FILE"
-        )
+        raise UsageError(say("e_cmp_once"))
     if by is not None and baseline is None:
-        raise UsageError(f"--by {by} needs --baseline VALUE: the value the others are compared against")
+        raise UsageError(say("e_cmp_needs_baseline", by=by))
     if baseline is not None and by is None:
-        raise UsageError(f"--baseline {baseline} is a value of --by ATTRIBUTE; give --by too")
+        raise UsageError(say("e_cmp_baseline_needs_by", baseline=baseline))
     common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
     if baseline_journeys is not None or baseline_map is not None:
         from cjtool.metrics import compute_map

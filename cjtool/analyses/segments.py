@@ -17,6 +17,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.metrics import aggregate, finish, merged_segments
 from cjtool.model import JourneyModel
@@ -123,7 +124,7 @@ def attribute(
         )
         listed = joined[name].is_not_null() | ids["customer_id"].is_in(customer_file["customer_id"].implode())
         missing = int((~listed).sum())
-        warnings = [f"{missing:,} customers are not in the customer file: their `{name}` is {NONE}"] if missing else []
+        warnings = [say("seg_not_in_file", n=f"{missing:,}", name=name, none=say("none_value"))] if missing else []
         values = joined.select(blank_to_none(pl.col(name)).alias(name))[name]
         return Attribute(name, values, "customer file", warnings)
     column = event_column(j, name, with_values)
@@ -134,11 +135,12 @@ def attribute(
     roles = {h for role, h in j.model.column_map.items() if role != "channel"}
     in_events = [c for c in j.table.columns if c not in roles] or event_columns(j)
     in_file = [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
+    none = say("none_value")
     raise UsageError(
-        f"--by {name}: no such attribute; event columns: {', '.join(in_events) or '(none)'}; "
-        + (f"customer file columns: {', '.join(in_file) or '(none)'}; " if customer_file is not None else "")
-        + f"periods: {', '.join(PERIODS)}"
-        + ("" if customer_file is not None else "; or give a customer file with --customers")
+        say("seg_no_attr", name=name, events=", ".join(in_events) or none)
+        + (say("seg_file_columns", columns=", ".join(in_file) or none) if customer_file is not None else "")
+        + say("seg_periods", periods=", ".join(PERIODS))
+        + ("" if customer_file is not None else say("seg_or_customers"))
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 import traceback
@@ -45,26 +46,47 @@ def error_line(message: str) -> None:
 
 def option_message(exc: ClickException) -> str:
     """Click's message, with a bad option value told in cjtool's words rather than
-    pydantic's (`Value error, ...`, `Input should be ...`)."""
+    pydantic's (`Value error, ...`, `Input should be ...`), in the run's language."""
+    from cjtool.i18n import say
+
     cause = exc.__cause__
     param = getattr(exc, "param", None)
     if not isinstance(exc, BadParameter) or param is None or not hasattr(cause, "errors"):
-        return " ".join(exc.format_message().split())
+        return click_words(" ".join(exc.format_message().split()))
     longest = max(getattr(param, "opts", None) or [""], key=len)
     name = longest or (param.metavar or param.name or "value").upper()
     error = cause.errors()[0]  # type: ignore[union-attr]
     given, kind, limits = error.get("input"), error.get("type", ""), error.get("ctx") or {}
     if kind == "value_error":  # our enums: "'fr' is not one of 'en', 'zh'."
         why = str(limits.get("error", error.get("msg", ""))).rstrip(".")
-        return f"{name}: {why}"
+        return f"{name}: {click_words(why)}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"{name} {given!r}: not a whole number"
+        return f"{name} {given!r}: {say('opt_not_whole')}"
     if kind in ("float_parsing", "float_type"):
-        return f"{name} {given!r}: not a number"
-    for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+        return f"{name} {given!r}: {say('opt_not_number')}"
+    for key in ("ge", "gt", "le", "lt"):
         if key in limits:
-            return f"{name} {given!r}: must be {words} {limits[key]}"
+            return f"{name} {given!r}: {say('opt_' + key, x=limits[key])}"
     return f"{name} {given!r}: {str(error.get('msg', '')).removeprefix('Value error, ')}"
+
+
+_CLICK = (  # Click's own messages, in the catalogue's words
+    (re.compile(r"^'?(.*?)'? is not one of (.*?)\.?$"), "opt_not_one_of", ("given", "choices")),
+    (re.compile(r"^No such option: (\S+?)\.?$"), "opt_no_such", ("opt",)),
+    (re.compile(r"^Missing (.*?)\.?$"), "opt_missing", ("what",)),
+)
+
+
+def click_words(message: str) -> str:
+    """A message of Click in the run's language (as is in English, or when unknown)."""
+    from cjtool.i18n import current_lang, say
+
+    if current_lang() == "en":
+        return message
+    for pattern, key, names in _CLICK:
+        if m := pattern.match(message):
+            return say(key, **dict(zip(names, m.groups(), strict=True)))
+    return message
 
 
 def _quiet_help_metavars(command: Any, ctx: Any) -> None:
@@ -105,7 +127,7 @@ class CjtoolGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
             sub = getattr(exc, "ctx", None)
-            where = f" (see `{sub.command_path} --help`)" if sub is not None else ""
+            where = t("opt_see_help", current_lang()).format(cmd=sub.command_path) if sub is not None else ""
             error_line(option_message(exc) + where)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from cjtool.analyses.customers import STATUSES, customer_rows
 from cjtool.cli import common as c
 from cjtool.cli.map_cmd import Engine
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 from cjtool.render.customers_out import to_csv, to_json, to_parquet
 
@@ -143,7 +144,9 @@ def customers_command(
             )
         c.warn(warnings, quiet=quiet)
         if not quiet:
-            c.stderr_console().print(f"wrote {n:,} customers to {output}/", markup=False, highlight=False)
+            c.stderr_console().print(
+                say("wrote_customers", n=f"{n:,}", target=f"{output}/"), markup=False, highlight=False
+            )
         return
     j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
     table, warnings = customer_rows(j, names, by=by or (), customer_file=file, timezone=jm.timezone, **filters)
@@ -155,7 +158,9 @@ def customers_command(
     else:
         emit(to_csv(table, sanitize=not no_sanitize, bom=bom), output)
     if not quiet and output and output != "-":
-        c.stderr_console().print(f"wrote {table.height:,} customers to {output}", markup=False, highlight=False)
+        c.stderr_console().print(
+            say("wrote_customers", n=f"{table.height:,}", target=output), markup=False, highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from cjtool import builtin_models
 from cjtool.cli import common as c
 from cjtool.draft import draft_yaml, touchpoint_volumes
 from cjtool.errors import OutputError, UsageError
-from cjtool.i18n import t
+from cjtool.i18n import say, t
 from cjtool.model import load_model
 from cjtool.output import emit
 
@@ -92,9 +92,7 @@ def init_command(
     emit(text, target)
     if target != "-":
         events = " ".join(from_events) if from_events else "EVENTS.csv"
-        c.stderr_console().print(
-            f"wrote {target}; check it with: cjtool validate --model {target} {events}", markup=False, highlight=False
-        )
+        c.stderr_console().print(say("wrote_model", target=target, events=events), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.model import JourneyModel
 from cjtool.render.report import ReportSource, write_report
 from cjtool.render.report_sections import ReportExtras
@@ -141,7 +142,7 @@ def report_command(
         source = ReportSource(files=tuple(events), command=command)
         files = write_report(result, out, lang=lg, top=top, source=source, extras=extras)
     if not quiet:
-        c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)
+        c.stderr_console().print(say("wrote_files", n=len(files), target=out), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from cjtool.analyses.compare import CompareResult
+from cjtool.i18n import fmt_points, shown_value, t
 from cjtool.render.png_style import FAINT, GRID, INK, MUTED, PAIN, STAGE_COLORS, WOW, new_figure, save_figure
 from cjtool.render.png_style import style as chart_style
 
@@ -28,14 +29,14 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
     for i, (label, m) in enumerate(sides):
         ys = [k + (i - (n - 1) / 2) * bar_h for k in range(len(stages))]
         xs = [(s.conversion_from_first or 0.0) * 100 for s in m.stages]
-        left.barh(ys, xs, height=bar_h * 0.92, color=SIDE_COLORS[i % len(SIDE_COLORS)], label=label)
+        left.barh(ys, xs, height=bar_h * 0.92, color=SIDE_COLORS[i % len(SIDE_COLORS)], label=shown_value(label, lang))
         for y, x in zip(ys, xs, strict=True):
             left.text(x + 1, y, f"{x:.1f}%", va="center", fontsize=9, color=MUTED)
     left.set_yticks(range(len(stages)), labels)
     left.invert_yaxis()
     left.set_xlim(0, 118)
-    left.set_xlabel("share of entered customers (%)", color=MUTED)
-    left.set_title("Funnels", loc="left", color=INK, fontsize=12)
+    left.set_xlabel(t("cpng_share", lang), color=MUTED)
+    left.set_title(t("cpng_funnels", lang), loc="left", color=INK, fontsize=12)
     left.legend(loc="lower right", fontsize=9, frameon=False)
     comps = result.comparisons
     n_comps = len(comps)
@@ -52,9 +53,9 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
             d = row.test.diff * 100
             lo, hi = (ci[0] * 100, ci[1] * 100) if ci is not None else (d, d)
             right.plot([lo, hi], [y, y], color=side, linewidth=2, solid_capstyle="butt")
-            right.plot([d], [y], "o", color=side, markersize=6, markerfacecolor=side if row.significant else "white")
+            right.plot([d], [y], "o", color=side, markersize=6, markerfacecolor=side if row.flagged else "white")
             tone = WOW if row.verdict == "better" else PAIN if row.verdict == "worse" else INK
-            labels_at.append((hi, y, f" {d:+.1f}pp{' *' if row.significant else ''}", tone))
+            labels_at.append((hi, y, " " + fmt_points(d, lang, compact=True) + (" *" if row.flagged else ""), tone))
             spans += [lo, hi]
     lo, hi = min(spans), max(spans)
     pad = (hi - lo) * 0.05 or 1.0
@@ -65,13 +66,19 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
     right.set_yticks(range(len(stages)), labels)
     right.set_ylim(len(stages) - 0.5, 0.5)
     right.grid(axis="x", color=GRID)
-    right.set_xlabel("conversion difference, B − A (pp), 95% interval", color=MUTED)
-    what = "always-valid intervals" if result.sequential else "Holm-adjusted"
-    right.set_title(f"Difference vs {result.baseline_label}", loc="left", color=INK, fontsize=12)
+    right.set_xlabel(t("cpng_diff_axis", lang), color=MUTED)
+    what = t("cpng_seq" if result.sequential else "cpng_holm", lang)
+    right.set_title(
+        t("cpng_diff_title", lang).format(a=shown_value(result.baseline_label, lang)),
+        loc="left",
+        color=INK,
+        fontsize=12,
+        parse_math=False,
+    )
     fig.text(
         0.02,
         0.03,
-        f"filled: significant at alpha {result.alpha:g} ({what}); labels green = better, red = worse",
+        t("cpng_caption", lang).format(alpha=f"{result.alpha:g}", what=what),
         fontsize=9,
         color=MUTED,
     )

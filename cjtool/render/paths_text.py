@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cjtool.analyses.paths import Paths, Step, Transition
-from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct
+from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, print_fitted
@@ -51,12 +51,19 @@ _L: dict[str, dict[str, str]] = {
 }
 
 
+PSEUDO_STEPS = ("(start)", "(dropped)", "(converted)", "(end)", "(other)")
+
+
 def tr(key: str, lang: str, **kw: object) -> str:
     text = _L[key].get(lang) or _L[key]["en"]
     return text.format(**kw) if kw else text
 
 
 def step_text(p: Paths, step: Step, lang: str, with_stage: bool = True) -> str:
+    """A step as displayed: the pseudo-steps `(start)`, `(dropped)`, `(converted)`,
+    `(end)` in the language (the JSON keeps SPEC 15's literal names)."""
+    if step.stage is None and step.touchpoint in PSEUDO_STEPS:
+        return t(f"step_{step.touchpoint.strip('()')}", lang)
     if step.stage is None or step.touchpoint is None or not with_stage:
         return step.label(p.model, lang)
     return f"{step.touchpoint} · {p.model.stages[step.stage - 1].label.get(lang)}"
@@ -93,18 +100,18 @@ def to_csv(p: Paths, sanitize: bool = True) -> str:
         return neutralise(s) if sanitize else s
 
     for level, key in (("touchpoint", "transitions"), ("stage", "stage_transitions")):
-        for t in d[key]:
+        for row in d[key]:
             w.writerow(
                 [
                     level,
-                    text(t["from"]["stage"]),
-                    text(t["from"]["touchpoint"]),
-                    text(t["to"]["stage"]),
-                    text(t["to"]["touchpoint"]),
-                    t["customers"],
-                    t["transitions"],
-                    "" if t["median_gap_s"] is None else repr(t["median_gap_s"]),
-                    str(t.get("backward", False)).lower(),
+                    text(row["from"]["stage"]),
+                    text(row["from"]["touchpoint"]),
+                    text(row["to"]["stage"]),
+                    text(row["to"]["touchpoint"]),
+                    row["customers"],
+                    row["transitions"],
+                    "" if row["median_gap_s"] is None else repr(row["median_gap_s"]),
+                    str(row.get("backward", False)).lower(),
                 ]
             )
     return buf.getvalue()
@@ -116,7 +123,7 @@ def _transition_columns(p: Paths, rows: list[Transition], lang: str, stage_level
         Column(tr("to", lang), [step_text(p, x.dst, lang, False) for x in rows], text=True, whole=True),
         Column(tr("cust", lang), [fmt_int(x.customers) for x in rows]),
         Column(tr("trans", lang), [fmt_int(x.transitions) for x in rows], drop=2),
-        Column(tr("gap", lang), [fmt_duration(x.median_gap_s) for x in rows], drop=1),
+        Column(tr("gap", lang), [fmt_duration(x.median_gap_s, lang) for x in rows], drop=1),
     ]
     if stage_level:
         cols.append(Column(tr("back", lang), [Text("↩", style="yellow") if x.backward else "" for x in rows], width=4))
@@ -217,7 +224,7 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
         lines += ["", f"{h}# {tr(key, lang)}", ""]
         body = [
             [step_text(p, x.src, lang), step_text(p, x.dst, lang), fmt_int(x.customers), fmt_int(x.transitions)]
-            + [fmt_duration(x.median_gap_s)]
+            + [fmt_duration(x.median_gap_s, lang)]
             for x in rows[:top]
         ]
         lines += _md_table(head, body, "llrrr")

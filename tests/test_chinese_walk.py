@@ -1,0 +1,320 @@
+"""Every command in Chinese (issue 20): a run with `--lang zh` has no English left but
+identifiers (touchpoints, stage ids, model and file names, options, JSON keys) and names
+analysts read as they are (CSAT, NPS, Holm, Fisher, JSON...).
+
+The walk runs EVERY command on the examples and on bad input, takes every human text it
+prints or writes (stdout, stderr, Markdown, HTML, the pictures' texts through matplotlib's
+figure objects), strips the identifiers and the allow-list, and fails on any word of three
+or more Latin letters left. A text added later is caught the same way: nothing here lists
+the texts, only what may stay English."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from cjtool.api import load_model
+from cjtool.cli.app import app
+from tests.conftest import EXAMPLES
+
+# names analysts read as they are, and the tool's own name
+ALLOWED = {
+    "CSAT",
+    "NPS",
+    "CES",
+    "Holm",
+    "Fisher",
+    "Welch",
+    "JSON",
+    "CSV",
+    "BH",
+    "Markov",
+    "OR",
+    "CI",
+    "Benjamini",
+    "Hochberg",
+    "Wald",
+    "delta",
+    "Mermaid",
+    "PNG",
+    "HTML",
+    "Markdown",
+    "YAML",
+    "Parquet",
+    "Spark",
+    "Excel",
+    "UTF",
+    "GBK",
+    "BOM",
+    "ISO",
+    "cjtool",
+    "SRM",
+    "Ctrl",
+    "traceback",
+    "TOP",
+    "UTC",
+    "APP",
+    "KOL",
+    "SKU",
+    "AIPL",
+    "Sankey",
+    "Unix",
+    "Uni",
+    "Marketing",  # Alibaba's Uni Marketing, a proper name (the AIPL model's description)
+    "MOT",
+    "SPEC",
+    "strftime",  # the model's comments: moment of truth, the metric contract, Python's format
+}
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def identifiers() -> set[str]:
+    """Names from the data and the models: touchpoints, channels, stage ids, model names,
+    column headers, attribute values."""
+    names: set[str] = set()
+    names |= set(pl.read_csv(EXAMPLES / "customers.csv", n_rows=1).columns)
+    for csv in (EXAMPLES / "aipl_events.csv", EXAMPLES / "zh" / "旅程事件.csv"):
+        frame = pl.read_csv(csv, infer_schema_length=0)
+        names |= set(frame.columns)
+        for col in frame.columns[2:4] + [c for c in frame.columns if c in ("variant", "persona")]:
+            names |= {str(v) for v in frame[col].unique().to_list() if v}
+    from cjtool import model as model_keys
+    from cjtool.analyses.segments import PERIODS
+
+    names |= set(PERIODS) | {
+        k for v in vars(model_keys).values() if isinstance(v, tuple) for k in v if isinstance(k, str)
+    }
+    for spec in (
+        "aipl",
+        "5a",
+        "b2b",
+        "experience",
+        str(EXAMPLES / "aipl.yaml"),
+        str(EXAMPLES / "zh" / "旅程模型.yaml"),
+    ):
+        m = load_model(spec)
+        names |= {m.name} | {s.id for s in m.stages}
+        for s in m.stages:
+            names |= set(s.touchpoints) | set(WORD.findall(s.moment_of_truth or ""))  # the model's own words
+    return names
+
+
+IDS = identifiers()
+STRIP = [
+    re.compile(r"`[^`\n]*`"),  # code: keys, names, commands
+    re.compile(r"'[^'\n]*'|\"[^\"\n]*\""),  # quoted values from the data or the model
+    re.compile(r"^\s*(journey|section|title)\b", re.M),  # Mermaid's keywords (report.md)
+    re.compile(r"\b\w+(\.\w+)+\b"),  # dotted keys: ranking.min_customers
+    re.compile(r"\bcjtool [a-z]+"),  # a command
+    re.compile(r"\b(VALUE|ROLE|HEADER|ATTRIBUTE|FILE|DATE|EVENTS|STEP|TARGET)\b"),  # metavars
+    re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*"),  # options
+    re.compile(r"\S*[/\\]\S*"),  # paths
+    re.compile(r"\S+\.(csv|yaml|yml|json|md|png|svg|html|parquet|xlsx|txt)\b", re.I),  # file names
+    re.compile(r"\b[A-Za-z_]+(=|:\s)[^\s,;)）]*"),  # key=value, key: value as typed in a model or option
+    re.compile(r"\b\w*_\w*\b"),  # snake_case identifiers
+    re.compile(r"https?://\S+"),
+    re.compile(r"&\w+;"),  # HTML entities
+    re.compile(r"\w+…"),  # a name shortened to fit
+]
+
+
+def english_left(text: str, extra: Iterable[str] = ()) -> list[str]:
+    """Words of 3+ Latin letters left in ``text`` after identifiers (``IDS`` and
+    ``extra``: what the user typed) and the allow-list."""
+    for pattern in STRIP:
+        text = pattern.sub(" ", text)
+    keep = ALLOWED | IDS | set(extra)
+    return sorted({w for w in WORD.findall(text) if w not in keep and w.lower() not in {k.lower() for k in keep}})
+
+
+def html_text(page: str) -> str:
+    """The human text of an HTML page: no tags, styles, scripts or data: URLs."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'\s(src|href|class|id|style|alt)="[^"]*"', " ", page)
+    alts = re.findall(r'alt="([^"]*)"', page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page)) + " ".join(alts)
+
+
+E, M = EXAMPLES / "aipl_events.csv", EXAMPLES / "aipl.yaml"
+ZE, ZM = EXAMPLES / "zh" / "旅程事件.csv", EXAMPLES / "zh" / "旅程模型.yaml"
+
+
+def bad_files(d: Path) -> dict[str, Path]:
+    """Event files and a model with mistakes in them, in folder ``d``."""
+    files = {
+        "rows": "customer_id,timestamp,touchpoint,channel,satisfaction,nps,effort,variant\n"
+        "C1,not a time,ad_impression,web,,,,control\n"
+        "C1,2026-01-01T00:00:00Z,ad_impression,web,9,,,control\n"
+        ",2026-01-01T00:00:00Z,ad_impression,web,,,,control\n"
+        "C2,2026-01-01T00:00:00Z,product_page_view,web,3,11,,treatment\n",
+        "nocol.csv": "user,when,what\nu1,2026-01-01,ad_impression\n",
+        "model.yaml": "name: broken\nstages:\n  - id: a\n    touchpoint: [x]\n",
+    }
+    out = {}
+    for name, text in files.items():
+        path = d / (name if "." in name else name + ".csv")
+        path.write_text(text, encoding="utf-8")
+        out[name] = path
+    out["dir"] = d
+    return out
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> dict[str, Path]:
+    return bad_files(tmp_path_factory.mktemp("bad"))
+
+
+def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
+    """(name, arguments) of every command, on good data and bad."""
+    ab = ["--by", "variant", "--baseline", "control"]
+    return [
+        ("map", ["map", E, "-m", M]),
+        ("map md", ["map", E, "-m", M, "-f", "md"]),
+        ("map csv", ["map", E, "-m", M, "-f", "csv"]),
+        ("map by", ["map", E, "-m", M, "--by", "persona"]),
+        ("map by md", ["map", E, "-m", M, "--by", "persona", "-f", "md"]),
+        ("map zh", ["map", ZE, "-m", ZM]),
+        ("report", ["report", E, "-m", M, "-o", out / "rep", *ab, "--paths"]),
+        ("compare", ["compare", E, "-m", M, *ab]),
+        ("compare md", ["compare", E, "-m", M, *ab, "-f", "md"]),
+        ("compare seq", ["compare", E, "-m", M, *ab, "--sequential"]),
+        ("compare split", ["compare", E, "-m", M, "--split", "2026-02-15"]),
+        ("paths", ["paths", E, "-m", M]),
+        ("paths md", ["paths", E, "-m", M, "-f", "markdown"]),
+        ("paths zh", ["paths", ZE, "-m", ZM]),
+        ("moments", ["moments", E, "-m", M]),
+        ("moments md", ["moments", E, "-m", M, "-f", "md"]),
+        ("customers", ["customers", E, "-m", M, "-o", out / "c.csv"]),
+        ("check", ["check", E, "-m", M, "--min-conversion", "purchase=0.5", "--max-drop-off", "checkout=10%"]),
+        ("check md", ["check", E, "-m", M, "--min-conversion", "purchase=0.5", "-f", "markdown"]),
+        ("check baseline", ["check", E, "-m", M, *ab]),
+        ("validate", ["validate", "-m", M, E]),
+        ("validate zh", ["validate", "-m", ZM, ZE]),
+        ("models", ["models"]),
+        ("init", ["init", "aipl", "-o", out / "aipl.yaml"]),
+        ("init from", ["init", "shop", "--from", E, "-o", out / "draft.yaml"]),
+        # bad input: warnings and errors
+        ("bad rows", ["map", bad["rows"], "-m", M]),
+        ("bad strict", ["map", bad["rows"], "-m", M, "--strict"]),
+        ("bad column", ["map", bad["nocol.csv"], "-m", M]),
+        ("bad file", ["map", out / "missing.csv", "-m", M]),
+        ("bad model", ["validate", "-m", bad["model.yaml"]]),
+        ("bad model map", ["map", E, "-m", bad["model.yaml"]]),
+        ("bad baseline", ["compare", E, "-m", M, "--by", "variant"]),
+        ("bad by", ["map", E, "-m", M, "--by", "nosuchcolumn"]),
+        ("bad value", ["compare", E, "-m", M, "--by", "variant", "--baseline", "nobody"]),
+        ("bad option", ["map", E, "-m", M, "--top", "0"]),
+        ("bad output", ["map", E, "-m", M, "-o", out / "nodir" / "x.json"]),
+        ("bad check", ["check", bad["rows"], "-m", M, "--min-conversion", "purchase=0.9", "--max-rejected", "0.1"]),
+        ("bad compare small", ["compare", bad["rows"], "-m", M, *ab]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def walked(bad, tmp_path_factory) -> dict[str, tuple[str, set[str]]]:
+    return walk(bad, tmp_path_factory.mktemp("out"))
+
+
+def typed_names(args: list[object]) -> set[str]:
+    """What the user typed (option values, names) and the headers of the files given:
+    identifiers a message may quote back."""
+    words = {w for a in args for w in WORD.findall(str(a))}
+    for a in args:
+        path = Path(str(a))
+        if path.suffix == ".csv" and path.is_file():
+            words |= set(WORD.findall(path.read_text(encoding="utf-8").partition("\n")[0]))
+    return words
+
+
+def walk(bad: dict[str, Path], out: Path) -> dict[str, tuple[str, set[str]]]:
+    """Every run's stdout + stderr (and its report files) in Chinese, with the names the
+    user typed."""
+    runner = CliRunner()
+    texts: dict[str, tuple[str, set[str]]] = {}
+    for name, args in runs(bad, out):
+        r = runner.invoke(app, [str(a) for a in args] + ["--lang", "zh"] + (["--force"] if "init" in name else []))
+        assert r.exit_code != 70 and "Traceback" not in r.output, (name, r.output)
+        texts[name] = (r.stdout + "\n" + r.stderr, typed_names(args))
+    rep = out / "rep"
+    texts["report.md"] = ((rep / "report.md").read_text(encoding="utf-8"), set())
+    texts["index.html"] = (html_text((rep / "index.html").read_text(encoding="utf-8")), set())
+    for name in ("draft", "aipl"):  # the models' comments (their keys and values are the model's)
+        model = (out / f"{name}.yaml").read_text(encoding="utf-8")
+        texts[f"{name}.yaml"] = ("\n".join(line.partition("#")[2] for line in model.splitlines()), set())
+    return texts
+
+
+CASES = [name for name, _ in runs({k: Path(k) for k in ("rows", "nocol.csv", "model.yaml", "dir")}, Path("."))]
+
+
+@pytest.mark.parametrize("name", [*CASES, "report.md", "index.html", "draft.yaml", "aipl.yaml"])
+def test_no_english_left(walked, name):
+    text, typed = walked[name]
+    if name == "map csv":  # a CSV's header names columns (identifiers); its cells are data
+        text = ""
+    left = english_left(text, typed)
+    assert not left, f"{name}: English left: {left}\n---\n{text[:3000]}"
+
+
+def test_the_walk_catches_a_new_english_text():
+    assert english_left("新的 text 进入") == ["text"]
+    assert english_left("阶段 `some_key` 与 --format json，ad_impression，CSAT 3.2") == []
+
+
+# ------------------------------------------------------------------ pictures
+
+
+def figure_texts(fig) -> str:
+    """Every text a reader sees in a matplotlib figure: titles, axis labels, tick labels,
+    legends, annotations and captions."""
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text())
+
+
+def figures_zh():
+    """(name, figure) of every picture cjtool draws, in Chinese, on the example."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cjtool.analyses.compare import compare
+    from cjtool.api import breakdown, journeys, moments, paths
+    from cjtool.metrics import compute_map
+    from cjtool.render import compare_png, moments_png, paths_png, png, png_charts, segments_png
+    from cjtool.render.png_style import style
+
+    model = load_model(str(M))
+    j = journeys([str(E)], model, attributes=["variant", "persona"])
+    result = compute_map(j, model)
+    with style():
+        yield "journey map", png.journey_map_figure(result, "zh")
+        yield "priority matrix", png_charts.priority_matrix_figure(result, "zh")
+        yield "funnel", png_charts.funnel_figure(result, "zh")
+        c = compare(j, by="variant", baseline="control", lang="zh")
+        yield "compare", compare_png.compare_figure(c, "zh")
+        mo = moments(j, model)
+        yield "moments odds", moments_png.odds_chart_figure(mo, "zh")
+        yield "moments importance", moments_png.importance_figure(mo, "zh")
+        p = paths(j, model)
+        for name in ("flow", "heatmap", "switches", "removal"):
+            yield f"paths {name}", getattr(paths_png, f"{name}_figure")(p, "zh")
+        yield "segments funnel", segments_png.segment_funnel_figure(breakdown(j, model, "persona"), "zh")
+        yield "cohorts", segments_png.cohort_figure(breakdown(j, model, "month"), "zh")
+
+
+def test_pictures_have_no_english_left():
+    import matplotlib.pyplot as plt
+
+    left = {}
+    for name, fig in figures_zh():
+        words = english_left(figure_texts(fig))
+        if words:
+            left[name] = words
+        plt.close(fig)
+    assert not left, f"English left in pictures: {left}"

@@ -143,6 +143,8 @@ class CjtoolGroup(TyperGroup):
                 traceback.print_exc()
             error_line(t("internal_error", current_lang()).format(what=f"{type(exc).__name__}: {exc}"))
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        finally:
+            reset_lang()  # a library call after a CLI run (tests, notebooks) is in English again
 
 
 app = typer.Typer(

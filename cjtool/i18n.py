@@ -439,6 +439,11 @@ _T: dict[str, dict[str, str]] = {
         "en": "filled: significant at alpha {alpha} ({what}); labels green = better, red = worse",
         "zh": "实心：在显著性水平 {alpha} 下显著（{what}）；标签绿色 = 更好，红色 = 更差",
     },
+    "seg_pooled": {
+        "en": "`{name}` has {n} values: the {kept} with most customers are kept, the other {pooled} pooled into "
+        "{other} (--segments N keeps more)",
+        "zh": "`{name}` 有 {n} 个取值：保留客户最多的 {kept} 个，其余 {pooled} 个合并为{other}（--segments N 可保留更多）",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

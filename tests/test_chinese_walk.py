@@ -152,7 +152,8 @@ def bad_files(d: Path) -> dict[str, Path]:
         "C1,not a time,ad_impression,web,,,,control\n"
         "C1,2026-01-01T00:00:00Z,ad_impression,web,9,,,control\n"
         ",2026-01-01T00:00:00Z,ad_impression,web,,,,control\n"
-        "C2,2026-01-01T00:00:00Z,product_page_view,web,3,11,,treatment\n",
+        "C2,2026-01-01T00:00:00Z,product_page_view,web,3,11,,treatment\n"
+        "C3,2026-01-02T00:00:00Z,ad_impression,web,,,,\n",
         "nocol.csv": "user,when,what\nu1,2026-01-01,ad_impression\n",
         "model.yaml": "name: broken\nstages:\n  - id: a\n    touchpoint: [x]\n",
     }
@@ -201,6 +202,8 @@ def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
         ("init from", ["init", "shop", "--from", E, "-o", out / "draft.yaml"]),
         # bad input: warnings and errors
         ("bad rows", ["map", bad["rows"], "-m", M]),
+        ("bad by none", ["map", bad["rows"], "-m", M, "--by", "variant"]),
+        ("map by day", ["map", E, "-m", M, "--by", "day"]),
         ("bad strict", ["map", bad["rows"], "-m", M, "--strict"]),
         ("bad column", ["map", bad["nocol.csv"], "-m", M]),
         ("bad file", ["map", out / "missing.csv", "-m", M]),

@@ -270,8 +270,14 @@ def breakdown_warnings(attr: Attribute, pooled: int, limit: int) -> list[str]:
     warnings = list(attr.warnings)
     if pooled:
         warnings.append(
-            f"`{attr.name}` has {pooled + limit - 1:,} values: the {limit - 1} with most customers are kept, "
-            f"the other {pooled:,} pooled into {OTHER} (--segments N keeps more)"
+            say(
+                "seg_pooled",
+                name=attr.name,
+                n=f"{pooled + limit - 1:,}",
+                kept=limit - 1,
+                pooled=f"{pooled:,}",
+                other=say("step_other"),
+            )
         )
     return warnings
 

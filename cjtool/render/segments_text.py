@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console, RenderableType
 
 from cjtool.analyses.segments import Breakdown
-from cjtool.i18n import fmt_int, fmt_num, fmt_pct
+from cjtool.i18n import fmt_int, fmt_num, fmt_pct, shown_value
 from cjtool.render.markdown import _table as md_table
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, fit_table, left_out_note, print_trimmed
@@ -40,7 +40,9 @@ def w(key: str, lang: str) -> str:
 
 
 def columns_of(bd: Breakdown, lang: str) -> list[tuple[str, JourneyMap]]:
-    return [(w("all", lang), bd.all), *bd.segments]
+    """(label, map) of the whole run and each segment; `(none)` and `(other)` in the
+    language (the CSV and JSON keep the literal names)."""
+    return [(w("all", lang), bd.all), *((shown_value(v, lang), m) for v, m in bd.segments)]
 
 
 def funnel_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:

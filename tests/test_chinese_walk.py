@@ -110,6 +110,7 @@ STRIP = [
     re.compile(r"`[^`\n]*`"),  # code: keys, names, commands
     re.compile(r"'[^'\n]*'|\"[^\"\n]*\""),  # quoted values from the data or the model
     re.compile(r"^\s*(journey|section|title)\b", re.M),  # Mermaid's keywords (report.md)
+    re.compile(r"^::error title=cjtool check::", re.M),  # GitHub's workflow command syntax
     re.compile(r"\b\w+(\.\w+)+\b"),  # dotted keys: ranking.min_customers
     re.compile(r"\bcjtool [a-z]+"),  # a command
     re.compile(r"\b(VALUE|ROLE|HEADER|ATTRIBUTE|FILE|DATE|EVENTS|STEP|TARGET)\b"),  # metavars
@@ -241,7 +242,10 @@ def walk(bad: dict[str, Path], out: Path) -> dict[str, tuple[str, set[str]]]:
     runner = CliRunner()
     texts: dict[str, tuple[str, set[str]]] = {}
     for name, args in runs(bad, out):
-        r = runner.invoke(app, [str(a) for a in args] + ["--lang", "zh"] + (["--force"] if "init" in name else []))
+        env = {"GITHUB_ACTIONS": "true"} if name == "bad check" else None  # its annotations too
+        r = runner.invoke(
+            app, [str(a) for a in args] + ["--lang", "zh"] + (["--force"] if "init" in name else []), env=env
+        )
         assert r.exit_code != 70 and "Traceback" not in r.output, (name, r.output)
         texts[name] = (r.stdout + "\n" + r.stderr, typed_names(args))
     rep = out / "rep"
@@ -321,3 +325,57 @@ def test_pictures_have_no_english_left():
             left[name] = words
         plt.close(fig)
     assert not left, f"English left in pictures: {left}"
+
+
+# ------------------------------------------------------------------ which language
+
+
+def _is_chinese(text: str) -> bool:
+    return "阶段" in text or "客户" in text
+
+
+@pytest.mark.parametrize(
+    ("env", "option", "model_lang", "expected"),
+    [
+        ({}, None, None, "en"),
+        ({}, "zh", None, "zh"),
+        ({"CJTOOL_LANG": "zh"}, None, None, "zh"),
+        ({"CJTOOL_LANG": "zh"}, "en", None, "en"),  # --lang first
+        ({}, None, "zh", "zh"),  # the model's lang:
+        ({"CJTOOL_LANG": "en"}, None, "zh", "en"),  # CJTOOL_LANG before the model
+        ({"LANG": "zh_CN.UTF-8"}, None, None, "zh"),  # the locale
+        ({"LANG": "zh_CN.UTF-8"}, None, "en", "en"),  # the model before the locale
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, None, None, "en"),  # LC_ALL before LANG
+        ({"LC_MESSAGES": "zh_TW.UTF-8", "LANG": "C"}, None, None, "zh"),
+        ({"LANG": "C"}, None, None, "en"),
+    ],
+)
+def test_which_language(tmp_path, monkeypatch, env, option, model_lang, expected):
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    model = M
+    if model_lang:
+        model = tmp_path / "m.yaml"
+        model.write_text(M.read_text(encoding="utf-8") + f"\nlang: {model_lang}\n", encoding="utf-8")
+    args = ["map", str(E), "-m", str(model)] + (["--lang", option] if option else [])
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert _is_chinese(r.stdout) == (expected == "zh")
+
+
+def test_validate_takes_lang_and_errors_before_the_model_follow_the_environment(monkeypatch, tmp_path):
+    r = CliRunner().invoke(app, ["validate", "-m", str(M), str(E), "--lang", "zh"])
+    assert r.exit_code == 0 and "有效" in r.stdout
+    monkeypatch.setenv("CJTOOL_LANG", "zh")
+    r = CliRunner().invoke(app, ["map", str(tmp_path / "missing.csv"), "-m", str(M)])
+    assert r.exit_code == 4 and "cjtool: 错误：" in r.stderr and "文件不存在" in r.stderr
+    monkeypatch.delenv("CJTOOL_LANG")
+    r = CliRunner().invoke(app, ["map", str(tmp_path / "missing.csv"), "-m", str(M)])
+    assert "cjtool: error: " in r.stderr and "no such file" in r.stderr  # English again: nothing kept
+
+
+def test_a_models_lang_must_be_known(tmp_path):
+    model = tmp_path / "m.yaml"
+    model.write_text(M.read_text(encoding="utf-8") + "\nlang: fr\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", "-m", str(model)])
+    assert r.exit_code == 3 and "unknown language `fr`" in r.output

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.model import Gates
 from cjtool.result import JourneyMap
 
@@ -31,9 +32,9 @@ RATE_KINDS = ("min_conversion", "max_drop_off", *DATA_KINDS)
 def gate_threshold_problem(kind: str, x: float) -> str | None:
     """Why ``x`` cannot be a threshold of ``kind``: rates are shares, 0.3 not 30."""
     if kind in RATE_KINDS and not 0 <= x <= 1:
-        return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
+        return say("e_not_share", x=f"{x:g}")
     if kind == "min_nps" and not -100 <= x <= 100:
-        return f"{x:g} is not an NPS between -100 and 100"
+        return say("e_not_nps", x=f"{x:g}")
     return None
 
 

@@ -409,8 +409,13 @@ _T: dict[str, dict[str, str]] = {
     "opt_not_number": {"en": "not a number", "zh": "不是数字"},
     "opt_see_help": {"en": " (see `{cmd} --help`)", "zh": "（见 `{cmd} --help`）"},
     "opt_not_one_of": {"en": "{given} is not one of {choices}", "zh": "{given} 不是 {choices} 之一"},
-    "opt_no_such": {"en": "No such option: {opt}", "zh": "没有这个选项：{opt}"},
-    "opt_missing": {"en": "Missing {what}", "zh": "缺少 {what}"},
+    "opt_no_such": {
+        "en": "No such option: {opt} (Possible options: {close})",
+        "zh": "没有这个选项：{opt}（可能是：{close}）",
+    },
+    "opt_no_such_plain": {"en": "No such option: {opt}", "zh": "没有这个选项：{opt}"},
+    "opt_missing_arg": {"en": "Missing argument {what}", "zh": "缺少参数 {what}"},
+    "opt_missing_opt": {"en": "Missing option {what}", "zh": "缺少选项 {what}"},
     "e_cmp_once": {
         "en": "say what to compare, once: --by ATTRIBUTE --baseline VALUE, --split DATE, --baseline-events FILE or "
         "--baseline-map FILE",
@@ -443,6 +448,150 @@ _T: dict[str, dict[str, str]] = {
         "en": "`{name}` has {n} values: the {kept} with most customers are kept, the other {pooled} pooled into "
         "{other} (--segments N keeps more)",
         "zh": "`{name}` 有 {n} 个取值：保留客户最多的 {kept} 个，其余 {pooled} 个合并为{other}（--segments N 可保留更多）",
+    },
+    "e_gate_target": {
+        "en": "{option} {v}: expected TARGET=NUMBER, e.g. purchase=0.05 or purchase=5%",
+        "zh": "{option} {v}：应为 TARGET=NUMBER，例如 purchase=0.05 或 purchase=5%",
+    },
+    "e_gate_share": {
+        "en": "{option} {v}: expected a share, e.g. 0.01 or 1%",
+        "zh": "{option} {v}：应为比例，例如 0.01 或 1%",
+    },
+    "e_gate_separate": {
+        "en": "regression gates (--baseline) and threshold gates run in separate `cjtool check` steps",
+        "zh": "回归门禁（--baseline）与阈值门禁请分成两个 `cjtool check` 步骤运行",
+    },
+    "e_gate_min_effect": {
+        "en": "--min-effect and --sequential go with --baseline (regression gates)",
+        "zh": "--min-effect 和 --sequential 需与 --baseline（回归门禁）一起使用",
+    },
+    "e_no_gates": {
+        "en": "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, --max-rejected or "
+        "--max-unassigned, or add `gates:` to the model",
+        "zh": "没有门禁：请给出 --min-conversion、--min-satisfaction、--max-drop-off、--min-nps、--max-rejected 或 "
+        "--max-unassigned，或在模型中加入 `gates:`",
+    },
+    "e_not_share": {
+        "en": "{x} is not a share between 0 and 1; write 0.3 or 30%",
+        "zh": "{x} 不是 0 到 1 之间的比例；请写 0.3 或 30%",
+    },
+    "e_not_nps": {"en": "{x} is not an NPS between -100 and 100", "zh": "{x} 不是 -100 到 100 之间的 NPS"},
+    "e_column_pair": {
+        "en": "--column {pair}: expected ROLE=HEADER, e.g. customer_id=user_id",
+        "zh": "--column {pair}：应为 ROLE=HEADER，例如 customer_id=user_id",
+    },
+    "e_html_folder": {
+        "en": "-o {output}: the HTML report is a folder (index.html, pictures, report.md): "
+        "`cjtool report EVENTS -m MODEL --out {folder}/`",
+        "zh": "-o {output}：HTML 报告是一个文件夹（index.html、图表、report.md）：`cjtool report EVENTS -m MODEL --out {folder}/`",
+    },
+    "e_format": {
+        "en": "--format {value}: not a format; use one of {names} (md for markdown)",
+        "zh": "--format {value}：没有这种格式；请用 {names} 之一（md 即 markdown）",
+    },
+    "e_split": {
+        "en": "--split {text}: expected a date such as 2026-03-01 (or 2026-03-01T12:00)",
+        "zh": "--split {text}：应为日期，例如 2026-03-01（或 2026-03-01T12:00）",
+    },
+    "e_alpha": {
+        "en": "--alpha {alpha}: expected a number between 0 and 1, e.g. 0.05",
+        "zh": "--alpha {alpha}：应为 0 到 1 之间的数，例如 0.05",
+    },
+    "e_png_output": {
+        "en": "--png and --output are both {output}; give them different files",
+        "zh": "--png 与 --output 都是 {output}；请给两个不同的文件",
+    },
+    "e_spark_parquet": {
+        "en": "--engine spark writes the table as Parquet files to a folder: add -o DIR (no --format csv/json: use "
+        "--engine polars for those)",
+        "zh": "--engine spark 把表写成文件夹中的 Parquet 文件：请加 -o DIR（不支持 --format csv/json：这些请用 --engine polars）",
+    },
+    "e_spark_only": {
+        "en": "--spark-master and --partitions are for --engine spark",
+        "zh": "--spark-master 和 --partitions 只用于 --engine spark",
+    },
+    "e_bom_customers": {
+        "en": "--bom is for CSV (Excel); JSON and Parquet are plain UTF-8",
+        "zh": "--bom 只用于 CSV（Excel）；JSON 和 Parquet 是不带 BOM 的 UTF-8",
+    },
+    "e_parquet_binary": {
+        "en": "Parquet is binary: write it to a file with -o customers.parquet",
+        "zh": "Parquet 是二进制格式：请用 -o customers.parquet 写入文件",
+    },
+    "e_bom_map": {
+        "en": "--bom is for --format csv (Excel); other formats are plain UTF-8",
+        "zh": "--bom 只用于 --format csv（Excel）；其他格式是不带 BOM 的 UTF-8",
+    },
+    "e_spark_master": {"en": "--spark-master is for --engine spark", "zh": "--spark-master 只用于 --engine spark"},
+    "e_not_spark": {
+        "en": "{name} is not available with --engine spark yet; leave it out, or use --engine polars",
+        "zh": "{name} 暂不支持 --engine spark；请去掉它，或用 --engine polars",
+    },
+    "e_by_partitions": {
+        "en": "--by maps in memory; leave out --partitions",
+        "zh": "--by 在内存中计算；请去掉 --partitions",
+    },
+    "e_customers_by": {
+        "en": "--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)",
+        "zh": "--customers 为 --by 提供属性；请加上 --by ATTRIBUTE（该文件的一列）",
+    },
+    "e_exclude_partitions": {
+        "en": "--exclude-in-progress maps in memory; leave out --partitions",
+        "zh": "--exclude-in-progress 在内存中计算；请去掉 --partitions",
+    },
+    "e_init_column": {
+        "en": "--column and --encoding are for --from EVENTS (drafting a model from data)",
+        "zh": "--column 和 --encoding 用于 --from EVENTS（根据数据起草模型）",
+    },
+    "e_init_which": {
+        "en": "give a built-in model to copy ({names}) or --from EVENTS to draft one",
+        "zh": "请给出要复制的内置模型（{names}），或用 --from EVENTS 起草一个",
+    },
+    "e_init_unknown": {
+        "en": "no built-in model {name}; built-in models: {names}",
+        "zh": "没有内置模型 {name}；内置模型有：{names}",
+    },
+    "e_exists": {
+        "en": "{target}: exists; use --force to overwrite it or -o to choose another file",
+        "zh": "{target}：已存在；用 --force 覆盖，或用 -o 另选文件",
+    },
+    "e_before_drop": {
+        "en": "--before-drop and --to both choose where transitions go; give one of them",
+        "zh": "--before-drop 与 --to 都指定转移的去向；请只给其中一个",
+    },
+    "e_png_dir": {
+        "en": "--png-dir {png_dir}: no such folder; create it first",
+        "zh": "--png-dir {png_dir}：文件夹不存在；请先创建",
+    },
+    "e_min_effect": {
+        "en": "--min-effect {v}: expected a rate such as 2pp, 2% or 0.02, or csat=0.2, effort=0.3, nps=5 (not negative)",
+        "zh": "--min-effect {v}：应为比率，如 2pp、2% 或 0.02，或 csat=0.2、effort=0.3、nps=5（不能为负）",
+    },
+    "enc_unknown": {"en": "--encoding: unknown encoding {encoding}", "zh": "--encoding：未知的编码 {encoding}"},
+    "enc_unknown_hint": {"en": "use utf-8, gbk or gb18030", "zh": "请用 utf-8、gbk 或 gb18030"},
+    "enc_not_text": {
+        "en": "{path}: not UTF-8 or GBK text (is it a CSV file?)",
+        "zh": "{path}：不是 UTF-8 或 GBK 文本（是 CSV 文件吗？）",
+    },
+    "enc_not_text_hint": {
+        "en": "give the file's encoding with --encoding, or export it as CSV UTF-8",
+        "zh": "请用 --encoding 指定文件编码，或另存为 CSV UTF-8",
+    },
+    "enc_bad_byte": {
+        "en": "{src}: byte {at} is not valid {encoding}",
+        "zh": "{src}：第 {at} 个字节不是有效的 {encoding}",
+    },
+    "enc_bad_byte_hint": {
+        "en": "give the right encoding with --encoding (utf-8, gbk)",
+        "zh": "请用 --encoding 指定正确的编码（utf-8、gbk）",
+    },
+    "enc_bad_csv": {
+        "en": "{name}: line {line}: cannot read the CSV ({exc})",
+        "zh": "{name} 第 {line} 行：无法读取 CSV（{exc}）",
+    },
+    "enc_bad_csv_hint": {
+        "en": "fix that line; a value with a quote, comma or line break must be in double quotes",
+        "zh": "请修正该行；含引号、逗号或换行的值必须放在双引号中",
     },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -113,7 +114,8 @@ STRIP = [
     re.compile(r"^::error title=cjtool check::", re.M),  # GitHub's workflow command syntax
     re.compile(r"\b\w+(\.\w+)+\b"),  # dotted keys: ranking.min_customers
     re.compile(r"\bcjtool [a-z]+"),  # a command
-    re.compile(r"\b(VALUE|ROLE|HEADER|ATTRIBUTE|FILE|DATE|EVENTS|STEP|TARGET)\b"),  # metavars
+    re.compile(r"\b(VALUE|ROLE|HEADER|ATTRIBUTE|FILE|DATE|EVENTS|STEP|TARGET|NUMBER|MODEL|DIR|RATE)\b"),  # metavars
+    re.compile(r"\b({f})(, ({f}))+\b".format(f="table|json|csv|markdown|dot|parquet|text")),  # --format's list
     re.compile(r"(?<![\w-])--?[a-zA-Z][\w-]*"),  # options
     re.compile(r"\S*[/\\]\S*"),  # paths
     re.compile(r"\S+\.(csv|yaml|yml|json|md|png|svg|html|parquet|xlsx|txt)\b", re.I),  # file names
@@ -157,12 +159,17 @@ def bad_files(d: Path) -> dict[str, Path]:
         "C3,2026-01-02T00:00:00Z,ad_impression,web,,,,\n",
         "nocol.csv": "user,when,what\nu1,2026-01-01,ad_impression\n",
         "model.yaml": "name: broken\nstages:\n  - id: a\n    touchpoint: [x]\n",
+        "empty": "customer_id,timestamp,touchpoint\n,,\n",
+        "sci": "customer_id,timestamp,touchpoint\n"
+        + "".join(f"1.3{i}E+15,2026-01-0{i + 1}T00:00:00Z,ad_impression\n" for i in range(5)),
     }
     out = {}
     for name, text in files.items():
         path = d / (name if "." in name else name + ".csv")
         path.write_text(text, encoding="utf-8")
         out[name] = path
+    (d / "binary.csv").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4)
+    out["binary.csv"] = d / "binary.csv"
     out["dir"] = d
     return out
 
@@ -217,6 +224,22 @@ def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
         ("bad output", ["map", E, "-m", M, "-o", out / "nodir" / "x.json"]),
         ("bad check", ["check", bad["rows"], "-m", M, "--min-conversion", "purchase=0.9", "--max-rejected", "0.1"]),
         ("bad compare small", ["compare", bad["rows"], "-m", M, *ab]),
+        ("bad alpha", ["compare", E, "-m", M, *ab, "--alpha", "2"]),
+        ("bad split", ["compare", E, "-m", M, "--split", "march"]),
+        ("bad min effect", ["compare", E, "-m", M, *ab, "--min-effect", "big"]),
+        ("bad gate", ["check", E, "-m", M, "--min-conversion", "purchase=abc"]),
+        ("bad gate share", ["check", E, "-m", M, "--min-conversion", "purchase=30"]),
+        ("bad init", ["init", "nosuchmodel", "-o", out / "x.yaml"]),
+        ("bad exists", ["init", "aipl", "-o", out / "aipl.yaml"]),
+        ("bad format", ["map", E, "-m", M, "-f", "xml"]),
+        ("bad column pair", ["map", E, "-m", M, "--column", "oops"]),
+        ("bad encoding", ["map", E, "-m", M, "--encoding", "gbk"]),
+        ("bad twice", ["map", E, E, "-m", M]),
+        ("bad empty", ["map", bad["empty"], "-m", M]),
+        ("bad binary", ["map", bad["binary.csv"], "-m", M]),
+        ("bad sci ids", ["map", bad["sci"], "-m", M]),
+        ("bad unknown option", ["map", E, "-m", M, "--colour"]),
+        ("bad no events", ["map", "-m", M]),
     ]
 
 
@@ -232,7 +255,7 @@ def typed_names(args: list[object]) -> set[str]:
     for a in args:
         path = Path(str(a))
         if path.suffix == ".csv" and path.is_file():
-            words |= set(WORD.findall(path.read_text(encoding="utf-8").partition("\n")[0]))
+            words |= set(WORD.findall(path.read_bytes().partition(b"\n")[0].decode("utf-8", "replace")))
     return words
 
 
@@ -244,7 +267,7 @@ def walk(bad: dict[str, Path], out: Path) -> dict[str, tuple[str, set[str]]]:
     for name, args in runs(bad, out):
         env = {"GITHUB_ACTIONS": "true"} if name == "bad check" else None  # its annotations too
         r = runner.invoke(
-            app, [str(a) for a in args] + ["--lang", "zh"] + (["--force"] if "init" in name else []), env=env
+            app, [str(a) for a in args] + ["--lang", "zh"] + (["--force"] if name.startswith("init") else []), env=env
         )
         assert r.exit_code != 70 and "Traceback" not in r.output, (name, r.output)
         texts[name] = (r.stdout + "\n" + r.stderr, typed_names(args))
@@ -257,7 +280,7 @@ def walk(bad: dict[str, Path], out: Path) -> dict[str, tuple[str, set[str]]]:
     return texts
 
 
-CASES = [name for name, _ in runs({k: Path(k) for k in ("rows", "nocol.csv", "model.yaml", "dir")}, Path("."))]
+CASES = [name for name, _ in runs(defaultdict(Path), Path("."))]
 
 
 @pytest.mark.parametrize("name", [*CASES, "report.md", "index.html", "draft.yaml", "aipl.yaml"])
@@ -379,3 +402,18 @@ def test_a_models_lang_must_be_known(tmp_path):
     model.write_text(M.read_text(encoding="utf-8") + "\nlang: fr\n", encoding="utf-8")
     r = CliRunner().invoke(app, ["validate", "-m", str(model)])
     assert r.exit_code == 3 and "unknown language `fr`" in r.output
+
+
+# ------------------------------------------------------------------ the catalogue
+
+
+def test_every_key_used_is_in_the_catalogue_in_both_languages():
+    from cjtool.i18n import _T
+    from cjtool.render.words import WORDS
+
+    assert all(set(v) >= {"en", "zh"} and all(v.values()) for v in (*_T.values(), *WORDS.values()))
+    used = set()
+    for path in (Path(__file__).resolve().parent.parent / "cjtool").rglob("*.py"):
+        used |= set(re.findall(r"\b(?:say|t)\(\s*\"([\w ]+)\"\s*[,)]", path.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if k not in _T and k not in WORDS)
+    assert not missing, missing

@@ -407,7 +407,7 @@ def compare_populations(
     variants only): entered customers of each variant against the baseline, pairwise,
     ``expected`` split (equal unless given)."""
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        raise UsageError(say("e_alpha", alpha=f"{alpha:g}"))
     (base_label, base), others = maps[0], maps[1:]
     _require_nonempty(base_label, base)
     if all(m.customers_entered == 0 for _, m in others):
@@ -620,10 +620,7 @@ def parse_min_effect(values: Iterable[str]) -> MinEffect:
         except ValueError:
             x = float("nan")
         if kind is None or not x >= 0 or x == float("inf") or (kind == "rate" and x >= 1):
-            raise UsageError(
-                f"--min-effect {v!r}: expected a rate such as 2pp, 2% or 0.02, "
-                "or csat=0.2, effort=0.3, nps=5 (not negative)"
-            )
+            raise UsageError(say("e_min_effect", v=repr(v)))
         out[kind] = x
         texts[kind] = v.rpartition("=")[2].strip()
     return MinEffect(**out, texts=tuple(texts.items()))

@@ -72,8 +72,9 @@ def option_message(exc: ClickException) -> str:
 
 _CLICK = (  # Click's own messages, in the catalogue's words
     (re.compile(r"^'?(.*?)'? is not one of (.*?)\.?$"), "opt_not_one_of", ("given", "choices")),
-    (re.compile(r"^No such option: (\S+?)\.?$"), "opt_no_such", ("opt",)),
-    (re.compile(r"^Missing (.*?)\.?$"), "opt_missing", ("what",)),
+    (re.compile(r"^No such option: (\S+?)(?: \(Possible options: (.*?)\))?\.?$"), "opt_no_such", ("opt", "close")),
+    (re.compile(r"^Missing argument (.*?)\.?$"), "opt_missing_arg", ("what",)),
+    (re.compile(r"^Missing option (.*?)\.?$"), "opt_missing_opt", ("what",)),
 )
 
 
@@ -85,7 +86,8 @@ def click_words(message: str) -> str:
         return message
     for pattern, key, names in _CLICK:
         if m := pattern.match(message):
-            return say(key, **dict(zip(names, m.groups(), strict=True)))
+            fields = {k: v for k, v in zip(names, m.groups(), strict=True) if v is not None}
+            return say(key if len(fields) == len(names) else f"{key}_plain", **fields)
     return message
 
 
@@ -105,6 +107,23 @@ class CjtoolCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+def _lang_from_args(args: list[str]) -> None:
+    """--lang as typed, read before Click parses the command: an error in parsing the
+    other options (an unknown option, a missing argument) is then worded in it too."""
+    from cjtool.i18n import LANGUAGES, set_lang
+
+    for i, a in enumerate(args):
+        value = (
+            a.partition("=")[2]
+            if a.startswith("--lang=")
+            else args[i + 1]
+            if a == "--lang" and i + 1 < len(args)
+            else None
+        )
+        if value in LANGUAGES:
+            set_lang(value)
+
+
 class CjtoolGroup(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _quiet_help_metavars(self, ctx)
@@ -114,6 +133,7 @@ class CjtoolGroup(TyperGroup):
         from cjtool.i18n import current_lang, reset_lang, t
 
         reset_lang()
+        _lang_from_args([*getattr(ctx, "_protected_args", []), *ctx.args])
         try:
             return super().invoke(ctx)
         except CjtoolError as exc:

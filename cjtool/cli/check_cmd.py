@@ -20,7 +20,7 @@ from cjtool.cli import common as c
 from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, run_compare
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, gate_threshold_problem, merge, regression_gates
-from cjtool.i18n import t
+from cjtool.i18n import say, t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
 from cjtool.render.markdown import md_escape
@@ -48,7 +48,7 @@ def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float, str]]:
         number = number.strip()
         x = _number(number)
         if not sep or not target or x is None:
-            raise UsageError(f"{option} {v!r}: expected TARGET=NUMBER, e.g. purchase=0.05 or purchase=5%")
+            raise UsageError(say("e_gate_target", option=option, v=repr(v)))
         problem = gate_threshold_problem(kind, x)
         if problem:
             raise UsageError(f"{option} {v!r}: {problem}")
@@ -71,7 +71,7 @@ def _data_gate(kind: str, value: str | None) -> dict[str, tuple[float, str]]:
     option = f"--{kind.replace('_', '-')}"
     x = _number(value.strip())
     if x is None:
-        raise UsageError(f"{option} {value!r}: expected a share, e.g. 0.01 or 1%")
+        raise UsageError(say("e_gate_share", option=option, v=repr(value)))
     problem = gate_threshold_problem(kind, x)
     if problem:
         raise UsageError(f"{option} {value!r}: {problem}")
@@ -184,7 +184,7 @@ def check_command(
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_rejected, max_unassigned]
         if any(given):
-            raise UsageError("regression gates (--baseline) and threshold gates run in separate `cjtool check` steps")
+            raise UsageError(say("e_gate_separate"))
         compared = run_compare(
             events,
             jm,
@@ -206,7 +206,7 @@ def check_command(
         report_gates(regression_gates(compared, dict(compared.min_effect.texts)), fmt, lg, {}, output)
         return
     if min_effect or sequential:
-        raise UsageError("--min-effect and --sequential go with --baseline (regression gates)")
+        raise UsageError(say("e_gate_min_effect"))
     cli = {
         "min_conversion": _parse("min_conversion", min_conversion),
         "min_satisfaction": _parse("min_satisfaction", min_satisfaction),
@@ -216,10 +216,7 @@ def check_command(
     data_gates = _data_gate("max_rejected", max_rejected) | _data_gate("max_unassigned", max_unassigned)
     gates = merge(jm.gates, {kind: [(target, x) for target, x, _ in v] for kind, v in cli.items()})
     if gates.is_empty() and not data_gates:
-        raise UsageError(
-            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, "
-            "--max-rejected or --max-unassigned, or add `gates:` to the model"
-        )
+        raise UsageError(say("e_no_gates"))
     texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
     if by is None:
         result = c.run_map(events, jm, reading=reading, quiet=quiet)

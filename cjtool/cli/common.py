@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 from cjtool.api import journeys
 from cjtool.errors import UsageError
-from cjtool.i18n import current_lang, set_lang, t
+from cjtool.i18n import current_lang, say, set_lang, t
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
@@ -189,7 +189,7 @@ def parse_columns(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         role, sep, header = pair.partition("=")
         if not sep or not role.strip() or not header:
-            raise UsageError(f"--column {pair!r}: expected ROLE=HEADER, e.g. customer_id=user_id")
+            raise UsageError(say("e_column_pair", pair=repr(pair)))
         out[role.strip()] = header
     return out
 
@@ -433,10 +433,7 @@ def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *,
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     if suffix in (".html", ".htm"):
         folder = Path(output).with_suffix("").name or "report"
-        raise UsageError(
-            f"-o {output}: the HTML report is a folder (index.html, pictures, report.md): "
-            f"`cjtool report EVENTS -m MODEL --out {folder}/`"
-        )
+        raise UsageError(say("e_html_folder", output=output, folder=folder))
     if suffix in (".png", ".svg", ".pdf"):
         names = ", ".join(f.value for f in type(default))
         how = f"pictures are drawn with --png {output}; " if png_option else ""
@@ -456,7 +453,7 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
         return formats(name)
     except ValueError:
         names = ", ".join(f.value for f in formats)
-        raise UsageError(f"--format {value!r}: not a format; use one of {names} (md for markdown)") from None
+        raise UsageError(say("e_format", value=repr(value), names=names)) from None
 
 
 # ------------------------------------------------------------------ segments (SPEC 9)

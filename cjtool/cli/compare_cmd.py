@@ -15,6 +15,7 @@ from rich.console import Console
 from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 
 
@@ -101,7 +102,7 @@ def parse_split(text: str) -> date | datetime:
     try:
         return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--split {text!r}: expected a date such as 2026-03-01 (or 2026-03-01T12:00)") from None
+        raise UsageError(say("e_split", text=repr(text))) from None
 
 
 def run_compare(
@@ -125,7 +126,7 @@ def run_compare(
 ) -> CompareResult:
     """The comparison `compare` and `check` run: options checked before any work."""
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        raise UsageError(say("e_alpha", alpha=f"{alpha:g}"))
     effect = parse_min_effect(min_effect or [])
     when = parse_split(split) if split is not None else None
     from cjtool.analyses.baseline_map import read_baseline_map
@@ -209,7 +210,7 @@ def compare_command(
 
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     jm = reading.model(model)
     lg = c.lang_of(lang, jm)
     result = run_compare(

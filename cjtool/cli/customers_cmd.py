@@ -105,18 +105,15 @@ def customers_command(
     """
     if engine is Engine.spark:
         if (output is None or output == "-") or c.parse_format(fmt, Format) not in (None, Format.parquet):
-            raise UsageError(
-                "--engine spark writes the table as Parquet files to a folder: add -o DIR "
-                "(no --format csv/json: use --engine polars for those)"
-            )
+            raise UsageError(say("e_spark_parquet"))
         fmt = Format.parquet.value
     elif spark_master is not None or partitions is not None:
-        raise UsageError("--spark-master and --partitions are for --engine spark")
+        raise UsageError(say("e_spark_only"))
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.csv)
     if bom and format is not Format.csv:
-        raise UsageError("--bom is for CSV (Excel); JSON and Parquet are plain UTF-8")
+        raise UsageError(say("e_bom_customers"))
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
-        raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
+        raise UsageError(say("e_parquet_binary"))
     jm = reading.model(model)
     c.lang_of(lang, jm)
     names = sg.in_use(jm, list(by or []))

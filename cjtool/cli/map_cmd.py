@@ -15,6 +15,7 @@ from rich.console import Console
 from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.metrics import compute_maps
 from cjtool.output import emit
 from cjtool.render.machine import to_csv, to_json
@@ -130,33 +131,31 @@ def map_command(
     """
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if bom and format is not Format.csv:
-        raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
+        raise UsageError(say("e_bom_map"))
     if png:
         from cjtool.render.png_style import picture_format
 
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     jm = reading.model(model)
     lg = c.lang_of(lang, jm)
     if spark_master is not None and engine is not Engine.spark:
-        raise UsageError("--spark-master is for --engine spark")
+        raise UsageError(say("e_spark_master"))
     if engine is Engine.spark:
         for given, name in ((by, "--by"), (customers, "--customers"), (exclude_in_progress, "--exclude-in-progress")):
             if given:
-                raise UsageError(
-                    f"{name} is not available with --engine spark yet; leave it out, or use --engine polars"
-                )
+                raise UsageError(say("e_not_spark", name=name))
     if by is not None:
         if partitions is not None and partitions > 1:
-            raise UsageError("--by maps in memory; leave out --partitions")
+            raise UsageError(say("e_by_partitions"))
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
         c.warn(bd.all.warnings + bd.warnings, quiet=quiet)
         _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
         return
     if customers is not None:
-        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+        raise UsageError(say("e_customers_by"))
     from cjtool.partitions import auto_partitions
 
     parts = partitions if partitions is not None else (1 if exclude_in_progress else auto_partitions(events))
@@ -171,7 +170,7 @@ def map_command(
         )
     elif parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
         if exclude_in_progress:
-            raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
+            raise UsageError(say("e_exclude_partitions"))
         result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
         from cjtool.analyses.moments import compute_moments, impact_of, measured_moments

@@ -77,18 +77,16 @@ def init_command(
         text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lg)
     else:
         if column or encoding:
-            raise UsageError("--column and --encoding are for --from EVENTS (drafting a model from data)")
+            raise UsageError(say("e_init_column"))
         if name is None:
-            raise UsageError(
-                f"give a built-in model to copy ({', '.join(builtin_models.names())}) or --from EVENTS to draft one"
-            )
+            raise UsageError(say("e_init_which", names=", ".join(builtin_models.names())))
         key = name.lower()
         if key not in builtin_models.names():
-            raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
+            raise UsageError(say("e_init_unknown", name=repr(name), names=", ".join(builtin_models.names())))
         text = builtin_models.read(key, lg).decode("utf-8")
     target = output or f"{key}.yaml"
     if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
-        raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
+        raise OutputError(say("e_exists", target=target))
     emit(text, target)
     if target != "-":
         events = " ".join(from_events) if from_events else "EVENTS.csv"

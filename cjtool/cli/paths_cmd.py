@@ -12,6 +12,7 @@ from rich.console import Console
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.metrics import compute_map
 from cjtool.output import emit
 
@@ -117,15 +118,15 @@ def paths_command(
 
     format = format or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if before_drop and dst:
-        raise UsageError("--before-drop and --to both choose where transitions go; give one of them")
+        raise UsageError(say("e_before_drop"))
     if png:
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     if png_dir and not Path(png_dir).is_dir():
-        raise UsageError(f"--png-dir {png_dir}: no such folder; create it first")
+        raise UsageError(say("e_png_dir", png_dir=png_dir))
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)

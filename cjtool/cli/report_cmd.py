@@ -45,7 +45,7 @@ def report_analyses(
     from cjtool.analyses.moments import compute_moments, measured_moments
 
     if customers is not None and by is None:
-        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+        raise UsageError(say("e_customers_by"))
     stored = read_baseline_map(baseline, jm) if baseline is not None and by is None else None
     if by is not None:
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)

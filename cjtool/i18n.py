@@ -593,6 +593,38 @@ _T: dict[str, dict[str, str]] = {
         "en": "fix that line; a value with a quote, comma or line break must be in double quotes",
         "zh": "请修正该行；含引号、逗号或换行的值必须放在双引号中",
     },
+    "phase_spark_customers": {"en": "customers on Spark ({master})", "zh": "在 Spark 上生成客户表（{master}）"},
+    "phase_report_analysing": {"en": "cjtool report: analysing", "zh": "cjtool report：分析中"},
+    "phase_report_drawing": {"en": "cjtool report: drawing", "zh": "cjtool report：绘图中"},
+    "phase_init_counting": {"en": "cjtool init: counting touchpoints", "zh": "cjtool init：统计接触点"},
+    "mo_one_stage": {
+        "en": "the model has one stage: there is no next stage to convert to",
+        "zh": "模型只有一个阶段：没有可转化到的下一阶段",
+    },
+    "mo_none_met": {
+        "en": "no touchpoint before the last stage was met by at least {min} customers (ranking.min_customers)",
+        "zh": "最后阶段之前没有接触点被至少 {min} 位客户接触过（ranking.min_customers）",
+    },
+    "mo_pairs_left_out": {"en": "; {n} pairs left out", "zh": "；{n} 个接触点未计入"},
+    "mo_few": {
+        "en": "only {n} customers reached the first stage: no 2x2 table of {n} customers can give a Fisher p below "
+        "{floor}",
+        "zh": "只有 {n} 位客户到达首阶段：{n} 位客户的 2x2 表给不出低于 {floor} 的 Fisher p 值",
+    },
+    "mo_alpha": {"en": " (alpha {alpha})", "zh": "（显著性水平 {alpha}）"},
+    "mo_none_significant": {
+        "en": "no moment is significant at alpha {alpha} after Benjamini-Hochberg over {n} pairs (smallest adjusted "
+        "p {best})",
+        "zh": "经 Benjamini-Hochberg 校正（共 {n} 个接触点）后，没有关键时刻在显著性水平 {alpha} 下显著（最小校正 p 为 {best}）",
+    },
+    "mo_small_cells": {
+        "en": "the {n} significant moment(s) rest on a cell of fewer than {min} customers",
+        "zh": "{n} 个显著的关键时刻都依赖于少于 {min} 位客户的单元格",
+    },
+    "cu_attr_missing": {
+        "en": "the model's segment attribute `{name}` is in no event column or customer file: left out",
+        "zh": "模型的分群属性 `{name}` 不在任何事件列或客户文件中：未计入",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

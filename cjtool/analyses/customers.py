@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.model import JourneyModel
 
@@ -168,7 +169,7 @@ def customer_rows(
         except UsageError:
             if n in by:
                 raise
-            warnings.append(f"the model's segment attribute `{n}` is in no event column or customer file: left out")
+            warnings.append(say("cu_attr_missing", name=n))
     table = customer_table(j, [(a.name, a.values) for a in attrs])
     table = filter_customers(table, j.model, status=status, stage=stage, exit_touchpoint=exit_touchpoint)
     return table, warnings + [w for a in attrs for w in a.warnings]

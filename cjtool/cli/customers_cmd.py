@@ -128,7 +128,7 @@ def customers_command(
 
         spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)
         with c.progress(f"cjtool {jm.name}:") as phase:
-            phase(f"customers on Spark ({spark_master or 'local[*]'})")
+            phase(say("phase_spark_customers", master=spark_master or "local[*]"))
             n, warnings = customers_spark(
                 events,
                 jm,

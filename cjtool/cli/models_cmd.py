@@ -72,7 +72,7 @@ def init_command(
     if from_events:
         key = name or "journey"
         columns = c.parse_columns(column)
-        with c.progress("cjtool init: counting touchpoints"):
+        with c.progress(say("phase_init_counting")):
             volumes = touchpoint_volumes(from_events, columns, encoding=encoding)
         text = draft_yaml(key, volumes, source=" ".join(from_events), columns=columns, lang=lg)
     else:

@@ -51,7 +51,7 @@ def report_analyses(
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
     else:
         j, file = c.run_journeys(events, jm, reading=reading, quiet=quiet), None
-    with c.progress("cjtool report: analysing"):
+    with c.progress(say("phase_report_analysing")):
         moments = compute_moments(j)
         result = c.map_of(j, quiet=quiet, moments=moments)  # `ranking.impact` ranks by them
         result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
@@ -124,7 +124,7 @@ def report_command(
         reading=reading,
         quiet=quiet,
     )
-    with c.progress("cjtool report: drawing"):
+    with c.progress(say("phase_report_drawing")):
         command = _command(
             events,
             **{

@@ -224,9 +224,9 @@ def read_events(
             scans = [_Scan("<frame>", selected, None, all_columns=lf, others=_others(model, names))]
         else:
             if not events:
-                raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
+                raise DataError(say("e_no_files"), hint=say("e_no_files_hint"))
             if sum(str(e) == "-" for e in events) > 1:
-                raise DataError("- (standard input) is given more than once; it can be read only once")
+                raise DataError(say("e_stdin_twice"))
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
@@ -427,7 +427,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             if marks:  # a part of cjtool.partitions: its marks are no columns of the input
                 lf, columns = lf.drop(marks), [c for c in columns if c not in marks]
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
+            raise DataError(say("e_parquet", name=name, why=_first_line(exc))) from None
         return _Scan(
             name,
             _select_roles(lf, model, name, columns),
@@ -439,10 +439,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     warnings = []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
-        warnings.append(
-            f"{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text "
-            "is probably garbled (leave --encoding out)"
-        )
+        warnings.append(say("w_encoding_utf8", name=name, encoding=encoding))
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
     header, separator, cr_only = _read_header(path, name)
@@ -460,10 +457,7 @@ def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
     if bad is None:
         return scan
     if enc.first_invalid(scan.csv_path, "gb18030") is not None:
-        raise DataError(
-            f"{scan.name}: byte {bad:,} is not valid UTF-8, and the file is not GBK either",
-            hint="give the file's encoding with --encoding",
-        )
+        raise DataError(say("e_not_utf8_gbk", name=scan.name, at=f"{bad:,}"), hint=say("e_give_encoding"))
     path = enc.transcode(scan.csv_path, "gb18030", stack)
     header, separator, _ = _read_header(path, scan.name)
     note = f"{scan.name}: read as GBK (GB18030): its first non-UTF-8 byte is at byte {bad:,}"
@@ -519,16 +513,16 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str, bool]:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip():
-        raise DataError(f"{name}: the file is empty; expected a CSV header line")
+        raise DataError(say("e_empty_file", name=name))
     if b"\x00" in head:
-        raise DataError(f"{name}: a binary file, not CSV text")
+        raise DataError(say("e_binary", name=name))
     text = head.decode("utf-8-sig", errors="replace")
     first = text.splitlines()[0] if text.splitlines() else ""
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
         row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except (csv.Error, StopIteration):
-        raise DataError(f"{name}: line 1: cannot read the CSV header") from None
+        raise DataError(say("e_header", name=name)) from None
     return row, separator, enc.lone_cr(head)
 
 
@@ -541,7 +535,7 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
     seen: set[str] = set()
     for c in columns:
         if c in seen and c in cmap.values():
-            raise DataError(f"{name}: the header `{c}` appears twice; rename one of the columns")
+            raise DataError(say("e_header_twice", name=name, c=c))
         seen.add(c)
     exprs = []
     missing = []  # every missing column in one message, not one per run
@@ -557,10 +551,7 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         value = pl.col(header).cast(pl.String) if header in columns else pl.lit(None, dtype=pl.String)
         exprs.append(value.alias(f"attr:{header}"))
     if missing and any("\ufffd" in c for c in columns):  # GBK read as UTF-8: don't list mojibake
-        raise DataError(
-            f"{name}: line 1: no `{missing[0][1]}` column, and the header is not valid UTF-8",
-            hint="give the file's encoding with --encoding gbk",
-        )
+        raise DataError(say("e_no_column_gbk", name=name, header=missing[0][1]), hint=say("e_give_gbk"))
     if missing:
         closes = [(r, _closest_column(h, r, columns)) for r, h in missing]
         if len(missing) == 1:
@@ -942,13 +933,18 @@ def _no_timestamp_read(
     given = (in_file & ~raw.select(is_blank(pl.col("_ts_text"))).to_series()).arg_true()
     if not len(given):
         raise DataError(
-            f"{locate(int(in_file.arg_true()[0]))}: no timestamp could be read; every value of the timestamp column is empty",
-            hint="map the column with the event time with --column timestamp=HEADER",
+            say("e_no_time_empty", where=where_words(locate(int(in_file.arg_true()[0])), current_lang())),
+            hint=say("e_no_time_empty_hint"),
         )
     first = int(given[0])  # show the first value that is there, not an empty one
     raise DataError(
-        f"{locate(first)}: no timestamp could be read; the first is {raw['_ts_text'][first]!r}, expected {_expected(model)}",
-        hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
+        say(
+            "e_no_time",
+            where=where_words(locate(first), current_lang()),
+            first=repr(raw["_ts_text"][first]),
+            expected=_expected(model, current_lang()),
+        ),
+        hint=say("e_no_time_hint"),
     )
 
 

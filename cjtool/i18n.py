@@ -625,6 +625,78 @@ _T: dict[str, dict[str, str]] = {
         "en": "the model's segment attribute `{name}` is in no event column or customer file: left out",
         "zh": "模型的分群属性 `{name}` 不在任何事件列或客户文件中：未计入",
     },
+    "jw_no_stage": {
+        "en": "no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)",
+        "zh": "没有事件匹配模型的任何阶段：请检查各阶段的 touchpoints 和 match 规则（cjtool validate）",
+    },
+    "jw_starved": {
+        "en": "stage `{sid}` gets no event: earlier stages claim every event at its touchpoints (an event goes to the "
+        "first stage that matches); to give a repeated touchpoint to a later stage, list it as "
+        '{{name: T, occurrence: N}} or {{name: T, occurrence: "N+"}}',
+        "zh": "阶段 `{sid}` 没有事件：前面的阶段占用了它的接触点的所有事件（事件归入第一个匹配的阶段）；"
+        '要把重复出现的接触点交给后面的阶段，请写成 `{{name: T, occurrence: N}}` 或 `{{name: T, occurrence: "N+"}}`',
+    },
+    "jw_ties": {
+        "en": "{ties} of {steps} chain steps ({share}) have the same timestamp as the step before, and equal times "
+        "count as in order either way; if the export has dates or minutes only, set `same_time: input_order` in the "
+        "model to take the file's row order for them",
+        "zh": "{steps} 个链步骤中有 {ties} 个（{share}）与前一步时间相同，相同时间按任意顺序都算有序；"
+        "如果导出只有日期或精确到分钟，请在模型中设置 `same_time: input_order`，按文件的行顺序处理",
+    },
+    "e_no_files": {"en": "no event files given", "zh": "没有给出事件文件"},
+    "e_no_files_hint": {
+        "en": "pass one or more CSV/Parquet files, or - for stdin",
+        "zh": "请给出一个或多个 CSV/Parquet 文件，或用 - 读取标准输入",
+    },
+    "e_stdin_twice": {
+        "en": "- (standard input) is given more than once; it can be read only once",
+        "zh": "-（标准输入）被给出了多次；它只能读取一次",
+    },
+    "e_parquet": {
+        "en": "{name}: not a readable Parquet file ({why})",
+        "zh": "{name}：不是可读的 Parquet 文件（{why}）",
+    },
+    "w_encoding_utf8": {
+        "en": "{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text is probably garbled "
+        "(leave --encoding out)",
+        "zh": "{name}：给出了 --encoding {encoding}，但文件按 UTF-8 可读；其中的非 ASCII 文字可能已乱码（请去掉 --encoding）",
+    },
+    "e_not_utf8_gbk": {
+        "en": "{name}: byte {at} is not valid UTF-8, and the file is not GBK either",
+        "zh": "{name}：第 {at} 个字节不是有效的 UTF-8，文件也不是 GBK",
+    },
+    "e_give_encoding": {"en": "give the file's encoding with --encoding", "zh": "请用 --encoding 指定文件编码"},
+    "e_empty_file": {
+        "en": "{name}: the file is empty; expected a CSV header line",
+        "zh": "{name}：文件为空；应有 CSV 表头行",
+    },
+    "e_binary": {"en": "{name}: a binary file, not CSV text", "zh": "{name}：是二进制文件，不是 CSV 文本"},
+    "e_header": {"en": "{name}: line 1: cannot read the CSV header", "zh": "{name} 第 1 行：无法读取 CSV 表头"},
+    "e_header_twice": {
+        "en": "{name}: the header `{c}` appears twice; rename one of the columns",
+        "zh": "{name}：表头 `{c}` 出现了两次；请重命名其中一列",
+    },
+    "e_no_column_gbk": {
+        "en": "{name}: line 1: no `{header}` column, and the header is not valid UTF-8",
+        "zh": "{name} 第 1 行：没有 `{header}` 列，且表头不是有效的 UTF-8",
+    },
+    "e_give_gbk": {"en": "give the file's encoding with --encoding gbk", "zh": "请用 --encoding gbk 指定文件编码"},
+    "e_no_time_empty": {
+        "en": "{where}: no timestamp could be read; every value of the timestamp column is empty",
+        "zh": "{where}：读不出任何时间；时间列的值全部为空",
+    },
+    "e_no_time_empty_hint": {
+        "en": "map the column with the event time with --column timestamp=HEADER",
+        "zh": "请用 --column timestamp=HEADER 指定事件时间所在的列",
+    },
+    "e_no_time": {
+        "en": "{where}: no timestamp could be read; the first is {first}, expected {expected}",
+        "zh": "{where}：读不出任何时间；第一个值是 {first}，应为 {expected}",
+    },
+    "e_no_time_hint": {
+        "en": "set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
+        "zh": "请在模型中设置 `timestamp_format:` 或使用 --timestamp-format（strftime 格式，例如 %d/%m/%Y %H:%M）",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

@@ -160,6 +160,11 @@ def bad_files(d: Path) -> dict[str, Path]:
         "nocol.csv": "user,when,what\nu1,2026-01-01,ad_impression\n",
         "model.yaml": "name: broken\nstages:\n  - id: a\n    touchpoint: [x]\n",
         "empty": "customer_id,timestamp,touchpoint\n,,\n",
+        "notime": "customer_id,timestamp,touchpoint\nC1,yesterday,ad_impression\nC2,today,ad_impression\n",
+        "dup": "customer_id,timestamp,touchpoint,touchpoint\nC1,2026-01-01,ad_impression,x\n",
+        "zero": "",
+        "ties": "customer_id,timestamp,touchpoint\n"
+        + "".join(f"T{i},2026-01-01,ad_impression\nT{i},2026-01-01,product_page_view\n" for i in range(40)),
         "sci": "customer_id,timestamp,touchpoint\n"
         + "".join(f"1.3{i}E+15,2026-01-0{i + 1}T00:00:00Z,ad_impression\n" for i in range(5)),
     }
@@ -224,6 +229,11 @@ def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
         ("bad output", ["map", E, "-m", M, "-o", out / "nodir" / "x.json"]),
         ("bad check", ["check", bad["rows"], "-m", M, "--min-conversion", "purchase=0.9", "--max-rejected", "0.1"]),
         ("bad compare small", ["compare", bad["rows"], "-m", M, *ab]),
+        ("bad ties", ["map", bad["ties"], "-m", M]),
+        ("bad no time", ["map", bad["notime"], "-m", M]),
+        ("bad dup header", ["map", bad["dup"], "-m", M]),
+        ("bad zero", ["map", bad["zero"], "-m", M]),
+        ("bad stdin twice", ["map", "-", "-", "-m", M]),
         ("bad moments", ["moments", bad["rows"], "-m", M]),
         ("bad paths", ["paths", bad["rows"], "-m", M]),
         ("bad customers", ["customers", bad["rows"], "-m", M, "-o", out / "bad.csv"]),

@@ -43,10 +43,12 @@ class CjtoolError(Exception):
     def in_lang(self, lang: str) -> str:
         """The line in ``lang``: from the catalogue when the raiser gave ``words``
         (``worded``), else as raised."""
-        if self.words is None or lang == "en":
+        if lang == "en":
             return str(self)
         from cjtool.i18n import t
 
+        if self.words is None:
+            return self.message + (t("hint_sep", lang) + self.hint if self.hint else "")
         key, fields = self.words
         return t(key, lang).format(**fields)
 

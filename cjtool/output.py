@@ -65,14 +65,14 @@ def output_target(target: str | Path) -> OutputTarget:
             raise OutputError(say("e_no_folder", name=name, parent=parent, via=via), hint=say("e_create_first"))
         return OutputTarget("file", real)
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{name}: is a folder", hint="give a file name")
+        raise OutputError(say("o_is_folder", name=name), hint=say("o_give_file"))
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
         return OutputTarget("device", Path(name))
     if not stat.S_ISREG(st.st_mode):
-        what = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "special"
-        raise OutputError(f"{name}: is {what}, not a file", hint="give a file name")
+        what = say("o_block" if stat.S_ISBLK(st.st_mode) else "o_socket" if stat.S_ISSOCK(st.st_mode) else "o_special")
+        raise OutputError(say("o_not_file", name=name, what=what), hint=say("o_give_file"))
     if not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
+        raise OutputError(say("o_read_only", name=name), hint=say("o_read_only_hint"))
     return OutputTarget("file", Path(os.path.realpath(name)))
 
 
@@ -85,7 +85,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{where.path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=target, why=exc.strerror or exc)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -101,7 +101,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             with open(tmp_path, "rb") as src, open(where.path, "wb") as dst:
                 shutil.copyfileobj(src, dst)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=target, why=exc.strerror or exc)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -147,9 +147,9 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     if st is not None and not stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{name}: exists and is not a folder", hint="give a folder name")
+        raise OutputError(say("o_not_folder", name=name), hint=say("o_give_folder"))
     real = Path(os.path.realpath(name))
     if st is not None:
         for n in names:  # a member that is a folder or read-only: refused now, not half-way
@@ -159,7 +159,7 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
         real.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
     except OSError as exc:
-        raise OutputError(f"{name}: cannot create the folder ({exc.strerror or exc})") from None
+        raise OutputError(say("o_cannot_mkdir", name=name, why=exc.strerror or exc)) from None
     try:
         yield work
         if st is None:
@@ -172,7 +172,7 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
                 if os.path.isfile(real / n) and not os.path.islink(real / n):
                     os.unlink(real / n)
     except OSError as exc:
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

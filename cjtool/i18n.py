@@ -824,7 +824,7 @@ def reset_lang() -> None:
     _current.update(lang="en", chosen=False)
 
 
-def say(key: str, **fields: object) -> str:
+def say(key: str, /, **fields: object) -> str:
     """The catalogue's ``key`` in the run's language, filled with ``fields``: for messages
     worded far from any option (errors and warnings of the reader, the model, analyses)."""
     return t(key, current_lang()).format(**fields)

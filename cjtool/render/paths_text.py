@@ -270,7 +270,7 @@ def to_dot(p: Paths, lang: str = "en") -> str:
         lines.append(f"  subgraph cluster_{k} {{ label={_dot_id(st.label.get(lang))}; color=gray;")
         lines += [f"    {ids[s]} [label={_dot_id(s.touchpoint or '')}];" for s in members]
         lines.append("  }")
-    lines += [f"  {ids[s]} [label={_dot_id(s.touchpoint or '')}, shape=ellipse];" for s in steps if s.pseudo]
+    lines += [f"  {ids[s]} [label={_dot_id(step_text(p, s, lang))}, shape=ellipse];" for s in steps if s.pseudo]
     for x in p.transitions:
         width = 0.5 + 4.5 * x.customers / top
         lines.append(f'  {ids[x.src]} -> {ids[x.dst]} [label="{x.customers}", penwidth={width:.2f}];')

@@ -724,6 +724,107 @@ _T: dict[str, dict[str, str]] = {
         "zh": "{where}：键必须是普通名称（不支持合并键 `<<`）",
     },
     "y_duplicate": {"en": "{where}: duplicate key `{key}`", "zh": "{where}：键 `{key}` 重复"},
+    "m_unknown_lang": {"en": "unknown language `{lang}`; use {langs}", "zh": "未知的语言 `{lang}`；请用 {langs}"},
+    "m_text_or_langs": {
+        "en": "expected text or a mapping of languages such as {{en: Awareness, zh: 认知}}",
+        "zh": "应为文字，或按语言分别写的映射，例如 {{en: Awareness, zh: 认知}}",
+    },
+    "m_name": {"en": "expected a non-empty name, got {got}", "zh": "应为非空名称，实际是 {got}"},
+    "m_window": {
+        "en": "{value} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write "
+        "months as days)",
+        "zh": "{value} 不是转化窗口；请写正数加单位：30d、12h、90m、45s、2w（m 是分钟；月份请写成天数）",
+    },
+    "m_empty_formats": {
+        "en": "an empty list: give formats, or leave the key out",
+        "zh": "列表为空：请给出格式，或删掉这个键",
+    },
+    "m_column_twice": {"en": "the column `{h}` is mapped to more than one role", "zh": "列 `{h}` 被指定给了多个角色"},
+    "m_bad_id": {
+        "en": "{sid} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
+        "zh": "{sid} 不是有效的 id：请用字母（任何语言）、数字、`_`、`-` 或 `.`，不要有空格",
+    },
+    "m_bad_regex": {
+        "en": "invalid regular expression in stage `{sid}`: {err}",
+        "zh": "阶段 `{sid}` 的正则表达式无效（正则引擎的原文：`{err}`）",
+    },
+    "m_empty_pattern": {
+        "en": "an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
+        "zh": "空的匹配模式会匹配所有接触点（阶段 `{sid}`）；请删掉它或写一个模式",
+    },
+    "m_name_or_occurrence": {
+        "en": "expected a non-empty name or {{name: T, occurrence: N}}, got {got}",
+        "zh": "应为非空名称或 `{{name: T, occurrence: N}}`，实际是 {got}",
+    },
+    "m_occurrence_required": {
+        "en": 'is required: N (the N-th event at the touchpoint) or "N+" (N-th or later)',
+        "zh": '必须填写：N（该接触点的第 N 个事件）或 "N+"（第 N 个及以后）',
+    },
+    "m_occurrence": {
+        "en": 'expected a whole number from 1 (e.g. 1) or "N+" (e.g. "2+"), got {got}',
+        "zh": '应为从 1 起的整数（如 1）或 "N+"（如 "2+"），实际是 {got}',
+    },
+    "m_scale_limit": {
+        "en": "scales are limited to -{x}..{x} (scores are summed exactly)",
+        "zh": "量表范围限于 -{x}..{x}（评分按精确值求和）",
+    },
+    "m_weights_zero": {"en": "the weights must not both be 0", "zh": "两个权重不能都为 0"},
+    "m_whole": {"en": "expected a whole number, got {got}", "zh": "应为整数，实际是 {got}"},
+    "mo_opt_mode": {
+        "en": "--mode: expected one of {choices}, got {got}",
+        "zh": "--mode：应为 {choices} 之一，实际是 {got}",
+    },
+    "mo_opt_window": {
+        "en": "--window: {value} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write "
+        "months as days)",
+        "zh": "--window：{value} 不是转化窗口；请写数字加单位：30d、12h、90m、45s、2w（m 是分钟；月份请写成天数）",
+    },
+    "mo_opt_role": {
+        "en": "--column: unknown role {role}{suggest}; roles are {roles}",
+        "zh": "--column：未知的角色 {role}{suggest}；可用的角色：{roles}",
+    },
+    "mo_opt_same_time": {
+        "en": "--same-time: expected one of {choices}, got {got}",
+        "zh": "--same-time：应为 {choices} 之一，实际是 {got}",
+    },
+    "mo_opt_until": {
+        "en": "--until {until} is not after --since {since}",
+        "zh": "--until {until} 不晚于 --since {since}",
+    },
+    "mo_opt_date": {
+        "en": "{option} {text}: expected a date (2026-03-01) or a date and time (2026-03-01T10:00)",
+        "zh": "{option} {text}：应为日期（2026-03-01）或日期加时间（2026-03-01T10:00）",
+    },
+    "mf_folder": {
+        "en": "{spec}: is a folder; give the model's YAML file",
+        "zh": "{spec}：是文件夹；请给出模型的 YAML 文件",
+    },
+    "mf_no_file": {"en": "{spec}: no such model file", "zh": "{spec}：模型文件不存在"},
+    "mf_no_file_hint": {
+        "en": "give a YAML path or a built-in name (`cjtool models`)",
+        "zh": "请给出 YAML 路径或内置模型名（`cjtool models`）",
+    },
+    "mf_unknown": {
+        "en": "{spec}: not a model file or a built-in model{suggest}",
+        "zh": "{spec}：既不是模型文件也不是内置模型{suggest}",
+    },
+    "mf_builtins": {"en": "built-in models: {names}", "zh": "内置模型：{names}"},
+    "mf_not_utf8": {
+        "en": "{source}: the model is not UTF-8 text; save it as UTF-8",
+        "zh": "{source}：模型不是 UTF-8 文本；请另存为 UTF-8",
+    },
+    "mf_empty": {
+        "en": "{source}: the model is empty; it needs at least `stages:`",
+        "zh": "{source}：模型为空；至少需要 `stages:`",
+    },
+    "mf_csv": {
+        "en": "{source}: this looks like CSV data, not a journey model",
+        "zh": "{source}：这看起来是 CSV 数据，不是旅程模型",
+    },
+    "mf_csv_hint": {
+        "en": "the model goes after --model; the events file is an argument",
+        "zh": "模型写在 --model 之后；事件文件作为参数给出",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

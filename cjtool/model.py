@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from cjtool.errors import ModelError, UsageError
-from cjtool.i18n import current_lang, t
+from cjtool.i18n import current_lang, say, t
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -171,7 +171,7 @@ class JourneyModel:
         m = self
         if mode is not None:
             if mode not in MODES:
-                raise UsageError(f"--mode: expected one of {', '.join(MODES)}, got {mode!r}")
+                raise UsageError(say("mo_opt_mode", choices=", ".join(MODES), got=repr(mode)))
             m = replace(m, mode=mode)
         if window is not None:
             if window.strip().lower() in ("none", "off", ""):
@@ -179,16 +179,14 @@ class JourneyModel:
             else:
                 seconds = parse_window(window)
                 if seconds is None:
-                    raise UsageError(
-                        f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)"
-                    )
+                    raise UsageError(say("mo_opt_window", value=repr(window)))
                 m = replace(m, window_s=seconds, window_text=window.strip())
         if columns:
             explicit = dict(m.columns)
             for role, header in columns.items():
                 if role not in ROLES:
                     raise UsageError(
-                        f"--column: unknown role {role!r}{_suggest(role, ROLES)}; roles are {', '.join(ROLES)}"
+                        say("mo_opt_role", role=repr(role), suggest=_suggest(role, ROLES), roles=", ".join(ROLES))
                     )
                 explicit[role] = header
             m = replace(m, columns=tuple(explicit.items()))
@@ -202,13 +200,13 @@ class JourneyModel:
             m = replace(m, dedupe=dedupe)
         if same_time is not None:
             if same_time not in SAME_TIME:
-                raise UsageError(f"--same-time: expected one of {', '.join(SAME_TIME)}, got {same_time!r}")
+                raise UsageError(say("mo_opt_same_time", choices=", ".join(SAME_TIME), got=repr(same_time)))
             m = replace(m, same_time=same_time)
         if since is not None or until is not None:
             lo = None if since is None else parse_instant(since, m.timezone, "--since", end=False)
             hi = None if until is None else parse_instant(until, m.timezone, "--until", end=True)
             if lo is not None and hi is not None and hi <= lo:
-                raise UsageError(f"--until {until} is not after --since {since}")
+                raise UsageError(say("mo_opt_until", until=until, since=since))
             m = replace(m, since=lo, until=hi)
         return m
 
@@ -223,9 +221,7 @@ def parse_instant(text: str, timezone: str | None, option: str, *, end: bool) ->
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(
-            f"{option} {text!r}: expected a date (2026-03-01) or a date and time (2026-03-01T10:00)"
-        ) from None
+        raise UsageError(say("mo_opt_date", option=option, text=repr(text))) from None
     whole_day = len(text.strip()) == 10
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(timezone) if timezone else UTC)
@@ -317,11 +313,9 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if path.is_dir():
-            raise ModelError(f"{spec}: is a folder; give the model's YAML file")
+            raise ModelError(say("mf_folder", spec=spec))
         if not path.is_file():
-            raise ModelError(
-                f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)"
-            )
+            raise ModelError(say("mf_no_file", spec=spec), hint=say("mf_no_file_hint"))
         raw = path.read_bytes()
         source = str(spec)
     elif builtin_ok and str(spec).lower() in builtin_models.names():
@@ -330,8 +324,8 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     else:
         names = builtin_models.names()
         raise ModelError(
-            f"{spec}: not a model file or a built-in model{_suggest(str(spec).lower(), names)}",
-            hint=f"built-in models: {', '.join(names)}",
+            say("mf_unknown", spec=spec, suggest=_suggest(str(spec).lower(), names)),
+            hint=say("mf_builtins", names=", ".join(names)),
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -339,7 +333,7 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ModelError(f"{source}: the model is not UTF-8 text; save it as UTF-8") from None
+            raise ModelError(say("mf_not_utf8", source=source)) from None
     return parse_model(text, source)
 
 
@@ -401,9 +395,9 @@ class _Builder:
         if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
             for k in value:
                 if k not in LANGS:
-                    self.bad(path + (k,), f"unknown language `{k}`; use {', '.join(LANGS)}")
+                    self.say(path + (k,), "m_unknown_lang", lang=k, langs=", ".join(LANGS))
             return Text.of(value)
-        self.bad(path, "expected text or a mapping of languages such as {en: Awareness, zh: 认知}")
+        self.say(path, "m_text_or_langs")
         return Text.of(default)
 
     def number(
@@ -440,7 +434,7 @@ class _Builder:
         out = []
         for i, v in enumerate(value):
             if not isinstance(v, str) or v == "":
-                self.bad(path + (i,), f"expected a non-empty name, got {_kind(v)}")
+                self.say(path + (i,), "m_name", got=_kind(v))
             else:
                 out.append(v)
         return tuple(out)
@@ -449,11 +443,11 @@ class _Builder:
     def build(self) -> JourneyModel:
         data = self.doc.data
         if data is None:
-            raise ModelError(f"{self.doc.source}: the model is empty; it needs at least `stages:`")
+            raise ModelError(say("mf_empty", source=self.doc.source))
         if isinstance(data, str) and "," in data.split("\n", 1)[0]:
             raise ModelError(
-                f"{self.doc.source}: this looks like CSV data, not a journey model",
-                hint="the model goes after --model; the events file is an argument",
+                say("mf_csv", source=self.doc.source),
+                hint=say("mf_csv_hint"),
             )
         top = self.mapping(data, (), TOP_KEYS)
         if not isinstance(data, dict):
@@ -465,9 +459,12 @@ class _Builder:
             mode = "ordered"
         same_time = self.string(top.get("same_time"), ("same_time",)) or "any_order"
         if same_time not in SAME_TIME:
-            self.bad(
+            self.say(
                 ("same_time",),
-                f"expected one of {', '.join(SAME_TIME)}, got {same_time!r}{_suggest(same_time, SAME_TIME)}",
+                "m_one_of",
+                choices=", ".join(SAME_TIME),
+                got=repr(same_time),
+                suggest=_suggest(same_time, SAME_TIME),
             )
             same_time = "any_order"
         window_s, window_text = None, None
@@ -475,10 +472,7 @@ class _Builder:
         if wv is not None and str(wv).strip().lower() not in ("none", "off"):
             window_s = parse_window(str(wv))
             if window_s is None:
-                self.bad(
-                    ("window",),
-                    f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)",
-                )
+                self.say(("window",), "m_window", value=repr(wv))
             else:
                 window_text = str(wv).strip()
         columns = self.columns(top.get("columns"))
@@ -495,7 +489,7 @@ class _Builder:
         churn_s, churn_text = self.duration(top.get("churn_after"), ("churn_after",))
         lang = self.string(top.get("lang"), ("lang",))
         if lang is not None and lang not in LANGS:
-            self.bad(("lang",), f"unknown language `{lang}`; use {', '.join(LANGS)}")
+            self.say(("lang",), "m_unknown_lang", lang=lang, langs=", ".join(LANGS))
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -553,7 +547,7 @@ class _Builder:
         if isinstance(value, list):
             out = tuple(v for i, v in enumerate(value) if self.string(v, ("timestamp_format", i), required=True))
             if not value:
-                self.bad(("timestamp_format",), "an empty list: give formats, or leave the key out")
+                self.say(("timestamp_format",), "m_empty_formats")
             return out or None
         return self.string(value, ("timestamp_format",))
 
@@ -583,7 +577,7 @@ class _Builder:
         headers = [explicit.get(r, r) for explicit in [dict(out)] for r in ROLES]
         for h in set(headers):
             if headers.count(h) > 1:
-                self.bad(("columns",), f"the column `{h}` is mapped to more than one role")
+                self.say(("columns",), "m_column_twice", h=h)
         return tuple(out)
 
     def stages(self, value: Any) -> tuple[Stage, ...]:
@@ -602,10 +596,7 @@ class _Builder:
             sid = self.string(st.get("id"), path + ("id",), required=True)
             if sid is not None:
                 if not _ID_RE.match(sid):
-                    self.bad(
-                        path + ("id",),
-                        f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
-                    )
+                    self.say(path + ("id",), "m_bad_id", sid=repr(sid))
                 if sid in seen:
                     self.say(path + ("id",), "m_duplicate_id", sid=sid)
                 seen.add(sid)
@@ -614,13 +605,10 @@ class _Builder:
             if match is not None:
                 err = regex_error(match)
                 if err:
-                    self.bad(path + ("match",), f"invalid regular expression in stage `{sid}`: {err}")
+                    self.say(path + ("match",), "m_bad_regex", sid=sid, err=err)
                     match = None
                 elif match == "":
-                    self.bad(
-                        path + ("match",),
-                        f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
-                    )
+                    self.say(path + ("match",), "m_empty_pattern", sid=sid)
             elif not tps and not occurrences and not st.get("touchpoints"):  # bad items are reported already
                 self.say(path, "m_match_nothing", sid=sid)
             channels = self.string_list(st.get("channels"), path + ("channels",))
@@ -659,7 +647,7 @@ class _Builder:
                 if occ is not None:
                     occurrences.append(occ)
             elif not isinstance(item, str) or item == "":
-                self.bad(path + (i,), f"expected a non-empty name or {{name: T, occurrence: N}}, got {_kind(item)}")
+                self.say(path + (i,), "m_name_or_occurrence", got=_kind(item))
             else:
                 names.append(item)
         return tuple(names), tuple(occurrences)
@@ -671,15 +659,10 @@ class _Builder:
         text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
         m = re.fullmatch(r"([0-9]+)(\+?)", text)
         if raw is None:
-            self.bad(
-                path + ("occurrence",), 'is required: N (the N-th event at the touchpoint) or "N+" (N-th or later)'
-            )
+            self.say(path + ("occurrence",), "m_occurrence_required")
             return None
         if not m or int(m.group(1)) < 1:
-            self.bad(
-                path + ("occurrence",),
-                f'expected a whole number from 1 (e.g. 1) or "N+" (e.g. "2+"), got {_kind(raw)}',
-            )
+            self.say(path + ("occurrence",), "m_occurrence", got=_kind(raw))
             return None
         if not name:
             return None
@@ -693,7 +676,7 @@ class _Builder:
             self.say(path, "m_max_min", hi=f"{hi:g}", lo=f"{lo:g}")
             return default
         if max(abs(lo), abs(hi)) > SCALE_LIMIT:
-            self.bad(path, f"scales are limited to -{SCALE_LIMIT:g}..{SCALE_LIMIT:g} (scores are summed exactly)")
+            self.say(path, "m_scale_limit", x=f"{SCALE_LIMIT:g}")
             return default
         return Scale(lo, hi)
 
@@ -710,11 +693,11 @@ class _Builder:
         wd = self.number(w.get("drop_off"), ("ranking", "weights", "drop_off"), 1.0, minimum=0)
         ws = self.number(w.get("dissatisfaction"), ("ranking", "weights", "dissatisfaction"), 1.0, minimum=0)
         if wd + ws <= 0:
-            self.bad(("ranking", "weights"), "the weights must not both be 0")
+            self.say(("ranking", "weights"), "m_weights_zero")
             wd, ws = 1.0, 1.0
         mc = self.number(rk.get("min_customers"), ("ranking", "min_customers"), 1, minimum=0)
         if mc != int(mc):
-            self.bad(("ranking", "min_customers"), f"expected a whole number, got {mc:g}")
+            self.say(("ranking", "min_customers"), "m_whole", got=f"{mc:g}")
         impact = self.boolean(rk.get("impact"), ("ranking", "impact"))
         wi = self.number(w.get("impact"), ("ranking", "weights", "impact"), 1.0, minimum=0) if impact else None
         return wd, ws, int(mc), wi

@@ -825,6 +825,43 @@ _T: dict[str, dict[str, str]] = {
         "en": "the model goes after --model; the events file is an argument",
         "zh": "模型写在 --model 之后；事件文件作为参数给出",
     },
+    "sg_no_file": {"en": "{name}: no such customer file", "zh": "{name}：客户文件不存在"},
+    "sg_unreadable": {"en": "{name}: cannot read the customer file ({why})", "zh": "{name}：无法读取客户文件（{why}）"},
+    "sg_no_id": {
+        "en": "{name}: no `{header}` column for the customer id; found: {found}",
+        "zh": "{name}：没有客户 ID 列 `{header}`；文件中的列：{found}",
+    },
+    "sg_no_id_hint": {
+        "en": "the customer file needs the id column the events use",
+        "zh": "客户文件需要与事件相同的 ID 列",
+    },
+    "sg_dup": {
+        "en": "{name}: customer `{first}` is listed {n} times ({ids} ids listed more than once)",
+        "zh": "{name}：客户 `{first}` 出现了 {n} 次（共 {ids} 个 ID 重复出现）",
+    },
+    "sg_dup_hint": {"en": "keep one row per customer", "zh": "每位客户只保留一行"},
+    "sg_limit": {"en": "--segments {limit}: keep at least 2 segments", "zh": "--segments {limit}：至少保留 2 个分群"},
+    "g_last_stage": {
+        "en": "gate max_drop_off {target}: the last stage has no next stage to drop off to; gate a touchpoint of it "
+        "instead",
+        "zh": "门禁 max_drop_off {target}：最后阶段没有下一阶段可流失；请改为对它的某个接触点设门禁",
+    },
+    "g_not_stage": {
+        "en": "gate min_conversion {target}: not a stage id; stages: {stages}",
+        "zh": "门禁 min_conversion {target}：不是阶段 id；阶段有：{stages}",
+    },
+    "g_unknown": {
+        "en": "gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; {hint}stages: {stages}",
+        "zh": "门禁 {kind} {target}：既不是阶段 id，也不是模型或数据中的接触点；{hint}阶段有：{stages}",
+    },
+    "cu_status": {
+        "en": "--status {value}: not a status; use {statuses}",
+        "zh": "--status {value}：没有这种状态；请用 {statuses}",
+    },
+    "cu_stage": {
+        "en": "--stage {value}: not a stage of the model; stages: {stages}",
+        "zh": "--stage {value}：不是模型的阶段；阶段有：{stages}",
+    },
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

@@ -88,6 +88,9 @@ def identifiers() -> set[str]:
     from cjtool import model as model_keys
     from cjtool.analyses.segments import PERIODS
 
+    from cjtool.analyses.customers import STATUSES
+
+    names |= set(STATUSES)  # --status values, as typed
     names |= set(PERIODS) | {
         k for v in vars(model_keys).values() if isinstance(v, tuple) for k in v if isinstance(k, str)
     }
@@ -233,6 +236,10 @@ def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
         ("bad check", ["check", bad["rows"], "-m", M, "--min-conversion", "purchase=0.9", "--max-rejected", "0.1"]),
         ("bad compare small", ["compare", bad["rows"], "-m", M, *ab]),
         ("bad ties", ["map", bad["ties"], "-m", M]),
+        ("bad gate target", ["check", E, "-m", M, "--min-conversion", "purchse=0.1"]),
+        ("bad status", ["customers", E, "-m", M, "--status", "happy"]),
+        ("bad customer file", ["map", E, "-m", M, "--by", "tier", "--customers", bad["nocol.csv"]]),
+        ("bad segments", ["map", E, "-m", M, "--by", "persona", "--segments", "1"]),
         ("bad model 2", ["validate", "-m", bad["model2.yaml"]]),
         ("bad model name", ["map", E, "-m", "aipI"]),
         ("bad model is csv", ["map", E, "-m", E]),

@@ -130,10 +130,10 @@ def filter_customers(
     ids = [st.id for st in model.stages]
     for value in status:
         if value not in STATUSES:
-            raise UsageError(f"--status {value}: not a status; use {', '.join(STATUSES)}")
+            raise UsageError(say("cu_status", value=value, statuses=", ".join(STATUSES)))
     for value in stage:
         if value not in ids:
-            raise UsageError(f"--stage {value}: not a stage of the model; stages: {', '.join(ids)}")
+            raise UsageError(say("cu_stage", value=value, stages=", ".join(ids)))
     keep = pl.lit(True)
     if status:
         keep &= pl.col("status").cast(pl.String).is_in(list(status))

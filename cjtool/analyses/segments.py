@@ -69,7 +69,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        raise DataError(f"{name}: no such customer file")
+        raise DataError(say("sg_no_file", name=name))
     with open(path, "rb") as fh:
         magic = fh.read(4)
     try:
@@ -83,12 +83,12 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
             separator = max((",", ";", "\t", "|"), key=lambda sep: (first.count(sep), sep == ","))
             frame = pl.read_csv(text.encode("utf-8"), separator=separator, infer_schema=False)
     except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise DataError(f"{name}: cannot read the customer file ({str(exc).splitlines()[0]})") from None
+        raise DataError(say("sg_unreadable", name=name, why=str(exc).splitlines()[0])) from None
     header = id_header if id_header in frame.columns else "customer_id"
     if header not in frame.columns:
         raise DataError(
-            f"{name}: no `{id_header}` column for the customer id; found: {', '.join(frame.columns) or '(none)'}",
-            hint="the customer file needs the id column the events use",
+            say("sg_no_id", name=name, header=id_header, found=", ".join(frame.columns) or say("none_value")),
+            hint=say("sg_no_id_hint"),
         )
     frame = frame.rename({header: "customer_id"}) if header != "customer_id" else frame
     frame = frame.filter(pl.col("customer_id").is_not_null())
@@ -96,8 +96,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     if dup.height:
         first = dup["customer_id"][0]
         raise DataError(
-            f"{name}: customer `{first}` is listed {dup['len'][0]} times ({dup.height:,} ids listed more than once)",
-            hint="keep one row per customer",
+            say("sg_dup", name=name, first=first, n=dup["len"][0], ids=f"{dup.height:,}"), hint=say("sg_dup_hint")
         )
     return frame
 
@@ -222,7 +221,7 @@ def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Ser
     by code point), and how many values were pooled: with more than ``limit`` values the
     first limit-1 are kept and the rest pooled as `(other)`, listed last (SPEC 9/16)."""
     if limit < 2:
-        raise UsageError(f"--segments {limit}: keep at least 2 segments")
+        raise UsageError(say("sg_limit", limit=limit))
     sizes = values.value_counts(name="n").sort(["n", values.name], descending=[True, False])
     order = sizes[values.name].to_list()
     pooled = 0

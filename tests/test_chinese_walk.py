@@ -86,9 +86,8 @@ def identifiers() -> set[str]:
         for col in frame.columns[2:4] + [c for c in frame.columns if c in ("variant", "persona")]:
             names |= {str(v) for v in frame[col].unique().to_list() if v}
     from cjtool import model as model_keys
-    from cjtool.analyses.segments import PERIODS
-
     from cjtool.analyses.customers import STATUSES
+    from cjtool.analyses.segments import PERIODS
 
     names |= set(STATUSES)  # --status values, as typed
     names |= set(PERIODS) | {

@@ -344,6 +344,7 @@ def figures_zh():
 
     matplotlib.use("Agg")
     from cjtool.analyses.compare import compare
+    from cjtool.analyses.moments import measured_moments
     from cjtool.api import breakdown, journeys, moments, paths
     from cjtool.metrics import compute_map
     from cjtool.render import compare_png, moments_png, paths_png, png, png_charts, segments_png
@@ -352,6 +353,7 @@ def figures_zh():
     model = load_model(str(M))
     j = journeys([str(E)], model, attributes=["variant", "persona"])
     result = compute_map(j, model)
+    result.measured = measured_moments(moments(j, model))  # as `map --png` draws them
     with style():
         yield "journey map", png.journey_map_figure(result, "zh")
         yield "priority matrix", png_charts.priority_matrix_figure(result, "zh")

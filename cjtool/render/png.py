@@ -26,7 +26,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from cjtool.i18n import fmt_int, t
+from cjtool.i18n import fmt_int, fmt_points, t
 from cjtool.render.png_charts import funnel_figure, priority_matrix_figure, save_funnel, save_priority_matrix
 from cjtool.render.png_style import (
     ACCENT,
@@ -288,7 +288,11 @@ class _JourneyMapChart:
                 lines.append(("★ " + clean(stage.moment_of_truth), MOT, "moment_of_truth"))
             if measured:
                 lines.append(
-                    (f"◆ {clean(measured.touchpoint)} {100 * measured.lift:+.0f} pts", MEASURED, "measured_moment")
+                    (
+                        f"◆ {clean(measured.touchpoint)} {fmt_points(100 * measured.lift, self.lang, 0)}",
+                        MEASURED,
+                        "measured_moment",
+                    )
                 )
             ys = [0.17 if two else 0.2] if len(lines) == 1 else [0.3 if two else 0.32, 0.1]
             for (text, colour, gid), ty in zip(lines, ys, strict=False):

@@ -80,7 +80,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "measured_note": {
         "en": "◆ measured key moment: conversion gap, pts",
-        "zh": "◆ 实测关键时刻：转化率差（百分点，pts）",
+        "zh": "◆ 实测关键时刻：转化率差（百分点）",
     },
     "pain_rule_no_scores": {"en": "pain points (red): top 3 by drop-off rate", "zh": "痛点（红色）：流失率前三"},
     "no_emotion_curve": {

@@ -725,10 +725,8 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
         lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String()
     if not (ts_type == pl.String or ts_type.is_numeric() or isinstance(ts_type, pl.Datetime) or ts_type == pl.Date):
         raise DataError(
-            f"{scan.name}: the timestamp column `{model.column_map['timestamp']}` holds {ts_type} values, "
-            "not dates or date-times",
-            hint="map the column with the event time (a datetime, a date, ISO 8601 text or epoch numbers) "
-            "with --column timestamp=HEADER",
+            say("e_time_type", name=scan.name, column=model.column_map["timestamp"], type=ts_type),
+            hint=say("e_time_type_hint"),
         )
     if ts_type == pl.String or ts_type.is_numeric():
         sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]

@@ -862,6 +862,38 @@ _T: dict[str, dict[str, str]] = {
         "en": "--stage {value}: not a stage of the model; stages: {stages}",
         "zh": "--stage {value}：不是模型的阶段；阶段有：{stages}",
     },
+    "e_cmp_needs": {
+        "en": "compare needs --by ATTRIBUTE with --baseline VALUE, or --split DATE",
+        "zh": "compare 需要 --by ATTRIBUTE 加 --baseline VALUE，或 --split DATE",
+    },
+    "e_cmp_one_side": {
+        "en": "`{name}`: every customer compared has the value {baseline}; there is no other side to compare",
+        "zh": "`{name}`：参与比较的客户取值都是 {baseline}；没有另一组可比",
+    },
+    "e_png_how": {"en": "pictures are drawn with --png {output}; ", "zh": "图表请用 --png {output} 绘制；"},
+    "e_o_pictures": {
+        "en": "-o {output}: {how}-o writes {names}, not pictures",
+        "zh": "-o {output}：{how}-o 只写 {names}，不写图表",
+    },
+    "m_timezone": {
+        "en": "unknown time zone {name}{suggest}; use an IANA name such as Asia/Shanghai",
+        "zh": "未知的时区 {name}{suggest}；请用 IANA 名称，例如 Asia/Shanghai",
+    },
+    "e_picture_type": {
+        "en": "{path}: unsupported picture type; use .png, .svg or .pdf",
+        "zh": "{path}：不支持的图片类型；请用 .png、.svg 或 .pdf",
+    },
+    "e_time_type": {
+        "en": "{name}: the timestamp column `{column}` holds {type} values, not dates or date-times",
+        "zh": "{name}：时间列 `{column}` 的值是 {type} 类型，不是日期或日期时间",
+    },
+    "e_time_type_hint": {
+        "en": "map the column with the event time (a datetime, a date, ISO 8601 text or epoch numbers) with --column "
+        "timestamp=HEADER",
+        "zh": "请用 --column timestamp=HEADER 指定事件时间所在的列（日期时间、日期、ISO 8601 文本或 Unix 时间戳）",
+    },
+    "e_stdin_parts": {"en": "- (standard input) cannot be read in parts", "zh": "-（标准输入）不能分份读取"},
+    "e_stdin_parts_hint": {"en": "save it to a file, or drop --partitions", "zh": "请先存成文件，或去掉 --partitions"},
     "cmp_w_mode": {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",

@@ -240,9 +240,7 @@ def timezone_error(name: str) -> str | None:
         ZoneInfo(name)
         return None
     except (ZoneInfoNotFoundError, ValueError):
-        return (
-            f"unknown time zone {name!r}{_suggest(name, available_timezones())}; use an IANA name such as Asia/Shanghai"
-        )
+        return say("m_timezone", name=repr(name), suggest=_suggest(name, available_timezones()))
 
 
 def parse_window(text: str) -> float | None:

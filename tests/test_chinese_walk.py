@@ -123,6 +123,7 @@ STRIP = [
     re.compile(r"\S+\.(csv|yaml|yml|json|md|png|svg|html|parquet|xlsx|txt)\b", re.I),  # file names
     re.compile(r"\b[A-Za-z_]+(=|:\s)[^\s,;)）]*"),  # key=value, key: value as typed in a model or option
     re.compile(r"\b\w*_\w*\b"),  # snake_case identifiers
+    re.compile(r"\.(png|svg|pdf|csv|json|md|yaml|xlsx|parquet)\b"),  # a file type
     re.compile(r"https?://\S+"),
     re.compile(r"&\w+;"),  # HTML entities
     re.compile(r"\w+…"),  # a name shortened to fit
@@ -235,6 +236,9 @@ def runs(bad: dict[str, Path], out: Path) -> list[tuple[str, list[str]]]:
         ("bad check", ["check", bad["rows"], "-m", M, "--min-conversion", "purchase=0.9", "--max-rejected", "0.1"]),
         ("bad compare small", ["compare", bad["rows"], "-m", M, *ab]),
         ("bad ties", ["map", bad["ties"], "-m", M]),
+        ("bad timezone", ["map", E, "-m", M, "--timezone", "Asia/Shanghi"]),
+        ("bad -o picture", ["moments", E, "-m", M, "-o", out / "x.png"]),
+        ("bad picture type", ["map", E, "-m", M, "--png", out / "x.gif"]),
         ("bad gate target", ["check", E, "-m", M, "--min-conversion", "purchse=0.1"]),
         ("bad status", ["customers", E, "-m", M, "--status", "happy"]),
         ("bad customer file", ["map", E, "-m", M, "--by", "tier", "--customers", bad["nocol.csv"]]),
@@ -449,3 +453,6 @@ def test_every_key_used_is_in_the_catalogue_in_both_languages():
         used |= set(re.findall(r"\b(?:say|t)\(\s*\"([\w ]+)\"\s*[,)]", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in _T and k not in WORDS)
     assert not missing, missing
+    source = (Path(__file__).resolve().parent.parent / "cjtool" / "i18n.py").read_text(encoding="utf-8")
+    keys = re.findall(r'^    "([^"]+)": \{', source, re.M)
+    assert len(keys) == len(set(keys)), "a key is in the catalogue twice (the last one would win)"

@@ -469,9 +469,7 @@ def variant_codes(
         found = ", ".join(order) or say("none_value")
         raise UsageError(say("e_cmp_no_value", baseline=baseline, name=attr.name, found=found))
     if len(order) < 2:
-        raise DataError(
-            f"`{attr.name}`: every customer compared has the value {baseline}; there is no other side to compare"
-        )
+        raise DataError(say("e_cmp_one_side", name=attr.name, baseline=baseline))
     labels = [baseline] + [v for v in order if v != baseline]
     mapping = pl.DataFrame({"v": labels, "code": list(range(len(labels)))}, schema_overrides={"code": pl.UInt32})
     frame = pl.DataFrame({"v": values, "keep": keep})
@@ -521,7 +519,7 @@ def compare_journeys(
         maps = compute_maps(j, codes, 2)
         return compare_populations(list(zip(labels, maps, strict=True)), kind="split", **common)
     if by is None or baseline is None:
-        raise UsageError("compare needs --by ATTRIBUTE with --baseline VALUE, or --split DATE")
+        raise UsageError(say("e_cmp_needs"))
     attr = attribute(j, by, customer_file=customer_file, timezone=j.model.timezone)
     if ab is None:
         ab = attr.source == "customer file" or (attr.source == "event column" and event_column(j, by) != "channel")

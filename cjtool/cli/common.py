@@ -436,8 +436,8 @@ def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *,
         raise UsageError(say("e_html_folder", output=output, folder=folder))
     if suffix in (".png", ".svg", ".pdf"):
         names = ", ".join(f.value for f in type(default))
-        how = f"pictures are drawn with --png {output}; " if png_option else ""
-        raise UsageError(f"-o {output}: {how}-o writes {names}, not pictures")
+        how = say("e_png_how", output=output) if png_option else ""
+        raise UsageError(say("e_o_pictures", output=output, how=how, names=names))
     return by_suffix.get(suffix, default)
 
 

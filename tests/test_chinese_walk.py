@@ -66,6 +66,7 @@ ALLOWED = {
     "AIPL",
     "Sankey",
     "Unix",
+    "IANA",  # time zone names
     "Uni",
     "Marketing",  # Alibaba's Uni Marketing, a proper name (the AIPL model's description)
     "MOT",

@@ -457,3 +457,9 @@ def test_every_key_used_is_in_the_catalogue_in_both_languages():
     source = (Path(__file__).resolve().parent.parent / "cjtool" / "i18n.py").read_text(encoding="utf-8")
     keys = re.findall(r'^    "([^"]+)": \{', source, re.M)
     assert len(keys) == len(set(keys)), "a key is in the catalogue twice (the last one would win)"
+
+
+def test_help_stays_english(monkeypatch):
+    monkeypatch.setenv("CJTOOL_LANG", "zh")
+    r = CliRunner().invoke(app, ["map", "--help"])
+    assert r.exit_code == 0 and "Usage" in r.stdout and "Language of every" in r.stdout

@@ -301,7 +301,7 @@ def removal_figure(p: Paths, lang: str = "en") -> Figure:
             return fig
         vals = [r.effect or 0.0 for r in rows]
         ax.barh(range(len(rows)), vals, color=[ACCENT if v >= 0 else PAIN for v in vals])
-        ax.set_yticks(range(len(rows)), [fit(rd, r.channel, 200, 10) for r in rows])
+        ax.set_yticks(range(len(rows)), [fit(rd, shown_value(r.channel, lang), 200, 10) for r in rows])
         ax.invert_yaxis()
         ax.axvline(0, color=FAINT, lw=0.8)
         hi = max(max(vals), 0.0)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cjtool.analyses.paths import Paths, Step, Transition
-from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, t
+from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, shown_value, t
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, print_fitted
@@ -197,7 +197,7 @@ def render_channels(p: Paths, console: Console, lang: str, top: int) -> None:
             console,
             tr("removal", lang),
             [
-                Column(tr("channel", lang), [r.channel for r in rs], text=True, whole=True),
+                Column(tr("channel", lang), [shown_value(r.channel, lang) for r in rs], text=True, whole=True),
                 Column(tr("effect", lang), [fmt_num(r.effect, 3) for r in rs]),
                 Column(tr("share", lang), [fmt_pct(r.share) for r in rs]),
             ],
@@ -245,7 +245,7 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
     if ch.removal_effect:
         lines += [""] + _md_table(
             [tr("channel", lang), tr("effect", lang), tr("share", lang)],
-            [[r.channel, fmt_num(r.effect, 3), fmt_pct(r.share)] for r in ch.removal_effect[:top]],
+            [[shown_value(r.channel, lang), fmt_num(r.effect, 3), fmt_pct(r.share)] for r in ch.removal_effect[:top]],
             "lrr",
         )
     return "\n".join(lines) + "\n"

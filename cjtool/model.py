@@ -352,7 +352,7 @@ class _Builder:
         """Every problem found, in file order."""
         return [msg for _, msg in sorted(self._problems, key=lambda lm: lm[0])]
 
-    def say(self, path: tuple[str | int, ...], key: str, **fields: str) -> None:
+    def say(self, path: tuple[str | int, ...], key: str, **fields: object) -> None:
         """A problem worded by the catalogue (cjtool.i18n) in the run's language."""
         self.bad(path, t(key, current_lang()).format(**fields))
 

@@ -36,7 +36,18 @@ from cjtool.stats import (
 from cjtool.stats.sequential import rho_squared, sequential_interval
 
 SPEC15_KEYS = [
-    "a", "b", "n_a", "n_b", "diff", "lift", "ci95", "test", "p_value", "p_adjusted", "significant", "lift_ci95"
+    "a",
+    "b",
+    "n_a",
+    "n_b",
+    "diff",
+    "lift",
+    "ci95",
+    "test",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "lift_ci95",
 ]
 
 

@@ -162,7 +162,7 @@ _T: dict[str, dict[str, str]] = {
         "zh": "* 在显著性水平 {alpha} 下显著；{kind}；相对变化：B/A − 1 及其 delta 方法 95% 置信区间；"
         "样本太少无法下结论时不显示区间与 *；A = {a}",
     },
-    "warning_prefix": {"en": "warning", "zh": "警告"},
+    "warning_md": {"en": "warning: {w}", "zh": "警告：{w}"},
     "before_date": {"en": "before {d}", "zh": "{d} 之前"},
     "from_date": {"en": "from {d}", "zh": "{d} 起"},
     "cmp_w_srm": {

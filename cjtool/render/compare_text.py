@@ -153,5 +153,5 @@ def to_markdown(result: CompareResult, lang: str = "en", heading_level: int = 3)
             lines.append("| " + " | ".join(md_escape(x) if i in (1, 2) else x for i, x in enumerate(cl)) + " |")
         lines.append("")
     lines += [f"_{md_escape(legend(result, lang))}_", ""]
-    lines += [f"> {t('warning_prefix', lang)}: {md_escape(w)}" for w in result.warnings]
+    lines += ["> " + t("warning_md", lang).format(w=md_escape(w)) for w in result.warnings]
     return "\n".join(lines).rstrip() + "\n"

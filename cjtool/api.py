@@ -71,10 +71,12 @@ def journeys(
     extra = tuple(dict.fromkeys([*model.extra_columns, *(a for a in attributes if a not in roles)]))
     if extra != model.extra_columns:
         model = replace(model, extra_columns=extra)
+    from cjtool.i18n import current_lang, t
+
     phase = on_phase or (lambda _: None)
-    phase("reading events")
+    phase(t("phase_reading", current_lang()))
     table = read_events(events, model, encoding=encoding, strict=strict)
-    phase(f"mapping {table.frame.height:,} events")
+    phase(t("phase_mapping", current_lang()).format(n=f"{table.frame.height:,}"))
     return build_journeys(table, model)
 
 

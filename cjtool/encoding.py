@@ -20,6 +20,7 @@ from contextlib import ExitStack, suppress
 from pathlib import Path
 
 from cjtool.errors import DataError
+from cjtool.i18n import say
 
 CHUNK = 1 << 20
 SAMPLE = 4 << 20  # bytes checked when guessing; the rest is checked while reading
@@ -43,7 +44,7 @@ def normalise(encoding: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise DataError(f"--encoding: unknown encoding {encoding!r}", hint="use utf-8, gbk or gb18030") from None
+        raise DataError(say("enc_unknown", encoding=repr(encoding)), hint=say("enc_unknown_hint")) from None
 
 
 def _is_utf8_prefix(sample: bytes, complete: bool) -> bool:
@@ -67,10 +68,7 @@ def detect(path: Path) -> str:
     try:
         sample.decode("gb18030") if complete else codecs.getincrementaldecoder("gb18030")().decode(sample)
     except UnicodeDecodeError:
-        raise DataError(
-            f"{path}: not UTF-8 or GBK text (is it a CSV file?)",
-            hint="give the file's encoding with --encoding, or export it as CSV UTF-8",
-        ) from None
+        raise DataError(say("enc_not_text", path=path), hint=say("enc_not_text_hint")) from None
     return "gb18030"
 
 
@@ -112,8 +110,7 @@ def transcode(src: Path, encoding: str, stack: ExitStack) -> Path:
             fout.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{src}: byte {offset + exc.start} is not valid {encoding}",
-            hint="give the right encoding with --encoding (utf-8, gbk)",
+            say("enc_bad_byte", src=src, at=offset + exc.start, encoding=encoding), hint=say("enc_bad_byte_hint")
         ) from None
     return Path(tmp)
 
@@ -140,8 +137,7 @@ def rewrite_csv(src: Path, separator: str, name: str, stack: ExitStack) -> Path:
             writer.writerows(reader)
         except csv.Error as exc:
             raise DataError(
-                f"{name}: line {reader.line_num}: cannot read the CSV ({exc})",
-                hint="fix that line; a value with a quote, comma or line break must be in double quotes",
+                say("enc_bad_csv", name=name, line=reader.line_num, exc=exc), hint=say("enc_bad_csv_hint")
             ) from None
     return Path(tmp)
 

@@ -7,6 +7,9 @@ message on stderr and an exit code, so the library stays usable from Python.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any, TypeVar
+
+Words = tuple[str, dict[str, Any]]
 
 
 class ExitCode(IntEnum):
@@ -28,14 +31,38 @@ class CjtoolError(Exception):
 
     exit_code: ExitCode = ExitCode.DATA
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, words: Words | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.words = words  # (catalogue key, fields): the message in any language (cjtool.i18n)
 
     def __str__(self) -> str:
         """The one line the user sees: what is wrong; what to do."""
         return self.message + (f"; {self.hint}" if self.hint else "")
+
+    def in_lang(self, lang: str) -> str:
+        """The line in ``lang``: from the catalogue when the raiser gave ``words``
+        (``worded``), else as raised."""
+        if lang == "en":
+            return str(self)
+        from cjtool.i18n import t
+
+        if self.words is None:
+            return self.message + (t("hint_sep", lang) + self.hint if self.hint else "")
+        key, fields = self.words
+        return t(key, lang).format(**fields)
+
+
+E = TypeVar("E", bound="CjtoolError")
+
+
+def worded(cls: type[E], key: str, **fields: Any) -> E:
+    """An error of ``cls`` whose message is the catalogue's ``key`` (cjtool.i18n) filled
+    with ``fields``: English as the message, every language at the CLI (``in_lang``)."""
+    from cjtool.i18n import t
+
+    return cls(t(key, "en").format(**fields), words=(key, fields))
 
 
 class UsageError(CjtoolError):
@@ -47,18 +74,25 @@ class ModelError(CjtoolError):
 
     exit_code = ExitCode.MODEL
 
-    def __init__(self, problems: list[str] | str, *, hint: str | None = None) -> None:
+    def __init__(self, problems: list[str] | str, *, hint: str | None = None, words: Words | None = None) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         # an unknown key is usually the cause of the other problems (a misspelt
         # `touchpoints:` leaves a stage that "can match nothing"): lead with it
+        from cjtool.i18n import current_lang, t
+
+        lang = current_lang()
+        unknown = t("m_unknown_key", lang).partition("`")[0]
         first = next(
-            (p for p in self.problems if "unknown key" in p), self.problems[0] if self.problems else "invalid model"
+            (p for p in self.problems if "unknown key" in p or unknown in p),
+            self.problems[0] if self.problems else "invalid model",
         )
         more = len(self.problems) - 1
         message = (
-            first if more == 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `cjtool validate`)"
+            first
+            if more == 0
+            else t("m_more", lang).format(first=first, n=more, s="s" if more > 1 and lang == "en" else "")
         )
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, words=words if len(self.problems) == 1 else None)
 
 
 class DataError(CjtoolError):
@@ -79,7 +113,11 @@ class RejectedRows(DataError):
 
     @classmethod
     def of(cls, where: str, why: str, n: int, at: tuple[int, int]) -> RejectedRows:
-        return cls(f"{where}: {why} (--strict: {n} row{'s' * (n > 1)} rejected in all)", why=why, n=n, at=at)
+        from cjtool.i18n import current_lang, t
+
+        lang = current_lang()
+        text = t("strict_all", lang).format(where=where, why=why, n=n, s="s" * (n > 1) if lang == "en" else "")
+        return cls(text, why=why, n=n, at=at)
 
 
 class OutputError(CjtoolError):

@@ -32,9 +32,9 @@ import polars as pl
 from cjtool import encoding as enc
 from cjtool import excel
 from cjtool.errors import DataError, RejectedRows
+from cjtool.i18n import current_lang, say, t
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale, fitting_scale
 from cjtool.timestamps import (
-    EXPECTED,
     SAMPLE_ROWS,
     choose_parsers,
     formats_of,
@@ -106,13 +106,25 @@ class Note:
     # scores outside their scale: the least and greatest number of the column ({fit})
     lo: float | None = None
     hi: float | None = None
+    key: str = ""  # the catalogue's text (cjtool.i18n) with ``fields``: ``text`` in any language
+    fields: tuple[tuple[str, str], ...] = ()
 
-    def words(self) -> str:
+    def words(self, lang: str = "en") -> str:
+        text = self.text
+        if self.key and lang != "en":
+            text = t(self.key, lang).format(**dict(self.fields))
         if self.n is None:
-            return self.text
-        first = f"{self.first} at {self.where}" if self.first and self.where else self.first or self.where
-        text = self.text.replace("{n}", f"{self.n:,}").replace("{s}", "s" * (self.n > 1)).replace("{first}", first)
-        return text.replace("{fit}", scale_advice(self.text.split(":")[0], self.lo, self.hi))
+            return text
+        where = self.where if lang == "en" else where_words(self.where, lang)
+        first = (
+            t("note_first_at", lang).format(first=self.first, where=where)
+            if self.first and where
+            else self.first or where
+        )
+        plural = "s" * (self.n > 1) if lang == "en" else ""
+        text = text.replace("{n}", f"{self.n:,}").replace("{s}", plural).replace("{first}", first)
+        advice = scale_advice(self.text.split(":")[0], self.lo, self.hi, lang) if "{fit}" in self.text else ""
+        return text.replace("{fit}", "") + advice  # a scale that would fit the numbers (Excel's 1-10)
 
     def shown(self) -> bool:
         """A part's shortened ids are a warning when one is among the run's first SAMPLE_ROWS
@@ -153,27 +165,40 @@ def _bound(values: list[float | None], pick: Callable[..., float]) -> float | No
     return pick(known) if known else None
 
 
-def scale_advice(role: str, lo: float | None, hi: float | None) -> str:
+def scale_advice(role: str, lo: float | None, hi: float | None, lang: str = "en") -> str:
     """The words suggesting the `scores:` setting that fits a column whose numbers run from
     ``lo`` to ``hi``; "" when there is none (NPS has a fixed scale)."""
     fit = fitting_scale(lo, hi) if role in ("satisfaction", "effort") and lo is not None and hi is not None else None
     if fit is None:
         return ""
-    return (
-        f"; the numbers run from {lo:g} to {hi:g}: if the scale is {fit.min:g}..{fit.max:g}, "
-        f"set `scores: {{{role}: {{min: {fit.min:g}, max: {fit.max:g}}}}}` in the model"
+    setting = f"`scores: {{{role}: {{min: {fit.min:g}, max: {fit.max:g}}}}}`"
+    return t("note_scale_advice", lang).format(
+        lo=f"{lo:g}", hi=f"{hi:g}", min=f"{fit.min:g}", max=f"{fit.max:g}", setting=setting
     )
 
 
-def worded(notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int) -> list[str]:
-    """The warnings of ``notes`` and of a table's counts (of a run, or of merged parts)."""
-    lines = [(n.slot, n.words()) for n in merged_notes(notes) if n.shown()]
+def worded(
+    notes: Sequence[Note], rejected: dict[str, int], rows_read: int, blank: int, lang: str | None = None
+) -> list[str]:
+    """The warnings of ``notes`` and of a table's counts (of a run, or of merged parts), in
+    ``lang`` (default: the run's language, ``cjtool.i18n.current_lang``)."""
+    lang = lang or current_lang()
+    lines = [(n.slot, n.words(lang)) for n in merged_notes(notes) if n.shown()]
     if rejected:
-        lines.append((SLOT_REJECTED, rejected_summary(rejected, rows_read)))
+        lines.append((SLOT_REJECTED, rejected_summary(rejected, rows_read, lang)))
     out = [text for _, text in sorted(lines, key=lambda x: x[0])]
     if rows_read == 0:
-        out.append(no_events_warning(blank))
+        out.append(no_events_warning(blank, lang))
     return out
+
+
+def where_words(where: str, lang: str) -> str:
+    """`file: line N` / `file: row N` (``where_in``) in ``lang``."""
+    name, sep, place = where.rpartition(": ")
+    kind, _, number = place.partition(" ")
+    if not sep or kind not in ("line", "row"):
+        return where
+    return t(f"where_{kind}", lang).format(name=name, n=number)
 
 
 def relocated(notes: Sequence[Note], place: Callable[[Position], Position]) -> list[Note]:
@@ -198,7 +223,8 @@ def repeated_notes(names: Sequence[str]) -> list[Note]:
     seen, out = set(), []
     for name in names:
         if name in seen and name not in ("<stdin>", "<frame>"):
-            out.append(Note(SLOT_REPEATED, f"{name} is given more than once: its events are counted twice"))
+            text = f"{name} is given more than once: its events are counted twice"
+            out.append(Note(SLOT_REPEATED, text, key="note_repeated", fields=(("name", name),)))
         seen.add(name)
     return out
 
@@ -222,9 +248,9 @@ def read_events(
             scans = [_Scan("<frame>", selected, None, all_columns=lf, others=_others(model, names))]
         else:
             if not events:
-                raise DataError("no event files given", hint="pass one or more CSV/Parquet files, or - for stdin")
+                raise DataError(say("e_no_files"), hint=say("e_no_files_hint"))
             if sum(str(e) == "-" for e in events) > 1:
-                raise DataError("- (standard input) is given more than once; it can be read only once")
+                raise DataError(say("e_stdin_twice"))
             scans = [_scan_one(src, model, encoding, stack) for src in events]
         sources = [s.name for s in scans]
         try:
@@ -285,10 +311,9 @@ def dropped_rows(cust: pl.Series, reason: str) -> pl.DataFrame:
     )
 
 
-def no_events_warning(blank: int) -> str:
+def no_events_warning(blank: int, lang: str = "en") -> str:
     """The warning of an input without events (``blank``: its blank rows)."""
-    what = "a header and blank rows only" if blank else "a header only"
-    return f"the input has no events ({what}): the map is empty"
+    return t("no_events_blank" if blank else "no_events", lang)
 
 
 def _collect(scans: list[_Scan], model: JourneyModel) -> pl.DataFrame:
@@ -437,9 +462,9 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     else:
         path = Path(src)
         if not path.exists():
-            raise DataError(f"{name}: no such file")
+            raise DataError(say("e_no_file", name=name))
         if path.is_dir():
-            raise DataError(f"{name}: is a directory, not an events file")
+            raise DataError(say("e_is_dir", name=name))
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     magic = head[:4]
@@ -451,7 +476,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
             if marks:  # a part of cjtool.partitions: its marks are no columns of the input
                 lf, columns = lf.drop(marks), [c for c in columns if c not in marks]
         except pl.exceptions.PolarsError as exc:
-            raise DataError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
+            raise DataError(say("e_parquet", name=name, why=_first_line(exc))) from None
         return _Scan(
             name,
             _select_roles(lf, model, name, columns) if roles else lf,
@@ -466,10 +491,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     warnings = [f"{name}: --sheet is for Excel workbooks; this CSV file is read as it is"] if model.sheet else []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
-        warnings.append(
-            f"{name}: --encoding {encoding} given, but the file reads as UTF-8; its non-ASCII text "
-            "is probably garbled (leave --encoding out)"
-        )
+        warnings.append(say("w_encoding_utf8", name=name, encoding=encoding))
     if codec not in ("utf-8", "utf-8-sig"):
         path = enc.transcode(path, codec, stack)
     header, separator, cr_only = _read_header(path, name)
@@ -507,10 +529,7 @@ def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
     if bad is None:
         return scan
     if enc.first_invalid(scan.csv_path, "gb18030") is not None:
-        raise DataError(
-            f"{scan.name}: byte {bad:,} is not valid UTF-8, and the file is not GBK either",
-            hint="give the file's encoding with --encoding",
-        )
+        raise DataError(say("e_not_utf8_gbk", name=scan.name, at=f"{bad:,}"), hint=say("e_give_encoding"))
     path = enc.transcode(scan.csv_path, "gb18030", stack)
     header, separator, _ = _read_header(path, scan.name)
     note = f"{scan.name}: read as GBK (GB18030): its first non-UTF-8 byte is at byte {bad:,}"
@@ -568,16 +587,16 @@ def _read_header(path: Path, name: str) -> tuple[list[str], str, bool]:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip():
-        raise DataError(f"{name}: the file is empty; expected a CSV header line")
+        raise DataError(say("e_empty_file", name=name))
     if b"\x00" in head:
-        raise DataError(f"{name}: a binary file, not CSV text")
+        raise DataError(say("e_binary", name=name))
     text = head.decode("utf-8-sig", errors="replace")
     first = text.splitlines()[0] if text.splitlines() else ""
     separator = max(SEPARATORS, key=lambda sep: (first.count(sep), sep == ","))
     try:
         row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except (csv.Error, StopIteration):
-        raise DataError(f"{name}: line 1: cannot read the CSV header") from None
+        raise DataError(say("e_header", name=name)) from None
     return row, separator, enc.lone_cr(head)
 
 
@@ -590,7 +609,7 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
     seen: set[str] = set()
     for c in columns:
         if c in seen and c in cmap.values():
-            raise DataError(f"{name}: the header `{c}` appears twice; rename one of the columns")
+            raise DataError(say("e_header_twice", name=name, c=c))
         seen.add(c)
     exprs = []
     missing = []  # every missing column in one message, not one per run
@@ -614,23 +633,20 @@ def _select_roles(lf: pl.LazyFrame, model: JourneyModel, name: str, columns: lis
         value = pl.col(header).cast(pl.String) if header in columns else pl.lit(None, dtype=pl.String)
         exprs.append(value.alias(f"attr:{header}"))
     if missing and any("\ufffd" in c for c in columns):  # GBK read as UTF-8: don't list mojibake
-        raise DataError(
-            f"{name}: line 1: no `{missing[0][1]}` column, and the header is not valid UTF-8",
-            hint="give the file's encoding with --encoding gbk",
-        )
+        raise DataError(say("e_no_column_gbk", name=name, header=missing[0][1]), hint=say("e_give_gbk"))
     if missing:
         closes = [(r, _closest_column(h, r, columns)) for r, h in missing]
         if len(missing) == 1:
             (role, header), close = missing[0], closes[0][1]
-            hint = f"did you mean `{close}`? " if close else ""
-            what = f"no `{header}` column for {role}"
+            hint = say("e_did_you_mean", close=close) if close else ""
+            what = say("e_no_column", header=header, role=role)
         else:
             role = "ROLE"
-            hint = "".join(f"{r}: did you mean `{close}`? " for r, close in closes if close)
-            what = "no columns " + ", ".join(f"`{h}`" if h == r else f"`{h}` ({r})" for r, h in missing)
+            hint = "".join(f"{r}: " + say("e_did_you_mean", close=close) for r, close in closes if close)
+            what = say("e_no_columns", names=", ".join(f"`{h}`" if h == r else f"`{h}` ({r})" for r, h in missing))
         raise DataError(
-            f"{name}: {what}; found: {', '.join(columns) or '(none)'}",
-            hint=f"{hint}map columns in the model's `columns:` or with --column {role}=HEADER",
+            say("e_columns_found", name=name, what=what, found=", ".join(columns) or say("none_value")),
+            hint=say("e_columns_hint", hint=hint, role=role),
         )
     return lf.select(exprs)
 
@@ -812,10 +828,8 @@ def _typed(scan: _Scan, model: JourneyModel) -> pl.LazyFrame:
         lf, ts_type = lf.with_columns(pl.col("timestamp").cast(pl.String)), pl.String()
     if not (ts_type == pl.String or ts_type.is_numeric() or isinstance(ts_type, pl.Datetime) or ts_type == pl.Date):
         raise DataError(
-            f"{scan.name}: the timestamp column `{model.column_map['timestamp']}` holds {ts_type} values, "
-            "not dates or date-times",
-            hint="map the column with the event time (a datetime, a date, ISO 8601 text or epoch numbers) "
-            "with --column timestamp=HEADER",
+            say("e_time_type", name=scan.name, column=model.column_map["timestamp"], type=ts_type),
+            hint=say("e_time_type_hint"),
         )
     if ts_type == pl.String or ts_type.is_numeric():
         sample = lf.select(pl.col("timestamp").cast(pl.String)).head(SAMPLE_ROWS).collect()["timestamp"]
@@ -883,10 +897,13 @@ def _validate(
     rejected = {k: v for k, v in rejected.items() if v}
     notes: list[Note] = []
 
-    def counted(slot: int, text: str, flags: pl.Series, role: str, spread: bool = False) -> None:
+    def counted(
+        slot: int, text: str, flags: pl.Series, column: str, key: str = "", spread: bool = False, **fields: str
+    ) -> None:
         if n := int(flags.sum()):
-            lo, hi = extent(role) if spread else (None, None)
-            notes.append(Note(slot, text, n, *example(int(flags.arg_true()[0]), role), lo=lo, hi=hi))
+            at = example(int(flags.arg_true()[0]), column)
+            lo, hi = extent(column) if spread else (None, None)
+            notes.append(Note(slot, text, n, *at, key=key, fields=tuple(fields.items()), lo=lo, hi=hi))
 
     for role in _SCALES:
         sc = _scales(model)[role]
@@ -895,13 +912,19 @@ def _validate(
             f"{role}: {{n}} value{{s}} not a number, treated as missing (the first: {{first}})",
             raw[f"_nan_{role}"],
             role,
+            "note_not_number",
+            role=role,
         )
         counted(
             slot_of_score(role, True),
             f"{role}: {{n}} value{{s}} outside {sc.min:g}..{sc.max:g}, treated as missing (the first: {{first}}){{fit}}",
             raw[f"_oos_{role}"],
             role,
+            "note_outside",
             spread=True,
+            role=role,
+            lo=f"{sc.min:g}",
+            hi=f"{sc.max:g}",
         )
     counted(
         SLOT_TIMESTAMP,
@@ -909,19 +932,22 @@ def _validate(
         f"expected {_expected(model)}",
         ~blank_id & ~blank_tp & bad_ts,
         "timestamp",
+        "note_bad_time",
+        expected=_expected(model, current_lang()),
     )
     bad = (blank_id | blank_tp | bad_ts) & ~blank
     n_bad = int(bad.sum())
     if n_bad and strict:
         first = int(bad.arg_true()[0])
+        lang = current_lang()
         why = (
-            "missing customer_id"
+            t("reason_missing customer_id", lang)
             if blank_id[first]
-            else "missing touchpoint"
+            else t("reason_missing touchpoint", lang)
             if blank_tp[first]
-            else f"cannot read timestamp {raw['_ts_text'][first]!r}; expected {_expected(model)}"
+            else t("why_bad_time", lang).format(value=repr(raw["_ts_text"][first]), expected=_expected(model, lang))
         )
-        raise RejectedRows.of(locate(first), why, n_bad, _place(raw, first))
+        raise RejectedRows.of(where_words(locate(first), lang), why, n_bad, _place(raw, first))
     frame = raw.select(
         "row", "cust", ts.alias("timestamp"), "touchpoint", "channel", *_SCALES, *attribute_columns(model)
     )
@@ -959,17 +985,17 @@ def _validate(
     )
 
 
-def rejected_summary(rejected: dict[str, int], rows_read: int) -> str:
+def rejected_summary(rejected: dict[str, int], rows_read: int, lang: str = "en") -> str:
     """The warning counting rejected rows by reason (of a run, or of merged parts)."""
-    reasons = ", ".join(f"{k} {why}" for why, k in rejected.items())
-    return f"{sum(rejected.values())} of {rows_read} rows rejected ({reasons})"
+    reasons = t("sep_list", lang).join(f"{k} {t('reason_' + why, lang)}" for why, k in rejected.items())
+    return t("rejected_summary", lang).format(n=sum(rejected.values()), read=rows_read, reasons=reasons)
 
 
-def _expected(model: JourneyModel) -> str:
+def _expected(model: JourneyModel, lang: str = "en") -> str:
     formats = formats_of(model.timestamp_format)
     if not formats:
-        return EXPECTED
-    return "the model's timestamp_format " + " or ".join(repr(f) for f in formats)
+        return t("expected_times", lang)
+    return t("expected_format", lang).format(formats=t("or", lang).join(repr(f) for f in formats))
 
 
 def _blank_rows(raw: pl.DataFrame, candidates: pl.Series, others_blank: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -1013,13 +1039,18 @@ def _no_timestamp_read(
     given = (in_file & ~raw.select(is_blank(pl.col("_ts_text"))).to_series()).arg_true()
     if not len(given):
         raise DataError(
-            f"{locate(int(in_file.arg_true()[0]))}: no timestamp could be read; every value of the timestamp column is empty",
-            hint="map the column with the event time with --column timestamp=HEADER",
+            say("e_no_time_empty", where=where_words(locate(int(in_file.arg_true()[0])), current_lang())),
+            hint=say("e_no_time_empty_hint"),
         )
     first = int(given[0])  # show the first value that is there, not an empty one
     raise DataError(
-        f"{locate(first)}: no timestamp could be read; the first is {raw['_ts_text'][first]!r}, expected {_expected(model)}",
-        hint="set `timestamp_format:` in the model or --timestamp-format (strftime, e.g. %d/%m/%Y %H:%M)",
+        say(
+            "e_no_time",
+            where=where_words(locate(first), current_lang()),
+            first=repr(raw["_ts_text"][first]),
+            expected=_expected(model, current_lang()),
+        ),
+        hint=say("e_no_time_hint"),
     )
 
 
@@ -1054,5 +1085,6 @@ def _shortened_ids(frame: pl.DataFrame, place: Callable[[int], Position], *, who
             at,
             repr(shortened.sort()[0]) if len(shortened) else "",
             head=None if whole else tuple(place(int(r)) for r in rows.head(SAMPLE_ROWS)),
+            key="note_shortened",
         )
     ]

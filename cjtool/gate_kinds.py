@@ -1,9 +1,11 @@
 """The kinds of CI gates and what a threshold of each may be: the names a model's `gates:`
 and `cjtool check`'s options use, read by the model (to check a model's gates as it loads)
-and by `gates` (to evaluate them). Imports nothing of cjtool, so the model can read it.
+and by `gates` (to evaluate them). Imports only the language catalogue, so the model can read it.
 """
 
 from __future__ import annotations
+
+from cjtool.i18n import say
 
 KINDS = {
     "min_conversion": ("conversion", ">="),
@@ -23,9 +25,9 @@ RATE_KINDS = ("min_conversion", "max_drop_off", *DATA_KINDS)
 def gate_threshold_problem(kind: str, x: float) -> str | None:
     """Why ``x`` cannot be a threshold of ``kind``: rates are shares, 0.3 not 30."""
     if kind in RATE_KINDS and not 0 <= x <= 1:
-        return f"{x:g} is not a share between 0 and 1; write 0.3 or 30%"
+        return say("e_not_share", x=f"{x:g}")
     if kind == "min_nps" and not -100 <= x <= 100:
-        return f"{x:g} is not an NPS between -100 and 100"
+        return say("e_not_nps", x=f"{x:g}")
     if kind == "max_at_stake" and x < 0:
-        return f"{x:g} is not a number of customers (0 or more)"
+        return say("e_not_customers", x=f"{x:g}")
     return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from cjtool.errors import UsageError
 from cjtool.gate_kinds import DATA_KINDS, KINDS
+from cjtool.i18n import say
 from cjtool.model import Gates
 from cjtool.result import JourneyMap
 
@@ -124,22 +125,16 @@ def evaluate(
         for target, threshold in getattr(gates, kind):
             if target in stage_ids:
                 if kind == "max_drop_off" and target == stage_ids[-1]:
-                    raise UsageError(
-                        f"gate max_drop_off {target}: the last stage has no next stage to drop off to; "
-                        "gate a touchpoint of it instead"
-                    )
+                    raise UsageError(say("g_last_stage", target=target))
                 value = _stage_value(result, kind, target)
             elif kind == "min_conversion":
-                raise UsageError(f"gate min_conversion {target}: not a stage id; stages: {', '.join(stage_ids)}")
+                raise UsageError(say("g_not_stage", target=target, stages=", ".join(stage_ids)))
             elif target in known_tps:
                 value = _touchpoint_value(result, kind, target)
             else:
                 close = difflib.get_close_matches(target, [*stage_ids, *sorted(known_tps)], n=1)
-                hint = f"did you mean `{close[0]}`? " if close else ""
-                raise UsageError(
-                    f"gate {kind} {target}: neither a stage id nor a touchpoint of the model or the data; "
-                    f"{hint}stages: {', '.join(stage_ids)}"
-                )
+                hint = say("e_did_you_mean", close=close[0]) if close else ""
+                raise UsageError(say("g_unknown", kind=kind, target=target, hint=hint, stages=", ".join(stage_ids)))
             out.append(GateResult(kind, target, threshold, value, texts.get((kind, target))))
     return out
 

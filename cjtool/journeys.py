@@ -20,6 +20,7 @@ import polars as pl
 
 from cjtool.engine import claimed_stages, customer_journeys, stage_column
 from cjtool.events import EventTable
+from cjtool.i18n import say
 from cjtool.model import JourneyModel
 
 TIE_WARNING_SHARE = 0.05  # SPEC section 3: warn when more chain steps than this are ties
@@ -105,21 +106,13 @@ def journey_warnings(model: JourneyModel, checks: Checks) -> list[str]:
     """The journeys step's warnings, from its ``Checks`` (of one run or merged partitions)."""
     out = []
     if checks.events and checks.events == checks.unassigned:
-        out.append("no event matches any stage of the model: check its touchpoints and match rules (cjtool validate)")
+        out.append(say("jw_no_stage"))
     elif checks.events:
         for k in sorted(checks.claimable - checks.stages_hit):
-            out.append(
-                f"stage `{model.stages[k - 1].id}` gets no event: earlier stages claim every event at its touchpoints "
-                "(an event goes to the first stage that matches); to give a repeated touchpoint to a later stage, "
-                'list it as {name: T, occurrence: N} or {name: T, occurrence: "N+"}'
-            )
+            out.append(say("jw_starved", sid=model.stages[k - 1].id))
     ties, steps = checks.ties, checks.steps
     if model.mode == "ordered" and model.same_time == "any_order" and steps and ties / steps > TIE_WARNING_SHARE:
-        out.append(
-            f"{ties:,} of {steps:,} chain steps ({ties / steps:.0%}) have the same timestamp as the step before, "
-            "and equal times count as in order either way; if the export has dates or minutes only, set "
-            "`same_time: input_order` in the model to take the file's row order for them"
-        )
+        out.append(say("jw_ties", ties=f"{ties:,}", steps=f"{steps:,}", share=f"{ties / steps:.0%}"))
     return out
 
 

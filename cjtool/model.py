@@ -21,6 +21,7 @@ import polars as pl
 from cjtool import builtin_models
 from cjtool.errors import ModelError, UsageError
 from cjtool.gate_kinds import gate_threshold_problem
+from cjtool.i18n import current_lang, say, t
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -156,6 +157,7 @@ class JourneyModel:
     churn_after_text: str | None = None
     # SPEC 17: touchpoint -> target drop-off rate, exact (`targets:`; `--what-if` replaces one)
     targets: tuple[tuple[str, Fraction], ...] = ()
+    lang: str | None = None  # `lang: zh`: outputs' language unless --lang or CJTOOL_LANG (docs/language.md)
 
     def segment_label(self, name: str, lang: str = "en") -> str:
         """The declared label of attribute ``name`` in ``lang`` (else the name itself)."""
@@ -212,7 +214,7 @@ class JourneyModel:
         m = self
         if mode is not None:
             if mode not in MODES:
-                raise UsageError(f"--mode: expected one of {', '.join(MODES)}, got {mode!r}")
+                raise UsageError(say("mo_opt_mode", choices=", ".join(MODES), got=repr(mode)))
             m = replace(m, mode=mode)
         if window is not None:
             if window.strip().lower() in ("none", "off", ""):
@@ -220,9 +222,7 @@ class JourneyModel:
             else:
                 seconds = parse_window(window)
                 if seconds is None:
-                    raise UsageError(
-                        f"--window: {window!r} is not a window; use a number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)"
-                    )
+                    raise UsageError(say("mo_opt_window", value=repr(window)))
                 problem = duration_problem(seconds)
                 if problem:
                     raise UsageError(f"--window: {window.strip()!r} is {problem}")
@@ -232,7 +232,12 @@ class JourneyModel:
             for role, header in columns.items():
                 if role not in COLUMN_KEYS:
                     raise UsageError(
-                        f"--column: unknown role {role!r}{_suggest(role, COLUMN_KEYS)}; roles are {', '.join(COLUMN_KEYS)}"
+                        say(
+                            "mo_opt_role",
+                            role=repr(role),
+                            suggest=_suggest(role, COLUMN_KEYS),
+                            roles=", ".join(COLUMN_KEYS),
+                        )
                     )
                 if role == "date":  # the time in two columns on the command line replaces the model's one
                     explicit.pop("timestamp", None)
@@ -254,13 +259,13 @@ class JourneyModel:
             m = replace(m, dedupe=dedupe)
         if same_time is not None:
             if same_time not in SAME_TIME:
-                raise UsageError(f"--same-time: expected one of {', '.join(SAME_TIME)}, got {same_time!r}")
+                raise UsageError(say("mo_opt_same_time", choices=", ".join(SAME_TIME), got=repr(same_time)))
             m = replace(m, same_time=same_time)
         if since is not None or until is not None:
             lo = None if since is None else parse_instant(since, m.timezone, "--since", end=False)
             hi = None if until is None else parse_instant(until, m.timezone, "--until", end=True)
             if lo is not None and hi is not None and hi <= lo:
-                raise UsageError(f"--until {until} is not after --since {since}")
+                raise UsageError(say("mo_opt_until", until=until, since=since))
             m = replace(m, since=lo, until=hi)
         if sheet is not None:
             if not sheet.strip():
@@ -291,9 +296,7 @@ def parse_instant(text: str, timezone: str | None, option: str, *, end: bool) ->
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(
-            f"{option} {text!r}: expected a date (2026-03-01) or a date and time (2026-03-01T10:00)"
-        ) from None
+        raise UsageError(say("mo_opt_date", option=option, text=repr(text))) from None
     whole_day = len(text.strip()) == 10
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(timezone) if timezone else UTC)
@@ -312,9 +315,7 @@ def timezone_error(name: str) -> str | None:
         ZoneInfo(name)
         return None
     except (ZoneInfoNotFoundError, ValueError):
-        return (
-            f"unknown time zone {name!r}{_suggest(name, available_timezones())}; use an IANA name such as Asia/Shanghai"
-        )
+        return say("m_timezone", name=repr(name), suggest=_suggest(name, available_timezones()))
 
 
 def parse_window(text: str) -> float | None:
@@ -357,7 +358,7 @@ def exact_share(text: str | float) -> Fraction:
 
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    return t("m_suggest", current_lang()).format(name=close[0]) if close else ""
 
 
 def regex_error(pattern: str) -> str | None:
@@ -394,6 +395,7 @@ TOP_KEYS = (
     "segments",
     "churn_after",
     "targets",
+    "lang",
 )
 SEGMENT_KEYS = ("customers", "attributes")
 STAGE_KEYS = ("id", "label", "description", "touchpoints", "match", "channels", "moment_of_truth")
@@ -404,11 +406,9 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if path.is_dir():
-            raise ModelError(f"{spec}: is a folder; give the model's YAML file")
+            raise ModelError(say("mf_folder", spec=spec))
         if not path.is_file():
-            raise ModelError(
-                f"{spec}: no such model file", hint="give a YAML path or a built-in name (`cjtool models`)"
-            )
+            raise ModelError(say("mf_no_file", spec=spec), hint=say("mf_no_file_hint"))
         raw = path.read_bytes()
         source = str(spec)
     elif builtin_ok and str(spec).lower() in builtin_models.names():
@@ -417,8 +417,8 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
     else:
         names = builtin_models.names()
         raise ModelError(
-            f"{spec}: not a model file or a built-in model{_suggest(str(spec).lower(), names)}",
-            hint=f"built-in models: {', '.join(names)}",
+            say("mf_unknown", spec=spec, suggest=_suggest(str(spec).lower(), names)),
+            hint=say("mf_builtins", names=", ".join(names)),
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -426,7 +426,7 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ModelError(f"{source}: the model is not UTF-8 text; save it as UTF-8") from None
+            raise ModelError(say("mf_not_utf8", source=source)) from None
     return parse_model(text, source)
 
 
@@ -447,6 +447,10 @@ class _Builder:
         """Every problem found, in file order."""
         return [msg for _, msg in sorted(self._problems, key=lambda lm: lm[0])]
 
+    def say(self, path: tuple[str | int, ...], key: str, **fields: object) -> None:
+        """A problem worded by the catalogue (cjtool.i18n) in the run's language."""
+        self.bad(path, t(key, current_lang()).format(**fields))
+
     def bad(self, path: tuple[str | int, ...], message: str) -> None:
         name = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
         where = self.doc.where(path)
@@ -458,21 +462,21 @@ class _Builder:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.bad(path, f"expected a mapping of keys, got {_kind(value)}")
+            self.say(path, "m_mapping", got=_kind(value))
             return {}
         if keys is not None:
             for k in value:
                 if k not in keys:
-                    self.bad(path + (k,), f"unknown key `{k}`{_suggest(k, keys)}; known keys: {', '.join(keys)}")
+                    self.say(path + (k,), "m_unknown_key", k=k, suggest=_suggest(k, keys), keys=", ".join(keys))
         return value
 
     def string(self, value: Any, path: tuple[str | int, ...], *, required: bool = False) -> str | None:
         if value is None:
             if required:
-                self.bad(path, "is required")
+                self.say(path, "m_required")
             return None
         if not isinstance(value, str):
-            self.bad(path, f"expected text, got {_kind(value)}")
+            self.say(path, "m_text", got=_kind(value))
             return None
         return value
 
@@ -484,9 +488,9 @@ class _Builder:
         if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
             for k in value:
                 if k not in LANGS:
-                    self.bad(path + (k,), f"unknown language `{k}`; use {', '.join(LANGS)}")
+                    self.say(path + (k,), "m_unknown_lang", lang=k, langs=", ".join(LANGS))
             return Text.of(value)
-        self.bad(path, "expected text or a mapping of languages such as {en: Awareness, zh: 认知}")
+        self.say(path, "m_text_or_langs")
         return Text.of(default)
 
     def number(
@@ -505,10 +509,10 @@ class _Builder:
             if x != x or x in (float("inf"), float("-inf")):
                 raise ValueError
         except (TypeError, ValueError):
-            self.bad(path, f"expected a number, got {value!r}")
+            self.say(path, "m_number", got=repr(value))
             return default
         if minimum is not None and x < minimum:
-            self.bad(path, f"must be at least {minimum:g}, got {x:g}")
+            self.say(path, "m_at_least", min=f"{minimum:g}", got=f"{x:g}")
             return default
         return x
 
@@ -518,12 +522,12 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.bad(path, f"expected a list, got {_kind(value)}")
+            self.say(path, "m_list", got=_kind(value))
             return None
         out = []
         for i, v in enumerate(value):
             if not isinstance(v, str) or v == "":
-                self.bad(path + (i,), f"expected a non-empty name, got {_kind(v)}")
+                self.say(path + (i,), "m_name", got=_kind(v))
             else:
                 out.append(v)
         return tuple(out)
@@ -532,11 +536,11 @@ class _Builder:
     def build(self) -> JourneyModel:
         data = self.doc.data
         if data is None:
-            raise ModelError(f"{self.doc.source}: the model is empty; it needs at least `stages:`")
+            raise ModelError(say("mf_empty", source=self.doc.source))
         if isinstance(data, str) and "," in data.split("\n", 1)[0]:
             raise ModelError(
-                f"{self.doc.source}: this looks like CSV data, not a journey model",
-                hint="the model goes after --model; the events file is an argument",
+                say("mf_csv", source=self.doc.source),
+                hint=say("mf_csv_hint"),
             )
         top = self.mapping(data, (), TOP_KEYS)
         if not isinstance(data, dict):
@@ -544,13 +548,16 @@ class _Builder:
         name = self.string(top.get("name"), ("name",)) or Path(self.doc.source).stem or "model"
         mode = self.string(top.get("mode"), ("mode",)) or "ordered"
         if mode not in MODES:
-            self.bad(("mode",), f"expected one of {', '.join(MODES)}, got {mode!r}{_suggest(mode, MODES)}")
+            self.say(("mode",), "m_one_of", choices=", ".join(MODES), got=repr(mode), suggest=_suggest(mode, MODES))
             mode = "ordered"
         same_time = self.string(top.get("same_time"), ("same_time",)) or "any_order"
         if same_time not in SAME_TIME:
-            self.bad(
+            self.say(
                 ("same_time",),
-                f"expected one of {', '.join(SAME_TIME)}, got {same_time!r}{_suggest(same_time, SAME_TIME)}",
+                "m_one_of",
+                choices=", ".join(SAME_TIME),
+                got=repr(same_time),
+                suggest=_suggest(same_time, SAME_TIME),
             )
             same_time = "any_order"
         window_s, window_text = None, None
@@ -558,10 +565,7 @@ class _Builder:
         if wv is not None and str(wv).strip().lower() not in ("none", "off"):
             window_s = parse_window(str(wv))
             if window_s is None:
-                self.bad(
-                    ("window",),
-                    f"{wv!r} is not a window; use a positive number and a unit: 30d, 12h, 90m, 45s, 2w (m is minutes; write months as days)",
-                )
+                self.say(("window",), "m_window", value=repr(wv))
             elif duration_problem(window_s):
                 self.bad(("window",), f"{str(wv).strip()!r} is {duration_problem(window_s)}")
                 window_s = None
@@ -580,6 +584,9 @@ class _Builder:
         segments, customers_file = self.segments(top.get("segments"))
         churn_s, churn_text = self.duration(top.get("churn_after"), ("churn_after",))
         targets = self.targets(top.get("targets"))
+        lang = self.string(top.get("lang"), ("lang",))
+        if lang is not None and lang not in LANGS:
+            self.say(("lang",), "m_unknown_lang", lang=lang, langs=", ".join(LANGS))
         if self.problems:
             raise ModelError(self.problems)
         return JourneyModel(
@@ -608,6 +615,7 @@ class _Builder:
             churn_after_s=churn_s,
             churn_after_text=churn_text,
             targets=targets,
+            lang=lang,
         )
 
     def segments(self, value: Any) -> tuple[tuple[tuple[str, Text], ...], str | None]:
@@ -628,7 +636,7 @@ class _Builder:
             return None, None
         seconds = parse_window(str(value))
         if seconds is None:
-            self.bad(path, f"{value!r} is not a duration; use a number and a unit: 90d, 12w, 48h")
+            self.say(path, "m_duration", value=repr(value))
             return None, None
         problem = duration_problem(seconds)
         if problem:
@@ -641,7 +649,7 @@ class _Builder:
         if isinstance(value, list):
             out = tuple(v for i, v in enumerate(value) if self.string(v, ("timestamp_format", i), required=True))
             if not value:
-                self.bad(("timestamp_format",), "an empty list: give formats, or leave the key out")
+                self.say(("timestamp_format",), "m_empty_formats")
             return out or None
         return self.string(value, ("timestamp_format",))
 
@@ -657,7 +665,7 @@ class _Builder:
             return False
         text = str(value).strip().lower()  # scalars come as text (yamlsafe)
         if isinstance(value, (dict, list)) or text not in ("true", "false"):
-            self.bad(path, f"expected true or false, got {_kind(value)}")
+            self.say(path, "m_bool", got=_kind(value))
             return False
         return text == "true"
 
@@ -676,15 +684,15 @@ class _Builder:
         headers += [explicit[r] for r in TIME_PARTS if r in explicit]
         for h in sorted(set(headers)):
             if headers.count(h) > 1:
-                self.bad(("columns",), f"the column `{h}` is mapped to more than one role")
+                self.say(("columns",), "m_column_twice", h=h)
         return tuple(out)
 
     def stages(self, value: Any) -> tuple[Stage, ...]:
         if value is None:
-            self.bad(("stages",), "is required: list the journey's stages in order")
+            self.say(("stages",), "m_stages_required")
             return ()
         if not isinstance(value, list) or not value:
-            self.bad(("stages",), "must be a non-empty list of stages")
+            self.say(("stages",), "m_stages_empty")
             return ()
         stages, seen = [], set()
         for i, raw in enumerate(value):
@@ -695,30 +703,24 @@ class _Builder:
             sid = self.string(st.get("id"), path + ("id",), required=True)
             if sid is not None:
                 if not _ID_RE.match(sid):
-                    self.bad(
-                        path + ("id",),
-                        f"{sid!r} is not a valid id: use letters (any language), digits, `_`, `-` or `.`, no spaces",
-                    )
+                    self.say(path + ("id",), "m_bad_id", sid=repr(sid))
                 if sid in seen:
-                    self.bad(path + ("id",), f"duplicate stage id `{sid}`")
+                    self.say(path + ("id",), "m_duplicate_id", sid=sid)
                 seen.add(sid)
             tps, occurrences = self.touchpoint_items(st.get("touchpoints"), path + ("touchpoints",))
             match = self.string(st.get("match"), path + ("match",))
             if match is not None:
                 err = regex_error(match)
                 if err:
-                    self.bad(path + ("match",), f"invalid regular expression in stage `{sid}`: {err}")
+                    self.say(path + ("match",), "m_bad_regex", sid=sid, err=err)
                     match = None
                 elif match == "":
-                    self.bad(
-                        path + ("match",),
-                        f"an empty pattern matches every touchpoint (stage `{sid}`); remove it or write one",
-                    )
+                    self.say(path + ("match",), "m_empty_pattern", sid=sid)
             elif not tps and not occurrences and not st.get("touchpoints"):  # bad items are reported already
-                self.bad(path, f"stage `{sid}` can match nothing: give it `touchpoints:` or `match:`")
+                self.say(path, "m_match_nothing", sid=sid)
             channels = self.string_list(st.get("channels"), path + ("channels",))
             if channels is not None and not channels:
-                self.bad(path + ("channels",), f"an empty channel list means stage `{sid}` can match nothing")
+                self.say(path + ("channels",), "m_empty_channels", sid=sid)
             stages.append(
                 Stage(
                     id=sid or f"stage{i + 1}",
@@ -742,7 +744,7 @@ class _Builder:
         if isinstance(value, str | dict):
             value = [value]
         if not isinstance(value, list):
-            self.bad(path, f"expected a list, got {_kind(value)}")
+            self.say(path, "m_list", got=_kind(value))
             return (), ()
         names: list[str] = []
         occurrences: list[Occurrence] = []
@@ -752,7 +754,7 @@ class _Builder:
                 if occ is not None:
                     occurrences.append(occ)
             elif not isinstance(item, str) or item == "":
-                self.bad(path + (i,), f"expected a non-empty name or {{name: T, occurrence: N}}, got {_kind(item)}")
+                self.say(path + (i,), "m_name_or_occurrence", got=_kind(item))
             else:
                 names.append(item)
         return tuple(names), tuple(occurrences)
@@ -764,15 +766,10 @@ class _Builder:
         text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
         m = re.fullmatch(r"([0-9]+)(\+?)", text)
         if raw is None:
-            self.bad(
-                path + ("occurrence",), 'is required: N (the N-th event at the touchpoint) or "N+" (N-th or later)'
-            )
+            self.say(path + ("occurrence",), "m_occurrence_required")
             return None
         if not m or int(m.group(1)) < 1:
-            self.bad(
-                path + ("occurrence",),
-                f'expected a whole number from 1 (e.g. 1) or "N+" (e.g. "2+"), got {_kind(raw)}',
-            )
+            self.say(path + ("occurrence",), "m_occurrence", got=_kind(raw))
             return None
         if not name:
             return None
@@ -783,10 +780,10 @@ class _Builder:
         lo = self.number(sc.get("min"), path + ("min",), default.min)
         hi = self.number(sc.get("max"), path + ("max",), default.max)
         if hi <= lo:
-            self.bad(path, f"max ({hi:g}) must be greater than min ({lo:g})")
+            self.say(path, "m_max_min", hi=f"{hi:g}", lo=f"{lo:g}")
             return default
         if max(abs(lo), abs(hi)) > SCALE_LIMIT:
-            self.bad(path, f"scales are limited to -{SCALE_LIMIT:g}..{SCALE_LIMIT:g} (scores are summed exactly)")
+            self.say(path, "m_scale_limit", x=f"{SCALE_LIMIT:g}")
             return default
         return Scale(lo, hi)
 
@@ -803,11 +800,11 @@ class _Builder:
         wd = self.number(w.get("drop_off"), ("ranking", "weights", "drop_off"), 1.0, minimum=0)
         ws = self.number(w.get("dissatisfaction"), ("ranking", "weights", "dissatisfaction"), 1.0, minimum=0)
         if wd + ws <= 0:
-            self.bad(("ranking", "weights"), "the weights must not both be 0")
+            self.say(("ranking", "weights"), "m_weights_zero")
             wd, ws = 1.0, 1.0
         mc = self.number(rk.get("min_customers"), ("ranking", "min_customers"), 1, minimum=0)
         if mc != int(mc):
-            self.bad(("ranking", "min_customers"), f"expected a whole number, got {mc:g}")
+            self.say(("ranking", "min_customers"), "m_whole", got=f"{mc:g}")
         impact = self.boolean(rk.get("impact"), ("ranking", "impact"))
         wi = self.number(w.get("impact"), ("ranking", "weights", "impact"), 1.0, minimum=0) if impact else None
         return wd, ws, int(mc), wi
@@ -854,10 +851,10 @@ class _Builder:
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return t("m_a_mapping", current_lang())
     if isinstance(value, list):
-        return "a list"
+        return t("m_a_list", current_lang())
     if value is None:
-        return "nothing"
+        return t("m_nothing", current_lang())
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…'"

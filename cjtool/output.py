@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cjtool.errors import OutputError
+from cjtool.i18n import say
 from cjtool.safe_text import guard
 
 # Names of already open descriptors: opening them again would truncate a redirected file
@@ -56,26 +57,26 @@ def output_target(target: str | Path) -> OutputTarget:
     except FileNotFoundError:
         st = None
     except OSError as exc:  # a symlink loop, a file used as a folder, no permission
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     if st is None:
         real = Path(os.path.realpath(name))  # a dangling symlink: its target (like `cp`)
         parent = real.parent
         if not parent.is_dir():
-            via = f" (the link points to {real})" if real != Path(os.path.abspath(name)) else ""
-            raise OutputError(f"{name}: the folder {parent} does not exist{via}", hint="create it first")
+            via = say("e_link_to", real=real) if real != Path(os.path.abspath(name)) else ""
+            raise OutputError(say("e_no_folder", name=name, parent=parent, via=via), hint=say("e_create_first"))
         _writable_folder(name, parent)
         return OutputTarget("file", real)
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{name}: is a folder", hint="give a file name")
+        raise OutputError(say("o_is_folder", name=name), hint=say("o_give_file"))
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
         return OutputTarget("device", Path(name))
     if not stat.S_ISREG(st.st_mode):
-        what = "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "special"
-        raise OutputError(f"{name}: is {what}, not a file", hint="give a file name")
+        what = say("o_block" if stat.S_ISBLK(st.st_mode) else "o_socket" if stat.S_ISSOCK(st.st_mode) else "o_special")
+        raise OutputError(say("o_not_file", name=name, what=what), hint=say("o_give_file"))
     # root passes access() whatever the mode: a file without any write bit is read-only
     # to everyone (as `rm` and `cp -i` treat it), so its mode bits are checked too
     if not st.st_mode & 0o222 or not os.access(name, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise OutputError(f"{name}: is read-only", hint="make it writable or choose another file")
+        raise OutputError(say("o_read_only", name=name), hint=say("o_read_only_hint"))
     real = Path(os.path.realpath(name))
     _writable_folder(name, real.parent)  # the new file is renamed over it, in its folder
     return OutputTarget("file", real)
@@ -89,7 +90,7 @@ def _writable_folder(name: str, folder: Path) -> None:
     except OSError:
         return  # said by the write itself
     if not mode & 0o222:
-        raise OutputError(f"{name}: cannot write (Permission denied)", hint=f"the folder {folder} is read-only")
+        raise OutputError(say("o_cannot_write", name=name), hint=say("o_folder_read_only", folder=folder))
 
 
 @contextmanager
@@ -101,7 +102,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{where.path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=target, why=exc.strerror or exc)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -117,7 +118,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             with open(tmp_path, "rb") as src, open(where.path, "wb") as dst:
                 shutil.copyfileobj(src, dst)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=target, why=exc.strerror or exc)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -172,9 +173,9 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     if st is not None and not stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{name}: exists and is not a folder", hint="give a folder name")
+        raise OutputError(say("o_not_folder", name=name), hint=say("o_give_folder"))
     real = Path(os.path.realpath(name))
     if st is not None:
         for n in names:  # a member that is a folder or read-only: refused now, not half-way
@@ -186,7 +187,7 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
         real.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent))
     except OSError as exc:
-        raise OutputError(f"{name}: cannot create the folder ({exc.strerror or exc})") from None
+        raise OutputError(say("o_cannot_mkdir", name=name, why=exc.strerror or exc)) from None
     try:
         try:
             yield work
@@ -203,7 +204,7 @@ def output_folder(target: str | Path, names: list[str], remove: Sequence[str] = 
                 if os.path.isfile(real / n) and not os.path.islink(real / n):
                     os.unlink(real / n)
     except OSError as exc:
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(say("e_cannot_write", name=name, why=exc.strerror or exc)) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -28,6 +28,7 @@ import polars as pl
 
 from cjtool import events as ev
 from cjtool.errors import CjtoolError, DataError, RejectedRows
+from cjtool.i18n import say
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
@@ -173,9 +174,7 @@ def split(
     scans = []
     for s, src in enumerate(sources):
         if str(src) == "-":
-            raise DataError(
-                "- (standard input) cannot be read in parts", hint="save it to a file, or drop --partitions"
-            )
+            raise DataError(say("e_stdin_parts"), hint=say("e_stdin_parts_hint"))
         scan = ev._scan_one(src, model, encoding, stack)
         assert scan.all_columns is not None
         for attempt in range(2):

@@ -16,6 +16,7 @@ import polars as pl
 from cjtool.api import map_journey
 from cjtool.engine import stage_condition
 from cjtool.events import EventsInput, field_count_warning
+from cjtool.i18n import t
 from cjtool.model import JourneyModel
 from cjtool.result import JourneyMap
 
@@ -40,7 +41,7 @@ class Validation:
         self.findings.append(Finding(severity, message))
 
 
-def check_model(model: JourneyModel, v: Validation) -> None:
+def check_model(model: JourneyModel, v: Validation, lang: str = "en") -> None:
     """Overlaps visible from the model alone: a listed touchpoint an earlier stage takes;
     and where the event time is read from, when it is two columns."""
     date, time = model.date_time
@@ -66,14 +67,12 @@ def check_model(model: JourneyModel, v: Validation) -> None:
             and st.channels is None
             and all(model.stages[model.stage_index(e) - 1].channels is None for e in earlier)
         ):
-            v.add(
-                "warning",
-                f"touchpoint `{tp}` is listed in stage `{st.id}` but stage `{earlier[0]}` "
-                f"comes first and matches it too; it will never reach `{st.id}`",
-            )
+            v.add("warning", t("val_shadowed", lang).format(tp=tp, st=st.id, earlier=earlier[0]))
 
 
-def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encoding: str | None) -> None:
+def check_data(
+    events: EventsInput, model: JourneyModel, v: Validation, *, encoding: str | None, lang: str = "en"
+) -> None:
     result = map_journey(events, model, encoding=encoding)
     v.result = result
     if not isinstance(events, (pl.DataFrame, pl.LazyFrame)):
@@ -83,22 +82,23 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
                 v.add("warning", warning)
     if result.rows_rejected and result.rows_rejected == result.rows_read:  # nothing left to map: not valid
         reasons = ", ".join(f"{n} {why}" for why, n in result.rejected.items())
-        v.add("error", f"every row is rejected: {result.rows_read} of {result.rows_read} ({reasons})")
+        v.add("error", t("val_all_rejected", lang).format(n=result.rows_read, reasons=reasons))
     if result.rows_read > result.rows_rejected and result.events_assigned == 0:
-        v.add("error", "no event matches any stage: check the stages' touchpoints/match against the data")
-    check_listed_touchpoints(model, result, v)
+        v.add("error", t("val_no_stage_event", lang))
+    check_listed_touchpoints(model, result, v, lang)
     for w in result.warnings:
         v.add("warning", w)
     for s in result.stages:
         if s.events == 0:
-            v.add("warning", f"no event is assigned to stage `{s.id}`: check its touchpoints/match/channels")
+            v.add("warning", t("val_stage_empty", lang).format(st=s.id))
         elif s.customers == 0:
-            v.add("warning", f"no customer reaches stage `{s.id}` in order (it has {s.events} events)")
+            v.add("warning", t("val_stage_unreached", lang).format(st=s.id, n=s.events))
     if result.unassigned:
-        top = ", ".join(f"{tp} ({n})" for tp, n in result.unassigned[:10])
-        more = f" and {len(result.unassigned) - 10} more" if len(result.unassigned) > 10 else ""
+        top = t("sep_list", lang).join(f"{tp} ({n})" for tp, n in result.unassigned[:10])
+        more = t("val_and_more", lang).format(n=len(result.unassigned) - 10) if len(result.unassigned) > 10 else ""
         v.add(
-            "info", f"{result.events_unassigned} events at {len(result.unassigned)} unassigned touchpoints: {top}{more}"
+            "info",
+            t("val_unassigned", lang).format(n=result.events_unassigned, k=len(result.unassigned), top=top, more=more),
         )
     # Touchpoints several stages match in the data (first match wins).
     # (occurrence items split a touchpoint between stages on purpose: occ 0 leaves them out)
@@ -115,15 +115,15 @@ def check_data(events: EventsInput, model: JourneyModel, v: Validation, *, encod
         for i, tp in enumerate(seen["touchpoint"]):
             hits = [st.id for st in model.stages if matches[st.id][i]]
             if len(hits) > 1:
-                v.add("warning", f"touchpoint `{tp}` matches stages {', '.join(hits)}; the first, `{hits[0]}`, wins")
+                v.add("warning", t("val_overlap", lang).format(tp=tp, stages=", ".join(hits), first=hits[0]))
 
 
-def check_listed_touchpoints(model: JourneyModel, result: JourneyMap, v: Validation) -> None:
+def check_listed_touchpoints(model: JourneyModel, result: JourneyMap, v: Validation, lang: str = "en") -> None:
     """A touchpoint the model lists that never occurs in the data: usually a typo, so the
     closest name that does occur is offered with its volume."""
     seen: dict[str, int] = {}
-    for t in result.touchpoints:
-        seen[t.touchpoint] = seen.get(t.touchpoint, 0) + t.events
+    for tm in result.touchpoints:
+        seen[tm.touchpoint] = seen.get(tm.touchpoint, 0) + tm.events
     for tp, n in result.unassigned:
         seen[tp] = seen.get(tp, 0) + n
     if not seen:
@@ -133,8 +133,8 @@ def check_listed_touchpoints(model: JourneyModel, result: JourneyMap, v: Validat
             if tp in seen:
                 continue
             close = closest_name(tp, seen)
-            hint = f"; did you mean `{close}`? it occurs {seen[close]:,} times" if close else ""
-            v.add("warning", f"touchpoint `{tp}` of stage `{st.id}` never occurs in the data{hint}")
+            hint = t("val_did_you_mean", lang).format(close=close, n=f"{seen[close]:,}") if close else ""
+            v.add("warning", t("val_never_occurs", lang).format(tp=tp, st=st.id, hint=hint))
 
 
 def _squashed(name: str) -> str:
@@ -151,9 +151,11 @@ def closest_name(word: str, names: dict[str, int]) -> str | None:
     return close[0] if close else None
 
 
-def validate(model: JourneyModel, events: EventsInput | None = None, *, encoding: str | None = None) -> Validation:
+def validate(
+    model: JourneyModel, events: EventsInput | None = None, *, encoding: str | None = None, lang: str = "en"
+) -> Validation:
     v = Validation(model=model)
-    check_model(model, v)
+    check_model(model, v, lang)
     if events:
-        check_data(events, model, v, encoding=encoding)
+        check_data(events, model, v, encoding=encoding, lang=lang)
     return v

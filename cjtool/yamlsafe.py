@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from cjtool.errors import ModelError
+from cjtool.i18n import say
 
 Path = tuple[str | int, ...]
 
@@ -77,11 +78,11 @@ def load_yaml(text: str, source: str) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         what = exc.problem or exc.context or "invalid YAML"
-        raise ModelError(f"{where}: YAML syntax error: {what}") from None
+        raise ModelError(say("y_syntax", where=where, what=what)) from None
     except yaml.YAMLError as exc:
         raise ModelError(f"{source}: YAML error: {' '.join(str(exc).split())}") from None
     except RecursionError:
-        raise ModelError(f"{source}: YAML nesting is too deep") from None
+        raise ModelError(say("y_deep", where=source)) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -96,34 +97,34 @@ def load_yaml(text: str, source: str) -> YamlDoc:
 def _walk(node: yaml.Node, path: Path, doc: YamlDoc, counter: list[int]) -> Any:
     counter[0] += 1
     if counter[0] > _MAX_NODES:
-        raise ModelError(f"{doc.source}: the model is too large (over {_MAX_NODES} YAML nodes)")
+        raise ModelError(say("y_large", where=doc.source, n=_MAX_NODES))
     if len(path) > _MAX_DEPTH:
-        raise ModelError(f"{doc.where(path)}: YAML nesting is too deep")
+        raise ModelError(say("y_deep", where=doc.where(path)))
     mark = node.start_mark
     doc.lines.setdefault(path, mark.line + 1)
     at = f"{doc.source}:{mark.line + 1}:{mark.column + 1}"
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _PLAIN_TAGS:
-            raise ModelError(f"{at}: the YAML tag {node.tag} is not allowed in a model")
+            raise ModelError(say("y_tag", where=at, tag=node.tag))
         if node.tag == _NULL_TAG and not node.style:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise ModelError(f"{at}: the YAML tag {node.tag} is not allowed in a model")
+            raise ModelError(say("y_tag", where=at, tag=node.tag))
         return [_walk(item, path + (i,), doc, counter) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise ModelError(f"{at}: the YAML tag {node.tag} is not allowed in a model")
+            raise ModelError(say("y_tag", where=at, tag=node.tag))
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             kmark = key_node.start_mark
             kat = f"{doc.source}:{kmark.line + 1}:{kmark.column + 1}"
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise ModelError(f"{kat}: keys must be plain names (merge keys `<<` are not supported)")
+                raise ModelError(say("y_merge", where=kat))
             key = key_node.value
             if key in out:
-                raise ModelError(f"{kat}: duplicate key `{key}`")
+                raise ModelError(say("y_duplicate", where=kat, key=key))
             doc.lines[path + (key,)] = kmark.line + 1
             out[key] = _walk(value_node, path + (key,), doc, counter)
         return out

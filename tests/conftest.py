@@ -74,6 +74,8 @@ def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("CJTOOL_DEBUG", raising=False)
     os.environ.pop("FORCE_COLOR", None)
+    for var in ("CJTOOL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):  # English unless a test asks (docs/language.md)
+        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from PIL import Image
 from cjtool.analyses.paths import compute_paths
 from cjtool.api import journeys
 from cjtool.errors import ExitCode
+from cjtool.i18n import t
 from cjtool.model import load_model
 from cjtool.render import paths_png
 from cjtool.render.paths_text import to_csv, to_dot
@@ -86,9 +87,10 @@ def test_pictures_pool_40_touchpoints(tmp_path: Path, lang: str) -> None:
     p = compute_paths(journeys([str(events)], load_model(str(model))))
     assert len({x.src.touchpoint for x in p.transitions}) > 40  # JSON keeps every step
     fig = paths_png.flow_figure(p, lang)
-    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert any(s.startswith("(other)") for s in labels)
-    per_column = max(sum(1 for s in labels if s.startswith(("touchpoint_", "=tp", "(other)"))) for _ in [0])
+    labels = [x.get_text() for ax in fig.axes for x in ax.texts]
+    other = t("step_other", lang)  # `（其他）` in Chinese
+    assert any(s.startswith(other) for s in labels)
+    per_column = max(sum(1 for s in labels if s.startswith(("touchpoint_", "=tp", other))) for _ in [0])
     assert per_column <= 5 * paths_png.MAX_NODES
     written = paths_png.save_all(p, tmp_path, lang)
     assert [f.name for f in written] == [name for name, _k, _f in paths_png.PICTURES]

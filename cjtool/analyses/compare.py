@@ -32,7 +32,8 @@ from cjtool.analyses.segments import (
     segment_codes,
 )
 from cjtool.errors import DataError, UsageError
-from cjtool.i18n import t
+from cjtool.i18n import current_lang, say, t
+from cjtool.i18n import t as tr
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_map, compute_maps
 from cjtool.result import JourneyMap, Scores
@@ -98,18 +99,40 @@ class Row:
 
     @property
     def significant(self) -> bool:
-        return (self.sequential.significant if self.sequential else False) or (
-            self.sequential is None and self.test is not None and self.test.significant
-        )
+        """The decision the verdict reads: the always-valid test's (Holm-adjusted) in
+        sequential mode, else the fixed-horizon test's."""
+        if self.sequential is not None:
+            return self.sequential.significant
+        return self.test is not None and self.test.significant
+
+    @property
+    def p_adjusted(self) -> float | None:
+        """The adjusted p the verdict reads (sequential: Holm over the always-valid p's)."""
+        if self.sequential is not None:
+            return self.sequential.p_adjusted
+        return None if self.test is None else self.test.p_adjusted
+
+    @property
+    def flagged(self) -> bool:
+        """Significant and large enough to conclude: what a display marks with `*`."""
+        return self.significant and self.verdict != "too small to conclude"
 
     def test_dict(self) -> dict[str, Any] | None:
-        """SPEC 15 {test}, plus `verdict` and, in sequential mode, the always-valid interval."""
+        """SPEC 15 {test}, plus `verdict` and, in sequential mode, the always-valid interval
+        with its Holm-adjusted p; `significant` is then the decision the verdict reads
+        (the sequential one), `p_adjusted` stays the fixed-horizon Holm p."""
         if self.test is None:
             return None
         d = self.test.to_dict() | {"verdict": self.verdict}
         if self.sequential is not None:
             s = self.sequential
-            d["sequential"] = {"ci": [s.ci[0], s.ci[1]], "p_value": s.p_value, "significant": s.significant}
+            d["significant"] = s.significant
+            d["sequential"] = {
+                "ci": [s.ci[0], s.ci[1]],
+                "p_value": s.p_value,
+                "p_adjusted": s.p_adjusted,
+                "significant": s.significant,
+            }
         return d
 
 
@@ -295,14 +318,15 @@ def compare_maps(
         if r[2] in wanted
         or (r[2] == "conversion_from_first" and "conversion_from_previous" in wanted and r[0] == second)
     ]
-    adjusted = holm([None if t is None else t.p_value for _, _, _, t, _, _ in raw])
+    family = _family(raw)
+    adjusted = _holm_family([None if t is None else t.p_value for _, _, _, t, _, _ in raw], family)
     seqs = [_sequential(m, xa, xb, alpha) if sequential and t is not None else None for _, _, m, t, xa, xb in raw]
-    seq_adjusted = holm([None if s is None else s.p_value for s in seqs])
+    seq_adjusted = _holm_family([None if s is None else s.p_value for s in seqs], family)
     rows: list[Row] = []
     for (stage, tp, metric, test, _, _), q, s, sq in zip(raw, adjusted, seqs, seq_adjusted, strict=True):
         test = None if test is None else test.with_adjusted(q, alpha)
         if s is not None:
-            s = replace(s, significant=sq is not None and sq < alpha)
+            s = replace(s, p_adjusted=sq, significant=sq is not None and sq < alpha)
         row = Row(stage, tp, metric, test, s)
         rows.append(replace(row, verdict=row_verdict(row, alpha, min_effect)))
     if len(a.stages) >= 2:
@@ -384,9 +408,42 @@ def refuse_gaps(result: CompareResult) -> None:
     if result.not_run:
         more = len(result.not_run) - 1
         raise DataError(
-            f"--strict-baseline: {result.not_run[0].text()}" + (f" (and {more} more)" if more else ""),
-            hint="write the baseline from an export with the same columns and touchpoints",
+            say(
+                "e_strict_gap",
+                first=result.not_run[0].text(current_lang()),
+                more=say("e_and_more", n=more) if more else "",
+            ),
+            hint=say("e_strict_gap_hint"),
         )
+
+
+def _family(raw: list[tuple[str, str | None, str, TwoSampleTest | None, Any, Any]]) -> list[int | None]:
+    """Per test, the index of the Holm family member it counts as: itself; the first
+    test over the same data (a touchpoint's score test where that touchpoint holds every
+    score of its stage on both sides: the stage's test, again); or None for a dead test,
+    a proportion whose pooled rate is 0 or 1 (0/n vs 0/n, n/n vs n/n: one possible table,
+    p = 1 whatever happens), which can never reject and stays out of the family."""
+    out: list[int | None] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, (stage, _, metric, test, xa, xb) in enumerate(raw):
+        if test is None or test.p_value is None:
+            out.append(i)
+            continue
+        if isinstance(xa, tuple):
+            x, n = xa[0] + xb[0], xa[1] + xb[1]
+            out.append(None if x in (0, n) else i)
+            continue
+        key = (stage, metric, xa.sums, xb.sums)
+        out.append(seen.setdefault(key, i))
+    return out
+
+
+def _holm_family(pvalues: list[float | None], family: list[int | None]) -> list[float | None]:
+    """Holm over the family members only; a repeated test takes its first's adjusted p,
+    a dead one its own p (1: no adjustment can change it)."""
+    members = [p if family[i] == i else None for i, p in enumerate(pvalues)]
+    adjusted = holm(members)
+    return [None if p is None else p if f is None else adjusted[f] for p, f in zip(pvalues, family, strict=True)]
 
 
 def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
@@ -410,7 +467,7 @@ def row_verdict(row: Row, alpha: float, min_effect: MinEffect) -> str:
 
 def _require_nonempty(label: str, m: JourneyMap) -> None:
     if m.customers_entered == 0:
-        raise DataError(f"{label}: no customer entered the journey on this side; there is nothing to compare")
+        raise DataError(say("e_cmp_empty", label=label))
 
 
 def compare_populations(
@@ -426,12 +483,13 @@ def compare_populations(
     excluded: dict[str, int] | None = None,
     expected: dict[str, float] | None = None,
     warnings: list[str] | None = None,
+    lang: str = "en",
 ) -> CompareResult:
     """The baseline (first of ``maps``) against each other population. SRM (A/B
     variants only): entered customers of each variant against the baseline, pairwise,
     ``expected`` split (equal unless given)."""
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        raise UsageError(say("e_alpha", alpha=f"{alpha:g}"))
     (base_label, base), others = maps[0], maps[1:]
     _require_nonempty(base_label, base)
     if all(m.customers_entered == 0 for _, m in others):
@@ -451,23 +509,22 @@ def compare_populations(
     for c in comparisons:
         if c.srm is not None and c.srm.flag:
             out.warnings.append(
-                f"sample ratio mismatch: {c.map.customers_entered:,} entered in `{c.label}` against "
-                f"{base.customers_entered:,} in `{base_label}` (p = {c.srm.p_value:.2g}); the assignment may be "
-                "broken and the comparison biased: check how customers were split before trusting it"
+                tr("cmp_w_srm", lang).format(
+                    nb=f"{c.map.customers_entered:,}",
+                    b=c.label,
+                    na=f"{base.customers_entered:,}",
+                    a=base_label,
+                    p=f"{c.srm.p_value:.2g}",
+                )
             )
         for side, m in ((base_label, base), (c.label, c.map)):
             open_windows = sum(st.in_progress for st in m.stages)
             if open_windows and m.customers_entered and open_windows / m.customers_entered > 0.05:
                 out.warnings.append(
-                    f"`{side}`: {open_windows:,} of {m.customers_entered:,} entered customers are still in progress "
-                    "(their window had not closed when the data end), which holds its later stages' conversion "
-                    "down: compare entry periods that ended a window before the data end, or read later stages "
-                    "with care"
+                    tr("cmp_w_open", lang).format(side=side, open=f"{open_windows:,}", n=f"{m.customers_entered:,}")
                 )
             if m.customers_entered < MIN_SAMPLE:
-                out.warnings.append(
-                    f"`{side}` has {m.customers_entered} entered customers (fewer than {MIN_SAMPLE}): too small to conclude anything"
-                )
+                out.warnings.append(tr("cmp_w_small", lang).format(side=side, n=m.customers_entered, min=MIN_SAMPLE))
     out.warnings = list(dict.fromkeys(out.warnings))
     return out
 
@@ -491,12 +548,10 @@ def variant_codes(
     kept = values.filter(keep)
     _, order, _ = segment_codes(kept, limit=max(2, kept.n_unique() + 1))
     if baseline not in order:
-        found = ", ".join(order) or "(none)"
-        raise UsageError(f"--baseline {baseline}: no customer has `{attr.name}` = {baseline}; values found: {found}")
+        found = ", ".join(order) or say("none_value")
+        raise UsageError(say("e_cmp_no_value", baseline=baseline, name=attr.name, found=found))
     if len(order) < 2:
-        raise DataError(
-            f"`{attr.name}`: every customer compared has the value {baseline}; there is no other side to compare"
-        )
+        raise DataError(say("e_cmp_one_side", name=attr.name, baseline=baseline))
     labels = [baseline] + [v for v in order if v != baseline]
     if len(labels) > MAX_SIDES:  # each side is a map and a family of tests: pooled, as `map --by` pools
         if ab:
@@ -517,7 +572,9 @@ def variant_codes(
     return codes, labels, excluded
 
 
-def split_codes(j: Journeys, split: date | datetime, timezone: str | None) -> tuple[pl.Series, list[str]]:
+def split_codes(
+    j: Journeys, split: date | datetime, timezone: str | None, lang: str = "en"
+) -> tuple[pl.Series, list[str]]:
     """0 for customers whose first assigned event is before ``split`` (a date is its
     midnight, in the model's time zone when set, else UTC: SPEC 16), 1 from it on."""
     at = split if isinstance(split, datetime) else datetime(split.year, split.month, split.day)
@@ -527,7 +584,7 @@ def split_codes(j: Journeys, split: date | datetime, timezone: str | None) -> tu
     first = j.events["timestamp"].gather(j.customers["first"])
     codes = (first >= at_utc).cast(pl.UInt32)
     text = split.isoformat()
-    return codes, [f"before {text}", f"from {text}"]
+    return codes, [tr("before_date", lang).format(d=text), tr("from_date", lang).format(d=text)]
 
 
 def compare_journeys(
@@ -543,17 +600,19 @@ def compare_journeys(
     min_effect: MinEffect = MinEffect(),
     sequential: bool = False,
     metrics: Iterable[str] | None = None,
+    lang: str = "en",
 ) -> CompareResult:
     """Populations of one run, all mapped in one pass: values of ``by`` (each against
     ``baseline``) or entry before / from ``split``. ``ab`` (default: an event column
     other than the channel role, or a customer file column) applies the A/B rules."""
     common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
+    common["lang"] = lang
     if split is not None:
-        codes, labels = split_codes(j, split, j.model.timezone)
+        codes, labels = split_codes(j, split, j.model.timezone, lang)
         maps = compute_maps(j, codes, 2)
         return compare_populations(list(zip(labels, maps, strict=True)), kind="split", **common)
     if by is None or baseline is None:
-        raise UsageError("compare needs --by ATTRIBUTE with --baseline VALUE, or --split DATE")
+        raise UsageError(say("e_cmp_needs"))
     attr = attribute(j, by, customer_file=customer_file, timezone=j.model.timezone)
     if ab is None:
         ab = attr.source == "customer file" or (attr.source == "event column" and event_column(j, by) != "channel")
@@ -568,8 +627,7 @@ def compare_journeys(
         )
     if excluded.get("mixed") or excluded.get("none"):
         warnings.append(
-            f"left out of every side: {excluded['mixed']:,} customers with more than one `{by}` value (mixed) "
-            f"and {excluded['none']:,} with none"
+            tr("cmp_w_excluded", lang).format(mixed=f"{excluded['mixed']:,}", by=by, none=f"{excluded['none']:,}")
         )
     return compare_populations(
         list(zip(labels, maps, strict=True)),
@@ -599,21 +657,20 @@ def compare(
     min_effect: MinEffect = MinEffect(),
     sequential: bool = False,
     metrics: Iterable[str] | None = None,
+    lang: str | None = None,
 ) -> CompareResult:
     """One comparison of SPEC 10 from exactly one way of forming the populations: values
     of ``by`` against ``baseline``; entry before / from ``split``; ``j`` against other
     events (``baseline_journeys``) or a stored map (``baseline_map``). ``labels`` name
-    the baseline and ``j`` in the last two cases."""
+    the baseline and ``j`` in the last two cases. Warnings in ``lang`` (default: the run's)."""
+    lang = lang or current_lang()
     given = [by is not None, split is not None, baseline_journeys is not None, baseline_map is not None]
     if sum(given) != 1:
-        raise UsageError(
-            "say what to compare, once: --by ATTRIBUTE --baseline VALUE, --split DATE, "
-            "--baseline-events FILE or --baseline-map FILE"
-        )
+        raise UsageError(say("e_cmp_once"))
     if by is not None and baseline is None:
-        raise UsageError(f"--by {by} needs --baseline VALUE: the value the others are compared against")
+        raise UsageError(say("e_cmp_needs_baseline", by=by))
     if baseline is not None and by is None:
-        raise UsageError(f"--baseline {baseline} is a value of --by ATTRIBUTE; give --by too")
+        raise UsageError(say("e_cmp_baseline_needs_by", baseline=baseline))
     common: dict[str, Any] = {"alpha": alpha, "min_effect": min_effect, "sequential": sequential, "metrics": metrics}
     if baseline_journeys is not None or baseline_map is not None:
         if baseline_map is not None:
@@ -623,16 +680,26 @@ def compare(
             base = compute_map(baseline_journeys, baseline_journeys.model)
         warnings = []
         if base.model.mode != j.model.mode or base.model.window_s != j.model.window_s:
-            warnings.append("the baseline was mapped with another mode or window: differences may come from that")
+            warnings.append(tr("cmp_w_mode", lang))
         kind = "map" if baseline_map is not None else "files"
         current = compute_maps(j)[0]
         gaps = baseline_gaps(base, current, metrics)
-        warnings += [g.text() for g in gaps]
-        result = compare_populations([(labels[0], base), (labels[1], current)], kind=kind, warnings=warnings, **common)
+        warnings += [g.text(lang) for g in gaps]
+        result = compare_populations(
+            [(labels[0], base), (labels[1], current)], kind=kind, warnings=warnings, lang=lang, **common
+        )
         result.not_run = gaps
         return result
     return compare_journeys(
-        j, by=by, baseline=baseline, split=split, customer_file=customer_file, ab=ab, expected=expected, **common
+        j,
+        by=by,
+        baseline=baseline,
+        split=split,
+        customer_file=customer_file,
+        ab=ab,
+        expected=expected,
+        lang=lang,
+        **common,
     )
 
 
@@ -653,10 +720,7 @@ def parse_min_effect(values: Iterable[str]) -> MinEffect:
         except ValueError:
             x = float("nan")
         if kind is None or not x >= 0 or x == float("inf") or (kind == "rate" and x >= 1):
-            raise UsageError(
-                f"--min-effect {v!r}: expected a rate such as 2pp, 2% or 0.02, "
-                "or csat=0.2, effort=0.3, nps=5 (not negative)"
-            )
+            raise UsageError(say("e_min_effect", v=repr(v)))
         out[kind] = x
         texts[kind] = v.rpartition("=")[2].strip()
     return MinEffect(**out, texts=tuple(texts.items()))

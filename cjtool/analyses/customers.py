@@ -13,6 +13,7 @@ import polars as pl
 
 from cjtool.analyses import segments as sg
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.journey_rules import STATUSES, churned_expr, status_expr
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE as SCALE
@@ -82,10 +83,10 @@ def filter_customers(
     ids = [st.id for st in model.stages]
     for value in status:
         if value not in STATUSES:
-            raise UsageError(f"--status {value}: not a status; use {', '.join(STATUSES)}")
+            raise UsageError(say("cu_status", value=value, statuses=", ".join(STATUSES)))
     for value in stage:
         if value not in ids:
-            raise UsageError(f"--stage {value}: not a stage of the model; stages: {', '.join(ids)}")
+            raise UsageError(say("cu_stage", value=value, stages=", ".join(ids)))
     keep = pl.lit(True)
     if status:
         keep &= pl.col("status").cast(pl.String).is_in(list(status))
@@ -119,7 +120,7 @@ def customer_rows(
         except UsageError:
             if n in by:
                 raise
-            warnings.append(f"the model's segment attribute `{n}` is in no event column or customer file: left out")
+            warnings.append(say("cu_attr_missing", name=n))
     table = customer_table(j, [(a.name, a.values) for a in attrs])
     table = filter_customers(table, j.model, status=status, stage=stage, exit_touchpoint=exit_touchpoint)
     return table, warnings + [w for a in attrs for w in a.warnings]

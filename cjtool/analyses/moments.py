@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE
 from cjtool.model import JourneyModel
@@ -381,30 +382,22 @@ def _reasons(result: MomentsResult, *, dropped: int) -> list[str]:
     widest = result.populations[0].customers if result.populations else 0
     min_c = result.model.min_customers
     if len(result.populations) < 2:
-        out.append("the model has one stage: there is no next stage to convert to")
+        out.append(say("mo_one_stage"))
     elif not result.moments:
-        out.append(
-            f"no touchpoint before the last stage was met by at least {min_c} customers "
-            "(ranking.min_customers)" + (f"; {dropped} pairs left out" if dropped else "")
-        )
+        out.append(say("mo_none_met", min=min_c) + (say("mo_pairs_left_out", n=dropped) if dropped else ""))
     if widest < FEW_CUSTOMERS:
         floor = smallest_fisher_p(widest)
         out.append(
-            f"only {widest} customers reached the first stage: no 2x2 table of {widest} customers can give "
-            f"a Fisher p below {floor:.3g}" + (f" (alpha {result.alpha:g})" if floor >= result.alpha else "")
+            say("mo_few", n=widest, floor=f"{floor:.3g}")
+            + (say("mo_alpha", alpha=f"{result.alpha:g}") if floor >= result.alpha else "")
         )
     if result.moments:
         significant = [m for m in result.moments if m.significant]
         if not significant:
             best = min(m.p_adjusted for m in result.moments)
-            out.append(
-                f"no moment is significant at alpha {result.alpha:g} after Benjamini-Hochberg over "
-                f"{len(result.moments)} pairs (smallest adjusted p {best:.3g})"
-            )
+            out.append(say("mo_none_significant", alpha=f"{result.alpha:g}", n=len(result.moments), best=f"{best:.3g}"))
         else:
-            out.append(
-                f"the {len(significant)} significant moment(s) rest on a cell of fewer than {SMALL_CELL} customers"
-            )
+            out.append(say("mo_small_cells", n=len(significant), min=SMALL_CELL))
     return out
 
 

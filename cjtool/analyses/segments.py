@@ -17,6 +17,7 @@ import polars as pl
 
 from cjtool import encoding as enc
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import say
 from cjtool.journey_rules import status_expr
 from cjtool.journeys import Journeys
 from cjtool.metrics import aggregate, finish, merged_segments
@@ -71,7 +72,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     if path.is_dir():
         raise DataError(f"{name}: is a folder, not a customer file", hint="give the customer file (CSV or Parquet)")
     if not path.is_file():
-        raise DataError(f"{name}: no such customer file")
+        raise DataError(say("sg_no_file", name=name))
     with open(path, "rb") as fh:
         magic = fh.read(4)
     try:
@@ -85,12 +86,12 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
             separator = max((",", ";", "\t", "|"), key=lambda sep: (first.count(sep), sep == ","))
             frame = pl.read_csv(text.encode("utf-8"), separator=separator, infer_schema=False)
     except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise DataError(f"{name}: cannot read the customer file ({str(exc).splitlines()[0]})") from None
+        raise DataError(say("sg_unreadable", name=name, why=str(exc).splitlines()[0])) from None
     header = id_header if id_header in frame.columns else "customer_id"
     if header not in frame.columns:
         raise DataError(
-            f"{name}: no `{id_header}` column for the customer id; found: {', '.join(frame.columns) or '(none)'}",
-            hint="the customer file needs the id column the events use",
+            say("sg_no_id", name=name, header=id_header, found=", ".join(frame.columns) or say("none_value")),
+            hint=say("sg_no_id_hint"),
         )
     frame = frame.rename({header: "customer_id"}) if header != "customer_id" else frame
     frame = frame.filter(pl.col("customer_id").is_not_null())
@@ -98,8 +99,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     if dup.height:
         first = dup["customer_id"][0]
         raise DataError(
-            f"{name}: customer `{first}` is listed {dup['len'][0]} times ({dup.height:,} ids listed more than once)",
-            hint="keep one row per customer",
+            say("sg_dup", name=name, first=first, n=dup["len"][0], ids=f"{dup.height:,}"), hint=say("sg_dup_hint")
         )
     return frame
 
@@ -126,7 +126,7 @@ def attribute(
         )
         listed = joined[name].is_not_null() | ids["customer_id"].is_in(customer_file["customer_id"].implode())
         missing = int((~listed).sum())
-        warnings = [f"{missing:,} customers are not in the customer file: their `{name}` is {NONE}"] if missing else []
+        warnings = [say("seg_not_in_file", n=f"{missing:,}", name=name, none=say("none_value"))] if missing else []
         values = joined.select(blank_to_none(pl.col(name)).alias(name))[name]
         return Attribute(name, values, "customer file", warnings)
     column = event_column(j, name, with_values)
@@ -142,11 +142,12 @@ def attribute(
         )
     in_events = [c for c in j.table.columns if c not in roles] or event_columns(j)
     in_file = [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
+    none = say("none_value")
     raise UsageError(
-        f"--by {name}: no such attribute; event columns: {', '.join(in_events) or '(none)'}; "
-        + (f"customer file columns: {', '.join(in_file) or '(none)'}; " if customer_file is not None else "")
-        + f"periods: {', '.join(PERIODS)}"
-        + ("" if customer_file is not None else "; or give a customer file with --customers")
+        say("seg_no_attr", name=name, events=", ".join(in_events) or none)
+        + (say("seg_file_columns", columns=", ".join(in_file) or none) if customer_file is not None else "")
+        + say("seg_periods", periods=", ".join(PERIODS))
+        + ("" if customer_file is not None else say("seg_or_customers"))
     )
 
 
@@ -228,7 +229,7 @@ def segment_codes(values: pl.Series, limit: int = DEFAULT_LIMIT) -> tuple[pl.Ser
     by code point), and how many values were pooled: with more than ``limit`` values the
     first limit-1 are kept and the rest pooled as `(other)`, listed last (SPEC 9/16)."""
     if limit < 2:
-        raise UsageError(f"--segments {limit}: keep at least 2 segments")
+        raise UsageError(say("sg_limit", limit=limit))
     sizes = values.value_counts(name="n").sort(["n", values.name], descending=[True, False])
     order = sizes[values.name].to_list()
     pooled = 0
@@ -276,8 +277,14 @@ def breakdown_warnings(attr: Attribute, pooled: int, limit: int) -> list[str]:
     warnings = list(attr.warnings)
     if pooled:
         warnings.append(
-            f"`{attr.name}` has {pooled + limit - 1:,} values: the {limit - 1} with most customers are kept, "
-            f"the other {pooled:,} pooled into {OTHER} (--segments N keeps more)"
+            say(
+                "seg_pooled",
+                name=attr.name,
+                n=f"{pooled + limit - 1:,}",
+                kept=limit - 1,
+                pooled=f"{pooled:,}",
+                other=say("step_other"),
+            )
         )
     return warnings
 

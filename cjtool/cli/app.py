@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 import traceback
@@ -48,33 +49,59 @@ def _debug_enabled(ctx: typer.Context) -> bool:
 
 
 def error_line(message: str) -> None:
-    """One line on stderr, no markup, no colour codes when piped."""
+    """One line on stderr, no markup, no colour codes when piped; `cjtool: error:` in
+    English, `cjtool: 错误：` in Chinese (the run's language)."""
+    from cjtool.i18n import current_lang, t
+
     with contextlib.suppress(BrokenPipeError, ValueError):
-        print(f"cjtool: error: {visible(message)}", file=sys.stderr, flush=True)
+        print(t("error_line", current_lang()).format(message=visible(message)), file=sys.stderr, flush=True)
 
 
 def option_message(exc: ClickException) -> str:
     """Click's message, with a bad option value told in cjtool's words rather than
-    pydantic's (`Value error, ...`, `Input should be ...`)."""
+    pydantic's (`Value error, ...`, `Input should be ...`), in the run's language."""
+    from cjtool.i18n import say
+
     cause = exc.__cause__
     param = getattr(exc, "param", None)
     if not isinstance(exc, BadParameter) or param is None or not hasattr(cause, "errors"):
-        return " ".join(exc.format_message().split())
+        return click_words(" ".join(exc.format_message().split()))
     longest = max(getattr(param, "opts", None) or [""], key=len)
     name = longest or (param.metavar or param.name or "value").upper()
     error = cause.errors()[0]  # type: ignore[union-attr]
     given, kind, limits = error.get("input"), error.get("type", ""), error.get("ctx") or {}
     if kind == "value_error":  # our enums: "'fr' is not one of 'en', 'zh'."
         why = str(limits.get("error", error.get("msg", ""))).rstrip(".")
-        return f"{name}: {why}"
+        return f"{name}: {click_words(why)}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"{name} {given!r}: not a whole number"
+        return f"{name} {given!r}: {say('opt_not_whole')}"
     if kind in ("float_parsing", "float_type"):
-        return f"{name} {given!r}: not a number"
-    for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+        return f"{name} {given!r}: {say('opt_not_number')}"
+    for key in ("ge", "gt", "le", "lt"):
         if key in limits:
-            return f"{name} {given!r}: must be {words} {limits[key]}"
+            return f"{name} {given!r}: {say('opt_' + key, x=limits[key])}"
     return f"{name} {given!r}: {str(error.get('msg', '')).removeprefix('Value error, ')}"
+
+
+_CLICK = (  # Click's own messages, in the catalogue's words
+    (re.compile(r"^'?(.*?)'? is not one of (.*?)\.?$"), "opt_not_one_of", ("given", "choices")),
+    (re.compile(r"^No such option: (\S+?)(?: \(Possible options: (.*?)\))?\.?$"), "opt_no_such", ("opt", "close")),
+    (re.compile(r"^Missing argument (.*?)\.?$"), "opt_missing_arg", ("what",)),
+    (re.compile(r"^Missing option (.*?)\.?$"), "opt_missing_opt", ("what",)),
+)
+
+
+def click_words(message: str) -> str:
+    """A message of Click in the run's language (as is in English, or when unknown)."""
+    from cjtool.i18n import current_lang, say
+
+    if current_lang() == "en":
+        return message
+    for pattern, key, names in _CLICK:
+        if m := pattern.match(message):
+            fields = {k: v for k, v in zip(names, m.groups(), strict=True) if v is not None}
+            return say(key if len(fields) == len(names) else f"{key}_plain", **fields)
+    return message
 
 
 def _quiet_help_metavars(command: Any, ctx: Any) -> None:
@@ -93,18 +120,39 @@ class CjtoolCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+def _lang_from_args(args: list[str]) -> None:
+    """--lang as typed, read before Click parses the command: an error in parsing the
+    other options (an unknown option, a missing argument) is then worded in it too."""
+    from cjtool.i18n import LANGUAGES, set_lang
+
+    for i, a in enumerate(args):
+        value = (
+            a.partition("=")[2]
+            if a.startswith("--lang=")
+            else args[i + 1]
+            if a == "--lang" and i + 1 < len(args)
+            else None
+        )
+        if value in LANGUAGES:
+            set_lang(value)
+
+
 class CjtoolGroup(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _quiet_help_metavars(self, ctx)
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
+        from cjtool.i18n import current_lang, reset_lang, t
+
+        reset_lang()
+        _lang_from_args([*getattr(ctx, "_protected_args", []), *ctx.args])
         try:
             return super().invoke(ctx)
         except CjtoolError as exc:
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(str(exc))
+            error_line(exc.in_lang(current_lang()))
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -112,12 +160,12 @@ class CjtoolGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
             sub = getattr(exc, "ctx", None)
-            where = f" (see `{sub.command_path} --help`)" if sub is not None else ""
+            where = t("opt_see_help", current_lang()).format(cmd=sub.command_path) if sub is not None else ""
             error_line(option_message(exc) + where)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated): cleaned up on the way out
             terminated = isinstance(exc, Terminated)
-            error_line("terminated" if terminated else "interrupted")
+            error_line(t("terminated" if terminated else "interrupted", current_lang()))
             raise typer.Exit(int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             quiet_broken_pipe()
@@ -134,10 +182,10 @@ class CjtoolGroup(TyperGroup):
                 raise
             if _debug_enabled(ctx):
                 traceback.print_exc()
-            error_line(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; please report it)"
-            )
+            error_line(t("internal_error", current_lang()).format(what=f"{type(exc).__name__}: {exc}"))
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        finally:
+            reset_lang()  # a library call after a CLI run (tests, notebooks) is in English again
 
 
 app = typer.Typer(

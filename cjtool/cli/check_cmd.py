@@ -21,7 +21,7 @@ from cjtool.cli.compare_cmd import AlphaOpt, MinEffectOpt, SequentialOpt, Strict
 from cjtool.errors import ExitCode, UsageError
 from cjtool.gate_kinds import gate_threshold_problem
 from cjtool.gates import REGRESSION_METRICS, GateResult, evaluate, merge, regression_gates
-from cjtool.i18n import t
+from cjtool.i18n import say, t
 from cjtool.model import parse_share
 from cjtool.output import emit, write_stdout
 from cjtool.render.gates_text import describe, value_text
@@ -52,7 +52,7 @@ def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float, str]]:
         number = number.strip()
         x = _number(number)
         if not sep or not target or x is None:
-            raise UsageError(f"{option} {v!r}: expected TARGET=NUMBER, e.g. purchase=0.05 or purchase=5%")
+            raise UsageError(say("e_gate_target", option=option, v=repr(v)))
         problem = gate_threshold_problem(kind, x)
         if problem:
             raise UsageError(f"{option} {v!r}: {problem}")
@@ -75,7 +75,7 @@ def _data_gate(kind: str, value: str | None) -> dict[str, tuple[float, str]]:
     option = f"--{kind.replace('_', '-')}"
     x = _number(value.strip())
     if x is None:
-        raise UsageError(f"{option} {value!r}: expected a share, e.g. 0.01 or 1%")
+        raise UsageError(say("e_gate_share", option=option, v=repr(value)))
     problem = gate_threshold_problem(kind, x)
     if problem:
         raise UsageError(f"{option} {value!r}: {problem}")
@@ -187,7 +187,7 @@ def check_command(
     strict_baseline: StrictBaselineOpt = False,
     alpha: AlphaOpt = 0.05,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     segments: c.SegmentsLimitOpt = 10,
     quiet: c.QuietOpt = False,
 ) -> None:
@@ -198,10 +198,11 @@ def check_command(
     fmt = c.parse_format(format, CheckFormat) or c.format_of_output(output, SUFFIX_FORMATS, CheckFormat.table)
     targets = c.parse_what_if(what_if)
     jm = c.with_what_if(reading.model(model), targets)
+    lg = c.lang_of(lang, jm)
     if baseline is not None:  # regression gates: against a stored map, or (with --by) a baseline value
         given = [min_conversion, min_satisfaction, max_drop_off, min_nps, max_at_stake, max_rejected, max_unassigned]
         if any(given):
-            raise UsageError("regression gates (--baseline) and threshold gates run in separate `cjtool check` steps")
+            raise UsageError(say("e_gate_separate"))
         compared = run_compare(
             events,
             jm,
@@ -218,15 +219,16 @@ def check_command(
             reading=reading,
             quiet=quiet,
             metrics=REGRESSION_METRICS,
+            lang=lg,
         )
         refuse_gaps(compared, strict_baseline)
         regressions = regression_gates(compared, dict(compared.min_effect.texts))
-        report_gates(regressions, fmt, lang.value, {}, output, not_run=compared.not_run)
+        report_gates(regressions, fmt, lg, {}, output, not_run=compared.not_run)
         return
     if strict_baseline:
         raise UsageError("--strict-baseline goes with --baseline FILE (regression gates against a stored map)")
     if min_effect or sequential:
-        raise UsageError("--min-effect and --sequential go with --baseline (regression gates)")
+        raise UsageError(say("e_gate_min_effect"))
     cli = {
         "min_conversion": _parse("min_conversion", min_conversion),
         "min_satisfaction": _parse("min_satisfaction", min_satisfaction),
@@ -237,10 +239,7 @@ def check_command(
     data_gates = _data_gate("max_rejected", max_rejected) | _data_gate("max_unassigned", max_unassigned)
     gates = merge(jm.gates, {kind: [(target, x) for target, x, _ in v] for kind, v in cli.items()})
     if gates.is_empty() and not data_gates:
-        raise UsageError(
-            "no gates: give --min-conversion, --min-satisfaction, --max-drop-off, --min-nps, --max-at-stake, "
-            "--max-rejected or --max-unassigned, or add `gates:` to the model"
-        )
+        raise UsageError(say("e_no_gates"))
     texts = {(kind, target): text for kind, v in cli.items() for target, _, text in v}
     if by is None:
         result = c.run_map(events, jm, reading=reading, quiet=quiet)
@@ -256,8 +255,8 @@ def check_command(
             for value, m in bd.segments
             for g in evaluate(m, gates, texts, data_gates, run=bd.all)
         ]
-    labels = {st.id: st.label.get(lang.value) for st in jm.stages}
-    report_gates(results, fmt, lang.value, labels, output)
+    labels = {st.id: st.label.get(lg) for st in jm.stages}
+    report_gates(results, fmt, lg, labels, output)
 
 
 def report_gates(
@@ -288,7 +287,7 @@ def report_gates(
 
 
 def _failure_line(g: GateResult, lang: str, labels: dict[str, str]) -> str:
-    value = value_text(g) or t("no_data", lang)
+    value = value_text(g, lang) or t("no_data", lang)
     return f"{describe(g, lang, labels.get(g.target or ''))}: {t('value', lang).lower()} {value}"
 
 
@@ -309,7 +308,8 @@ def render_gates(
     # not "N passed, N failed": CI runners read that phrase as a test summary
     verdict = t("gates_verdict", lang).format(passed=len(results) - failed, total=len(results))
     rows = [
-        (describe(g, lang, labels.get(g.target or "")), value_text(g) or t("no_data", lang), g.passed) for g in results
+        (describe(g, lang, labels.get(g.target or "")), value_text(g, lang) or t("no_data", lang), g.passed)
+        for g in results
     ]
     if fmt is CheckFormat.json:
         doc = {

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from cjtool.api import journeys
 from cjtool.errors import UsageError
+from cjtool.i18n import current_lang, say, set_lang, t
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, exact_share, load_model
@@ -165,9 +166,34 @@ SheetOpt = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Fail on any rejected row instead of counting it.", metavar="")
 ]
+
+
+def _choose_lang(value: Lang | None) -> Lang | None:
+    """--lang settles the run's language at once, so even an error about another option
+    is worded in it (docs/language.md: --lang, CJTOOL_LANG, the model's `lang:`, the locale)."""
+    set_lang(value.value if value is not None else None)
+    return value
+
+
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", help="Language of built-in labels, titles and headings.", metavar="en|zh")
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of every text (default: CJTOOL_LANG, else the model's `lang:`, else the locale, else en).",
+        metavar="en|zh",
+        callback=_choose_lang,
+        is_eager=True,
+        show_default=False,
+    ),
 ]
+
+
+def lang_of(option: Lang | None, model: JourneyModel | None = None) -> str:
+    """The run's language once the model is read: --lang, else CJTOOL_LANG, else the
+    model's `lang:`, else the locale, else English."""
+    return set_lang(option.value if option is not None else None, model.lang if model is not None else None)
+
+
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Quiet: no warnings or notes (errors still show).", metavar="")
 ]
@@ -178,7 +204,7 @@ def parse_columns(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         role, sep, header = pair.partition("=")
         if not sep or not role.strip() or not header:
-            raise UsageError(f"--column {pair!r}: expected ROLE=HEADER, e.g. customer_id=user_id")
+            raise UsageError(say("e_column_pair", pair=repr(pair)))
         out[role.strip()] = header
     return out
 
@@ -338,14 +364,14 @@ def run_map(
     if n <= 1:
         return map_of(run_journeys(events, model, reading=reading, quiet=quiet), quiet=quiet)
     with progress(f"cjtool {model.name}:") as phase:
-        phase(f"splitting the events into {n} parts by customer")
+        phase(t("phase_split", current_lang()).format(n=n))
         result = parts.map_partitioned(
             events,
             model,
             n,
             encoding=reading.encoding,
             strict=reading.strict,
-            on_part=lambda i, n, count: phase(f"part {i}/{n} mapped ({count:,} events)"),
+            on_part=lambda i, n, count: phase(t("phase_part", current_lang()).format(i=i, n=n, count=f"{count:,}")),
         )
     warn_all(result.warnings, quiet=quiet)
     return result
@@ -365,7 +391,7 @@ def run_spark(
     from cjtool.spark import map_spark
 
     with progress(f"cjtool {model.name}:") as phase:
-        phase(f"mapping on Spark ({master or 'local[*]'})")
+        phase(t("phase_spark", current_lang()).format(master=master or "local[*]"))
         result = map_spark(
             events, model, master=master, encoding=reading.encoding, strict=reading.strict, partitions=partitions
         )
@@ -383,11 +409,17 @@ def run_journeys(
 ) -> Journeys:
     """The journeys every command starts from (read once, with the progress display);
     ``attributes``: event columns to read for segments (``--by``)."""
+    lang = set_lang(None, model.lang)
     if "-" in events and sys.stdin.isatty() and not quiet:
-        stderr_console().print("cjtool: reading events from standard input (end with Ctrl-D)", markup=False)
+        stderr_console().print(f"cjtool: {t('reading_stdin', lang)}", markup=False)
     with progress(f"cjtool {model.name}:") as phase:
         return journeys(
-            events, model, encoding=reading.encoding, strict=reading.strict, on_phase=phase, attributes=attributes
+            events,
+            model,
+            encoding=reading.encoding,
+            strict=reading.strict,
+            on_phase=phase,
+            attributes=attributes,
         )
 
 
@@ -402,10 +434,7 @@ def map_of(j: Journeys, *, quiet: bool, moments: MomentsResult | None = None) ->
         from cjtool.metrics import with_impact
 
         result = with_impact(result, impact_of(moments or compute_moments(j)))
-    if not quiet:
-        warn_console = stderr_console()
-        for w in result.warnings:  # rejected rows among them
-            warn_console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+    warn_all(result.warnings, quiet=quiet)  # rejected rows among them
     return result
 
 
@@ -414,8 +443,9 @@ def warn_all(warnings: list[str], *, quiet: bool) -> None:
     if quiet:
         return
     console = stderr_console()
+    line = t("warning_line", current_lang())
     for w in warnings:
-        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+        console.print(line.format(message=w), style="yellow", markup=False, soft_wrap=True)
 
 
 F = TypeVar("F", bound=StrEnum)
@@ -428,14 +458,11 @@ def format_of_output(output: str | None, by_suffix: dict[str, F], default: F, *,
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     if suffix in (".html", ".htm"):
         folder = Path(output).with_suffix("").name or "report"
-        raise UsageError(
-            f"-o {output}: the HTML report is a folder (index.html, pictures, report.md): "
-            f"`cjtool report EVENTS -m MODEL --out {folder}/`"
-        )
+        raise UsageError(say("e_html_folder", output=output, folder=folder))
     if suffix in (".png", ".svg", ".pdf"):
         names = ", ".join(f.value for f in type(default))
-        how = f"pictures are drawn with --png {output}; " if png_option else ""
-        raise UsageError(f"-o {output}: {how}-o writes {names}, not pictures")
+        how = say("e_png_how", output=output) if png_option else ""
+        raise UsageError(say("e_o_pictures", output=output, how=how, names=names))
     return by_suffix.get(suffix, default)
 
 
@@ -451,8 +478,8 @@ def parse_format(value: str | None, formats: type[F]) -> F | None:
         return formats(name)
     except ValueError:
         names = ", ".join(f.value for f in formats)
-        md = " (md for markdown)" if "markdown" in names.split(", ") else ""
-        raise UsageError(f"--format {value!r}: not a format; use one of {names}{md}") from None
+        key = "e_format" if "markdown" in names.split(", ") else "e_format_no_md"
+        raise UsageError(say(key, value=repr(value), names=names)) from None
 
 
 # ------------------------------------------------------------------ opportunities (SPEC 17)
@@ -475,13 +502,13 @@ def parse_what_if(items: Sequence[str] | None) -> dict[str, Fraction]:
     for item in items or ():
         name, sep, rate = item.rpartition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--what-if {item!r}: expected TOUCHPOINT=RATE, e.g. checkout=0.2 or checkout=20%")
+            raise UsageError(say("e_what_if_form", item=repr(item)))
         try:
             x = exact_share(rate)
         except (ValueError, ZeroDivisionError):
             x = None
         if x is None or not 0 <= x <= 1:
-            raise UsageError(f"--what-if {item!r}: the rate must be a drop-off rate from 0 to 1 (0.2 or 20%)")
+            raise UsageError(say("e_what_if_rate", item=repr(item)))
         out[name.strip()] = x
     return out
 
@@ -500,8 +527,8 @@ def check_what_if(result: JourneyMap, what_if: Mapping[str, Fraction]) -> None:
     for name in what_if:
         if name not in seen:
             close = difflib.get_close_matches(name, sorted(seen), n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-            raise UsageError(f"--what-if {name}: the run has no touchpoint `{name}`{hint}")
+            hint = say("e_what_if_close", close=close[0]) if close else ""
+            raise UsageError(say("e_what_if_unknown", name=name, hint=hint))
 
 
 # ------------------------------------------------------------------ segments (SPEC 9)
@@ -563,8 +590,4 @@ def run_segmented(
 
 
 def warn(messages: list[str], *, quiet: bool) -> None:
-    if quiet:
-        return
-    console = stderr_console()
-    for w in messages:
-        console.print(f"cjtool: warning: {w}", style="yellow", markup=False, soft_wrap=True)
+    warn_all(messages, quiet=quiet)

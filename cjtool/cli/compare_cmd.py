@@ -15,6 +15,7 @@ from cjtool.analyses.compare import CompareResult, compare, parse_min_effect
 from cjtool.analyses.compare import refuse_gaps as strict_baseline
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 
 
@@ -118,7 +119,7 @@ def parse_split(text: str) -> date | datetime:
     try:
         return date.fromisoformat(text) if len(text.strip()) == 10 else datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--split {text!r}: expected a date such as 2026-03-01 (or 2026-03-01T12:00)") from None
+        raise UsageError(say("e_split", text=repr(text))) from None
 
 
 def run_compare(
@@ -138,10 +139,11 @@ def run_compare(
     reading: c.Reading,
     quiet: bool,
     metrics=None,
+    lang: str = "en",
 ) -> CompareResult:
     """The comparison `compare` and `check` run: options checked before any work."""
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        raise UsageError(say("e_alpha", alpha=f"{alpha:g}"))
     effect = parse_min_effect(min_effect or [])
     when = parse_split(split) if split is not None else None
     # lazy: loaded only when used, so `cjtool` starts fast
@@ -167,6 +169,7 @@ def run_compare(
         min_effect=effect,
         sequential=sequential,
         metrics=metrics,
+        lang=lang,
     )
     c.warn_all(j.warnings + result.warnings, quiet=quiet)
     return result
@@ -208,7 +211,7 @@ def compare_command(
         ),
     ] = None,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     quiet: c.QuietOpt = False,
 ) -> None:
     """Compare populations with statistics: A/B variants, before/after a date, two exports, or a stored map.
@@ -227,10 +230,11 @@ def compare_command(
 
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     if strict_baseline and not (baseline_map or baseline_events):
-        raise UsageError("--strict-baseline goes with --baseline-map or --baseline-events")
+        raise UsageError(say("e_strict_baseline"))
     jm = reading.model(model)
+    lg = c.lang_of(lang, jm)
     result = run_compare(
         events,
         jm,
@@ -246,9 +250,9 @@ def compare_command(
         sequential=sequential,
         reading=reading,
         quiet=quiet,
+        lang=lg,
     )
     refuse_gaps(result, strict_baseline)
-    lg = lang.value
     if png:
         # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.compare_png import save_compare_chart

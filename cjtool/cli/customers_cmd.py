@@ -12,6 +12,7 @@ from cjtool.analyses.customers import STATUSES, customer_rows
 from cjtool.cli import common as c
 from cjtool.cli.map_cmd import Engine
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 from cjtool.parquet import to_parquet
 from cjtool.render.customers_out import to_csv, to_json
@@ -90,6 +91,7 @@ def customers_command(
         bool, typer.Option("--bom", help="CSV: start with a UTF-8 byte-order mark (Excel on Windows).", metavar="")
     ] = False,
     quiet: c.QuietOpt = False,
+    lang: c.LangOpt = None,
     partitions: Annotated[
         int | None,
         typer.Option("--partitions", min=1, help="With --engine spark: the number of Spark tasks.", metavar="N"),
@@ -115,19 +117,17 @@ def customers_command(
         if value:
             raise UsageError("--value needs the whole run in one place: use --engine polars")
         if (output is None or output == "-") or c.parse_format(fmt, Format) not in (None, Format.parquet):
-            raise UsageError(
-                "--engine spark writes the table as Parquet files to a folder: add -o DIR "
-                "(no --format csv/json: use --engine polars for those)"
-            )
+            raise UsageError(say("e_spark_parquet"))
         fmt = Format.parquet.value
     elif spark_master is not None or partitions is not None:
-        raise UsageError("--spark-master and --partitions are for --engine spark")
+        raise UsageError(say("e_spark_only"))
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.csv)
     if bom and format is not Format.csv:
-        raise UsageError("--bom is for CSV (Excel); JSON and Parquet are plain UTF-8")
+        raise UsageError(say("e_bom_customers"))
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
-        raise UsageError("Parquet is binary: write it to a file with -o customers.parquet")
+        raise UsageError(say("e_parquet_binary"))
     jm = reading.model(model)
+    c.lang_of(lang, jm)
     names = sg.in_use(jm, list(by or []))
     filters = {
         "status": tuple(status or ()),
@@ -141,7 +141,7 @@ def customers_command(
 
         spec = TableSpec(names, list(by or []), sg.load_customer_file(jm, customers), **filters)
         with c.progress(f"cjtool {jm.name}:") as phase:
-            phase(f"customers on Spark ({spark_master or 'local[*]'})")
+            phase(say("phase_spark_customers", master=spark_master or "local[*]"))
             n, warnings = customers_spark(
                 events,
                 jm,
@@ -154,7 +154,9 @@ def customers_command(
             )
         c.warn(warnings, quiet=quiet)
         if not quiet:
-            c.stderr_console().print(f"wrote {n:,} customers to {output}/", markup=False, highlight=False)
+            c.stderr_console().print(
+                say("wrote_customers", n=f"{n:,}", target=f"{output}/"), markup=False, highlight=False
+            )
         return
     j, file = c.run_segmented(events, jm, names, customers, reading=reading, quiet=quiet)
     table, warnings = customer_rows(j, names, by=by or (), customer_file=file, timezone=jm.timezone, **filters)
@@ -176,7 +178,9 @@ def customers_command(
     else:
         emit(to_csv(table, sanitize=not no_sanitize, bom=bom), output)
     if not quiet and output and output != "-":
-        c.stderr_console().print(f"wrote {table.height:,} customers to {output}", markup=False, highlight=False)
+        c.stderr_console().print(
+            say("wrote_customers", n=f"{table.height:,}", target=output), markup=False, highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

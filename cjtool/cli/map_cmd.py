@@ -14,6 +14,7 @@ import typer
 from cjtool.analyses.segments import Breakdown, in_progress_mask, segment_breakdown
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.metrics import compute_maps
 from cjtool.output import emit
@@ -77,7 +78,7 @@ def map_command(
         ),
     ] = None,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool,
         typer.Option(
@@ -146,30 +147,28 @@ def map_command(
     """
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if bom and format is not Format.csv:
-        raise UsageError("--bom is for --format csv (Excel); other formats are plain UTF-8")
+        raise UsageError(say("e_bom_map"))
     if png:
         # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     targets = c.parse_what_if(what_if)
     jm = c.with_what_if(reading.model(model), targets)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     if spark_master is not None and engine is not Engine.spark:
-        raise UsageError("--spark-master is for --engine spark")
+        raise UsageError(say("e_spark_master"))
     if engine is Engine.spark:
         for given, name in ((by, "--by"), (customers, "--customers"), (exclude_in_progress, "--exclude-in-progress")):
             if given:
-                raise UsageError(
-                    f"{name} is not available with --engine spark yet; leave it out, or use --engine polars"
-                )
+                raise UsageError(say("e_not_spark", name=name))
     if value and (by is not None or engine is Engine.spark or (partitions or 1) > 1):
-        raise UsageError("--value fits the whole run in memory: leave out --by, --partitions and --engine spark")
+        raise UsageError(say("e_value_memory"))
     if by is not None:
         if partitions is not None and partitions > 1:
-            raise UsageError("--by maps in memory; leave out --partitions")
+            raise UsageError(say("e_by_partitions"))
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
         bd = segment_breakdown(j, by, customer_file=file, limit=segments, exclude_in_progress=exclude_in_progress)
         c.check_what_if(bd.all, targets)
@@ -177,7 +176,7 @@ def map_command(
         _emit_breakdown(bd, format, output, png, lg, table.value, sanitize=not no_sanitize, bom=bom)
         return
     if customers is not None:
-        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+        raise UsageError(say("e_customers_by"))
     # lazy: loaded only when used, so `cjtool` starts fast
     from cjtool.partitions import auto_partitions
 
@@ -193,7 +192,7 @@ def map_command(
         )
     elif parts > 1:  # bigger than memory comfortably holds: in parts by customer, merged exactly
         if exclude_in_progress:
-            raise UsageError("--exclude-in-progress maps in memory; leave out --partitions")
+            raise UsageError(say("e_exclude_partitions"))
         result = c.run_map(events, jm, reading=reading, quiet=quiet, partitions=parts)
     else:
         # lazy: loaded only when used, so `cjtool` starts fast

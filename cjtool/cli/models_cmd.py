@@ -13,21 +13,22 @@ from cjtool import builtin_models
 from cjtool.cli import common as c
 from cjtool.draft import draft_from, draft_yaml
 from cjtool.errors import OutputError, UsageError
-from cjtool.i18n import t
+from cjtool.i18n import say, t
 from cjtool.model import load_model
 from cjtool.output import emit
 
 
-def models_command(lang: c.LangOpt = c.Lang.en) -> None:
+def models_command(lang: c.LangOpt = None) -> None:
     """List the built-in journey models: name, stages and what each is for."""
+    lg = c.lang_of(lang)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(t("col_name", lang.value), no_wrap=True)
-    table.add_column(t("col_stages", lang.value), overflow="fold")  # wrap, never cut a stage
-    table.add_column(t("col_description", lang.value), overflow="fold")
+    table.add_column(t("col_name", lg), no_wrap=True)
+    table.add_column(t("col_stages", lg), overflow="fold")  # wrap, never cut a stage
+    table.add_column(t("col_description", lg), overflow="fold")
     for name in builtin_models.names():
         m = load_model(name)
-        stages = " → ".join(s.label.get(lang.value) for s in m.stages)
-        table.add_row(name, stages, m.description.get(lang.value))
+        stages = " → ".join(s.label.get(lg) for s in m.stages)
+        table.add_row(name, stages, m.description.get(lg))
     c.stdout_console().print(table)
 
 
@@ -76,10 +77,11 @@ def init_command(
 
     Examples: cjtool init aipl --lang zh; cjtool init shop --from events.csv -c touchpoint=event
     """
+    lg = c.lang_of(lang)
     warnings: list[str] = []
     if from_events:
         key = name or "journey"
-        with c.progress("cjtool init: counting touchpoints"):
+        with c.progress(say("phase_init_counting")):
             draft = draft_from(
                 from_events,
                 c.parse_columns(column),
@@ -90,25 +92,21 @@ def init_command(
         text, warnings = draft_yaml(key, draft, source=" ".join(from_events)), draft.warnings
     else:
         if column or encoding or sheet:
-            raise UsageError("--column, --encoding and --sheet are for --from EVENTS (drafting a model from data)")
+            raise UsageError(say("e_init_column"))
         if name is None:
-            raise UsageError(
-                f"give a built-in model to copy ({', '.join(builtin_models.names())}) or --from EVENTS to draft one"
-            )
+            raise UsageError(say("e_init_which", names=", ".join(builtin_models.names())))
         key = name.lower()
         if key not in builtin_models.names():
-            raise UsageError(f"no built-in model {name!r}; built-in models: {', '.join(builtin_models.names())}")
-        text = builtin_models.read(key, lang.value if lang else "en").decode("utf-8")
+            raise UsageError(say("e_init_unknown", name=repr(name), names=", ".join(builtin_models.names())))
+        text = builtin_models.read(key, lg).decode("utf-8")
     target = output or f"{key}.yaml"
     if target != "-" and Path(target).is_file() and not force:  # a device or FIFO is not overwritten
-        raise OutputError(f"{target}: exists; use --force to overwrite it or -o to choose another file")
+        raise OutputError(say("e_exists", target=target))
     emit(text, target)
     c.warn(warnings, quiet=False)  # after the file: what to look at in it
     if target != "-":
         events = " ".join(from_events) if from_events else "EVENTS.csv"
-        c.stderr_console().print(
-            f"wrote {target}; check it with: cjtool validate --model {target} {events}", markup=False, highlight=False
-        )
+        c.stderr_console().print(say("wrote_model", target=target, events=events), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ import typer
 from cjtool.analyses.moments import compute_moments
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 from cjtool.safe_text import guard
 
@@ -64,7 +65,7 @@ def moments_command(
         ),
     ] = 0.05,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool,
         typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar=""),
@@ -78,7 +79,7 @@ def moments_command(
     Example: cjtool moments events.csv --model aipl --png moments.png
     """
     if not 0 < alpha < 1:
-        raise UsageError(f"--alpha {alpha:g}: expected a number between 0 and 1, e.g. 0.05")
+        raise UsageError(say("e_alpha", alpha=f"{alpha:g}"))
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if png:
         # lazy: matplotlib, only when a picture is drawn
@@ -86,12 +87,12 @@ def moments_command(
 
         picture_format(png)  # a bad suffix fails now, not after the work
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     result = compute_moments(j, alpha=alpha)
     c.warn_all(result.warnings, quiet=quiet)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     to_file = bool(output and output != "-")
     if format is Format.json:
         # lazy: loaded only when used, so `cjtool` starts fast

@@ -11,6 +11,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.metrics import compute_map
 from cjtool.output import emit, output_folder
 
@@ -109,7 +110,7 @@ def paths_command(
         ),
     ] = False,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool, typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar="")
     ] = False,
@@ -126,21 +127,21 @@ def paths_command(
 
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table, png_option=True)
     if before_drop and dst:
-        raise UsageError("--before-drop and --to both choose where transitions go; give one of them")
+        raise UsageError(say("e_before_drop"))
     if png:
         # lazy: matplotlib, only when a picture is drawn
         from cjtool.render.png_style import picture_format
 
         picture_format(png)
         if output and Path(png).resolve() == Path(output).resolve():
-            raise UsageError(f"--png and --output are both {output}; give them different files")
+            raise UsageError(say("e_png_output", output=output))
     jm = reading.model(model)
     j = c.run_journeys(events, jm, reading=reading, quiet=quiet)
     c.warn(compute_map(j, jm).warnings, quiet=quiet)  # the run's (rejected rows, ties, starved stages)
     computed = compute_paths(j, steps=steps, all_events=all_events)
     c.warn(computed.warnings, quiet=quiet)
     result = filtered(computed, src=src, dst=dst, min_customers=min_customers, before_drop=before_drop)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     if png or png_dir:
         # lazy: matplotlib, only when a picture is drawn
         from cjtool.render import paths_png

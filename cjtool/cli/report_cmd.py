@@ -9,6 +9,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.model import JourneyModel
 from cjtool.render.report import ReportSource, write_report
 from cjtool.render.report_sections import ReportExtras
@@ -45,13 +46,13 @@ def report_analyses(
     from cjtool.analyses.moments import compute_moments, measured_moments
 
     if customers is not None and by is None:
-        raise UsageError("--customers gives attributes for --by; add --by ATTRIBUTE (a column of the file)")
+        raise UsageError(say("e_customers_by"))
     stored = read_baseline_map(baseline, jm) if baseline is not None and by is None else None
     if by is not None:
         j, file = c.run_segmented(events, jm, [by], customers, reading=reading, quiet=quiet)
     else:
         j, file = c.run_journeys(events, jm, reading=reading, quiet=quiet), None
-    with c.progress("cjtool report: analysing"):
+    with c.progress(say("phase_report_analysing")):
         moments = compute_moments(j)
         result = c.map_of(j, quiet=quiet, moments=moments)  # `ranking.impact` ranks by them
         result.measured = measured_moments(moments)  # the journey map shows them, as `map --png`
@@ -94,7 +95,7 @@ def report_command(
     ],
     top: Annotated[int, typer.Option("--top", min=1, help="Touchpoints listed in the tables.", metavar="N")] = 10,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     by: c.ByOpt = None,
     customers: c.CustomersOpt = None,
     baseline: Annotated[
@@ -121,6 +122,7 @@ def report_command(
     """
     targets = c.parse_what_if(what_if)
     jm = c.with_what_if(reading.model(model), targets)
+    lg = c.lang_of(lang, jm)
     result, extras = report_analyses(
         events,
         jm,
@@ -132,7 +134,7 @@ def report_command(
         quiet=quiet,
     )
     c.check_what_if(result, targets)
-    with c.progress("cjtool report: drawing"):
+    with c.progress(say("phase_report_drawing")):
         command = _command(
             events,
             **{
@@ -140,7 +142,7 @@ def report_command(
                 "--out": out,
                 "--top": top if top != 10 else None,
                 **reading.flags(),
-                "--lang": lang if lang != c.Lang.en else None,
+                "--lang": lang,
                 "--by": by,
                 "--customers": customers,
                 "--baseline": baseline,
@@ -149,9 +151,9 @@ def report_command(
             },
         )
         source = ReportSource(files=tuple(events), command=command)
-        files = write_report(result, out, lang=lang.value, top=top, source=source, extras=extras)
+        files = write_report(result, out, lang=lg, top=top, source=source, extras=extras)
     if not quiet:
-        c.stderr_console().print(f"wrote {len(files)} files to {out}", markup=False, highlight=False)
+        c.stderr_console().print(say("wrote_files", n=len(files), target=out), markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import CjtoolError, DataError, ModelError
+from cjtool.i18n import t
 from cjtool.output import write_stdout
 from cjtool.validate import Finding, Validation, validate
 
@@ -42,6 +43,7 @@ def validate_command(
         ),
     ] = None,
     quiet: c.QuietOpt = False,
+    lang: c.LangOpt = None,
 ) -> None:
     """Check a journey model and, given event files, the data against it.
 
@@ -51,20 +53,23 @@ def validate_command(
     shown = Shown(format, quiet)
     try:
         jm = reading.model(model)
+        lg = c.lang_of(lang, jm)
     except ModelError as exc:
-        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, shown)
+        lg = c.lang_of(lang)
+        _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, shown, lg)
         if len(exc.problems) > 1:
             exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
+            exc.words = ("val_more_stdout", {"first": exc.problems[0], "n": len(exc.problems) - 1})
         raise
     try:
-        v = validate(jm, events or None, encoding=reading.encoding)
+        v = validate(jm, events or None, encoding=reading.encoding, lang=lg)
     except CjtoolError as exc:  # unreadable data: still one report, on stdout
-        _report(Validation(model=jm, findings=[Finding("error", str(exc))]), model, shown)
+        _report(Validation(model=jm, findings=[Finding("error", exc.in_lang(lg))]), model, shown, lg)
         raise
-    _report(v, model, shown)
+    _report(v, model, shown, lg)
     errors = [f.message for f in v.findings if f.severity == "error"]
     if errors:
-        more = f" (and {len(errors) - 1} more, listed on stdout)" if len(errors) > 1 else ""
+        more = t("val_more", lg).format(n=len(errors) - 1) if len(errors) > 1 else ""
         raise DataError(f"{' '.join(events)}: {errors[0]}{more}")
 
 
@@ -77,7 +82,7 @@ class Shown:
     quiet: bool
 
 
-def _report(v: Validation, source: str, shown: Shown) -> None:
+def _report(v: Validation, source: str, shown: Shown, lang: str = "en") -> None:
     if shown.format is ValidateFormat.json:
         write_stdout(json.dumps(_doc(v, source), ensure_ascii=False, indent=2) + "\n")
         return
@@ -85,10 +90,26 @@ def _report(v: Validation, source: str, shown: Shown) -> None:
     for f in v.findings:
         if shown.quiet and f.severity != "error":
             continue
-        console.print(f"{f.severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
+        severity = t(f"severity_{f.severity}", lang)
+        console.print(f"{severity}: {f.message}", style=_STYLE[f.severity], markup=False, soft_wrap=True)
     if v.model is None:
         return
     ok = v.ok
+    if lang != "en":
+        summary = t("val_summary", lang).format(
+            name=v.model.name, stages=len(v.model.stages), valid=t("val_valid" if ok else "val_not_valid", lang)
+        )
+        if v.result is not None:
+            r = v.result
+            summary += t("val_summary_data", lang).format(
+                rows=f"{r.rows_read:,}",
+                rejected=f"{r.rows_rejected:,}",
+                assigned=f"{r.events_assigned:,}",
+                unassigned=f"{r.events_unassigned:,}",
+                customers=f"{r.customers_total:,}",
+            )
+        console.print(summary, style="bold green" if ok else "bold red", markup=False, soft_wrap=True)
+        return
     summary = f"model {v.model.name}: {_count(len(v.model.stages), 'stage')}, {'valid' if ok else 'not valid'}"
     if v.result is not None:
         r = v.result

@@ -106,7 +106,7 @@ def value_command(
         int, typer.Option("--top", min=1, help="Customers in the terminal's top and at-risk lists.", metavar="N")
     ] = 10,
     reading: c.Reading = c.DEFAULT_READING,
-    lang: c.LangOpt = c.Lang.en,
+    lang: c.LangOpt = None,
     no_sanitize: Annotated[
         bool,
         typer.Option("--no-sanitize", help="CSV: keep cells starting with = + - @ as they are.", metavar=""),
@@ -135,7 +135,7 @@ def value_command(
     )
     if by is not None:
         result = with_segments(result, customer_segments(j, by, file), by, baseline=baseline)
-    lg = lang.value
+    lg = c.lang_of(lang, jm)
     # lazy: scipy and the fit load only when a value is asked for
     from cjtool.render.value_text import w, warnings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from cjtool.analyses.compare import CompareResult
-from cjtool.i18n import fmt_int, t
+from cjtool.i18n import fmt_int, fmt_points, shown_value, t
 from cjtool.render.png_style import (
     FAINT,
     GRID,
@@ -75,7 +75,7 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
     for i, (label, m) in enumerate(sides):
         ys = [k + (i - (n - 1) / 2) * bar_h for k in range(len(stages))]
         xs = [(s.conversion_from_first or 0.0) * 100 for s in m.stages]
-        name = f"{fit(rd, label, 1.6 * fig.dpi, 9)} ({fmt_int(m.customers_total)})"
+        name = f"{fit(rd, shown_value(label, lang), 1.6 * fig.dpi, 9)} ({fmt_int(m.customers_total)})"
         left.barh(ys, xs, height=bar_h * 0.92, color=SIDE_COLORS[i % len(SIDE_COLORS)], label=name, gid="side_bar")
         for y, x in zip(ys, xs, strict=True):
             left.text(x + 1, y, f"{x:.1f}%", va="center", fontsize=9, color=MUTED, parse_math=False)
@@ -102,9 +102,9 @@ def compare_figure(result: CompareResult, lang: str = "en") -> Figure:
             d = row.test.diff * 100
             lo, hi = (ci[0] * 100, ci[1] * 100) if ci is not None else (d, d)
             right.plot([lo, hi], [y, y], color=side, linewidth=2, solid_capstyle="butt")
-            right.plot([d], [y], "o", color=side, markersize=6, markerfacecolor=side if row.significant else "white")
+            right.plot([d], [y], "o", color=side, markersize=6, markerfacecolor=side if row.flagged else "white")
             tone = WOW if row.verdict == "better" else PAIN if row.verdict == "worse" else INK
-            labels_at.append((hi, y, " " + w("cmp_pp", lang, d=f"{d:+.1f}") + (" *" if row.significant else ""), tone))
+            labels_at.append((hi, y, " " + fmt_points(d, lang, compact=True) + (" *" if row.flagged else ""), tone))
             spans += [lo, hi]
     lo, hi = min(spans), max(spans)
     pad = (hi - lo) * 0.05 or 1.0

@@ -4,18 +4,34 @@ Markdown itself (job summaries, PR comments)."""
 from __future__ import annotations
 
 from cjtool.analyses.compare import RATE_METRICS, CompareResult, Comparison, Row
+from cjtool.i18n import fmt_points, shown_value, t
 from cjtool.render.markdown import md_escape
 
-METRIC_NAMES = {
-    "conversion_from_first": "conversion",
-    "conversion_from_previous": "step conversion",
-    "drop_off_rate": "drop-off",
-    "satisfaction": "CSAT",
-    "effort": "CES",
-    "nps": "NPS",
-}
-HEADER = ["", "where", "metric", "A", "B", "diff", "95% CI", "p adj.", "verdict"]
 QUIET = ("no detectable difference", "too small to conclude")
+TOO_SMALL = "too small to conclude"
+
+
+def header(lang: str = "en") -> list[str]:
+    keys = ("cmp_where", "cmp_metric")
+    return [
+        "",
+        *(t(k, lang) for k in keys),
+        "A",
+        "B",
+        t("cmp_diff", lang),
+        t("cmp_ci", lang),
+        t("cmp_lift", lang),
+        t("cmp_p_adj", lang),
+        t("cmp_verdict", lang),
+    ]
+
+
+def metric_name(metric: str, lang: str = "en") -> str:
+    return t(f"metric_{metric}", lang)
+
+
+def verdict_text(verdict: str, lang: str = "en") -> str:
+    return t(f"verdict_{verdict}", lang)
 
 
 def value(metric: str, x: float | None) -> str:
@@ -24,10 +40,12 @@ def value(metric: str, x: float | None) -> str:
     return f"{x:.1%}" if metric in RATE_METRICS else f"{x:.1f}" if metric == "nps" else f"{x:.2f}"
 
 
-def delta(metric: str, x: float | None) -> str:
+def delta(metric: str, x: float | None, lang: str = "en") -> str:
     if x is None:
         return "–"
-    return f"{x * 100:+.1f}pp" if metric in RATE_METRICS else f"{x:+.1f}" if metric == "nps" else f"{x:+.2f}"
+    if metric in RATE_METRICS:
+        return fmt_points(x * 100, lang, compact=True)
+    return f"{x:+.1f}" if metric == "nps" else f"{x:+.2f}"
 
 
 def interval(metric: str, ci: tuple[float, float] | None) -> str:
@@ -37,11 +55,18 @@ def interval(metric: str, ci: tuple[float, float] | None) -> str:
     return f"[{ci[0] * scale:+.{digits}f}, {ci[1] * scale:+.{digits}f}]"
 
 
+def lift_text(lift: float | None, ci: tuple[float, float] | None) -> str:
+    """The relative effect and its delta-method interval: `+48% [+20%, +76%]`."""
+    if lift is None:
+        return "–"
+    return f"{lift:+.0%}" + ("" if ci is None else f" [{ci[0]:+.0%}, {ci[1]:+.0%}]")
+
+
 def p_text(p: float | None) -> str:
     return "–" if p is None else "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def where(result: CompareResult, row: Row, lang: str) -> str:
+def where(result: CompareResult, row: Row, lang: str) -> str:  # noqa: D103
     label = result.baseline.stage_label(row.stage, lang)
     return label if row.touchpoint is None else f"{label} · {row.touchpoint}"
 
@@ -54,68 +79,79 @@ def shown_rows(c: Comparison) -> list[Row]:
         r
         for r in c.rows
         if r.test is not None
-        and (r.touchpoint is None or r.significant or r.verdict not in QUIET)
+        and (r.touchpoint is None or r.flagged or r.verdict not in QUIET)
         and not (r.stage == second and r.metric == "conversion_from_previous")  # the same test as conversion
     ]
 
 
 def cells(result: CompareResult, row: Row, lang: str) -> list[str]:
-    t = row.test
-    assert t is not None
+    """A row's cells; where the sample is too small to conclude, no `*` and no interval
+    (a zero-width Wald interval from one answer is no finding; the JSON keeps it)."""
+    t_ = row.test
+    assert t_ is not None
     seq = row.sequential
-    ci = seq.ci if seq is not None else t.ci95
-    p = t.p_adjusted if seq is None else seq.p_value
+    small = row.verdict == TOO_SMALL
+    ci = None if small else seq.ci if seq is not None else t_.ci95
     return [
-        "*" if row.significant else "",
+        "*" if row.flagged else "",
         where(result, row, lang),
-        METRIC_NAMES[row.metric],
-        value(row.metric, t.a),
-        value(row.metric, t.b),
-        delta(row.metric, t.diff),
+        metric_name(row.metric, lang),
+        value(row.metric, t_.a),
+        value(row.metric, t_.b),
+        delta(row.metric, t_.diff, lang),
         interval(row.metric, ci),
-        p_text(p),
-        row.verdict,
+        lift_text(t_.lift, None if small else t_.lift_ci95),
+        p_text(row.p_adjusted),
+        verdict_text(row.verdict, lang),
     ]
 
 
-def heading(result: CompareResult, c: Comparison) -> str:
-    what = f"`{result.attribute}` " if result.attribute else ""
-    return f"{what}{c.label} (B, {c.map.customers_entered:,} entered) vs {result.baseline_label} (A, {result.baseline.customers_entered:,} entered)"
+def heading(result: CompareResult, c: Comparison, lang: str = "en") -> str:
+    what = t("cmp_attr", lang).format(name=result.attribute) if result.attribute else ""
+    return t("cmp_heading", lang).format(
+        what=what,
+        b=shown_value(c.label, lang),
+        nb=f"{c.map.customers_entered:,}",
+        a=shown_value(result.baseline_label, lang),
+        na=f"{result.baseline.customers_entered:,}",
+    )
 
 
-def notes(result: CompareResult, c: Comparison) -> list[str]:
+def notes(result: CompareResult, c: Comparison, lang: str = "en") -> list[str]:
     out = []
     if c.srm is not None:
-        flag = "SAMPLE RATIO MISMATCH" if c.srm.flag else "ok"
-        out.append(f"sample ratio: {flag} (chi-square p = {c.srm.p_value:.3g})")
+        flag = t("cmp_srm_bad" if c.srm.flag else "cmp_srm_ok", lang)
+        out.append(t("cmp_srm", lang).format(flag=flag, p=f"{c.srm.p_value:.3g}"))
     hidden = sum(1 for r in c.rows if r.test is not None) - len(shown_rows(c))
     if hidden:
-        out.append(f"{hidden} more touchpoint tests with no detectable difference (all in --format json)")
+        out.append(t("cmp_hidden", lang).format(n=hidden))
     return out
 
 
-def legend(result: CompareResult) -> str:
-    kind = (
-        "always-valid (sequential) 95% intervals and p-values"
-        if result.sequential
-        else "Holm-adjusted p-values over each comparison; 95% CI unadjusted"
+def legend(result: CompareResult, lang: str = "en") -> str:
+    kind = t("cmp_kind_seq" if result.sequential else "cmp_kind_fixed", lang)
+    return t("cmp_legend", lang).format(
+        alpha=f"{result.alpha:g}", kind=kind, a=shown_value(result.baseline_label, lang)
     )
-    return f"* significant at alpha {result.alpha:g}; {kind}; A = {result.baseline_label}"
 
 
 def to_markdown(result: CompareResult, lang: str = "en", heading_level: int = 3) -> str:
     h = "#" * heading_level
     lines: list[str] = []
     for c in result.comparisons:
-        lines += [f"{h} {md_escape(heading(result, c))}", ""]
-        lines += [f"- {md_escape(n)}" for n in notes(result, c)]
-        lines += ["", "| " + " | ".join(HEADER) + " |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        lines += [f"{h} {md_escape(heading(result, c, lang))}", ""]
+        lines += [f"- {md_escape(n)}" for n in notes(result, c, lang)]
+        lines += [
+            "",
+            "| " + " | ".join(header(lang)) + " |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
         for row in shown_rows(c):
             cl = cells(result, row, lang)
-            if row.significant:
+            if row.flagged:
                 cl[-1] = f"**{cl[-1]}**"
             lines.append("| " + " | ".join(md_escape(x) if i in (1, 2) else x for i, x in enumerate(cl)) + " |")
         lines.append("")
-    lines += [f"_{md_escape(legend(result))}_", ""]
-    lines += [f"> warning: {md_escape(w)}" for w in result.warnings]
+    lines += [f"_{md_escape(legend(result, lang))}_", ""]
+    lines += ["> " + t("warning_md", lang).format(w=md_escape(w)) for w in result.warnings]
     return "\n".join(lines).rstrip() + "\n"

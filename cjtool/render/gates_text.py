@@ -8,13 +8,13 @@ from __future__ import annotations
 from cjtool.gate_kinds import DATA_KINDS, KINDS
 from cjtool.gates import GateResult, RegressionGate
 from cjtool.i18n import t
-from cjtool.render.compare_text import METRIC_NAMES, delta, interval, p_text
+from cjtool.render.compare_text import delta, interval, metric_name, p_text
 
 
-def value_text(g: GateResult | RegressionGate) -> str | None:
+def value_text(g: GateResult | RegressionGate, lang: str = "en") -> str | None:
     """The measured value as text; None when nothing could be measured."""
     if isinstance(g, RegressionGate):
-        return _regression_value_text(g)
+        return _regression_value_text(g, lang)
     return _threshold_value_text(g)
 
 
@@ -22,7 +22,7 @@ def describe(g: GateResult | RegressionGate, lang: str = "en", label: str | None
     """What the gate asks for. ``label``: the stage's label in ``lang``; in Chinese it leads,
     the id (what the gate is written with) follows."""
     if isinstance(g, RegressionGate):
-        return _regression_describe(g)
+        return _regression_describe(g, lang)
     return _threshold_describe(g, lang, label)
 
 
@@ -52,16 +52,18 @@ def _threshold_describe(g: GateResult, lang: str, label: str | None) -> str:
     return f"{where}{t(what + '_of', lang).format(target=target)} {op} {g.written}"
 
 
-def _regression_value_text(g: RegressionGate) -> str | None:
+def _regression_value_text(g: RegressionGate, lang: str) -> str | None:
+    """diff [interval] and the adjusted p the verdict reads (sequential: Holm's over the
+    always-valid p's)."""
     test, s = g.row.test, g.row.sequential
     if test is None or test.diff is None:
         return None
-    ci, p = (s.ci, s.p_value) if s is not None else (test.ci95, test.p_adjusted)
-    return f"{delta(g.row.metric, test.diff)} {interval(g.row.metric, ci)} p={p_text(p)}"
+    ci = s.ci if s is not None else test.ci95
+    return f"{delta(g.row.metric, test.diff, lang)} {interval(g.row.metric, ci)} p={p_text(g.row.p_adjusted)}"
 
 
-def _regression_describe(g: RegressionGate) -> str:
+def _regression_describe(g: RegressionGate, lang: str) -> str:
     where = g.row.stage if g.row.touchpoint is None else f"{g.row.stage} · {g.row.touchpoint}"
-    who = f" of {g.comparison}" if g.per_variant else ""
-    margin = f" by > {g.written}" if g.threshold else ""
-    return f"{where} {METRIC_NAMES[g.row.metric]}{who} not worse{margin}"
+    who = t("gate_of_variant", lang).format(v=g.comparison) if g.per_variant else ""
+    margin = t("gate_by_more", lang).format(x=g.written) if g.threshold else ""
+    return t("gate_not_worse", lang).format(where=where, metric=metric_name(g.row.metric, lang), who=who, margin=margin)

@@ -45,8 +45,8 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
         col(3, drop=5),
         col(4, drop=4),
         col(5, drop=2),
-        col(6),
-        col(7),
+        col(6, drop=6),
+        col(7, drop=7),  # a narrow terminal keeps touchpoint, n and p adj. whole rather than cut numbers
         col(8),
         col(9, text=True, drop=1),
     ]
@@ -57,10 +57,11 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
     header, rows = effect_rows(result, lang, top)
     if rows:
         cells = list(zip(*rows, strict=True))
+        drops = {2: 3, 4: 4, 6: 2}  # the counts and the difference go before the rates and p adj.
         columns = [
             Column(header[0], list(cells[0]), text=True, drop=1),
             Column(header[1], list(cells[1]), text=True, whole=True),
-            *[Column(header[i], list(cells[i])) for i in range(2, len(header))],
+            *[Column(header[i], list(cells[i]), drop=drops.get(i)) for i in range(2, len(header))],
         ]
         console.print()
         print_fitted(console, w("effect_title", lang), columns, lang)

@@ -13,7 +13,7 @@ _W: dict[str, dict[str, str]] = {
     },
     "note": {
         "en": "association, not causation: customers who meet a touchpoint differ in other ways too",
-        "zh": "相关而非因果（association, not causation）：接触过的客户在别处也不同",
+        "zh": "相关而非因果：接触过的客户在别处也不同",
     },
     "stage": {"en": "Stage", "zh": "阶段"},
     "touchpoint": {"en": "Touchpoint", "zh": "接触点"},

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from cjtool.analyses.paths import END, Paths, Step
+from cjtool.i18n import shown_value, t
 from cjtool.render.paths_text import step_text, to_markdown, tr
 from cjtool.render.png_style import (
     ACCENT,
@@ -37,7 +38,7 @@ _P = {
     "flow": {"en": "Customer flow over the first {s} steps", "zh": "前 {s} 步的客户流向"},
     "flow_note": {
         "en": "band width = customers · repeats collapsed · rare steps pooled as (other)",
-        "zh": "带宽 = 客户数 · 连续重复已合并 · 少见步骤归入 (other)",
+        "zh": "带宽 = 客户数 · 连续重复已合并 · 少见步骤归入（其他）",
     },
     "step": {"en": "step {i}", "zh": "第 {i} 步"},
     "heat": {"en": "Transitions (customers)", "zh": "转移（客户数）"},
@@ -239,7 +240,7 @@ def heatmap_figure(p: Paths, lang: str = "en") -> Figure:
         ranked = sorted(weight, key=lambda s: (-weight[s], s.key()))
         shown = ranked if len(ranked) <= MAX_HEAT else ranked[: MAX_HEAT - 1]
         pool = len(ranked) > len(shown)
-        labels = [s.touchpoint or "" for s in sorted(shown, key=Step.key)] + ([OTHER] if pool else [])
+        labels = [s.touchpoint or "" for s in sorted(shown, key=Step.key)] + ([t("step_other", lang)] if pool else [])
         idx = {s: i for i, s in enumerate(sorted(shown, key=Step.key))}
         tm = np.zeros((len(labels), len(labels)))
         for x in p.transitions:
@@ -291,7 +292,9 @@ def switches_figure(p: Paths, lang: str = "en") -> Figure:
             totals[s.dst] = totals.get(s.dst, 0) + s.customers
         names = sorted(totals, key=lambda n: (-totals[n], n))
         shown = names if len(names) <= MAX_HEAT else names[: MAX_HEAT - 1]
-        labels = sorted(shown) + ([OTHER] if len(names) > len(shown) else [])
+        labels = [shown_value(n, lang) for n in sorted(shown)] + (
+            [t("step_other", lang)] if len(names) > len(shown) else []
+        )
         idx = {n: i for i, n in enumerate(sorted(shown))}
         mat = np.zeros((len(labels), len(labels)))
         for s in ch.switches:
@@ -318,7 +321,9 @@ def removal_figure(p: Paths, lang: str = "en") -> Figure:
             return fig
         vals = [r.effect or 0.0 for r in rows]
         ax.barh(range(len(rows)), vals, color=[ACCENT if v >= 0 else PAIN for v in vals])
-        ax.set_yticks(range(len(rows)), [fit(rd, r.channel, 200, 10) for r in rows], parse_math=False)
+        ax.set_yticks(
+            range(len(rows)), [fit(rd, shown_value(r.channel, lang), 200, 10) for r in rows], parse_math=False
+        )
         ax.invert_yaxis()
         ax.axvline(0, color=FAINT, lw=0.8)
         hi = max(max(vals), 0.0)

@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from cjtool.analyses.paths import Paths, Step, Transition
-from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct
-from cjtool.i18n import t as catalogue
+from cjtool.i18n import fmt_duration, fmt_int, fmt_num, fmt_pct, shown_value, t
 from cjtool.render.machine import neutralise
 from cjtool.render.markdown import md_escape
 from cjtool.render.table import Column, print_fitted
@@ -67,12 +66,19 @@ def path_text(labels: list[str], lang: str = "en") -> str:
     return " → ".join([*labels[:PATH_HEAD], cut, *labels[-PATH_TAIL:]])
 
 
+PSEUDO_STEPS = ("(start)", "(dropped)", "(converted)", "(end)", "(other)")
+
+
 def tr(key: str, lang: str, **kw: object) -> str:
     text = _L[key].get(lang) or _L[key]["en"]
     return text.format(**kw) if kw else text
 
 
 def step_text(p: Paths, step: Step, lang: str, with_stage: bool = True) -> str:
+    """A step as displayed: the pseudo-steps `(start)`, `(dropped)`, `(converted)`,
+    `(end)` in the language (the JSON keeps SPEC 15's literal names)."""
+    if step.stage is None and step.touchpoint in PSEUDO_STEPS:
+        return t(f"step_{step.touchpoint.strip('()')}", lang)
     if not step.stage or step.touchpoint is None or not with_stage:  # pseudo, or matching no stage
         return step.label(p.model, lang)
     return f"{step.touchpoint} · {p.model.stages[step.stage - 1].label.get(lang)}"
@@ -109,18 +115,18 @@ def to_csv(p: Paths, sanitize: bool = True) -> str:
         return neutralise(s) if sanitize else s
 
     for level, key in (("touchpoint", "transitions"), ("stage", "stage_transitions")):
-        for t in d[key]:
+        for row in d[key]:
             w.writerow(
                 [
                     level,
-                    text(t["from"]["stage"]),
-                    text(t["from"]["touchpoint"]),
-                    text(t["to"]["stage"]),
-                    text(t["to"]["touchpoint"]),
-                    t["customers"],
-                    t["transitions"],
-                    "" if t["median_gap_s"] is None else repr(t["median_gap_s"]),
-                    str(t.get("backward", False)).lower(),
+                    text(row["from"]["stage"]),
+                    text(row["from"]["touchpoint"]),
+                    text(row["to"]["stage"]),
+                    text(row["to"]["touchpoint"]),
+                    row["customers"],
+                    row["transitions"],
+                    "" if row["median_gap_s"] is None else repr(row["median_gap_s"]),
+                    str(row.get("backward", False)).lower(),
                 ]
             )
     return csv_lines(buf.getvalue())
@@ -132,7 +138,7 @@ def _transition_columns(p: Paths, rows: list[Transition], lang: str, stage_level
         Column(tr("to", lang), [step_text(p, x.dst, lang, False) for x in rows], text=True, whole=True),
         Column(tr("cust", lang), [fmt_int(x.customers) for x in rows]),
         Column(tr("trans", lang), [fmt_int(x.transitions) for x in rows], drop=2),
-        Column(tr("gap", lang), [fmt_duration(x.median_gap_s) for x in rows], drop=1),
+        Column(tr("gap", lang), [fmt_duration(x.median_gap_s, lang) for x in rows], drop=1),
     ]
     if stage_level:
         cols.append(Column(tr("back", lang), [Text("↩", style="yellow") if x.backward else "" for x in rows], width=4))
@@ -153,7 +159,7 @@ def render_tables(p: Paths, console: Console, lang: str = "en", top: int = 10) -
         title = tr(key, lang) + (f" ({len(shown)}/{len(rows)})" if len(rows) > top else "")
         print_fitted(console, title, _transition_columns(p, shown, lang, stage_level), lang)
         if stage_level:  # under both transition tables: what they count, and where the funnel is
-            console.print(Text(catalogue("story_paths", lang) + "\n", style="dim"))
+            console.print(Text(t("story_paths", lang) + "\n", style="dim"))
     vs = p.variants[:top]
     sid = [s.label.get(lang) for s in p.model.stages]
     title = tr("variants", lang) + (f" ({len(vs)}/{len(p.variants)})" if len(p.variants) > top else "")
@@ -210,7 +216,7 @@ def render_channels(p: Paths, console: Console, lang: str, top: int) -> None:
             console,
             tr("removal", lang),
             [
-                Column(tr("channel", lang), [r.channel for r in rs], text=True, whole=True),
+                Column(tr("channel", lang), [shown_value(r.channel, lang) for r in rs], text=True, whole=True),
                 Column(tr("effect", lang), [fmt_num(r.effect, 3) for r in rs]),
                 Column(tr("share", lang), [fmt_pct(r.share) for r in rs]),
             ],
@@ -237,7 +243,7 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
         lines += ["", f"{h}# {tr(key, lang)}", ""]
         body = [
             [step_text(p, x.src, lang), step_text(p, x.dst, lang), fmt_int(x.customers), fmt_int(x.transitions)]
-            + [fmt_duration(x.median_gap_s)]
+            + [fmt_duration(x.median_gap_s, lang)]
             for x in rows[:top]
         ]
         lines += _md_table(head, body, "llrrr")
@@ -263,7 +269,7 @@ def to_markdown(p: Paths, lang: str = "en", top: int = 10, heading_level: int = 
     if ch.removal_effect:
         lines += [""] + _md_table(
             [tr("channel", lang), tr("effect", lang), tr("share", lang)],
-            [[r.channel, fmt_num(r.effect, 3), fmt_pct(r.share)] for r in ch.removal_effect[:top]],
+            [[shown_value(r.channel, lang), fmt_num(r.effect, 3), fmt_pct(r.share)] for r in ch.removal_effect[:top]],
             "lrr",
         )
     return "\n".join(lines) + "\n"
@@ -288,7 +294,7 @@ def to_dot(p: Paths, lang: str = "en") -> str:
         lines.append(f"  subgraph cluster_{k} {{ label={_dot_id(st.label.get(lang))}; color=gray;")
         lines += [f"    {ids[s]} [label={_dot_id(s.touchpoint or '')}];" for s in members]
         lines.append("  }")
-    lines += [f"  {ids[s]} [label={_dot_id(s.touchpoint or '')}, shape=ellipse];" for s in steps if s.pseudo]
+    lines += [f"  {ids[s]} [label={_dot_id(step_text(p, s, lang))}, shape=ellipse];" for s in steps if s.pseudo]
     lines += [f"  {ids[s]} [label={_dot_id(s.touchpoint or '')}, style=dashed];" for s in steps if s.stage == 0]
     for x in p.transitions:
         width = 0.5 + 4.5 * x.customers / top

@@ -27,6 +27,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, offset_copy
 
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import atomic_path, atomic_paths
 from cjtool.render.fonts import setup_fonts
 from cjtool.render.summary import has_scores as has_scores  # re-exported for the charts
@@ -119,7 +120,7 @@ def picture_format(path: str | Path) -> str:
     Checked before a chart is drawn. Raises ``UsageError`` for any other suffix."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise UsageError(f"{path}: unsupported picture type; use .png, .svg or .pdf")
+        raise UsageError(say("e_picture_type", path=path))
     return FORMATS[suffix][0]
 
 

@@ -23,7 +23,7 @@ def stage_table(result: JourneyMap, lang: str) -> tuple[list[str], list[list[str
             fmt_pct(s.conversion_from_previous),
             fmt_pct(s.conversion_from_first),
             fmt_int(s.drop_off),
-            fmt_duration(s.median_time_to_convert_s),
+            fmt_duration(s.median_time_to_convert_s, lang),
             fmt_num(s.scores.satisfaction),
             fmt_num(s.scores.nps, 1),
             fmt_num(s.scores.effort),

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cjtool.analyses.segments import OTHER, Breakdown, incomplete_periods
-from cjtool.i18n import fmt_int
+from cjtool.i18n import fmt_int, shown_value
 from cjtool.render.png_style import (
     FAINT,
     INK,
@@ -149,7 +149,8 @@ def segment_funnel_figure(bd: Breakdown, lang: str = "en") -> Figure:
         if not pts:
             continue
         ax.plot(*zip(*pts, strict=True), color=color, linewidth=1.8, marker="o", markersize=4.5, zorder=3)
-        ends.append((pts[-1][0], pts[-1][1], f"{clean(value)} {pct(pts[-1][1])} ({fmt_int(m.customers_total)})", color))
+        label = clean(shown_value(value, lang))
+        ends.append((pts[-1][0], pts[-1][1], f"{label} {pct(pts[-1][1])} ({fmt_int(m.customers_total)})", color))
     all_ys = [s.conversion_from_first for s in bd.all.stages]
     pts = [(x, y) for x, y in zip(xs, all_ys, strict=True) if y is not None]
     if pts:

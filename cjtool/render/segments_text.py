@@ -7,7 +7,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from cjtool.analyses.segments import Breakdown
-from cjtool.i18n import fmt_amount, fmt_int, fmt_num, fmt_pct
+from cjtool.i18n import fmt_amount, fmt_int, fmt_num, fmt_pct, shown_value
 from cjtool.render.decision import stake
 from cjtool.render.machine import _cell, table_rows
 from cjtool.render.markdown import _table as md_table
@@ -49,7 +49,9 @@ def w(key: str, lang: str) -> str:
 
 
 def columns_of(bd: Breakdown, lang: str) -> list[tuple[str, JourneyMap]]:
-    return [(w("all", lang), bd.all), *bd.segments]
+    """(label, map) of the whole run and each segment; `(none)` and `(other)` in the
+    language (the CSV and JSON keep the literal names)."""
+    return [(w("all", lang), bd.all), *((shown_value(v, lang), m) for v, m in bd.segments)]
 
 
 def funnel_rows(bd: Breakdown, lang: str) -> tuple[list[str], list[list[str]]]:

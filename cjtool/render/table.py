@@ -184,7 +184,7 @@ def funnel_table(result: JourneyMap, lang: str, width: int = 80) -> tuple[Table,
         Column(t("conv_prev", lang), [fmt_pct(s.conversion_from_previous) for s in st]),
         Column(t("conv_first", lang), [fmt_pct(s.conversion_from_first) for s in st], drop=5),
         Column(t("drop_off", lang), [fmt_int(s.drop_off) for s in st], drop=6),
-        Column(t("median_time", lang), [fmt_duration(s.median_time_to_convert_s) for s in st], drop=4),
+        Column(t("median_time", lang), [fmt_duration(s.median_time_to_convert_s, lang) for s in st], drop=4),
         Column(
             t("csat", lang),
             [Text(fmt_num(s.scores.satisfaction), style=satisfaction_style(s.scores.satisfaction, lo, hi)) for s in st],

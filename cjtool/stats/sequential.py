@@ -29,13 +29,15 @@ DEFAULT_TUNING = 5000  # GrowthBook's default sequential_tuning_parameter
 @dataclass(frozen=True)
 class SequentialTest:
     """B - A with its always-valid (1 - alpha) interval and p-value; ``significant``
-    is p_value < alpha (the interval excludes 0)."""
+    is p_value < alpha (the interval excludes 0) until a caller adjusts the family: then
+    ``p_adjusted`` holds Holm's p and ``significant`` is p_adjusted < alpha."""
 
     diff: float
     ci: tuple[float, float]
     p_value: float
     significant: bool
     alpha: float
+    p_adjusted: float | None = None
 
 
 def rho_squared(alpha: float, tuning: float) -> float:

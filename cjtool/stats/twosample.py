@@ -16,6 +16,7 @@ from cjtool.stats.exact import fisher_p
 
 Z95 = 1.959963984540054  # SPEC 10: the two-sided 95% normal quantile
 Number = int | float | Fraction
+MIN_NPS_ANSWERS = 2  # as Welch: a variance needs two answers on a side (docs/statistics.md)
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,19 @@ class TwoSampleTest:
     diff: float | None
     lift: float | None
     ci95: tuple[float, float] | None
-    test: Literal["z", "fisher", "welch"]
+    test: Literal["z", "fisher", "welch"] | None  # None: no test was run (n = 0 on a side, SPEC 16)
     p_value: float | None
     p_adjusted: float | None = None
     significant: bool = False
+    lift_ci95: tuple[float, float] | None = None  # the relative effect's interval (``relative_interval``)
 
     def with_adjusted(self, p_adjusted: float | None, alpha: float) -> TwoSampleTest:
         """This test with its family-adjusted p; significant = p_adjusted < alpha."""
         return replace(self, p_adjusted=p_adjusted, significant=p_adjusted is not None and p_adjusted < alpha)
 
     def to_dict(self) -> dict[str, Any]:
-        """The SPEC 15 {test} object, keys in SPEC order; ci95 as [lo, hi] or null."""
+        """The SPEC 15 {test} object, keys in SPEC order, then `lift_ci95` (an extra key);
+        intervals as [lo, hi] or null."""
         return {
             "a": self.a,
             "b": self.b,
@@ -57,6 +60,7 @@ class TwoSampleTest:
             "p_value": self.p_value,
             "p_adjusted": self.p_adjusted,
             "significant": self.significant,
+            "lift_ci95": None if self.lift_ci95 is None else [self.lift_ci95[0], self.lift_ci95[1]],
         }
 
 
@@ -68,6 +72,27 @@ def z_p_value(diff: float, se: float) -> float:
     """Two-sided normal p = erfc(|z|/sqrt 2) (SPEC 10). A zero standard error only
     arises with a zero difference (both sides constant and equal): p = 1, no evidence."""
     return 1.0 if se == 0 else math.erfc(abs(diff / se) / math.sqrt(2))
+
+
+def relative_interval(
+    mean_a: Fraction | float,
+    var_a: Fraction | float,
+    n_a: int,
+    mean_b: Fraction | float,
+    var_b: Fraction | float,
+    n_b: int,
+    critical: float,
+) -> tuple[float, float] | None:
+    """The interval of lift = mean_b / mean_a - 1 by the delta method: Var(lift) =
+    Var_b / (n_b mean_a^2) + Var_a mean_b^2 / (n_a mean_a^4), GrowthBook's frequentist
+    relative variance (gbstats ``frequentist_variance(relative=True)``, no covariance
+    between independent sides); lift +- ``critical`` sd (the absolute interval's z or
+    Welch t quantile). None when mean_a = 0 (no lift)."""
+    if mean_a == 0:
+        return None
+    lift = float((mean_b - mean_a) / mean_a)
+    half = critical * math.sqrt(var_b / n_b / mean_a**2 + var_a * mean_b**2 / n_a / mean_a**4)
+    return (lift - half, lift + half)
 
 
 def _wald_ci(diff: float, var: Fraction | float) -> tuple[float, float]:
@@ -95,10 +120,10 @@ def proportion_test(x_a: int, n_a: int, x_b: int, n_b: int, *, exact: bool = Tru
         raise ValueError(f"successes exceed trials: {x_a}/{n_a}, {x_b}/{n_b}")
     small = min(x_a, n_a - x_a, x_b, n_b - x_b) < 5
     test: Literal["z", "fisher"] = "fisher" if small else "z"
-    if n_a == 0 or n_b == 0:
+    if n_a == 0 or n_b == 0:  # no test is run: `test` null too (SPEC 16)
         pa = None if n_a == 0 else x_a / n_a
         pb = None if n_b == 0 else x_b / n_b
-        return TwoSampleTest(pa, pb, n_a, n_b, None, None, None, test, None)
+        return TwoSampleTest(pa, pb, n_a, n_b, None, None, None, None, None)
     ratio = Fraction if exact else _float_ratio
     pa_f, pb_f = ratio(x_a, n_a), ratio(x_b, n_b)
     diff_f = pb_f - pa_f
@@ -109,7 +134,10 @@ def proportion_test(x_a: int, n_a: int, x_b: int, n_b: int, *, exact: bool = Tru
     else:
         pooled = ratio(x_a + x_b, n_a + n_b)
         p = z_p_value(diff, math.sqrt(pooled * (1 - pooled) * (ratio(1, n_a) + ratio(1, n_b))))
-    return TwoSampleTest(float(pa_f), float(pb_f), n_a, n_b, diff, _ratio(diff_f, pa_f), ci, test, min(p, 1.0))
+    lift_ci = relative_interval(pa_f, pa_f * (1 - pa_f), n_a, pb_f, pb_f * (1 - pb_f), n_b, Z95)
+    return TwoSampleTest(
+        float(pa_f), float(pb_f), n_a, n_b, diff, _ratio(diff_f, pa_f), ci, test, min(p, 1.0), lift_ci95=lift_ci
+    )
 
 
 def _float_ratio(x: int, n: int) -> float:
@@ -164,10 +192,21 @@ def welch_test(a: tuple[int, Number, Number], b: tuple[int, Number, Number], *, 
     diff_f = mean_b - mean_a
     diff = float(diff_f)
     p = float(2 * sps.t.sf(abs(diff) / se, df))
-    half = float(sps.t.ppf(0.975, df)) * se
+    critical = float(sps.t.ppf(0.975, df))
+    half = critical * se
     lift = _ratio(diff_f, mean_a)
+    lift_ci = relative_interval(mean_a, var_a, n_a, mean_b, var_b, n_b, critical)
     return TwoSampleTest(
-        float(mean_a), float(mean_b), n_a, n_b, diff, lift, (diff - half, diff + half), "welch", min(p, 1.0)
+        float(mean_a),
+        float(mean_b),
+        n_a,
+        n_b,
+        diff,
+        lift,
+        (diff - half, diff + half),
+        "welch",
+        min(p, 1.0),
+        lift_ci95=lift_ci,
     )
 
 
@@ -184,11 +223,13 @@ def nps_test(a: tuple[int, int, int], b: tuple[int, int, int]) -> TwoSampleTest 
     """SPEC 10 NPS comparison from (promoters, detractors, answers) per side.
 
     z = diff / sqrt(Var_a/n_a + Var_b/n_b), p = erfc(|z|/sqrt 2), Wald-style CI; lift is
-    null (an NPS ratio means nothing); None with no answers on a side or zero variance
-    on both (SPEC 16).
+    null (an NPS ratio means nothing); None with fewer than ``MIN_NPS_ANSWERS`` (2)
+    answers on a side or zero variance on both (SPEC 16, extended as Welch's rule: one
+    answer has variance 0 by construction, and a z-test then reads the other side's
+    noise alone as certainty: docs/statistics.md).
     """
     n_a, n_b = a[2], b[2]
-    if n_a == 0 or n_b == 0:
+    if n_a < MIN_NPS_ANSWERS or n_b < MIN_NPS_ANSWERS:
         return None
     (nps_a, var_a), (nps_b, var_b) = nps_parts(*a), nps_parts(*b)
     if var_a == 0 and var_b == 0:

@@ -10,6 +10,7 @@ import polars as pl
 
 from cjtool.analyses.moments import MomentsResult, compute_moments
 from cjtool.events import EventsInput, read_events
+from cjtool.i18n import current_lang, t
 from cjtool.journeys import Journeys, build_journeys
 from cjtool.metrics import compute_map
 from cjtool.model import JourneyModel, load_model
@@ -71,7 +72,6 @@ def journeys(
     extra = tuple(dict.fromkeys([*model.extra_columns, *(a for a in attributes if a not in roles)]))
     if extra != model.extra_columns:
         model = replace(model, extra_columns=extra)
-    from cjtool.i18n import current_lang, t
 
     phase = on_phase or (lambda _: None)
     phase(t("phase_reading", current_lang()))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any, TypeVar
 
+from cjtool.i18n import current_lang, t
+
 Words = tuple[str, dict[str, Any]]
 
 
@@ -46,7 +48,6 @@ class CjtoolError(Exception):
         (``worded``), else as raised."""
         if lang == "en":
             return str(self)
-        from cjtool.i18n import t
 
         if self.words is None:
             return self.message + (t("hint_sep", lang) + self.hint if self.hint else "")
@@ -60,7 +61,6 @@ E = TypeVar("E", bound="CjtoolError")
 def worded(cls: type[E], key: str, **fields: Any) -> E:
     """An error of ``cls`` whose message is the catalogue's ``key`` (cjtool.i18n) filled
     with ``fields``: English as the message, every language at the CLI (``in_lang``)."""
-    from cjtool.i18n import t
 
     return cls(t(key, "en").format(**fields), words=(key, fields))
 
@@ -78,7 +78,6 @@ class ModelError(CjtoolError):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         # an unknown key is usually the cause of the other problems (a misspelt
         # `touchpoints:` leaves a stage that "can match nothing"): lead with it
-        from cjtool.i18n import current_lang, t
 
         lang = current_lang()
         unknown = t("m_unknown_key", lang).partition("`")[0]
@@ -113,7 +112,6 @@ class RejectedRows(DataError):
 
     @classmethod
     def of(cls, where: str, why: str, n: int, at: tuple[int, int]) -> RejectedRows:
-        from cjtool.i18n import current_lang, t
 
         lang = current_lang()
         text = t("strict_all", lang).format(where=where, why=why, n=n, s="s" * (n > 1) if lang == "en" else "")

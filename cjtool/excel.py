@@ -26,10 +26,15 @@ from typing import Any
 import polars as pl
 
 from cjtool.errors import DataError
+from cjtool.i18n import say
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _ZIP, _OLE, _PDF = b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF"
-SAVE_AS = "save it as CSV (UTF-8) or as an Excel workbook (.xlsx) and give that file"
+
+
+def _save_as() -> str:
+    return say("x_save_as")
+
 
 # Excel's day 0 (its 1900 leap-year bug puts day 60 on 1900-02-29; serials of events are later)
 _EPOCH = datetime(1899, 12, 30)
@@ -63,14 +68,14 @@ def refuse_binary(path: Path, name: str, head: bytes) -> None:
     """A DataError (one line) when ``head``, the start of a file that is not a workbook,
     is binary: a Numbers file or other zip, a PDF, anything with NUL bytes."""
     if head.startswith(_ZIP):
-        what = "an Apple Numbers file" if path.suffix.lower() == ".numbers" else "a zip archive"
+        what = say("x_numbers") if path.suffix.lower() == ".numbers" else say("x_zip")
     elif head.startswith(_PDF):
-        what = "a PDF document"
+        what = say("x_pdf")
     elif b"\x00" in head:
-        what = "a binary file"
+        what = say("x_binary")
     else:
         return
-    raise DataError(f"{name}: {what}, not CSV text or an Excel workbook", hint=SAVE_AS)
+    raise DataError(say("x_not_text", name=name, what=what), hint=_save_as())
 
 
 def read_sheet(
@@ -94,7 +99,7 @@ def read_sheet(
         book = fastexcel.read_excel(path)
         names = list(book.sheet_names)
     except fastexcel.FastExcelError as exc:
-        raise DataError(f"{name}: not a readable Excel workbook ({_first_line(exc)})", hint=SAVE_AS) from None
+        raise DataError(say("x_unreadable", name=name, why=_first_line(exc)), hint=_save_as()) from None
 
     def shown(frame: pl.DataFrame) -> pl.DataFrame:
         return mend_times(as_shown(frame, set(times), set(numbers)), times)
@@ -103,7 +108,7 @@ def read_sheet(
         index = _sheet_index(names, sheet, name)
         frame = _load(book, name, index, names)
         if not frame.width:
-            raise DataError(f"{name}: sheet `{names[index]}` is empty; expected a header row")
+            raise DataError(say("x_sheet_empty", name=name, sheet=names[index]))
         return shown(frame), names[index]
     first: tuple[pl.DataFrame, int] | None = None
     for i in range(len(names)):
@@ -114,7 +119,7 @@ def read_sheet(
             return shown(frame), names[i]
         first = first or (frame, i)
     if first is None:
-        raise DataError(f"{name}: every sheet is empty; expected a header row and events")
+        raise DataError(say("x_all_empty", name=name))
     return shown(first[0]), names[first[1]]
 
 
@@ -126,10 +131,7 @@ def _sheet_index(names: list[str], sheet: str, name: str) -> int:
     if text.isdigit() and 1 <= int(text) <= len(names):
         return int(text) - 1
     listed = ", ".join(f"{i}: {n}" for i, n in enumerate(names, start=1))
-    raise DataError(
-        f"{name}: no sheet {sheet!r}; its sheets are {listed}",
-        hint="give --sheet a sheet's name or its number (1 is the first)",
-    )
+    raise DataError(say("x_no_sheet", name=name, sheet=repr(sheet), listed=listed), hint=say("x_no_sheet_hint"))
 
 
 def _load(book: Any, name: str, index: int, names: list[str]) -> pl.DataFrame:
@@ -146,7 +148,9 @@ def _load(book: Any, name: str, index: int, names: list[str]) -> pl.DataFrame:
             batch = book.load_sheet(index, dtypes={i: "string" for i in mixed}).to_arrow()
         frame = pl.from_arrow(batch)
     except (fastexcel.FastExcelError, pl.exceptions.PolarsError) as exc:
-        raise DataError(f"{name}: cannot read sheet `{names[index]}` ({_first_line(exc)})", hint=SAVE_AS) from None
+        raise DataError(
+            say("x_sheet_unreadable", name=name, sheet=names[index], why=_first_line(exc)), hint=_save_as()
+        ) from None
     assert isinstance(frame, pl.DataFrame)
     return frame
 

@@ -525,6 +525,52 @@ _T: dict[str, dict[str, str]] = {
         "en": "write the baseline from an export with the same columns and touchpoints",
         "zh": "请用列和接触点相同的导出数据生成基线",
     },
+    "paths_unassigned": {
+        "en": "{n} events of these customers match no stage and are left out of the paths, which joins the steps "
+        "around them; --all-events keeps them as steps",
+        "zh": "这些客户有 {n} 个事件未归入任何阶段，路径中已略去，其前后的步骤因此相连；--all-events 会把它们保留为步骤",
+    },
+    "paths_unassigned_one": {
+        "en": "{n} event of these customers matches no stage and is left out of the paths, which joins the steps "
+        "around it; --all-events keeps it as a step",
+        "zh": "这些客户有 {n} 个事件未归入任何阶段，路径中已略去，其前后的步骤因此相连；--all-events 会把它保留为步骤",
+    },
+    "x_save_as": {
+        "en": "save it as CSV (UTF-8) or as an Excel workbook (.xlsx) and give that file",
+        "zh": "请另存为 CSV（UTF-8）或 Excel 工作簿（.xlsx）后再给出该文件",
+    },
+    "x_numbers": {"en": "an Apple Numbers file", "zh": "Apple Numbers 文件"},
+    "x_zip": {"en": "a zip archive", "zh": "zip 压缩包"},
+    "x_pdf": {"en": "a PDF document", "zh": "PDF 文档"},
+    "x_binary": {"en": "a binary file", "zh": "二进制文件"},
+    "x_not_text": {
+        "en": "{name}: {what}, not CSV text or an Excel workbook",
+        "zh": "{name}：是{what}，不是 CSV 文本或 Excel 工作簿",
+    },
+    "x_unreadable": {
+        "en": "{name}: not a readable Excel workbook ({why})",
+        "zh": "{name}：无法读取的 Excel 工作簿（{why}）",
+    },
+    "x_sheet_empty": {
+        "en": "{name}: sheet `{sheet}` is empty; expected a header row",
+        "zh": "{name}：工作表 `{sheet}` 为空；应有表头行",
+    },
+    "x_all_empty": {
+        "en": "{name}: every sheet is empty; expected a header row and events",
+        "zh": "{name}：所有工作表都为空；应有表头行和事件",
+    },
+    "x_no_sheet": {
+        "en": "{name}: no sheet {sheet}; its sheets are {listed}",
+        "zh": "{name}：没有工作表 {sheet}；现有工作表：{listed}",
+    },
+    "x_no_sheet_hint": {
+        "en": "give --sheet a sheet's name or its number (1 is the first)",
+        "zh": "请给 --sheet 一个工作表名称或序号（1 为第一个）",
+    },
+    "x_sheet_unreadable": {
+        "en": "{name}: cannot read sheet `{sheet}` ({why})",
+        "zh": "{name}：无法读取工作表 `{sheet}`（{why}）",
+    },
     "e_what_if_form": {
         "en": "--what-if {item}: expected TOUCHPOINT=RATE, e.g. checkout=0.2 or checkout=20%",
         "zh": "--what-if {item}：应为 接触点=比率，例如 checkout=0.2 或 checkout=20%",

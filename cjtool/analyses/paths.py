@@ -19,6 +19,7 @@ from cjtool.analyses.channels import Channels, compute_channels
 from cjtool.analyses.runs import collapse
 from cjtool.engine import sorted_events
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.model import JourneyModel
 
@@ -115,10 +116,7 @@ class Paths:
         if not self.unassigned_events or self.all_events:
             return []
         n = self.unassigned_events
-        return [
-            f"{n:,} event{'s' * (n > 1)} of these customers match{'es' * (n == 1)} no stage and {'are' if n > 1 else 'is'} "
-            "left out of the paths, which joins the steps around them; --all-events keeps them as steps"
-        ]
+        return [say("paths_unassigned_one" if n == 1 else "paths_unassigned", n=f"{n:,}")]
 
     def to_dict(self) -> dict[str, Any]:
         m = self.model

@@ -32,6 +32,7 @@ from cjtool.cli import (
     value_cmd,
 )
 from cjtool.errors import CjtoolError, ExitCode, Terminated
+from cjtool.i18n import LANGUAGES, current_lang, reset_lang, say, set_lang, t
 from cjtool.output import quiet_broken_pipe
 from cjtool.safe_text import visible
 
@@ -51,7 +52,6 @@ def _debug_enabled(ctx: typer.Context) -> bool:
 def error_line(message: str) -> None:
     """One line on stderr, no markup, no colour codes when piped; `cjtool: error:` in
     English, `cjtool: 错误：` in Chinese (the run's language)."""
-    from cjtool.i18n import current_lang, t
 
     with contextlib.suppress(BrokenPipeError, ValueError):
         print(t("error_line", current_lang()).format(message=visible(message)), file=sys.stderr, flush=True)
@@ -60,7 +60,6 @@ def error_line(message: str) -> None:
 def option_message(exc: ClickException) -> str:
     """Click's message, with a bad option value told in cjtool's words rather than
     pydantic's (`Value error, ...`, `Input should be ...`), in the run's language."""
-    from cjtool.i18n import say
 
     cause = exc.__cause__
     param = getattr(exc, "param", None)
@@ -93,7 +92,6 @@ _CLICK = (  # Click's own messages, in the catalogue's words
 
 def click_words(message: str) -> str:
     """A message of Click in the run's language (as is in English, or when unknown)."""
-    from cjtool.i18n import current_lang, say
 
     if current_lang() == "en":
         return message
@@ -123,7 +121,6 @@ class CjtoolCommand(TyperCommand):
 def _lang_from_args(args: list[str]) -> None:
     """--lang as typed, read before Click parses the command: an error in parsing the
     other options (an unknown option, a missing argument) is then worded in it too."""
-    from cjtool.i18n import LANGUAGES, set_lang
 
     for i, a in enumerate(args):
         value = (
@@ -143,7 +140,6 @@ class CjtoolGroup(TyperGroup):
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
-        from cjtool.i18n import current_lang, reset_lang, t
 
         reset_lang()
         _lang_from_args([*getattr(ctx, "_protected_args", []), *ctx.args])

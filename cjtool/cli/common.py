@@ -323,7 +323,7 @@ class _TrimmedLines(io.TextIOBase):
 
 
 def stderr_console() -> Console:
-    return SafeConsole(file=sys.stderr, highlight=False)
+    return SafeConsole(file=sys.stderr, highlight=False, soft_wrap=True)  # a log line is one line
 
 
 def stderr_is_terminal() -> bool:

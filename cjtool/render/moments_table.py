@@ -57,11 +57,12 @@ def render_moments(result: MomentsResult, console: Console, lang: str = "en", to
     header, rows = effect_rows(result, lang, top)
     if rows:
         cells = list(zip(*rows, strict=True))
-        drops = {2: 3, 4: 4, 6: 2}  # the counts and the difference go before the rates and p adj.
+        drops = {2: 3, 4: 4, 6: 2, 8: 5}  # the note, the counts and the difference before the rates and p adj.
         columns = [
             Column(header[0], list(cells[0]), text=True, drop=1),
             Column(header[1], list(cells[1]), text=True, whole=True),
-            *[Column(header[i], list(cells[i]), drop=drops.get(i)) for i in range(2, len(header))],
+            *[Column(header[i], list(cells[i]), drop=drops.get(i)) for i in range(2, len(header) - 1)],
+            Column(header[-1], list(cells[-1]), text=True, drop=drops[len(header) - 1]),
         ]
         console.print()
         print_fitted(console, w("effect_title", lang), columns, lang)

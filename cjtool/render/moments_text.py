@@ -124,8 +124,8 @@ def summary_text(result: MomentsResult, lang: str) -> str:
 
 HEADER_KEYS = ("stage", "touchpoint", "n", "met", "conv_met", "conv_other", "lift", "or", "p_adj", "flags")
 ALIGN = "llrrrrrrrl"
-EFFECT_KEYS = ("stage", "touchpoint", "n_sat", "conv_sat", "n_dis", "conv_dis", "diff", "p_adj")
-EFFECT_ALIGN = "llrrrrrr"
+EFFECT_KEYS = ("stage", "touchpoint", "n_sat", "conv_sat", "n_dis", "conv_dis", "diff", "p_adj", "flags")
+EFFECT_ALIGN = "llrrrrrrl"
 
 
 def moment_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], list[list[str]]]:
@@ -183,8 +183,8 @@ def effect_rows(result: MomentsResult, lang: str, top: int) -> tuple[list[str], 
                 fmt_int(t.n_a),
                 fmt_rate(t.a),
                 fmt_points(t.diff),
-                fmt_p(m.satisfaction_effect.p_adjusted)  # type: ignore[union-attr]
-                + (f" · {w('small_counts', lang)}" if small_group(m) else ""),
+                fmt_p(m.satisfaction_effect.p_adjusted),  # type: ignore[union-attr]
+                w("small_counts", lang) if small_group(m) else "",  # a group of a handful
             ]
         )
     return [w(k, lang) for k in EFFECT_KEYS], rows

@@ -987,7 +987,9 @@ def _validate(
 
 def rejected_summary(rejected: dict[str, int], rows_read: int, lang: str = "en") -> str:
     """The warning counting rejected rows by reason (of a run, or of merged parts)."""
-    reasons = t("sep_list", lang).join(f"{k} {t('reason_' + why, lang)}" for why, k in rejected.items())
+    reasons = t("sep_list", lang).join(
+        t("reason_count", lang).format(n=k, why=t("reason_" + why, lang)) for why, k in rejected.items()
+    )
     return t("rejected_summary", lang).format(n=sum(rejected.values()), read=rows_read, reasons=reasons)
 
 

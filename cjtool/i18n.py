@@ -310,6 +310,7 @@ _T: dict[str, dict[str, str]] = {
         "zh": "customer_id：{{n}} 个 ID 是科学计数法（Excel 会把长数字缩写成这样，第一个：{{first}}）；"
         "不同的客户可能被合并成一个：请把 ID 列按文本导出",
     },
+    "reason_count": {"en": "{n} {why}", "zh": "{n} 行{why}"},
     "reason_missing customer_id": {"en": "missing customer_id", "zh": "缺少 customer_id"},
     "reason_missing touchpoint": {"en": "missing touchpoint", "zh": "缺少 touchpoint"},
     "reason_bad timestamp": {"en": "bad timestamp", "zh": "时间无法读取"},

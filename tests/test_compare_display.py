@@ -13,7 +13,7 @@ from scipy import stats as sps
 
 from cjtool.analyses.compare import compare
 from cjtool.api import journeys, load_model
-from cjtool.render.compare_text import cells, shown_rows, to_markdown
+from cjtool.render.compare_text import cells, lift_text, shown_rows, to_markdown
 from cjtool.stats import Z95, holm, nps_test, proportion_test, welch_test
 from tests.conftest import SMALL_MODEL
 from tests.test_compare import B_BOUGHT, CSAT_A, CSAT_B, HEADER, arm
@@ -205,4 +205,5 @@ def test_lift_interval_is_in_the_json_and_beside_the_difference(model, ab_events
     assert next(s for s in doc["comparisons"][0]["stages"] if s["id"] == "buy")["nps"]["lift_ci95"] is None
     md = cli("compare", ab_events, "-m", model, "--by", "variant", "--baseline", "control", "-f", "md").stdout
     lo, hi = ref.lift_ci95
-    assert f"{ref.lift:+.0%} [{lo:+.0%}, {hi:+.0%}]" in md
+    assert f"{ref.lift:+.0%} [{lo:+.0%}, {hi:+.0%}]" in md  # +211% [...]: whole percents from 10%
+    assert lift_text(-0.004, (-0.05, 0.049)) == "-0.4% [-5.0%, +4.9%]"  # not `-0% [-5%, +5%]`

@@ -30,11 +30,11 @@ def render_compare(result: CompareResult, console: Console, lang: str = "en") ->
             Column(head[0], list(cols[0])),
             Column(head[1], list(cols[1]), text=True),
             Column(head[2], list(cols[2]), text=True, whole=True),
-            Column(head[3], list(cols[3]), drop=2),
-            Column(head[4], list(cols[4]), drop=3),
+            Column(head[3], list(cols[3]), drop=1),
+            Column(head[4], list(cols[4]), drop=2),
             Column(head[5], list(cols[5])),
             Column(head[6], list(cols[6]), drop=5),
-            Column(head[7], list(cols[7]), drop=1),
+            Column(head[7], list(cols[7]), drop=3),  # the relative effect beside the difference, kept before A and B
             Column(head[8], list(cols[8]), drop=4),
             Column(head[9], verdicts, text=True, whole=True),
         ]

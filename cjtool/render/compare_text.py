@@ -59,7 +59,11 @@ def lift_text(lift: float | None, ci: tuple[float, float] | None) -> str:
     """The relative effect and its delta-method interval: `+48% [+20%, +76%]`."""
     if lift is None:
         return "–"
-    return f"{lift:+.0%}" + ("" if ci is None else f" [{ci[0]:+.0%}, {ci[1]:+.0%}]")
+
+    def pct(x: float) -> str:  # one decimal below 10%, so a small change does not read `-0%`
+        return f"{x:+.1%}" if abs(x) < 0.1 else f"{x:+.0%}"
+
+    return pct(lift) + ("" if ci is None else f" [{pct(ci[0])}, {pct(ci[1])}]")
 
 
 def p_text(p: float | None) -> str:

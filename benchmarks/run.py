@@ -20,6 +20,9 @@ Jobs (on the CSV, and on the Parquet file with --parquet):
   parsed (fixed-width, offsets ignored), one sort of a packed (customer, time) u64 key; for
   information;
 * ``cjtool``: ``cjtool map FILE --model aipl --format json --window 30d -o TMP --quiet``;
+* ``clickhouse``: ``python benchmarks/baselines.py clickhouse FILE --window 30d -o TMP``:
+  ClickHouse's ``windowFunnel`` in process (``chdb``), the anchor: PostHog's funnels run
+  on it; it computes the stage customers only (checked equal to cjtool's);
 * ``duckdb``: ``python benchmarks/baselines.py duckdb FILE --window 30d -o TMP``;
 * ``pandas``: ``python benchmarks/baselines.py pandas FILE --window 30d -o TMP``, skipped
   above ``--pandas-max-rows`` (default 20M; the table says so).
@@ -97,6 +100,7 @@ class Job:
     walls: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # 1-min load average before each run
     error: str | None = None
     agrees: str = ""
 
@@ -198,6 +202,8 @@ def build_jobs(
                 o,
             )
         )
+        o = tmp / f"clickhouse_{fmt}.json"
+        jobs.append(Job("clickhouse" + sfx, [*bl, "clickhouse", str(f), "--window", window, "-o", str(o)], fmt, o))
         o = tmp / f"duckdb_{fmt}.json"
         jobs.append(Job("duckdb" + sfx, [*bl, "duckdb", str(f), "--window", window, "-o", str(o)], fmt, o))
         o = tmp / f"pandas_{fmt}.json"
@@ -215,6 +221,7 @@ def run_jobs(jobs: list[Job], repeat: int, timeout: float | None, progress: bool
         for j in jobs:
             if j.skip or j.error:
                 continue
+            load = os.getloadavg()[0]
             wall, rss, code, tail, cpu = measure(j.cmd, timeout)
             if code != 0:
                 j.error = f"exit {code}" + (" (timeout)" if code == -9 else "") + (f": {tail}" if tail else "")
@@ -222,9 +229,10 @@ def run_jobs(jobs: list[Job], repeat: int, timeout: float | None, progress: bool
                 j.walls.append(wall)
                 j.rss_kb.append(rss)
                 j.cpus.append(cpu)
+                j.loads.append(load)
             if progress:
                 print(
-                    f"  [{r + 1}/{repeat}] {j.name:20} {wall:8.2f} s {cpu:8.2f} CPU s {rss / 1024:9.0f} MB"
+                    f"  [{r + 1}/{repeat}] {j.name:20} {wall:8.2f} s {cpu:8.2f} CPU s {rss / 1024:9.0f} MB  load {load:.2f}"
                     + (f"  ERROR {j.error}" if j.error else ""),
                     file=sys.stderr,
                     flush=True,
@@ -254,9 +262,10 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
     """Best wall of the repeats (the least disturbed by other load), median wall, median CPU
     time, max peak RSS; ratios of best wall and of peak RSS to the floor's."""
     floors = {j.fmt: j for j in jobs if j.name.split(" [")[0] == "floor" and j.walls}
+    anchors = {j.fmt: j for j in jobs if j.name.split(" [")[0] == "clickhouse" and j.walls}
     head = (
         f"{'name':20} {'wall s':>8} {'(median)':>9} {'CPU s':>7} {'peak RSS MB':>12} "
-        f"{'time x floor':>13} {'mem x floor':>12}  agrees"
+        f"{'time x floor':>13} {'mem x floor':>12} {'x ClickHouse':>13}  agrees"
     )
     lines = [head, "-" * (len(head) + 10)]
     rows = []
@@ -276,7 +285,10 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
         mr = rss / (max(fl.rss_kb) / 1024) if fl else float("nan")
         trs = f"{tr:12.2f}x" if fl else f"{'-':>13}"
         mrs = f"{mr:11.2f}x" if fl else f"{'-':>12}"
-        lines.append(f"{j.name:20} {wall:8.2f} {med:9.2f} {cpu:7.2f} {rss:12.0f} {trs} {mrs}  {j.agrees}")
+        ch = anchors.get(j.fmt)
+        cr = wall / min(ch.walls) if ch else float("nan")  # best wall against ClickHouse's best
+        crs = f"{cr:12.2f}x" if ch else f"{'-':>13}"
+        lines.append(f"{j.name:20} {wall:8.2f} {med:9.2f} {cpu:7.2f} {rss:12.0f} {trs} {mrs} {crs}  {j.agrees}")
         rows.append(
             {
                 "name": j.name,
@@ -287,6 +299,8 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
                 "peak_rss_mb": rss,
                 "time_x_floor": tr,
                 "mem_x_floor": mr,
+                "time_x_clickhouse": cr,
+                "loads": j.loads,
                 "agrees": j.agrees,
                 "cmd": j.cmd,
             }
@@ -401,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         help="time the cjtool package found in this folder instead "
         "(a snapshot or another checkout, e.g. from `git archive REV cjtool | tar -x -C DIR`)",
     )
-    ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,duckdb,pandas")
+    ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,clickhouse,duckdb,pandas")
     ap.add_argument("--smoke", action="store_true", help="generate 50k rows in a temp dir and run everything")
     a = ap.parse_args(argv)
     if a.smoke:

@@ -18,6 +18,7 @@ each customer keeps the deepest chain, from its earliest start among equals.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import polars as pl
@@ -248,7 +249,20 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     )
 
 
-def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
+KERNEL_MIN_EVENTS = 300_000  # fewer assigned events: the polars path, faster than loading the kernel
+
+
+def kernel_wanted(events: int) -> bool:
+    """Whether ``customer_journeys`` runs the compiled kernel for ``events`` assigned
+    events: from ``KERNEL_MIN_EVENTS`` on; ``CJTOOL_KERNEL=1`` always, ``=0`` never (for
+    A/B timings and the tests)."""
+    forced = os.environ.get("CJTOOL_KERNEL", "").strip()
+    if forced in ("0", "1"):
+        return forced == "1"
+    return events >= KERNEL_MIN_EVENTS
+
+
+def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bool | None = None) -> pl.DataFrame:
     """One row per customer of the run (SPEC section 8), in customer-code order:
 
     * ``cust`` (code), ``depth``;
@@ -260,7 +274,14 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFra
       reached), else null.
 
     ``assigned`` holds the assigned events in input order, with ``cust``, ``timestamp``
-    and ``stage``."""
+    and ``stage``.
+
+    From ``KERNEL_MIN_EVENTS`` assigned events on (or with ``kernel=True``) the compiled
+    kernel (``cjtool.kernel``) computes the same frame; below, loading it costs more
+    than it saves. The polars path below is the definition it is tested against."""
+    use_kernel = kernel_wanted(assigned.height) if kernel is None else kernel
+    if use_kernel and assigned.height:
+        return _kernel_journeys(assigned, model)
     K = len(model.stages)
     ev = sorted_events(assigned)
     bounds = ev.select(
@@ -287,6 +308,39 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFra
         pl.col("depth").fill_null(0)
     )
     return customers.with_columns(_exits(ev, customers, K))
+
+
+def _kernel_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
+    """``customer_journeys`` by the compiled kernel: the same columns, types and rows."""
+    from cjtool import kernel
+
+    K = len(model.stages)
+    window = None if model.window_s is None else round(model.window_s * 1_000_000)
+    code, first, last, events, depth, r, c, chained, exit_, has_exit = kernel.customer_arrays(
+        assigned["cust"].to_physical().to_numpy(),
+        assigned["timestamp"].cast(pl.Datetime("us")).to_physical().to_numpy(),
+        assigned["stage"].to_numpy(),
+        K,
+        window,
+        model.same_time == "input_order",
+        model.mode == "furthest",
+    )
+
+    def masked(values: Any, mask: Any, name: str) -> pl.Series:
+        return pl.Series(name, values).set(pl.Series(~mask), None)  # type: ignore[arg-type]
+
+    return pl.DataFrame(
+        [
+            pl.Series("cust", code, dtype=pl.UInt32),
+            pl.Series("first", first, dtype=POS),
+            pl.Series("last", last, dtype=POS),
+            pl.Series("events", events, dtype=pl.UInt32),
+            pl.Series("depth", depth, dtype=pl.Int32),
+            *[masked(r[k], chained[k], f"r{k + 1}").cast(pl.Datetime("us")) for k in range(K)],
+            *[masked(c[k], chained[k], f"c{k + 1}").cast(POS) for k in range(K)],
+            masked(exit_, has_exit, "exit").cast(POS),
+        ]
+    )
 
 
 def _exits(ev: pl.DataFrame, customers: pl.DataFrame, K: int) -> pl.Series:

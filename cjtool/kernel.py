@@ -1,0 +1,286 @@
+"""The compiled per-customer kernel (numba) of the journeys step: what polars expressions do badly.
+
+``customer_arrays`` groups the assigned events by customer without a global sort (a
+counting sort by customer code, then each customer's few events sorted by (timestamp,
+input order)) and follows each customer's chain (SPEC section 3: ordered mode with its
+window and both ``same_time`` readings; furthest mode), with the first and last events
+and the exit (section 5) in the same pass. ``cjtool.engine.customer_journeys`` turns the
+arrays into the customers frame; the polars path there stays the definition the kernel
+is tested against (tests/test_kernel.py: the same frames on random and adversarial logs).
+
+``hash_codes`` gives customer ids dense codes from their 64-bit hashes, in order of first
+appearance (``cjtool.events`` checks the ids against the codes exactly).
+
+numba is imported on first use only (``cjtool --help`` and small runs never load it), and
+its compiled code is cached in the user's cache folder (``$XDG_CACHE_HOME/cjtool/numba``
+or ``~/.cache/cjtool/numba``, unless ``NUMBA_CACHE_DIR`` is set): site-packages may be
+read-only. A cache folder that cannot be written only costs the compile time (~2 s).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+NO_WINDOW = -1
+
+
+def cache_dir() -> Path:
+    """Where numba keeps cjtool's compiled functions."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return Path(os.environ["NUMBA_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cjtool" / "numba"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+        return True
+    except OSError:
+        return False
+
+
+_lock = threading.Lock()
+_compiled: dict[str, Any] = {}
+
+
+def _kernels(cache: bool = True) -> dict[str, Any]:
+    """The compiled functions (compiled, or loaded from the cache, on first use)."""
+    with _lock:
+        if not _compiled or (_compiled["cached"] and not cache):
+            folder = cache_dir()
+            cache = cache and _writable(folder)
+            if cache and "numba" not in sys.modules:
+                os.environ.setdefault("NUMBA_CACHE_DIR", str(folder))
+            # numba reads NUMBA_CACHE_DIR when first imported; if something imported it
+            # before with another cache folder, its own choice stands.
+            _compiled.update(_build(cache), cached=cache)
+        return _compiled
+
+
+def _call(name: str, *args: Any) -> Any:
+    """Run a kernel; if its cache is broken (numba fails while loading it), compile it
+    again without the cache: a broken cache only costs time."""
+    try:
+        return _kernels()[name](*args)
+    except Exception:
+        if not _compiled.get("cached"):
+            raise
+    return _kernels(cache=False)[name](*args)
+
+
+def _build(cache: bool) -> dict[str, Any]:
+    import numba
+
+    jit = numba.njit(cache=cache, nogil=True)
+    global _sort_segment_jit
+    _sort_segment_jit = jit(_sort_segment)  # called by _customer_arrays: a global when it compiles
+    return {"customer_arrays": jit(_customer_arrays), "hash_codes": jit(_hash_codes)}
+
+
+# The kernels, plain Python (compiled by _build; plain Python they are the slow reference
+# of themselves). Each customer's events are indices into the input arrays.
+
+_sort_segment_jit: Any = None
+
+
+def _sort_segment(t: Any, idx: Any, lo: int, hi: int) -> None:
+    """Sort idx[lo:hi] (event indices, ascending = input order) by t, stably."""
+    m = hi - lo
+    if m < 2:
+        return
+    if m <= 24:
+        for a in range(lo + 1, hi):
+            v = idx[a]
+            tv = t[v]
+            b = a - 1
+            while b >= lo and t[idx[b]] > tv:
+                idx[b + 1] = idx[b]
+                b -= 1
+            idx[b + 1] = v
+        return
+    seg = idx[lo:hi].copy()
+    keys = np.empty(m, np.int64)
+    for a in range(m):
+        keys[a] = t[seg[a]]
+    order = np.argsort(keys, kind="mergesort")
+    for a in range(m):
+        idx[lo + a] = seg[order[a]]
+
+
+def _customer_arrays(
+    cust: Any, t: Any, stage: Any, size: int, K: int, window: int, input_order: bool, furthest: bool
+) -> Any:
+    n = cust.shape[0]
+    # counting sort by customer code: stable, so each customer's events stay in input order
+    start = np.zeros(size + 1, np.int64)
+    for i in range(n):
+        start[cust[i] + 1] += 1
+    customers = 0
+    for c in range(size):
+        if start[c + 1] > 0:
+            customers += 1
+        start[c + 1] += start[c]
+    fill = start[:size].copy()
+    idx = np.empty(n, np.uint32)
+    for i in range(n):
+        c = cust[i]
+        idx[fill[c]] = i
+        fill[c] += 1
+
+    code = np.empty(customers, np.uint32)
+    first = np.empty(customers, np.uint32)
+    last = np.empty(customers, np.uint32)
+    events = np.empty(customers, np.uint32)
+    depth = np.zeros(customers, np.int32)
+    exit_ = np.zeros(customers, np.uint32)
+    has_exit = np.zeros(customers, np.bool_)
+    r = np.zeros((K, customers), np.int64)
+    ch = np.zeros((K, customers), np.uint32)
+    chained = np.zeros((K, customers), np.bool_)
+
+    most = 0
+    for c in range(size):
+        most = max(most, start[c + 1] - start[c])
+    nxt = np.empty((K + 1, most + 1), np.int64)  # nxt[k, a]: first index >= a of stage k
+    block = np.empty(most, np.int64)  # first index of the same timestamp
+    steps = np.empty(K, np.int64)
+    best = np.empty(K, np.int64)
+
+    j = 0
+    for c in range(size):
+        lo, hi = start[c], start[c + 1]
+        m = hi - lo
+        if m == 0:
+            continue
+        _sort_segment_jit(t, idx, lo, hi)
+        code[j] = c
+        first[j] = idx[lo]
+        last[j] = idx[hi - 1]
+        events[j] = m
+        d = 0
+        if furthest:
+            for a in range(lo, hi):
+                d = max(d, np.int64(stage[idx[a]]))
+        else:
+            for k in range(2, K + 1):
+                nxt[k, m] = -1
+            for a in range(m - 1, -1, -1):
+                sa = stage[idx[lo + a]]
+                for k in range(2, K + 1):
+                    nxt[k, a] = a if sa == k else nxt[k, a + 1]
+            if not input_order:
+                for a in range(m):
+                    if a > 0 and t[idx[lo + a]] == t[idx[lo + a - 1]]:
+                        block[a] = block[a - 1]
+                    else:
+                        block[a] = a
+            for a in range(m):
+                if d == K:
+                    break
+                if stage[idx[lo + a]] != 1:
+                    continue
+                s = t[idx[lo + a]]
+                steps[0] = a
+                got = 1
+                p = a
+                for k in range(2, K + 1):
+                    frm = p + 1 if input_order else block[p]
+                    q = nxt[k, frm] if frm < m else -1
+                    if q < 0:
+                        break
+                    if window != NO_WINDOW and t[idx[lo + q]] - s > window:
+                        break
+                    steps[got] = q
+                    got += 1
+                    p = q
+                if got > d:
+                    d = got
+                    for k in range(got):
+                        best[k] = steps[k]
+            for k in range(d):
+                e = idx[lo + best[k]]
+                r[k, j] = t[e]
+                ch[k, j] = e
+                chained[k, j] = True
+        depth[j] = d
+        if 1 <= d < K:
+            for a in range(hi - 1, lo - 1, -1):
+                if stage[idx[a]] == d:
+                    exit_[j] = idx[a]
+                    has_exit[j] = True
+                    break
+        j += 1
+    return code, first, last, events, depth, r, ch, chained, exit_, has_exit
+
+
+def _hash_codes(h: Any) -> Any:
+    """Dense codes of 64-bit hashes in order of first appearance, and each code's
+    first row (open addressing, a table of at least twice the rows)."""
+    n = h.shape[0]
+    bits = 4
+    while (1 << bits) < 2 * n + 2:
+        bits += 1
+    mask = (1 << bits) - 1
+    slot_code = np.full(1 << bits, -1, np.int64)
+    slot_hash = np.empty(1 << bits, np.uint64)
+    codes = np.empty(n, np.uint32)
+    firsts = np.empty(n, np.uint32)
+    count = 0
+    for i in range(n):
+        v = h[i]
+        s = np.int64((v ^ (v >> np.uint64(29))) & np.uint64(mask))
+        while True:
+            sc = slot_code[s]
+            if sc < 0:
+                slot_code[s] = count
+                slot_hash[s] = v
+                firsts[count] = i
+                codes[i] = count
+                count += 1
+                break
+            if slot_hash[s] == v:
+                codes[i] = sc
+                break
+            s = (s + 1) & mask
+    return codes, firsts[:count].copy()
+
+
+def customer_arrays(
+    cust: np.ndarray,
+    t: np.ndarray,
+    stage: np.ndarray,
+    K: int,
+    window_us: int | None,
+    input_order: bool,
+    furthest: bool,
+) -> tuple[np.ndarray, ...]:
+    """Per customer present (ascending code): code, first, last, events, depth, chain
+    times r[K, n], chain events c[K, n] with their mask, exit with its mask. Positions are
+    indices into the input arrays (which are in input order)."""
+    size = int(cust.max()) + 1 if len(cust) else 0
+    return _call(  # type: ignore[no-any-return]
+        "customer_arrays",
+        cust,
+        t,
+        stage,
+        size,
+        K,
+        NO_WINDOW if window_us is None else int(window_us),
+        bool(input_order),
+        bool(furthest),
+    )
+
+
+def hash_codes(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, first row of each code) for 64-bit hashes."""
+    return _call("hash_codes", h)  # type: ignore[no-any-return]

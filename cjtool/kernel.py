@@ -23,6 +23,8 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +69,32 @@ def _kernels(cache: bool = True) -> dict[str, Any]:
         return _compiled
 
 
+@contextmanager
+def _without_scipy_linalg() -> Iterator[None]:
+    """numba's first compile or cache load imports ``scipy.linalg`` only to see whether
+    ``np.dot`` and friends have a BLAS (0.3-0.9 s); the kernels use none of them. The
+    import is refused while they load, and allowed again after."""
+    if "scipy.linalg" in sys.modules:
+        yield
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
+            del sys.modules["scipy.linalg"]
+
+
 def _call(name: str, *args: Any) -> Any:
     """Run a kernel; if its cache is broken (numba fails while loading it), compile it
     again without the cache: a broken cache only costs time."""
-    try:
-        return _kernels()[name](*args)
-    except Exception:
-        if not _compiled.get("cached"):
-            raise
-    return _kernels(cache=False)[name](*args)
+    with _without_scipy_linalg():
+        try:
+            return _kernels()[name](*args)
+        except Exception:
+            if not _compiled.get("cached"):
+                raise
+        return _kernels(cache=False)[name](*args)
 
 
 def _build(cache: bool) -> dict[str, Any]:

@@ -18,11 +18,11 @@ each customer keeps the deepest chain, from its earliest start among equals.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import polars as pl
 
+from cjtool.kernel import kernel_wanted
 from cjtool.model import JourneyModel, Stage
 
 STAGE = pl.UInt16
@@ -249,19 +249,6 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     )
 
 
-KERNEL_MIN_EVENTS = 300_000  # fewer assigned events: the polars path, faster than loading the kernel
-
-
-def kernel_wanted(events: int) -> bool:
-    """Whether ``customer_journeys`` runs the compiled kernel for ``events`` assigned
-    events: from ``KERNEL_MIN_EVENTS`` on; ``CJTOOL_KERNEL=1`` always, ``=0`` never (for
-    A/B timings and the tests)."""
-    forced = os.environ.get("CJTOOL_KERNEL", "").strip()
-    if forced in ("0", "1"):
-        return forced == "1"
-    return events >= KERNEL_MIN_EVENTS
-
-
 def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bool | None = None) -> pl.DataFrame:
     """One row per customer of the run (SPEC section 8), in customer-code order:
 
@@ -276,9 +263,9 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bo
     ``assigned`` holds the assigned events in input order, with ``cust``, ``timestamp``
     and ``stage``.
 
-    From ``KERNEL_MIN_EVENTS`` assigned events on (or with ``kernel=True``) the compiled
-    kernel (``cjtool.kernel``) computes the same frame; below, loading it costs more
-    than it saves. The polars path below is the definition it is tested against."""
+    From ``cjtool.kernel.KERNEL_MIN_EVENTS`` assigned events on (or with ``kernel=True``)
+    the compiled kernel (``cjtool.kernel``) computes the same frame; below, loading it
+    costs more than it saves. The polars path below is the definition it is tested against."""
     use_kernel = kernel_wanted(assigned.height) if kernel is None else kernel
     if use_kernel and assigned.height:
         return _kernel_journeys(assigned, model)

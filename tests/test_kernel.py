@@ -249,3 +249,55 @@ def test_read_only_cache_folder_only_costs_time(tmp_path):
     finally:
         if ro.is_dir():
             ro.chmod(0o700)
+
+
+# ------------------------------------------------------------ hash-coded customer ids
+
+
+def test_hash_codes_are_dense_first_seen_per_part_and_exact():
+    import numpy as np
+
+    from cjtool import kernel
+
+    rng = random.Random(5)
+    for n in (0, 1, 5, 1000, 50_000):
+        h = np.array([rng.choice([1, 2, 3, 2**63 + 5, 2**64 - 1, rng.getrandbits(64)]) for _ in range(n)], np.uint64)
+        codes, firsts = kernel.hash_codes(h)
+        assert len(set(codes.tolist())) == len(firsts) == len(set(h.tolist()))
+        assert sorted(set(codes.tolist())) == list(range(len(firsts)))  # dense
+        assert (h[firsts][codes] == h).all()  # each code stands for one hash
+        assert all(codes[f] == c for c, f in enumerate(firsts))  # the first row of its code
+
+
+def test_two_ids_sharing_a_hash_take_the_exact_path():
+    from cjtool.events import _hashed_ids
+
+    ids = pl.Series(["a", "b", "a", None, "c"])
+    assert _hashed_ids(ids, pl.Series([7, 7, 7, 9, 8], dtype=pl.UInt64)) is None  # "a" and "b" collide
+    got = _hashed_ids(ids, ids.hash(1))
+    assert got is not None and got.dtype == pl.Categorical
+    assert got.cast(pl.String).to_list() == ["a", "b", "a", None, "c"]
+
+
+def test_reading_with_hash_codes_gives_the_same_table(monkeypatch, tmp_path):
+    """Ids with blanks, spaces, Chinese, numbers that look alike, quotes: the same events
+    and the same customers (as text) whichever way the ids are coded."""
+    from cjtool.events import read_events
+
+    rng = random.Random(9)
+    pool = ["u1", "u01", " u1", "u1 ", "客户1", "客户 1", '"q"', "1e10", "10000000000", "", "x" * 40, "ä"]
+    lines = ["customer_id,timestamp,touchpoint"]
+    for _ in range(2000):
+        cid = rng.choice(pool)
+        cid = f'"{cid.replace(chr(34), chr(34) * 2)}"' if ('"' in cid or " " in cid) else cid
+        lines.append(f"{cid},2026-03-{rng.randint(1, 9):02d}T10:00:00Z,{rng.choice(['ad', 'view', 'pay'])}")
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = parse_model(MAP_MODEL.format(extra=""))
+    tables = []
+    for forced in ("0", "1"):
+        monkeypatch.setenv("CJTOOL_KERNEL", forced)
+        t = read_events([str(path)], model)
+        tables.append((t.frame.with_columns(pl.col("cust").cast(pl.String)), t.rejected, t.dropped.height))
+    assert_frame_equal(tables[0][0], tables[1][0])
+    assert tables[0][1:] == tables[1][1:]

@@ -1,7 +1,9 @@
 """The polars engine: stage assignment (SPEC section 2) and customer depth (section 3).
 
-Everything is polars expressions over whole columns; Python loops run over *stages* (a
-handful), never over events or customers.
+Everything here is polars expressions over whole columns; Python loops run over *stages*
+(a handful), never over events or customers. For large inputs, ``customer_journeys`` hands
+the per-customer ordering and chains to the compiled kernel (``cjtool.kernel``), which is
+tested to give the very frame of the polars path below.
 
 How depth is computed (ordered mode). The assigned events are sorted once by
 (customer, timestamp, input order). Two pointer columns then make every greedy chain a

@@ -9,7 +9,8 @@ arrays into the customers frame; the polars path there stays the definition the 
 is tested against (tests/test_kernel.py: the same frames on random and adversarial logs).
 
 ``hash_codes`` gives customer ids dense codes from their 64-bit hashes, in order of first
-appearance (``cjtool.events`` checks the ids against the codes exactly).
+appearance (``cjtool.events`` checks the ids against the codes exactly, and casts the
+distinct ids in that order: the categories a cast of every row would give).
 
 numba is imported on first use only (``cjtool --help`` and small runs never load it), and
 its compiled code is cached in the user's cache folder (``$XDG_CACHE_HOME/cjtool/numba``
@@ -289,8 +290,8 @@ def _hash_codes(h: Any) -> Any:
     """Dense codes of 64-bit hashes, and each code's first row. The rows are first
     partitioned by the hash's top 8 bits (sequential writes), then each part gets its
     codes from an open-addressing table small enough to stay in the cache (one table
-    over all rows missed the cache at every row: 5x slower). Codes are numbered part by
-    part, in order of first appearance within each part: deterministic."""
+    over all rows missed the cache at every row: 5x slower). The codes are then numbered
+    in order of first appearance."""
     n = h.shape[0]
     parts = 256
     pstart = np.zeros(parts + 1, np.int64)
@@ -341,6 +342,18 @@ def _hash_codes(h: Any) -> Any:
                     codes[i] = sc
                     break
                 s = (s + 1) & (size - 1)
+    # renumbered in order of first appearance, as a cast of the ids in row order numbers them
+    renumber = np.full(count, -1, np.int64)
+    seen = 0
+    for i in range(n):
+        c = codes[i]
+        r = renumber[c]
+        if r < 0:
+            r = seen
+            renumber[c] = r
+            firsts[r] = i
+            seen += 1
+        codes[i] = r
     return codes, firsts[:count].copy()
 
 

@@ -254,7 +254,7 @@ def test_read_only_cache_folder_only_costs_time(tmp_path):
 # ------------------------------------------------------------ hash-coded customer ids
 
 
-def test_hash_codes_are_dense_first_seen_per_part_and_exact():
+def test_hash_codes_are_dense_in_order_of_first_appearance():
     import numpy as np
 
     from cjtool import kernel
@@ -267,6 +267,7 @@ def test_hash_codes_are_dense_first_seen_per_part_and_exact():
         assert sorted(set(codes.tolist())) == list(range(len(firsts)))  # dense
         assert (h[firsts][codes] == h).all()  # each code stands for one hash
         assert all(codes[f] == c for c, f in enumerate(firsts))  # the first row of its code
+        assert list(firsts) == sorted(firsts)  # numbered in order of first appearance
 
 
 def test_two_ids_sharing_a_hash_take_the_exact_path():

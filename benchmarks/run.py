@@ -179,6 +179,7 @@ def build_jobs(
     model: str,
     cjtool: list[str] | None = None,
     only: list[str] | None = None,
+    before: list[str] | None = None,
 ) -> list[Job]:
     cj = cjtool or baselines.cjtool_cmd()
     bl = [PY, str(HERE / "baselines.py")]
@@ -202,6 +203,10 @@ def build_jobs(
                 o,
             )
         )
+        if before:  # another cjtool (--before-path), interleaved with this one
+            o = tmp / f"before_{fmt}.json"
+            cmd = [*before, "map", str(f), "--model", model, "--format", "json", "--window", window, "-o", str(o)]
+            jobs.append(Job("cjtool before" + sfx, [*cmd, "--quiet"], fmt, o))
         o = tmp / f"clickhouse_{fmt}.json"
         jobs.append(Job("clickhouse" + sfx, [*bl, "clickhouse", str(f), "--window", window, "-o", str(o)], fmt, o))
         o = tmp / f"duckdb_{fmt}.json"
@@ -212,7 +217,7 @@ def build_jobs(
             j.skip = f"skipped: {rows:,} rows > --pandas-max-rows {pandas_max_rows:,}"
         jobs.append(j)
     if only:
-        jobs = [j for j in jobs if j.name.split(" [")[0].split(" (")[0] in only]
+        jobs = [j for j in jobs if j.name.split(" [")[0].split(" (")[0].replace(" before", "") in only]
     return jobs
 
 
@@ -248,6 +253,11 @@ def check_agreement(jobs: list[Job]) -> bool:
         ref = baselines.from_cjtool(json.loads(ref_job.out.read_text(encoding="utf-8")))
         for j in jobs:
             if j.fmt != fmt or j is ref_job or j.out is None or not j.walls:
+                continue
+            if j.name.startswith("cjtool"):  # another cjtool version: the very same bytes
+                same = j.out.read_bytes() == ref_job.out.read_bytes()
+                j.agrees = "same bytes" if same else "DIFFERENT bytes"
+                ok &= same
                 continue
             diffs = baselines.compare(ref, json.loads(j.out.read_text(encoding="utf-8")))
             j.agrees = "OK" if not diffs else f"MISMATCH ({len(diffs)})"
@@ -321,6 +331,7 @@ def bench(
     show_cmds: bool = True,
     cjtool: list[str] | None = None,
     only: list[str] | None = None,
+    before: list[str] | None = None,
 ) -> bool:
     rows = count_rows(csv)
     if parquet is not None:
@@ -332,7 +343,7 @@ def bench(
         + f"; window {window}; repeat {repeat}; {os.cpu_count()} CPUs; Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="cjbench-") as tmp:
-        jobs = build_jobs(csv, parquet, Path(tmp), window, rows, pandas_max_rows, model, cjtool, only)
+        jobs = build_jobs(csv, parquet, Path(tmp), window, rows, pandas_max_rows, model, cjtool, only, before)
         if show_cmds:
             for j in jobs:
                 print(f"  {j.name:20} $ {shlex.join(j.cmd)}")
@@ -415,6 +426,11 @@ def main(argv: list[str] | None = None) -> int:
         help="time the cjtool package found in this folder instead "
         "(a snapshot or another checkout, e.g. from `git archive REV cjtool | tar -x -C DIR`)",
     )
+    ap.add_argument(
+        "--before-path",
+        type=Path,
+        help="also time the cjtool package in this folder (job `cjtool before`), interleaved: before/after ratios",
+    )
     ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,clickhouse,duckdb,pandas")
     ap.add_argument("--smoke", action="store_true", help="generate 50k rows in a temp dir and run everything")
     a = ap.parse_args(argv)
@@ -433,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         json_out=a.json,
         cjtool=shlex.split(a.cjtool) if a.cjtool else cjtool_from(a.cjtool_path) if a.cjtool_path else None,
         only=a.only.split(",") if a.only else None,
+        before=cjtool_from(a.before_path) if a.before_path else None,
     )
     return 0 if ok else 1
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 NO_WINDOW = -1
-KERNEL_MIN_EVENTS = 300_000  # fewer events: the polars paths, faster than loading the kernel (~0.4 s)
+KERNEL_MIN_EVENTS = 2_000_000  # fewer events: the polars paths (loading the kernel costs ~0.4 CPU s)
 
 
 def kernel_wanted(events: int) -> bool:

@@ -29,8 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+np: Any = None  # numpy: imported with the kernels (``cjtool --help`` loads neither)
 NO_WINDOW = -1
 KERNEL_MIN_EVENTS = 2_000_000  # fewer events: the polars paths (loading the kernel costs ~0.4 CPU s)
 
@@ -110,7 +109,11 @@ def _call(name: str, *args: Any) -> Any:
 
 
 def _build(cache: bool) -> dict[str, Any]:
+    global np
     import numba
+    import numpy
+
+    np = numpy  # the kernels' global, read when numba compiles them
 
     jit = numba.njit(cache=cache, nogil=True)
     global _sort_segment_jit, _by_customer_jit
@@ -358,14 +361,14 @@ def _hash_codes(h: Any) -> Any:
 
 
 def customer_arrays(
-    cust: np.ndarray,
-    t: np.ndarray,
-    stage: np.ndarray,
+    cust: Any,
+    t: Any,
+    stage: Any,
     K: int,
     window_us: int | None,
     input_order: bool,
     furthest: bool,
-) -> tuple[np.ndarray, ...]:
+) -> tuple[Any, ...]:
     """Per customer present (ascending code): code, first, last, events, depth, chain
     times r[K, n], chain events c[K, n] with their mask, exit with its mask. Positions are
     indices into the input arrays (which are in input order)."""
@@ -383,6 +386,6 @@ def customer_arrays(
     )
 
 
-def hash_codes(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def hash_codes(h: Any) -> tuple[Any, Any]:
     """(code of each row, first row of each code) for 64-bit hashes."""
     return _call("hash_codes", h)  # type: ignore[no-any-return]

@@ -186,13 +186,28 @@ def test_kernel_gives_the_same_map_bytes(monkeypatch, extra):
 
 
 def test_kernel_wanted_by_size_and_by_setting(monkeypatch):
+    from cjtool.kernel import KERNEL_MIN_EVENTS, kernel_wanted
+
     monkeypatch.delenv("CJTOOL_KERNEL", raising=False)
-    assert not engine.kernel_wanted(engine.KERNEL_MIN_EVENTS - 1)
-    assert engine.kernel_wanted(engine.KERNEL_MIN_EVENTS)
+    assert not kernel_wanted(KERNEL_MIN_EVENTS - 1)
+    assert kernel_wanted(KERNEL_MIN_EVENTS)
     monkeypatch.setenv("CJTOOL_KERNEL", "0")
-    assert not engine.kernel_wanted(10**9)
+    assert not kernel_wanted(10**9)
     monkeypatch.setenv("CJTOOL_KERNEL", "1")
-    assert engine.kernel_wanted(1)
+    assert kernel_wanted(1)
+
+
+def test_help_and_small_runs_load_neither_numba_nor_the_kernel_arrays():
+    code = (
+        "import sys; from cjtool.cli.app import main; sys.argv = ['cjtool', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('numba' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CJTOOL_")}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
 
 
 # ------------------------------------------------------------------ the cache

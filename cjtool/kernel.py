@@ -102,8 +102,8 @@ def _call(name: str, *args: Any) -> Any:
     with _without_scipy_linalg():
         try:
             return _kernels()[name](*args)
-        except Exception:
-            if not _compiled.get("cached"):
+        except Exception:  # includes numba finding no place for its cache
+            if _compiled and not _compiled.get("cached"):
                 raise
         return _kernels(cache=False)[name](*args)
 

@@ -112,7 +112,8 @@ def occurrence_names(stages: list[dict[str, Any]]) -> list[str]:
 
 def _occurrence_sql(st: dict[str, Any], occ: str = "occ") -> list[str]:
     return [
-        f"(touchpoint = {_sql_str(name)} AND {occ} {'>=' if later else '='} {n})" for name, n, later in st["occurrences"]
+        f"(touchpoint = {_sql_str(name)} AND {occ} {'>=' if later else '='} {n})"
+        for name, n, later in st["occurrences"]
     ]
 
 
@@ -295,15 +296,19 @@ def clickhouse_sql(path: str | Path, model_path: str | Path = DEFAULT_MODEL, win
     row_stage = "multiIf(" + (f"tp IN ({', '.join(_ch_str(t) for t in named)}), {K + 1}, " if named else "")
     row_stage += "".join(f"{plain(st, 'tp')}, {k}, " for k, st in enumerate(stages, start=1)) + "0)"
     # array level: the stage of a named event from its touchpoint x.2 and number n
-    occ_stage = "multiIf(" + "".join(
-        "("
-        + " OR ".join(
-            [plain(st, "x.2").replace("ch IN", "x.3 IN")]
-            + [f"(x.2 = {_ch_str(nm)} AND n {'>=' if later else '='} {n})" for nm, n, later in st["occurrences"]]
+    occ_stage = (
+        "multiIf("
+        + "".join(
+            "("
+            + " OR ".join(
+                [plain(st, "x.2").replace("ch IN", "x.3 IN")]
+                + [f"(x.2 = {_ch_str(nm)} AND n {'>=' if later else '='} {n})" for nm, n, later in st["occurrences"]]
+            )
+            + f"), {k}, "
+            for k, st in enumerate(stages, start=1)
         )
-        + f"), {k}, "
-        for k, st in enumerate(stages, start=1)
-    ) + "0)"
+        + "0)"
+    )
     funnel = f"windowFunnel({round(W * 1_000_000) if W is not None else 2**63})"
     conds = ", ".join(f"arrayMap(x -> x = {k}, ss)" for k in range(1, K + 1))
     return f"""
@@ -312,8 +317,8 @@ SELECT level, count() FROM (
     SELECT ev, arrayMap((x, n) -> if(x.4 = {K + 1}, {occ_stage}, x.4), ev, arrayEnumerateUniq(arrayMap(x -> (x.4, x.2), ev))) AS ss
     FROM (
       SELECT arraySort(x -> x.1, groupArray((t, tp, ch, s0))) AS ev FROM (
-        SELECT toString(`{c['customer_id']}`) AS cid, {ts} AS t, toString(`{c['touchpoint']}`) AS tp,
-               toString(`{c['channel']}`) AS ch, {row_stage} AS s0
+        SELECT toString(`{c["customer_id"]}`) AS cid, {ts} AS t, toString(`{c["touchpoint"]}`) AS tp,
+               toString(`{c["channel"]}`) AS ch, {row_stage} AS s0
         FROM {src}
       ) WHERE s0 > 0 AND t IS NOT NULL AND trim(cid) != '' AND trim(tp) != ''
       GROUP BY cid)))
@@ -530,7 +535,11 @@ def verify(
         for f in files:
             for w in windows:
                 ref = from_cjtool(run_cjtool(f, DEFAULT_MODEL, w))
-                for name, fn in (("duckdb", duckdb_funnel), ("pandas", pandas_funnel), ("clickhouse", clickhouse_funnel)):
+                for name, fn in (
+                    ("duckdb", duckdb_funnel),
+                    ("pandas", pandas_funnel),
+                    ("clickhouse", clickhouse_funnel),
+                ):
                     t0 = time.perf_counter()
                     got = fn(f, DEFAULT_MODEL, w)
                     diffs = compare(ref, got)

@@ -15,8 +15,13 @@ Both compute, like ``cjtool map --model aipl --format json`` (SPEC sections 2-5)
   counting only steps with ``r_k - s <= W``; depth = best chain length per customer;
 * stage customers (depth >= k) and median time to convert (chain of the earliest start
   reaching the best depth);
-* exits: customers with depth < K counted by the (stage, touchpoint) of their last
-  assigned event.
+* exits (SPEC v2): customers with 1 <= depth < K counted by the (stage, touchpoint) of
+  their last event of stage ``depth``;
+* occurrence items (``{name: T, occurrence: N | "N+"}``): each event at such a touchpoint
+  numbered among the customer's events there in time order.
+
+``clickhouse`` runs ClickHouse's ``windowFunnel`` in process (``chdb``), as PostHog's
+funnels do: stage customers only (no medians, exits or touchpoint metrics).
 
 The stage rules are read from the model YAML (default: cjtool/models/aipl.yaml) with
 PyYAML only, not with cjtool. Rows with a blank customer_id / touchpoint or an
@@ -62,10 +67,17 @@ def load_rules(model_path: str | Path = DEFAULT_MODEL) -> dict[str, Any]:
     doc = yaml.safe_load(Path(model_path).read_text(encoding="utf-8"))
     stages = []
     for st in doc["stages"]:
+        items = list(st.get("touchpoints") or [])
+        occurrences = []  # {name: T, occurrence: N | "N+"} items: (name, N, or later)
+        for it in items:
+            if isinstance(it, dict):
+                n = str(it["occurrence"])
+                occurrences.append((str(it["name"]), int(n.rstrip("+")), n.endswith("+")))
         stages.append(
             {
                 "id": st["id"],
-                "touchpoints": list(st.get("touchpoints") or []),
+                "touchpoints": [str(it) for it in items if not isinstance(it, dict)],
+                "occurrences": occurrences,
                 "match": st.get("match"),
                 "channels": list(st["channels"]) if st.get("channels") is not None else None,
             }
@@ -93,13 +105,27 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def occurrence_names(stages: list[dict[str, Any]]) -> list[str]:
+    """Touchpoints that occurrence items name: their events need an occurrence number."""
+    return sorted({name for st in stages for name, _, _ in st["occurrences"]})
+
+
+def _occurrence_sql(st: dict[str, Any], occ: str = "occ") -> list[str]:
+    return [
+        f"(touchpoint = {_sql_str(name)} AND {occ} {'>=' if later else '='} {n})"
+        for name, n, later in st["occurrences"]
+    ]
+
+
 def stage_case_sql(stages: list[dict[str, Any]]) -> str:
-    """CASE expression: index of the first matching stage, NULL if none."""
+    """CASE expression: index of the first matching stage, NULL if none (column ``occ``:
+    the occurrence number of events at touchpoints occurrence items name)."""
     whens = []
     for k, st in enumerate(stages, start=1):
         conds = []
         if st["touchpoints"]:
             conds.append(f"touchpoint IN ({', '.join(_sql_str(t) for t in st['touchpoints'])})")
+        conds += _occurrence_sql(st)
         if st["match"]:
             conds.append(f"regexp_matches(touchpoint, {_sql_str(st['match'])})")
         cond = "(" + " OR ".join(conds or ["FALSE"]) + ")"
@@ -140,11 +166,14 @@ def duckdb_funnel(
         if ts_type and ts_type[0].startswith("TIMESTAMP")
         else f"TRY_CAST(trim(CAST({ts_col} AS VARCHAR)) AS TIMESTAMPTZ)"
     )
-    # read (all text), parse, drop what cjtool rejects, assign stages, keep assigned events
+    # read (all text), parse, drop what cjtool rejects, number the events at touchpoints
+    # occurrence items name (in time order), assign stages, keep assigned events
+    named = occurrence_names(stages)
+    named_sql = "(" + ", ".join(_sql_str(t) for t in named) + ")" if named else "(NULL)"
     con.execute(f"""
         CREATE TEMP TABLE ev AS
-        SELECT * FROM (
-            SELECT customer_id, ts, touchpoint, {stage_case_sql(stages)} AS stage FROM (
+        WITH valid AS (
+            SELECT * FROM (
                 SELECT CAST("{c["customer_id"]}" AS VARCHAR) AS customer_id,
                        {ts_sql} AS ts,
                        CAST("{c["touchpoint"]}" AS VARCHAR) AS touchpoint,
@@ -153,6 +182,14 @@ def duckdb_funnel(
             ) WHERE customer_id IS NOT NULL AND trim(customer_id) <> ''
                 AND touchpoint IS NOT NULL AND trim(touchpoint) <> ''
                 AND ts IS NOT NULL
+        ), numbered AS (
+            SELECT *, 0 AS occ FROM valid WHERE touchpoint NOT IN {named_sql}
+            UNION ALL
+            SELECT *, row_number() OVER (PARTITION BY customer_id, touchpoint ORDER BY ts) AS occ
+            FROM valid WHERE touchpoint IN {named_sql}
+        )
+        SELECT * FROM (
+            SELECT customer_id, ts, touchpoint, {stage_case_sql(stages)} AS stage FROM numbered
         ) WHERE stage IS NOT NULL
     """)
 
@@ -197,12 +234,108 @@ def duckdb_funnel(
         if K > 1
         else ()
     )
+    # SPEC v2 exits: the last event of the deepest stage reached, for depth 1..K-1
     exits = con.execute(f"""
-        SELECT last_stage, last_touchpoint, count(*) FROM cust WHERE depth < {K}
-        GROUP BY ALL ORDER BY 1, 2
+        SELECT stage, touchpoint, count(*) FROM (
+            SELECT e.customer_id, any_value(e.stage) AS stage, arg_max(e.touchpoint, e.ts) AS touchpoint
+            FROM ev e JOIN best b USING (customer_id)
+            WHERE e.stage = b.depth AND b.depth < {K}
+            GROUP BY e.customer_id
+        ) GROUP BY ALL ORDER BY 1, 2
     """).fetchall()
     con.close()
     return _result("duckdb", stages, reached, [None, *meds], exits)
+
+
+# ----------------------------------------------------------------------- ClickHouse
+
+
+def _ch_str(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def clickhouse_sql(path: str | Path, model_path: str | Path = DEFAULT_MODEL, window: str | None = "model") -> str:
+    """The ordered funnel as PostHog runs it: ClickHouse's ``windowFunnel`` per customer.
+
+    Rows are read as text (CSV) or typed (Parquet), rejected as cjtool rejects them, and
+    given the first matching stage of the model. Occurrence items need each event's
+    number among the customer's events at its touchpoint in time order: the customer's
+    events are collected into arrays sorted by time, ``arrayEnumerateUniq`` numbers them,
+    and ``windowFunnel`` runs over the arrays (``arrayReduce``). Ties are ordered by time
+    only (the generator writes no two events of a customer at one time). ``windowFunnel``
+    takes an unsigned number, not DateTime64: times in microseconds, the window too.
+    Only the stage customers come out (no medians, exits or touchpoint metrics)."""
+    rules = load_rules(model_path)
+    W = rules["window_s"] if window == "model" else parse_window(window)
+    stages, c = rules["stages"], rules["columns"]
+    p = str(path)
+    if p.lower().endswith(PARQUET):
+        src = f"file({_ch_str(p)}, 'Parquet')"
+        ts = f"toUInt64(toUnixTimestamp64Micro(`{c['timestamp']}`))"
+    else:
+        with open(p, encoding="utf-8-sig") as fh:
+            header = next(__import__("csv").reader(fh))
+        structure = ", ".join(f"`{h}` String" for h in header)
+        src = f"file({_ch_str(p)}, 'CSVWithNames', {_ch_str(structure)})"
+        ts = f"toUInt64(toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(trim(`{c['timestamp']}`), 6, 'UTC')))"
+    named = occurrence_names(stages)
+
+    def plain(st: dict[str, Any], tp: str) -> str:
+        conds = []
+        if st["touchpoints"]:
+            conds.append(f"{tp} IN ({', '.join(_ch_str(t) for t in st['touchpoints'])})")
+        if st["match"]:
+            conds.append(f"match({tp}, {_ch_str(st['match'])})")
+        cond = "(" + " OR ".join(conds or ["0"]) + ")"
+        if st["channels"] is not None:
+            cond += f" AND ifNull(ch IN ({', '.join(_ch_str(x) for x in st['channels'])}), 0)"
+        return cond
+
+    # row level: the stage of events at other touchpoints; K + 1 marks a named touchpoint
+    K = len(stages)
+    row_stage = "multiIf(" + (f"tp IN ({', '.join(_ch_str(t) for t in named)}), {K + 1}, " if named else "")
+    row_stage += "".join(f"{plain(st, 'tp')}, {k}, " for k, st in enumerate(stages, start=1)) + "0)"
+    # array level: the stage of a named event from its touchpoint x.2 and number n
+    occ_stage = (
+        "multiIf("
+        + "".join(
+            "("
+            + " OR ".join(
+                [plain(st, "x.2").replace("ch IN", "x.3 IN")]
+                + [f"(x.2 = {_ch_str(nm)} AND n {'>=' if later else '='} {n})" for nm, n, later in st["occurrences"]]
+            )
+            + f"), {k}, "
+            for k, st in enumerate(stages, start=1)
+        )
+        + "0)"
+    )
+    funnel = f"windowFunnel({round(W * 1_000_000) if W is not None else 2**63})"
+    conds = ", ".join(f"arrayMap(x -> x = {k}, ss)" for k in range(1, K + 1))
+    return f"""
+SELECT level, count() FROM (
+  SELECT arrayReduce('{funnel}', arrayMap(x -> x.1, ev), {conds}) AS level FROM (
+    SELECT ev, arrayMap((x, n) -> if(x.4 = {K + 1}, {occ_stage}, x.4), ev, arrayEnumerateUniq(arrayMap(x -> (x.4, x.2), ev))) AS ss
+    FROM (
+      SELECT arraySort(x -> x.1, groupArray((t, tp, ch, s0))) AS ev FROM (
+        SELECT toString(`{c["customer_id"]}`) AS cid, {ts} AS t, toString(`{c["touchpoint"]}`) AS tp,
+               toString(`{c["channel"]}`) AS ch, {row_stage} AS s0
+        FROM {src}
+      ) WHERE s0 > 0 AND t IS NOT NULL AND trim(cid) != '' AND trim(tp) != ''
+      GROUP BY cid)))
+GROUP BY level ORDER BY level"""
+
+
+def clickhouse_funnel(
+    path: str | Path, model_path: str | Path = DEFAULT_MODEL, window: str | None = "model"
+) -> dict[str, Any]:
+    import chdb
+
+    stages = load_rules(model_path)["stages"]
+    K = len(stages)
+    text = str(chdb.query(clickhouse_sql(path, model_path, window), "CSV"))
+    levels = {int(a): int(b) for a, b in (line.split(",") for line in text.split())}
+    reached = (sum(levels.values()), *[sum(v for lv, v in levels.items() if lv >= k) for k in range(1, K + 1)])
+    return _result("clickhouse", stages, reached, None, None)
 
 
 # --------------------------------------------------------------------------- pandas
@@ -236,9 +369,16 @@ def pandas_funnel(
     ok = (df["customer_id"].str.strip() != "") & (df["touchpoint"].str.strip() != "") & df["ts"].notna()
     df = df.loc[ok, ["customer_id", "ts", "touchpoint", "channel", "row"]]
 
+    named = df["touchpoint"].isin(occurrence_names(stages))
+    df["occ"] = 0
+    if named.any():  # occurrence numbers in time order (the generator writes no ties)
+        sub = df.loc[named].sort_values(["ts", "row"])
+        df.loc[sub.index, "occ"] = sub.groupby(["customer_id", "touchpoint"]).cumcount() + 1
     conds = []
     for st in stages:
         cond = df["touchpoint"].isin(st["touchpoints"])
+        for name, n, later in st["occurrences"]:
+            cond = cond | ((df["touchpoint"] == name) & ((df["occ"] >= n) if later else (df["occ"] == n)))
         if st["match"]:
             with warnings.catch_warnings():  # "has match groups": we only test for a match
                 warnings.simplefilter("ignore", UserWarning)
@@ -284,7 +424,11 @@ def pandas_funnel(
     for k in range(2, K + 1):
         b = best[best["depth"] >= k]
         meds.append(float((b[f"r{k}"] - b[f"r{k - 1}"]).dt.total_seconds().median()) if len(b) else None)
-    ex = cust[cust["depth"] < K].groupby(["stage", "touchpoint"]).size()
+    # SPEC v2 exits: the last event of the deepest stage reached, for depth 1..K-1
+    deep = ev.merge(best[["customer_id", "depth"]], on="customer_id")
+    deep = deep[(deep["stage"] == deep["depth"]) & (deep["depth"] < K)]
+    deep = deep.sort_values(["ts", "row"]).drop_duplicates("customer_id", keep="last")
+    ex = deep.groupby(["stage", "touchpoint"]).size()
     exits = [(int(s), t, int(n)) for (s, t), n in ex.items()]
     return _result("pandas", stages, reached, meds, exits)
 
@@ -297,7 +441,7 @@ def _result(
 ) -> dict[str, Any]:
     K = len(stages)
     total, *by_stage = reached
-    return {
+    out: dict[str, Any] = {
         "engine": engine,
         "customers": {"total": int(total), "entered": int(by_stage[0] or 0), "completed": int(by_stage[K - 1] or 0)},
         "stages": [
@@ -305,13 +449,17 @@ def _result(
                 "id": st["id"],
                 "customers": int(by_stage[k] or 0),
                 "median_time_to_convert_s": None
-                if meds[k] is None or (isinstance(meds[k], float) and math.isnan(meds[k]))
+                if meds is None or meds[k] is None or (isinstance(meds[k], float) and math.isnan(meds[k]))
                 else float(meds[k]),
             }
             for k, st in enumerate(stages)
         ],
-        "exits": sorted([stages[int(s) - 1]["id"], t, int(n)] for s, t, n in exits if n),
+        "exits": None if exits is None else sorted([stages[int(s) - 1]["id"], t, int(n)] for s, t, n in exits if n),
     }
+    if meds is None:  # an engine that gives the stage customers only (ClickHouse's funnel)
+        for st in out["stages"]:
+            del st["median_time_to_convert_s"]
+    return out
 
 
 def from_cjtool(doc: dict[str, Any]) -> dict[str, Any]:
@@ -335,9 +483,13 @@ def compare(ref: dict[str, Any], got: dict[str, Any]) -> list[str]:
     for a, b in zip(ref["stages"], got["stages"], strict=True):
         if a["customers"] != b["customers"]:
             diffs.append(f"stage {a['id']}: {a['customers']} vs {b['customers']} customers")
+        if "median_time_to_convert_s" not in b:
+            continue
         ma, mb = a["median_time_to_convert_s"], b["median_time_to_convert_s"]
         if (ma is None) != (mb is None) or (ma is not None and abs(ma - mb) > 1e-6 * max(1.0, abs(ma))):
             diffs.append(f"stage {a['id']}: median time to convert {ma} vs {mb}")
+    if got["exits"] is None:
+        return diffs
     ea = {(s, t): n for s, t, n in ref["exits"]}
     eb = {(s, t): n for s, t, n in got["exits"]}
     for key in sorted(set(ea) | set(eb)):
@@ -383,7 +535,11 @@ def verify(
         for f in files:
             for w in windows:
                 ref = from_cjtool(run_cjtool(f, DEFAULT_MODEL, w))
-                for name, fn in (("duckdb", duckdb_funnel), ("pandas", pandas_funnel)):
+                for name, fn in (
+                    ("duckdb", duckdb_funnel),
+                    ("pandas", pandas_funnel),
+                    ("clickhouse", clickhouse_funnel),
+                ):
                     t0 = time.perf_counter()
                     got = fn(f, DEFAULT_MODEL, w)
                     diffs = compare(ref, got)
@@ -404,7 +560,7 @@ def verify(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("duckdb", "pandas"):
+    for name in ("duckdb", "pandas", "clickhouse"):
         sp = sub.add_parser(name, help=f"the {name} baseline on one file")
         sp.add_argument("events")
         sp.add_argument("--model", default=str(DEFAULT_MODEL), help="model YAML (default: aipl.yaml)")
@@ -418,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.cmd == "verify":
         return 0 if verify(a.rows, a.file) else 1
-    fn = duckdb_funnel if a.cmd == "duckdb" else pandas_funnel
+    fn = {"duckdb": duckdb_funnel, "pandas": pandas_funnel, "clickhouse": clickhouse_funnel}[a.cmd]
     kw = {"threads": a.threads} if a.cmd == "duckdb" and a.threads else {}
     res = fn(a.events, a.model, a.window, **kw)
     text = json.dumps(res, indent=1)

@@ -7,6 +7,9 @@ read_events, stage assignment (and its occurrence numbers), the sort and the cha
 ``engine.customer_journeys``, the whole journeys step, ``metrics.aggregate`` and
 ``metrics.finish``. Sub-steps are timed again on their own, so they do not add up to the
 total exactly. For A/B of internals; fresh-process figures come from run.py.
+``CJTOOL_KERNEL=1`` / ``=0`` before the command: the compiled kernel (hash-coded ids,
+``customer journeys``) or the polars paths, whatever the size (the first run with the
+kernel compiles it, or loads it from the cache: run twice).
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ Jobs (on the CSV, and on the Parquet file with --parquet):
   parsed (fixed-width, offsets ignored), one sort of a packed (customer, time) u64 key; for
   information;
 * ``cjtool``: ``cjtool map FILE --model aipl --format json --window 30d -o TMP --quiet``;
+* ``clickhouse``: ``python benchmarks/baselines.py clickhouse FILE --window 30d -o TMP``:
+  ClickHouse's ``windowFunnel`` in process (``chdb``), the anchor: PostHog's funnels run
+  on it; it computes the stage customers only (checked equal to cjtool's);
 * ``duckdb``: ``python benchmarks/baselines.py duckdb FILE --window 30d -o TMP``;
 * ``pandas``: ``python benchmarks/baselines.py pandas FILE --window 30d -o TMP``, skipped
   above ``--pandas-max-rows`` (default 20M; the table says so).
@@ -97,6 +100,7 @@ class Job:
     walls: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # 1-min load average before each run
     error: str | None = None
     agrees: str = ""
 
@@ -175,6 +179,7 @@ def build_jobs(
     model: str,
     cjtool: list[str] | None = None,
     only: list[str] | None = None,
+    before: list[str] | None = None,
 ) -> list[Job]:
     cj = cjtool or baselines.cjtool_cmd()
     bl = [PY, str(HERE / "baselines.py")]
@@ -198,6 +203,12 @@ def build_jobs(
                 o,
             )
         )
+        if before:  # another cjtool (--before-path), interleaved with this one
+            o = tmp / f"before_{fmt}.json"
+            cmd = [*before, "map", str(f), "--model", model, "--format", "json", "--window", window, "-o", str(o)]
+            jobs.append(Job("cjtool before" + sfx, [*cmd, "--quiet"], fmt, o))
+        o = tmp / f"clickhouse_{fmt}.json"
+        jobs.append(Job("clickhouse" + sfx, [*bl, "clickhouse", str(f), "--window", window, "-o", str(o)], fmt, o))
         o = tmp / f"duckdb_{fmt}.json"
         jobs.append(Job("duckdb" + sfx, [*bl, "duckdb", str(f), "--window", window, "-o", str(o)], fmt, o))
         o = tmp / f"pandas_{fmt}.json"
@@ -206,7 +217,7 @@ def build_jobs(
             j.skip = f"skipped: {rows:,} rows > --pandas-max-rows {pandas_max_rows:,}"
         jobs.append(j)
     if only:
-        jobs = [j for j in jobs if j.name.split(" [")[0].split(" (")[0] in only]
+        jobs = [j for j in jobs if j.name.split(" [")[0].split(" (")[0].replace(" before", "") in only]
     return jobs
 
 
@@ -215,6 +226,7 @@ def run_jobs(jobs: list[Job], repeat: int, timeout: float | None, progress: bool
         for j in jobs:
             if j.skip or j.error:
                 continue
+            load = os.getloadavg()[0]
             wall, rss, code, tail, cpu = measure(j.cmd, timeout)
             if code != 0:
                 j.error = f"exit {code}" + (" (timeout)" if code == -9 else "") + (f": {tail}" if tail else "")
@@ -222,9 +234,10 @@ def run_jobs(jobs: list[Job], repeat: int, timeout: float | None, progress: bool
                 j.walls.append(wall)
                 j.rss_kb.append(rss)
                 j.cpus.append(cpu)
+                j.loads.append(load)
             if progress:
                 print(
-                    f"  [{r + 1}/{repeat}] {j.name:20} {wall:8.2f} s {cpu:8.2f} CPU s {rss / 1024:9.0f} MB"
+                    f"  [{r + 1}/{repeat}] {j.name:20} {wall:8.2f} s {cpu:8.2f} CPU s {rss / 1024:9.0f} MB  load {load:.2f}"
                     + (f"  ERROR {j.error}" if j.error else ""),
                     file=sys.stderr,
                     flush=True,
@@ -241,6 +254,11 @@ def check_agreement(jobs: list[Job]) -> bool:
         for j in jobs:
             if j.fmt != fmt or j is ref_job or j.out is None or not j.walls:
                 continue
+            if j.name.startswith("cjtool"):  # another cjtool version: the very same bytes
+                same = j.out.read_bytes() == ref_job.out.read_bytes()
+                j.agrees = "same bytes" if same else "DIFFERENT bytes"
+                ok &= same
+                continue
             diffs = baselines.compare(ref, json.loads(j.out.read_text(encoding="utf-8")))
             j.agrees = "OK" if not diffs else f"MISMATCH ({len(diffs)})"
             ok &= not diffs
@@ -254,9 +272,10 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
     """Best wall of the repeats (the least disturbed by other load), median wall, median CPU
     time, max peak RSS; ratios of best wall and of peak RSS to the floor's."""
     floors = {j.fmt: j for j in jobs if j.name.split(" [")[0] == "floor" and j.walls}
+    anchors = {j.fmt: j for j in jobs if j.name.split(" [")[0] == "clickhouse" and j.walls}
     head = (
         f"{'name':20} {'wall s':>8} {'(median)':>9} {'CPU s':>7} {'peak RSS MB':>12} "
-        f"{'time x floor':>13} {'mem x floor':>12}  agrees"
+        f"{'time x floor':>13} {'mem x floor':>12} {'x ClickHouse':>13}  agrees"
     )
     lines = [head, "-" * (len(head) + 10)]
     rows = []
@@ -276,7 +295,10 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
         mr = rss / (max(fl.rss_kb) / 1024) if fl else float("nan")
         trs = f"{tr:12.2f}x" if fl else f"{'-':>13}"
         mrs = f"{mr:11.2f}x" if fl else f"{'-':>12}"
-        lines.append(f"{j.name:20} {wall:8.2f} {med:9.2f} {cpu:7.2f} {rss:12.0f} {trs} {mrs}  {j.agrees}")
+        ch = anchors.get(j.fmt)
+        cr = wall / min(ch.walls) if ch else float("nan")  # best wall against ClickHouse's best
+        crs = f"{cr:12.2f}x" if ch else f"{'-':>13}"
+        lines.append(f"{j.name:20} {wall:8.2f} {med:9.2f} {cpu:7.2f} {rss:12.0f} {trs} {mrs} {crs}  {j.agrees}")
         rows.append(
             {
                 "name": j.name,
@@ -287,6 +309,8 @@ def table(jobs: list[Job]) -> tuple[str, list[dict[str, Any]]]:
                 "peak_rss_mb": rss,
                 "time_x_floor": tr,
                 "mem_x_floor": mr,
+                "time_x_clickhouse": cr,
+                "loads": j.loads,
                 "agrees": j.agrees,
                 "cmd": j.cmd,
             }
@@ -307,6 +331,7 @@ def bench(
     show_cmds: bool = True,
     cjtool: list[str] | None = None,
     only: list[str] | None = None,
+    before: list[str] | None = None,
 ) -> bool:
     rows = count_rows(csv)
     if parquet is not None:
@@ -318,7 +343,7 @@ def bench(
         + f"; window {window}; repeat {repeat}; {os.cpu_count()} CPUs; Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="cjbench-") as tmp:
-        jobs = build_jobs(csv, parquet, Path(tmp), window, rows, pandas_max_rows, model, cjtool, only)
+        jobs = build_jobs(csv, parquet, Path(tmp), window, rows, pandas_max_rows, model, cjtool, only, before)
         if show_cmds:
             for j in jobs:
                 print(f"  {j.name:20} $ {shlex.join(j.cmd)}")
@@ -401,7 +426,12 @@ def main(argv: list[str] | None = None) -> int:
         help="time the cjtool package found in this folder instead "
         "(a snapshot or another checkout, e.g. from `git archive REV cjtool | tar -x -C DIR`)",
     )
-    ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,duckdb,pandas")
+    ap.add_argument(
+        "--before-path",
+        type=Path,
+        help="also time the cjtool package in this folder (job `cjtool before`), interleaved: before/after ratios",
+    )
+    ap.add_argument("--only", help="comma-separated jobs to run: floor,floor+sort,cjtool,clickhouse,duckdb,pandas")
     ap.add_argument("--smoke", action="store_true", help="generate 50k rows in a temp dir and run everything")
     a = ap.parse_args(argv)
     if a.smoke:
@@ -419,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         json_out=a.json,
         cjtool=shlex.split(a.cjtool) if a.cjtool else cjtool_from(a.cjtool_path) if a.cjtool_path else None,
         only=a.only.split(",") if a.only else None,
+        before=cjtool_from(a.before_path) if a.before_path else None,
     )
     return 0 if ok else 1
 

@@ -1,7 +1,9 @@
 """The polars engine: stage assignment (SPEC section 2) and customer depth (section 3).
 
-Everything is polars expressions over whole columns; Python loops run over *stages* (a
-handful), never over events or customers.
+Everything here is polars expressions over whole columns; Python loops run over *stages*
+(a handful), never over events or customers. For large inputs, ``customer_journeys`` hands
+the per-customer ordering and chains to the compiled kernel (``cjtool.kernel``), which is
+tested to give the very frame of the polars path below.
 
 How depth is computed (ordered mode). The assigned events are sorted once by
 (customer, timestamp, input order). Two pointer columns then make every greedy chain a
@@ -22,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from cjtool.kernel import kernel_wanted
 from cjtool.model import JourneyModel, Stage
 
 STAGE = pl.UInt16
@@ -248,7 +251,7 @@ def sorted_events(assigned: pl.DataFrame, key_bits: int = KEY_BITS) -> pl.DataFr
     )
 
 
-def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
+def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bool | None = None) -> pl.DataFrame:
     """One row per customer of the run (SPEC section 8), in customer-code order:
 
     * ``cust`` (code), ``depth``;
@@ -260,7 +263,14 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFra
       reached), else null.
 
     ``assigned`` holds the assigned events in input order, with ``cust``, ``timestamp``
-    and ``stage``."""
+    and ``stage``.
+
+    From ``cjtool.kernel.KERNEL_MIN_EVENTS`` assigned events on (or with ``kernel=True``)
+    the compiled kernel (``cjtool.kernel``) computes the same frame; below, loading it
+    costs more than it saves. The polars path below is the definition it is tested against."""
+    use_kernel = kernel_wanted(assigned.height) if kernel is None else kernel
+    if use_kernel and assigned.height:
+        return _kernel_journeys(assigned, model)
     K = len(model.stages)
     ev = sorted_events(assigned)
     bounds = ev.select(
@@ -287,6 +297,39 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFra
         pl.col("depth").fill_null(0)
     )
     return customers.with_columns(_exits(ev, customers, K))
+
+
+def _kernel_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
+    """``customer_journeys`` by the compiled kernel: the same columns, types and rows."""
+    from cjtool import kernel
+
+    K = len(model.stages)
+    window = None if model.window_s is None else round(model.window_s * 1_000_000)
+    code, first, last, events, depth, r, c, chained, exit_, has_exit = kernel.customer_arrays(
+        assigned["cust"].to_physical().to_numpy(),
+        assigned["timestamp"].cast(pl.Datetime("us")).to_physical().to_numpy(),
+        assigned["stage"].to_numpy(),
+        K,
+        window,
+        model.same_time == "input_order",
+        model.mode == "furthest",
+    )
+
+    def masked(values: Any, mask: Any, name: str) -> pl.Series:
+        return pl.Series(name, values).set(pl.Series(~mask), None)  # type: ignore[arg-type]
+
+    return pl.DataFrame(
+        [
+            pl.Series("cust", code, dtype=pl.UInt32),
+            pl.Series("first", first, dtype=POS),
+            pl.Series("last", last, dtype=POS),
+            pl.Series("events", events, dtype=pl.UInt32),
+            pl.Series("depth", depth, dtype=pl.Int32),
+            *[masked(r[k], chained[k], f"r{k + 1}").cast(pl.Datetime("us")) for k in range(K)],
+            *[masked(c[k], chained[k], f"c{k + 1}").cast(POS) for k in range(K)],
+            masked(exit_, has_exit, "exit").cast(POS),
+        ]
+    )
 
 
 def _exits(ev: pl.DataFrame, customers: pl.DataFrame, K: int) -> pl.Series:

@@ -174,7 +174,7 @@ tr.pain td{color:var(--pain);font-weight:600}
 .note{color:var(--faint);font-size:.85rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.5rem 0;font-size:.9rem}
 dt{font-weight:700}dd{margin:0;color:var(--muted)}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;background:var(--panel);
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace,"cjtool CJK";font-size:.85em;background:var(--panel);
 padding:.1rem .3rem;border-radius:4px;word-break:break-all}
 @media (max-width:600px){main{padding:1.25rem .9rem 2rem}h1{font-size:1.35rem}.kpi b{font-size:1.25rem}
 dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}}

@@ -301,7 +301,7 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bo
 
 def _kernel_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
     """``customer_journeys`` by the compiled kernel: the same columns, types and rows."""
-    from cjtool import kernel
+    from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
 
     K = len(model.stages)
     window = None if model.window_s is None else round(model.window_s * 1_000_000)

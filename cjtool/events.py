@@ -343,7 +343,7 @@ def _customer_codes(raw: pl.DataFrame) -> pl.DataFrame:
 
 def _hashed_ids(ids: pl.Series, hashes: pl.Series) -> pl.Series | None:
     """The ids as Categorical through their hash codes; None if two ids share a hash."""
-    from cjtool import kernel
+    from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
 
     codes, firsts = kernel.hash_codes(hashes.to_numpy())
     code = pl.Series("code", codes, dtype=pl.UInt32)

@@ -533,7 +533,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "paths_unassigned_one": {
         "en": "{n} event of these customers matches no stage and is left out of the paths, which joins the steps "
-        "around it; --all-events keeps it as a step",
+        "around them; --all-events keeps them as steps",
         "zh": "这些客户有 {n} 个事件未归入任何阶段，路径中已略去，其前后的步骤因此相连；--all-events 会把它保留为步骤",
     },
     "x_save_as": {
@@ -541,7 +541,7 @@ _T: dict[str, dict[str, str]] = {
         "zh": "请另存为 CSV（UTF-8）或 Excel 工作簿（.xlsx）后再给出该文件",
     },
     "x_numbers": {"en": "an Apple Numbers file", "zh": "Apple Numbers 文件"},
-    "x_zip": {"en": "a zip archive", "zh": "zip 压缩包"},
+    "x_zip": {"en": "a zip archive", "zh": "压缩包"},
     "x_pdf": {"en": "a PDF document", "zh": "PDF 文档"},
     "x_binary": {"en": "a binary file", "zh": "二进制文件"},
     "x_not_text": {

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 matplotlib.use("Agg")
 
 from cjtool.cli.app import app  # noqa: E402
+from cjtool.i18n import reset_lang  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -76,6 +77,7 @@ def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     os.environ.pop("FORCE_COLOR", None)
     for var in ("CJTOOL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):  # English unless a test asks (docs/language.md)
         monkeypatch.delenv(var, raising=False)
+    reset_lang()  # an in-process run in Chinese before this test must not leave its language behind
 
 
 @pytest.fixture(scope="session")

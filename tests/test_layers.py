@@ -39,7 +39,8 @@ LAYERS = {
     # reading events, the engine, the result types
     "cjtool.result": 2,
     "cjtool.events": 2,
-    "cjtool.excel": 2,  # workbooks read as their CSV export (events reads through it)
+    "cjtool.excel": 2,
+    "cjtool.kernel": 2,  # the compiled journeys kernel (numba) the engine and the reader call  # workbooks read as their CSV export (events reads through it)
     "cjtool.engine": 2,
     # the journeys step and its rules
     "cjtool.journeys": 3,

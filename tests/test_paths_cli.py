@@ -112,7 +112,7 @@ def test_png_options_and_report_hooks(cli, tmp_path: Path) -> None:
     assert sorted(f.name for f in (tmp_path / "new" / "pictures").iterdir()) == sorted(
         ["paths_flow.png", "paths_heatmap.png", "paths_channels.png", "paths_removal.png"]
     )
-    r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--png-dir", flow)  # a file, not a folder
+    r = cli("paths", ZH_EVENTS, "-m", ZH_MODEL, "-q", "--lang", "en", "--png-dir", flow)  # a file, not a folder
     assert r.exit_code == ExitCode.OUTPUT and "not a folder" in r.stderr
     p = compute_paths(journeys([str(ZH_EVENTS)], load_model(str(ZH_MODEL))))
     pics = paths_png.pictures(p, "zh")

@@ -171,29 +171,9 @@ class JourneyMap:
     def stages_df(self) -> pl.DataFrame:
         """One row per stage, in model order: the map's stage metrics as a polars frame
         (the JSON's `stages`, scores flattened; null where the JSON has null)."""
+        rows = self.to_dict()["stages"]
         return pl.DataFrame(
-            [
-                {
-                    "index": s.index,
-                    "id": s.id,
-                    "label": self.stage_label(s.id),
-                    "customers": s.customers,
-                    "conversion_from_previous": s.conversion_from_previous,
-                    "conversion_from_first": s.conversion_from_first,
-                    "drop_off": s.drop_off,
-                    "median_time_to_convert_s": s.median_time_to_convert_s,
-                    "satisfaction": s.scores.satisfaction,
-                    "responses": s.scores.responses,
-                    "nps": s.scores.nps,
-                    "effort": s.scores.effort,
-                    "events": s.events,
-                    "in_progress": s.in_progress,
-                    "churned": s.churned,
-                    "revenue": s.revenue,
-                    "revenue_per_customer": s.revenue_per_customer,
-                }
-                for s in self.stages
-            ],
+            [{"index": i, **{k: row[k] for k in STAGE_SCHEMA if k != "index"}} for i, row in enumerate(rows, 1)],
             schema=STAGE_SCHEMA,
         )
 
@@ -201,26 +181,16 @@ class JourneyMap:
     def touchpoints_df(self) -> pl.DataFrame:
         """One row per (stage, touchpoint) pair, ranked pain points first (the JSON's
         `touchpoints`, scores flattened)."""
+        rows = self.to_dict()["touchpoints"]
+        extra = {"stage_index", "impact"}  # not in the JSON unless `ranking.impact`
         return pl.DataFrame(
             [
                 {
-                    "rank": t.rank,
-                    "stage": t.stage,
+                    **{k: row.get(k) for k in TOUCHPOINT_SCHEMA if k not in extra},
                     "stage_index": t.stage_index,
-                    "touchpoint": t.touchpoint,
-                    "events": t.events,
-                    "customers": t.customers,
-                    "exits": t.exits,
-                    "drop_off_rate": t.drop_off_rate,
-                    "satisfaction": t.scores.satisfaction,
-                    "responses": t.scores.responses,
-                    "nps": t.scores.nps,
-                    "effort": t.scores.effort,
-                    "priority": t.priority,
-                    "revenue": t.revenue,
                     "impact": t.impact,
                 }
-                for t in self.touchpoints
+                for row, t in zip(rows, self.touchpoints, strict=True)
             ],
             schema=TOUCHPOINT_SCHEMA,
         )

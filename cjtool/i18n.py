@@ -572,6 +572,22 @@ _T: dict[str, dict[str, str]] = {
         "en": "{name}: cannot read sheet `{sheet}` ({why})",
         "zh": "{name}：无法读取工作表 `{sheet}`（{why}）",
     },
+    "m_duration_long": {
+        "en": "longer than {days} days (100 years); for no limit at all write `none`",
+        "zh": "超过 {days} 天（100 年）；如不设上限请写 `none`",
+    },
+    "m_duration_short": {
+        "en": "shorter than a microsecond, the finest time cjtool reads",
+        "zh": "短于一微秒（cjtool 能读取的最小时间单位）",
+    },
+    "m_duration_option": {"en": "--window: {value} is {problem}", "zh": "--window：{value} {problem}"},
+    "m_duration_value": {"en": "{value} is {problem}", "zh": "{value} {problem}"},
+    "v_date_time": {
+        "en": "the event time is read from the columns `{date}` (date){both}",
+        "zh": "事件时间读自列 `{date}`（日期）{both}",
+    },
+    "v_time_column": {"en": " and `{time}` (time of day)", "zh": "和 `{time}`（时刻）"},
+    "v_no_time_column": {"en": " (each event at midnight: no time column)", "zh": "（无时刻列：每个事件按零点计）"},
     "e_what_if_form": {
         "en": "--what-if {item}: expected TOUCHPOINT=RATE, e.g. checkout=0.2 or checkout=20%",
         "zh": "--what-if {item}：应为 接触点=比率，例如 checkout=0.2 或 checkout=20%",

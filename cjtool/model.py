@@ -225,7 +225,7 @@ class JourneyModel:
                     raise UsageError(say("mo_opt_window", value=repr(window)))
                 problem = duration_problem(seconds)
                 if problem:
-                    raise UsageError(f"--window: {window.strip()!r} is {problem}")
+                    raise UsageError(say("m_duration_option", value=repr(window.strip()), problem=problem))
                 m = replace(m, window_s=seconds, window_text=window.strip())
         if columns:
             explicit = dict(m.columns)
@@ -331,9 +331,9 @@ def duration_problem(seconds: float) -> str | None:
     """Why a window or `churn_after` of ``seconds`` cannot be used (None if it can): times
     are whole microseconds, and a time plus the duration must stay a time."""
     if seconds > MAX_DURATION_S:
-        return f"longer than {MAX_DURATION_DAYS:,} days (100 years); for no limit at all write `none`"
+        return say("m_duration_long", days=f"{MAX_DURATION_DAYS:,}")
     if seconds < 1e-6:
-        return "shorter than a microsecond, the finest time cjtool reads"
+        return say("m_duration_short")
     return None
 
 
@@ -567,7 +567,10 @@ class _Builder:
             if window_s is None:
                 self.say(("window",), "m_window", value=repr(wv))
             elif duration_problem(window_s):
-                self.bad(("window",), f"{str(wv).strip()!r} is {duration_problem(window_s)}")
+                self.bad(
+                    ("window",),
+                    say("m_duration_value", value=repr(str(wv).strip()), problem=duration_problem(window_s)),
+                )
                 window_s = None
             else:
                 window_text = str(wv).strip()
@@ -640,7 +643,7 @@ class _Builder:
             return None, None
         problem = duration_problem(seconds)
         if problem:
-            self.bad(path, f"{str(value).strip()!r} is {problem}")
+            self.bad(path, say("m_duration_value", value=repr(str(value).strip()), problem=problem))
             return None, None
         return seconds, str(value).strip()
 

@@ -46,8 +46,8 @@ def check_model(model: JourneyModel, v: Validation, lang: str = "en") -> None:
     and where the event time is read from, when it is two columns."""
     date, time = model.date_time
     if date:
-        both = f" and `{time}` (time of day)" if time else " (each event at midnight: no time column)"
-        v.add("info", f"the event time is read from the columns `{date}` (date){both}")
+        both = t("v_time_column", lang).format(time=time) if time else t("v_no_time_column", lang)
+        v.add("info", t("v_date_time", lang).format(date=date, both=both))
     # an occurrence item stands for its N-th event (`occ`); a plain name for none in particular
     items = [(tp, st, 0) for st in model.stages for tp in st.touchpoints]
     items += [(o.name, st, o.n) for st in model.stages for o in st.occurrences]

@@ -17,6 +17,7 @@ The escapes are also valid JSON string escapes, so a JSON document stays the sam
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -40,6 +41,7 @@ def _escape(ch: str) -> str:
     return _NAMED.get(ch) or f"\\u{ord(ch):04x}"
 
 
+@functools.cache
 def control_escapes() -> dict[str, str]:
     """Every character ``visible`` escapes -> its escape (for polars' ``str.replace_many``)."""
     chars = [chr(c) for c in range(0x110000) if c < 0x3000 and _IN_NAME.match(chr(c))]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -332,7 +333,11 @@ def clickhouse_funnel(
 
     stages = load_rules(model_path)["stages"]
     K = len(stages)
-    text = str(chdb.query(clickhouse_sql(path, model_path, window), "CSV"))
+    sql = clickhouse_sql(path, model_path, window)
+    spill = os.environ.get("CJTOOL_BENCH_CH_SPILL")  # big_run.py: let the GROUP BY spill to disk
+    if spill:
+        sql += f" SETTINGS max_bytes_before_external_group_by = {int(spill)}"
+    text = str(chdb.query(sql, "CSV"))
     levels = {int(a): int(b) for a, b in (line.split(",") for line in text.split())}
     reached = (sum(levels.values()), *[sum(v for lv, v in levels.items() if lv >= k) for k in range(1, K + 1)])
     return _result("clickhouse", stages, reached, None, None)

@@ -270,7 +270,7 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bo
     costs more than it saves. The polars path below is the definition it is tested against."""
     use_kernel = kernel_wanted(assigned.height) if kernel is None else kernel
     if use_kernel and assigned.height:
-        return _kernel_journeys(assigned, model)
+        return kernel_journeys(assigned, model)[0]
     K = len(model.stages)
     ev = sorted_events(assigned)
     bounds = ev.select(
@@ -299,25 +299,35 @@ def customer_journeys(assigned: pl.DataFrame, model: JourneyModel, *, kernel: bo
     return customers.with_columns(_exits(ev, customers, K))
 
 
-def _kernel_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFrame:
-    """``customer_journeys`` by the compiled kernel: the same columns, types and rows."""
+def kernel_journeys(
+    events: pl.DataFrame, model: JourneyModel, pair: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.Series | None]:
+    """``customer_journeys`` by the compiled kernel: the same columns, types and rows.
+
+    ``events`` may hold unassigned events too (a null ``stage``): the kernel leaves them
+    out, and its positions are rows of ``events`` (no filtered copy of the events is
+    made). With ``pair`` (a small dense code per event, as ``pair_codes``), also whether
+    each event is its customer's first with its code: summed over a group of assigned
+    events, the group's distinct customers (``cjtool.metrics``), without hashing them."""
     from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
 
     K = len(model.stages)
     window = None if model.window_s is None else round(model.window_s * 1_000_000)
-    code, first, last, events, depth, r, c, chained, exit_, has_exit = kernel.customer_arrays(
-        assigned["cust"].to_physical().to_numpy(),
-        assigned["timestamp"].cast(pl.Datetime("us")).to_physical().to_numpy(),
-        assigned["stage"].to_numpy(),
+    code, first, last, events, depth, r, c, chained, exit_, has_exit, pair_first = kernel.customer_arrays(
+        events["cust"].to_physical().to_numpy(),
+        events["timestamp"].cast(pl.Datetime("us")).to_physical().to_numpy(),
+        events["stage"].fill_null(0).to_numpy(),
         K,
         window,
         model.same_time == "input_order",
         model.mode == "furthest",
+        None if pair is None else pair.to_numpy(),
     )
 
     def masked(values: Any, mask: Any, name: str) -> pl.Series:
         return pl.Series(name, values).set(pl.Series(~mask), None)  # type: ignore[arg-type]
 
+    firsts = None if pair is None else pl.Series("pair_first", pair_first, dtype=pl.Boolean)
     return pl.DataFrame(
         [
             pl.Series("cust", code, dtype=pl.UInt32),
@@ -329,7 +339,20 @@ def _kernel_journeys(assigned: pl.DataFrame, model: JourneyModel) -> pl.DataFram
             *[masked(c[k], chained[k], f"c{k + 1}").cast(POS) for k in range(K)],
             masked(exit_, has_exit, "exit").cast(POS),
         ]
-    )
+    ), firsts
+
+
+def pair_codes(events: pl.DataFrame) -> pl.Series | None:
+    """A dense code of each event's (stage, touchpoint), from 0 (for ``kernel_journeys``;
+    unassigned events get codes of stage 0); None when the touchpoints are not categorical."""
+    codes = _dense_codes(events["touchpoint"])
+    if codes is None:
+        return None
+    touchpoint, first = codes
+    stages = int(events["stage"].max() or 0) + 1  # type: ignore[arg-type]
+    if len(first) * stages >= 2**32:
+        return None
+    return (touchpoint * stages + events["stage"].fill_null(0).cast(POS)).alias("pair")
 
 
 def _exits(ev: pl.DataFrame, customers: pl.DataFrame, K: int) -> pl.Series:

@@ -18,9 +18,10 @@ from datetime import datetime
 
 import polars as pl
 
-from cjtool.engine import claimed_stages, customer_journeys, stage_column
+from cjtool.engine import claimed_stages, customer_journeys, kernel_journeys, pair_codes, stage_column
 from cjtool.events import EventTable
 from cjtool.i18n import say
+from cjtool.kernel import kernel_wanted
 from cjtool.model import JourneyModel
 
 TIE_WARNING_SHARE = 0.05  # SPEC section 3: warn when more chain steps than this are ties
@@ -57,6 +58,9 @@ class Journeys:
     customers: pl.DataFrame
     checks: Checks = Checks()
     end: datetime | None = None  # t_end when the events are a part of the run (partitions)
+    # For each event, whether it is its customer's first at its (stage, touchpoint): their
+    # sum is a pair's distinct customers. From the kernel only (None: count them by hash).
+    pair_first: pl.Series | None = None
 
     @property
     def K(self) -> int:
@@ -87,12 +91,17 @@ def build_journeys(table: EventTable, model: JourneyModel) -> Journeys:
     stage = stage_column(frame, model)
     events = frame.with_columns(stage)  # the other columns are shared, not copied
     is_assigned = stage.is_not_null()
-    index = is_assigned.arg_true()  # row of `events` of each assigned event
-    chains = customer_journeys(events.select("cust", "timestamp", "stage").filter(is_assigned), model)
     K = len(model.stages)
     positions = ["first", "last", "exit", *[f"c{k}" for k in range(1, K + 1)]]
-    customers = chains.with_columns([index.gather(chains[p]).alias(p) for p in positions])
-    journeys = Journeys(model, table, events, customers)
+    pair_first = None
+    assigned = int(is_assigned.sum())
+    if assigned and kernel_wanted(assigned):  # its positions are rows of `events`
+        customers, pair_first = kernel_journeys(events.select("cust", "timestamp", "stage"), model, pair_codes(events))
+    else:
+        index = is_assigned.arg_true()  # row of `events` of each assigned event
+        chains = customer_journeys(events.select("cust", "timestamp", "stage").filter(is_assigned), model, kernel=False)
+        customers = chains.with_columns([index.gather(chains[p]).alias(p) for p in positions])
+    journeys = Journeys(model, table, events, customers, pair_first=pair_first)
     hit = frozenset(int(k) for k in stage.unique().drop_nulls().to_list())
     claimable = frozenset(
         model.stage_index(sid) for sid in (claimed_stages(events, model, stage) if events.height else [])

@@ -150,33 +150,38 @@ def _sort_segment(t: Any, stage: Any, pos: Any, lo: int, hi: int) -> None:
 
 
 def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
-    """The events grouped by customer code, each customer's in input order: ``start``
-    (customer c's events are start[c]:start[c + 1]), and their times, stages and
-    positions. A stable counting sort in two passes (first by the code's high bits into
-    at most 256 buckets, then by code within each bucket): one pass of scattered writes
-    over all customers costs 1.5x more, as each write misses the cache."""
-    n = cust.shape[0]
+    """The assigned events (stage > 0) grouped by customer code, each customer's in input
+    order: ``start`` (customer c's events are start[c]:start[c + 1]), and their times,
+    stages and positions. A stable counting sort in two passes (first by the code's high
+    bits into at most 256 buckets, then by code within each bucket): one pass of
+    scattered writes over all customers costs 1.5x more, as each write misses the cache.
+    The first pass moves codes and positions only; the second reads the times and stages
+    through the positions (copies of them in the first cost 10 bytes an event and saved
+    no time)."""
+    n_in = cust.shape[0]
     bits = 0
     while (1 << bits) < size:
         bits += 1
     shift = max(0, bits - 8)
     buckets = ((size - 1) >> shift) + 1 if size else 1
     bstart = np.zeros(buckets + 1, np.int64)
-    for i in range(n):
-        bstart[(cust[i] >> shift) + 1] += 1
+    n = 0
+    for i in range(n_in):
+        if stage_in[i] > 0:
+            bstart[(cust[i] >> shift) + 1] += 1
+            n += 1
     for b in range(buckets):
         bstart[b + 1] += bstart[b]
     fill = bstart[:buckets].copy()
     bc = np.empty(n, np.uint32)
-    bt = np.empty(n, np.int64)
-    bs = np.empty(n, stage_in.dtype)
     bp = np.empty(n, np.uint32)
-    for i in range(n):
-        c = cust[i]
-        b = c >> shift
-        f = fill[b]
-        bc[f], bt[f], bs[f], bp[f] = c, t_in[i], stage_in[i], i
-        fill[b] = f + 1
+    for i in range(n_in):
+        if stage_in[i] > 0:
+            c = cust[i]
+            b = c >> shift
+            f = fill[b]
+            bc[f], bp[f] = c, i
+            fill[b] = f + 1
     start = np.zeros(size + 1, np.int64)
     for f in range(n):
         start[bc[f] + 1] += 1
@@ -189,15 +194,29 @@ def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
     for f in range(n):
         c = bc[f]
         g = fill[c]
-        t[g], stage[g], pos[g] = bt[f], bs[f], bp[f]
+        i = bp[f]
+        t[g], stage[g], pos[g] = t_in[i], stage_in[i], i
         fill[c] = g + 1
     return start, t, stage, pos
 
 
 def _customer_arrays(
-    cust: Any, t_in: Any, stage_in: Any, size: int, K: int, window: int, input_order: bool, furthest: bool
+    cust: Any,
+    t_in: Any,
+    stage_in: Any,
+    size: int,
+    K: int,
+    window: int,
+    input_order: bool,
+    furthest: bool,
+    pair_in: Any,
+    pairs: int,
 ) -> Any:
     start, t, stage, pos = _by_customer_jit(cust, t_in, stage_in, size)
+    # pair_first[i]: event i is its customer's first at its pair code pair_in[i] (when
+    # pairs > 0): the distinct customers of a pair are a sum, not a hashed count
+    pair_first = np.zeros(pair_in.shape[0] if pairs > 0 else 0, np.bool_)
+    seen_by = np.full(max(pairs, 1), -1, np.int64)
     customers = 0
     most = 0
     for c in range(size):
@@ -229,6 +248,12 @@ def _customer_arrays(
         if m == 0:
             continue
         _sort_segment_jit(t, stage, pos, lo, hi)
+        if pairs > 0:
+            for a in range(lo, hi):
+                pc = pair_in[pos[a]]
+                if seen_by[pc] != c:
+                    seen_by[pc] = c
+                    pair_first[pos[a]] = True
         code[j] = c
         first[j] = pos[lo]
         last[j] = pos[hi - 1]
@@ -286,7 +311,7 @@ def _customer_arrays(
                     has_exit[j] = True
                     break
         j += 1
-    return code, first, last, events, depth, r, ch, chained, exit_, has_exit
+    return code, first, last, events, depth, r, ch, chained, exit_, has_exit, pair_first
 
 
 def _hash_codes(h: Any) -> Any:
@@ -368,11 +393,16 @@ def customer_arrays(
     window_us: int | None,
     input_order: bool,
     furthest: bool,
+    pair: Any = None,
 ) -> tuple[Any, ...]:
     """Per customer present (ascending code): code, first, last, events, depth, chain
     times r[K, n], chain events c[K, n] with their mask, exit with its mask. Positions are
-    indices into the input arrays (which are in input order)."""
+    indices into the input arrays (which are in input order); events of stage 0 are
+    unassigned ones, left out. Last, with ``pair`` (small
+    dense codes, one per event): whether each event is its customer's first with its
+    code (an empty array without ``pair``)."""
     size = int(cust.max()) + 1 if len(cust) else 0
+    pairs = int(pair.max()) + 1 if pair is not None and len(pair) else 0
     return _call(  # type: ignore[no-any-return]
         "customer_arrays",
         cust,
@@ -383,6 +413,8 @@ def customer_arrays(
         NO_WINDOW if window_us is None else int(window_us),
         bool(input_order),
         bool(furthest),
+        pair if pairs else cust[:0],  # (an empty array of the codes' type)
+        pairs,
     )
 
 

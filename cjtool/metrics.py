@@ -258,7 +258,9 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
         # events of no customer of the run: a code of no segment (left out of every segment's
         # map), kept so that the segments merge into the run's map (``merged_segments``)
         seg_of_event = lookup.gather(frame["cust"].to_physical()).fill_null(NO_CUSTOMER)
-    ev_all = frame.lazy().with_columns(seg_of_event.alias("seg")).filter(pl.col("seg").is_not_null())
+    ev_all = frame.lazy().with_columns(seg_of_event.alias("seg"), *([j.pair_first] if j.pair_first is not None else []))
+    if segment is not None:  # (a filter on the whole run's literal cost a copy of the events)
+        ev_all = ev_all.filter(pl.col("seg").is_not_null())
     text = pl.col("touchpoint").cast(pl.String)
     unassigned = (
         ev_all.filter(pl.col("stage").is_null()).group_by("seg", "touchpoint").agg(_counted(pl.len()).alias("events"))
@@ -318,15 +320,21 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
     )
     at_pairs = ev_all.filter(pl.col("stage").is_not_null())
     keys = ["seg", "stage", "touchpoint"]
-    # distinct customers in a group-by of their own: with the sums in one group-by it cost 1.6
-    # CPU s at 10M events, apart 0.6 + 0.6 (and the two run side by side)
-    customers_at = at_pairs.group_by(keys).agg(_counted(pl.col("cust").to_physical().n_unique()).alias("customers"))
-    pairs = (
-        at_pairs.group_by(keys)
-        .agg(*score_sums(), *([revenue_units().sum().alias("rev_units")] if has_revenue else []))
-        .join(customers_at, on=keys, how="left", nulls_equal=True)
-        .with_columns(_counted(pl.col("events")), text)
-    )
+    revenue = [revenue_units().sum().alias("rev_units")] if has_revenue else []
+    if j.pair_first is not None:  # the kernel marked each customer's first event at each pair
+        pairs = at_pairs.group_by(keys).agg(
+            *score_sums(), *revenue, _counted(pl.col("pair_first").sum()).alias("customers")
+        )
+    else:
+        # distinct customers in a group-by of their own: with the sums in one group-by it
+        # cost 1.6 CPU s at 10M events, apart 0.6 + 0.6 (and the two run side by side)
+        customers_at = at_pairs.group_by(keys).agg(_counted(pl.col("cust").to_physical().n_unique()).alias("customers"))
+        pairs = (
+            at_pairs.group_by(keys)
+            .agg(*score_sums(), *revenue)
+            .join(customers_at, on=keys, how="left", nulls_equal=True)
+        )
+    pairs = pairs.with_columns(_counted(pl.col("events")), text)
     dropped = j.table.dropped.lazy()
     if segment is None:  # the run's counts are the table's own
         dropped = dropped.clear()
@@ -341,7 +349,8 @@ def aggregate(j: Journeys, segment: pl.Series | None = None) -> Partial:
     )
     names = ["depth", "recent", "pending", "gaps", "counts", "rows", "pairs", "exits", "unassigned", "dropped"]
     frames = pl.collect_all(
-        [depth_counts, recent, pending, gaps, counts, rows_valid, pairs, exits, unassigned, dropped]
+        [depth_counts, recent, pending, gaps, counts, rows_valid, pairs, exits, unassigned, dropped],
+        engine="streaming",
     )
     t = j.table
     return Partial(

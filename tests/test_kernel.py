@@ -169,7 +169,7 @@ stages:
 )
 def test_kernel_gives_the_same_map_bytes(monkeypatch, extra):
     from cjtool.analyses.customers import customer_table
-    from cjtool.api import journeys, map_journey
+    from cjtool.api import breakdown, journeys, map_journey
 
     model = parse_model(MAP_MODEL.format(extra=extra))
     rng = random.Random(extra)
@@ -179,10 +179,56 @@ def test_kernel_gives_the_same_map_bytes(monkeypatch, extra):
         for forced in ("0", "1"):
             monkeypatch.setenv("CJTOOL_KERNEL", forced)
             result = map_journey(frame, model)
-            table = customer_table(journeys(frame, model))
-            outs.append((json.dumps(result.to_dict(), sort_keys=True), table))
+            j = journeys(frame, model)
+            kernel = forced == "1" and j.checks.events > j.checks.unassigned
+            assert (j.pair_first is not None) == kernel  # the kernel's count of customers at pairs
+            table = customer_table(j)
+            # segments: every customer's events in one segment, so the marks sum per segment
+            by_channel = json.dumps(breakdown(frame, model, "channel").to_dict(), sort_keys=True)
+            outs.append((json.dumps(result.to_dict(), sort_keys=True), table, by_channel))
         assert outs[0][0] == outs[1][0]
         assert_frame_equal(outs[0][1], outs[1][1])
+        assert outs[0][2] == outs[1][2]
+
+
+def test_pair_first_marks_each_customers_first_event_at_each_pair():
+    """The kernel's marks, summed by (stage, touchpoint), are the distinct customers there;
+    unassigned events (null stage) are left out of the chains and never marked; the
+    kernel's positions are rows of the events given, unassigned ones included."""
+    rng = random.Random(7)
+    model = model_of(3)
+    for _ in range(30):
+        assigned = random_assigned(rng, 3)
+        n = assigned.height
+        events = assigned.with_columns(
+            pl.Series("touchpoint", [rng.choice("abc") for _ in range(n)], dtype=pl.Categorical),
+            pl.Series("stage", [None if rng.random() < 0.2 else s for s in assigned["stage"]], dtype=engine.STAGE),
+        )
+        chains, marks = engine.kernel_journeys(
+            events.select("cust", "timestamp", "stage"), model, engine.pair_codes(events)
+        )
+        assert marks is not None and len(marks) == n
+        at = events.with_columns(marks).filter(pl.col("stage").is_not_null())
+        got = (
+            at.group_by("stage", "touchpoint")
+            .agg(pl.col("pair_first").sum().cast(pl.Int64).alias("n"))
+            .sort("stage", "touchpoint")
+        )
+        want = (
+            at.group_by("stage", "touchpoint")
+            .agg(pl.col("cust").n_unique().cast(pl.Int64).alias("n"))
+            .sort("stage", "touchpoint")
+        )
+        assert_frame_equal(got, want)
+        assert not marks.filter(events["stage"].is_null()).any()
+        # the polars path on the assigned events, its positions mapped to rows of `events`
+        keep = events["stage"].is_not_null()
+        index = keep.arg_true()
+        want_chains = engine.customer_journeys(
+            events.filter(keep).select("cust", "timestamp", "stage"), model, kernel=False
+        )
+        positions = ["first", "last", "exit", "c1", "c2", "c3"]
+        assert_frame_equal(chains, want_chains.with_columns([index.gather(want_chains[p]).alias(p) for p in positions]))
 
 
 def test_kernel_wanted_by_size_and_by_setting(monkeypatch):

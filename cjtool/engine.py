@@ -306,7 +306,7 @@ def kernel_journeys(
 
     ``events`` may hold unassigned events too (a null ``stage``): the kernel leaves them
     out, and its positions are rows of ``events`` (no filtered copy of the events is
-    made). With ``pair`` (a small dense code per event, as ``pair_codes``), also whether
+    made). With ``pair`` (a small code per event, from ``pair_codes``), also whether
     each event is its customer's first with its code: summed over a group of assigned
     events, the group's distinct customers (``cjtool.metrics``), without hashing them."""
     from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
@@ -316,12 +316,13 @@ def kernel_journeys(
     code, first, last, events, depth, r, c, chained, exit_, has_exit, pair_first = kernel.customer_arrays(
         events["cust"].to_physical().to_numpy(),
         events["timestamp"].cast(pl.Datetime("us")).to_physical().to_numpy(),
-        events["stage"].fill_null(0).to_numpy(),
+        None if pair is not None else events["stage"].fill_null(0).to_numpy(),  # (the pair codes hold it)
         K,
         window,
         model.same_time == "input_order",
         model.mode == "furthest",
         None if pair is None else pair.to_numpy(),
+        K.bit_length(),
     )
 
     def masked(values: Any, mask: Any, name: str) -> pl.Series:
@@ -342,17 +343,18 @@ def kernel_journeys(
     ), firsts
 
 
-def pair_codes(events: pl.DataFrame) -> pl.Series | None:
-    """A dense code of each event's (stage, touchpoint), from 0 (for ``kernel_journeys``;
-    unassigned events get codes of stage 0); None when the touchpoints are not categorical."""
+def pair_codes(events: pl.DataFrame, K: int) -> pl.Series | None:
+    """A small code of each event's (stage, touchpoint) for ``kernel_journeys``: the
+    touchpoint's dense code, then the stage in the low ``K.bit_length()`` bits (0:
+    unassigned). None when the touchpoints are not categorical."""
     codes = _dense_codes(events["touchpoint"])
     if codes is None:
         return None
     touchpoint, first = codes
-    stages = int(events["stage"].max() or 0) + 1  # type: ignore[arg-type]
-    if len(first) * stages >= 2**32:
+    bits = K.bit_length()
+    if len(first) << bits >= 2**32:
         return None
-    return (touchpoint * stages + events["stage"].fill_null(0).cast(POS)).alias("pair")
+    return (touchpoint * (1 << bits) + events["stage"].fill_null(0).cast(POS)).alias("pair")
 
 
 def _exits(ev: pl.DataFrame, customers: pl.DataFrame, K: int) -> pl.Series:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -334,12 +335,20 @@ def _customer_codes(raw: pl.DataFrame) -> pl.DataFrame:
     only the distinct ids are cast, and each row takes its id's category by a gather.
     Every row's id is then compared with the id its code stands for: if two ids share a
     hash, the ids are cast as before. The same categories either way."""
-    ids = raw["customer_id"]
-    cust = _hashed_ids(ids, raw["_h"]) if kernel_wanted(raw.height) and raw.height else None
+    # Columns are taken out of ``raw`` in place (the caller holds it to the end): each is
+    # freed as soon as it is used.
+    hashes = raw.drop_in_place("_h")
+    ids = raw.drop_in_place("customer_id")
+    cust = None
+    if kernel_wanted(raw.height) and raw.height:
+        from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
+
+        codes, firsts = kernel.hash_codes(hashes.to_numpy())
+        del hashes
+        cust = _hashed_ids(ids, codes, firsts)
     if cust is None:
         cust = ids.cast(pl.Categorical)
     del ids
-    raw = raw.drop("customer_id", "_h")
     # The streaming read leaves each column in many chunks, and ``cust`` in one: an eager
     # select on such a frame copies the whole frame to align them (0.2 s and the frame's
     # size in memory, every time). One chunk per column, a column at a time, so the copy
@@ -348,11 +357,9 @@ def _customer_codes(raw: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame([*columns, cust.alias("cust").rechunk()])
 
 
-def _hashed_ids(ids: pl.Series, hashes: pl.Series) -> pl.Series | None:
-    """The ids as Categorical through their hash codes; None if two ids share a hash."""
-    from cjtool import kernel  # lazy: numba loads only for inputs big enough to gain from it
-
-    codes, firsts = kernel.hash_codes(hashes.to_numpy())
+def _hashed_ids(ids: pl.Series, codes: Any, firsts: Any) -> pl.Series | None:
+    """The ids as Categorical through their hash codes (``kernel.hash_codes``: each row's
+    code, each code's first row); None if two ids share a hash."""
     code = pl.Series("code", codes, dtype=pl.UInt32)
     distinct = ids.gather(pl.Series("first", firsts, dtype=pl.UInt32))
     step = 1 << 20  # compared a slice at a time: the gathered ids are 16 bytes a row

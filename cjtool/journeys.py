@@ -96,7 +96,9 @@ def build_journeys(table: EventTable, model: JourneyModel) -> Journeys:
     pair_first = None
     assigned = int(is_assigned.sum())
     if assigned and kernel_wanted(assigned):  # its positions are rows of `events`
-        customers, pair_first = kernel_journeys(events.select("cust", "timestamp", "stage"), model, pair_codes(events))
+        customers, pair_first = kernel_journeys(
+            events.select("cust", "timestamp", "stage"), model, pair_codes(events, K)
+        )
     else:
         index = is_assigned.arg_true()  # row of `events` of each assigned event
         chains = customer_journeys(events.select("cust", "timestamp", "stage").filter(is_assigned), model, kernel=False)

@@ -149,15 +149,15 @@ def _sort_segment(t: Any, stage: Any, pos: Any, lo: int, hi: int) -> None:
         t[lo + a], stage[lo + a], pos[lo + a] = ts[order[a]], ss[order[a]], ps[order[a]]
 
 
-def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
-    """The assigned events (stage > 0) grouped by customer code, each customer's in input
-    order: ``start`` (customer c's events are start[c]:start[c + 1]), and their times,
-    stages and positions. A stable counting sort in two passes (first by the code's high
-    bits into at most 256 buckets, then by code within each bucket): one pass of
-    scattered writes over all customers costs 1.5x more, as each write misses the cache.
-    The first pass moves codes and positions only; the second reads the times and stages
-    through the positions (copies of them in the first cost 10 bytes an event and saved
-    no time)."""
+def _by_customer(cust: Any, t_in: Any, key_in: Any, mask: int, size: int) -> Any:
+    """The assigned events (``key & mask``, their stage, > 0) grouped by customer code,
+    each customer's in input order: ``start`` (customer c's events are start[c]:start[c +
+    1]), and their times, keys and positions. A stable counting sort in two passes (first
+    by the code's high bits into at most 256 buckets, then by code within each bucket):
+    one pass of scattered writes over all customers costs 1.5x more, as each write misses
+    the cache. The first pass moves codes and positions only; the second reads the times
+    and keys through the positions (copies of them in the first cost 10 bytes an event
+    and saved no time)."""
     n_in = cust.shape[0]
     bits = 0
     while (1 << bits) < size:
@@ -167,7 +167,7 @@ def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
     bstart = np.zeros(buckets + 1, np.int64)
     n = 0
     for i in range(n_in):
-        if stage_in[i] > 0:
+        if key_in[i] & mask:
             bstart[(cust[i] >> shift) + 1] += 1
             n += 1
     for b in range(buckets):
@@ -176,7 +176,7 @@ def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
     bc = np.empty(n, np.uint32)
     bp = np.empty(n, np.uint32)
     for i in range(n_in):
-        if stage_in[i] > 0:
+        if key_in[i] & mask:
             c = cust[i]
             b = c >> shift
             f = fill[b]
@@ -189,33 +189,36 @@ def _by_customer(cust: Any, t_in: Any, stage_in: Any, size: int) -> Any:
         start[c + 1] += start[c]
     fill = start[:size].copy()
     t = np.empty(n, np.int64)
-    stage = np.empty(n, stage_in.dtype)
+    key = np.empty(n, key_in.dtype)
     pos = np.empty(n, np.uint32)
     for f in range(n):
         c = bc[f]
         g = fill[c]
         i = bp[f]
-        t[g], stage[g], pos[g] = t_in[i], stage_in[i], i
+        t[g], key[g], pos[g] = t_in[i], key_in[i], i
         fill[c] = g + 1
-    return start, t, stage, pos
+    return start, t, key, pos
 
 
 def _customer_arrays(
     cust: Any,
     t_in: Any,
-    stage_in: Any,
+    key_in: Any,
+    stage_bits: int,
+    pairs: int,
     size: int,
     K: int,
     window: int,
     input_order: bool,
     furthest: bool,
-    pair_in: Any,
-    pairs: int,
 ) -> Any:
-    start, t, stage, pos = _by_customer_jit(cust, t_in, stage_in, size)
-    # pair_first[i]: event i is its customer's first at its pair code pair_in[i] (when
-    # pairs > 0): the distinct customers of a pair are a sum, not a hashed count
-    pair_first = np.zeros(pair_in.shape[0] if pairs > 0 else 0, np.bool_)
+    # key: the stage (stage_bits 0), or a pair code whose low stage_bits bits are the stage
+    mask = (1 << stage_bits) - 1 if stage_bits else 0xFFFFFFFF
+    start, t, key, pos = _by_customer_jit(cust, t_in, key_in, mask, size)
+    stage = key  # turned into stages customer by customer below (pair codes read first)
+    # pair_first[i]: event i is its customer's first with its pair code (when pairs > 0):
+    # the distinct customers of a pair are a sum, not a hashed count
+    pair_first = np.zeros(cust.shape[0] if pairs > 0 else 0, np.bool_)
     seen_by = np.full(max(pairs, 1), -1, np.int64)
     customers = 0
     most = 0
@@ -247,13 +250,13 @@ def _customer_arrays(
         m = hi - lo
         if m == 0:
             continue
-        _sort_segment_jit(t, stage, pos, lo, hi)
-        if pairs > 0:
+        if pairs > 0:  # (before the sort: key is not sorted with the others)
             for a in range(lo, hi):
-                pc = pair_in[pos[a]]
-                if seen_by[pc] != c:
-                    seen_by[pc] = c
+                if seen_by[key[a]] != c:
+                    seen_by[key[a]] = c
                     pair_first[pos[a]] = True
+                stage[a] = key[a] & mask
+        _sort_segment_jit(t, stage, pos, lo, hi)
         code[j] = c
         first[j] = pos[lo]
         last[j] = pos[hi - 1]
@@ -394,27 +397,31 @@ def customer_arrays(
     input_order: bool,
     furthest: bool,
     pair: Any = None,
+    stage_bits: int = 0,
 ) -> tuple[Any, ...]:
     """Per customer present (ascending code): code, first, last, events, depth, chain
     times r[K, n], chain events c[K, n] with their mask, exit with its mask. Positions are
     indices into the input arrays (which are in input order); events of stage 0 are
-    unassigned ones, left out. Last, with ``pair`` (small
-    dense codes, one per event): whether each event is its customer's first with its
-    code (an empty array without ``pair``)."""
+    unassigned ones, left out. Last, with ``pair`` (u32 codes whose low ``stage_bits``
+    bits are the event's stage; ``stage`` is then not read): whether each event is its
+    customer's first with its code (an empty array without ``pair``)."""
     size = int(cust.max()) + 1 if len(cust) else 0
-    pairs = int(pair.max()) + 1 if pair is not None and len(pair) else 0
+    if pair is None:
+        key, stage_bits, pairs = stage.astype("uint32"), 0, 0
+    else:
+        key, pairs = pair, int(pair.max()) + 1 if len(pair) else 0
     return _call(  # type: ignore[no-any-return]
         "customer_arrays",
         cust,
         t,
-        stage,
+        key,
+        stage_bits,
+        pairs,
         size,
         K,
         NO_WINDOW if window_us is None else int(window_us),
         bool(input_order),
         bool(furthest),
-        pair if pairs else cust[:0],  # (an empty array of the codes' type)
-        pairs,
     )
 
 

@@ -205,7 +205,7 @@ def test_pair_first_marks_each_customers_first_event_at_each_pair():
             pl.Series("stage", [None if rng.random() < 0.2 else s for s in assigned["stage"]], dtype=engine.STAGE),
         )
         chains, marks = engine.kernel_journeys(
-            events.select("cust", "timestamp", "stage"), model, engine.pair_codes(events)
+            events.select("cust", "timestamp", "stage"), model, engine.pair_codes(events, 3)
         )
         assert marks is not None and len(marks) == n
         at = events.with_columns(marks).filter(pl.col("stage").is_not_null())
@@ -332,11 +332,15 @@ def test_hash_codes_are_dense_in_order_of_first_appearance():
 
 
 def test_two_ids_sharing_a_hash_take_the_exact_path():
+    from cjtool import kernel
     from cjtool.events import _hashed_ids
 
+    def hashed(hashes: pl.Series) -> pl.Series | None:
+        return _hashed_ids(ids, *kernel.hash_codes(hashes.to_numpy()))
+
     ids = pl.Series(["a", "b", "a", None, "c"])
-    assert _hashed_ids(ids, pl.Series([7, 7, 7, 9, 8], dtype=pl.UInt64)) is None  # "a" and "b" collide
-    got = _hashed_ids(ids, ids.hash(1))
+    assert hashed(pl.Series([7, 7, 7, 9, 8], dtype=pl.UInt64)) is None  # "a" and "b" collide
+    got = hashed(ids.hash(1))
     assert got is not None and got.dtype == pl.Categorical
     assert got.cast(pl.String).to_list() == ["a", "b", "a", None, "c"]
 

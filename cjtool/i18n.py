@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 _T: dict[str, dict[str, str]] = {
     "customers": {"en": "customers", "zh": "客户"},
     "customers_one": {"en": "customer", "zh": "客户"},
@@ -378,6 +381,70 @@ _T: dict[str, dict[str, str]] = {
         "en": "{first} (and {n} more problem{s}; run `cjtool validate`)",
         "zh": "{first}（另有 {n} 个问题；请运行 `cjtool validate`）",
     },
+    # analyses/baseline_map.py: a stored map JSON read back as a baseline
+    "bm_how": {
+        "en": "write it with `cjtool map EVENTS -m MODEL -f json -o FILE`",
+        "zh": "用 `cjtool map EVENTS -m MODEL -f json -o FILE` 写出基线",
+    },
+    "bm_not_finite": {"en": "{value} is not a finite number", "zh": "{value} 不是有限的数"},
+    "bm_not_whole": {"en": "{value} is not a count (a whole number)", "zh": "{value} 不是计数（应为整数）"},
+    "bm_not_count": {
+        "en": "{value} is not a count (from 0 to {max})",
+        "zh": "{value} 不是计数（应在 0 到 {max} 之间）",
+    },
+    "bm_more_than": {"en": "{value} is more than {what} ({limit})", "zh": "{value} 大于 {what}（{limit}）"},
+    "bm_not_number": {"en": "{value} is not a number", "zh": "{value} 不是数字"},
+    "bm_negative_sq": {"en": "{value} is negative: a sum of squares cannot be", "zh": "{value} 为负：平方和不可能为负"},
+    "bm_sum_no_answers": {"en": "a sum of no answers must be 0", "zh": "没有回答时总和必须为 0"},
+    "bm_impossible": {
+        "en": "{value} is less than sum^2 / n ({bound}): impossible sums",
+        "zh": "{value} 小于 sum^2 / n（{bound}）：这样的总和不可能出现",
+    },
+    "bm_digits": {"en": "a {n}-digit number", "zh": "一个 {n} 位数"},
+    "bm_not_map": {
+        "en": "{source}: not a map JSON (schema {found}, expected {expected})",
+        "zh": "{source}：不是旅程地图 JSON（schema 为 {found}，应为 {expected}）",
+    },
+    "bm_other_model": {
+        "en": "{source}: a map of model `{found}`, not `{model}`",
+        "zh": "{source}：这是模型 `{found}` 的旅程地图，不是 `{model}` 的",
+    },
+    "bm_other_model_hint": {
+        "en": "compare with the same model the baseline was mapped with",
+        "zh": "请用生成基线时的同一个模型比较",
+    },
+    "bm_an_object": {"en": "an object", "zh": "一个对象"},
+    "bm_a_list": {"en": "a list of objects", "zh": "一个对象列表"},
+    "bm_expected": {
+        "en": "{source}: `{key}`: expected {what}; the baseline was damaged or edited by hand",
+        "zh": "{source}：`{key}`：应为{what}；基线已损坏或被手工改过",
+    },
+    "bm_stages_differ": {
+        "en": "{source}: stages {found} differ from the model's {ids}",
+        "zh": "{source}：阶段 {found} 与模型的阶段 {ids} 不同",
+    },
+    "bm_stages_hint": {
+        "en": "the model changed since the baseline was written; write the baseline again",
+        "zh": "写出基线之后模型已改变；请重新写出基线",
+    },
+    "bm_damaged": {
+        "en": "{source}: `{path}`: {why}; the baseline was damaged or edited by hand",
+        "zh": "{source}：`{path}`：{why}；基线已损坏或被手工改过",
+    },
+    "bm_no_key": {"en": "no `{key}` key", "zh": "没有 `{key}` 键"},
+    "bm_incomplete": {
+        "en": "{source}: incomplete map JSON ({what}); a map written before the score `sums` were added cannot be a baseline",
+        "zh": "{source}：旅程地图 JSON 不完整（{what}）；加入评分 `sums` 之前写出的旅程地图不能作为基线",
+    },
+    "bm_no_file": {"en": "{name}: no such baseline map file", "zh": "{name}：基线旅程地图文件不存在"},
+    "bm_cannot_read": {
+        "en": "{name}: cannot read the baseline map ({why})",
+        "zh": "{name}：无法读取基线旅程地图（{why}）",
+    },
+    "bm_too_deep": {"en": "nested too deeply to be a map JSON", "zh": "嵌套过深，不可能是旅程地图 JSON"},
+    "e_cannot_open": {"en": "cannot open ({why}); {what}", "zh": "无法打开（{why}）；{what}"},
+    "e_open_permissions": {"en": "check its permissions", "zh": "请检查其权限"},
+    "e_open_give_file": {"en": "give a file", "zh": "请给出一个文件"},
     "e_no_file": {"en": "{name}: no such file", "zh": "{name}：文件不存在"},
     "e_is_dir": {"en": "{name}: is a directory, not an events file", "zh": "{name}：是文件夹，不是事件文件"},
     "e_did_you_mean": {"en": "did you mean `{close}`? ", "zh": "是否想写 `{close}`？"},
@@ -631,8 +698,8 @@ _T: dict[str, dict[str, str]] = {
         "zh": "--bom 只用于 CSV（Excel）；JSON 和 Parquet 是不带 BOM 的 UTF-8",
     },
     "e_parquet_binary": {
-        "en": "Parquet is binary: write it to a file with -o customers.parquet",
-        "zh": "Parquet 是二进制格式：请用 -o customers.parquet 写入文件",
+        "en": "Parquet is binary: write it to a file with -o {name}.parquet",
+        "zh": "Parquet 是二进制格式：请用 -o {name}.parquet 写入文件",
     },
     "e_bom_map": {
         "en": "--bom is for --format csv (Excel); other formats are plain UTF-8",
@@ -1136,6 +1203,21 @@ def set_lang(option: str | None, model_lang: str | None = None) -> str:
         env = os.environ.get("CJTOOL_LANG", "").strip().lower() in LANGUAGES
         _current.update(lang=resolve_lang(None, model_lang), chosen=env)
     return str(_current["lang"])
+
+
+@contextmanager
+def model_language(model_lang: str | None) -> Iterator[None]:
+    """Messages about a model worded in its own `lang:` (unless --lang or CJTOOL_LANG chose
+    the run's language): a model that fails to load is told in the language it declares.
+    The run's language is given back when the block ends, and kept when it raises, so
+    the error line around the model's problems is worded in it too."""
+    if model_lang not in LANGUAGES:
+        yield
+        return
+    saved = dict(_current)
+    set_lang(None, model_lang)
+    yield
+    _current.update(saved)
 
 
 def current_lang() -> str:

@@ -3,8 +3,10 @@
 ``customer_arrays`` groups the assigned events by customer without a global sort (a
 counting sort by customer code, then each customer's few events sorted by (timestamp,
 input order)) and follows each customer's chain (SPEC section 3: ordered mode with its
-window and both ``same_time`` readings; furthest mode), with the first and last events
-and the exit (section 5) in the same pass. ``cjtool.engine.customer_journeys`` turns the
+window and both ``same_time`` readings; furthest mode), with the first and last events,
+the exit (section 5) and each customer's first event at each (stage, touchpoint) in the
+same pass. Ranges of customers run on threads, one per core: the compiled functions
+release Python's lock, and ranges touch disjoint rows and events. ``cjtool.engine.customer_journeys`` turns the
 arrays into the customers frame; the polars path there stays the definition the kernel
 is tested against (tests/test_kernel.py: the same frames on random and adversarial logs).
 
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -97,15 +100,20 @@ def _without_scipy_linalg() -> Iterator[None]:
 
 
 def _call(name: str, *args: Any) -> Any:
-    """Run a kernel; if its cache is broken (numba fails while loading it), compile it
-    again without the cache: a broken cache only costs time."""
+    """Run a kernel (see ``_run``)."""
+    return _run(lambda kernels: kernels[name](*args))
+
+
+def _run(work: Any) -> Any:
+    """``work(kernels)``; if their cache is broken (numba fails while loading it), again
+    with kernels compiled without the cache: a broken cache only costs time."""
     with _without_scipy_linalg():
         try:
-            return _kernels()[name](*args)
+            return work(_kernels())
         except Exception:  # includes numba finding no place for its cache
             if _compiled and not _compiled.get("cached"):
                 raise
-        return _kernels(cache=False)[name](*args)
+        return work(_kernels(cache=False))
 
 
 def _build(cache: bool) -> dict[str, Any]:
@@ -115,11 +123,11 @@ def _build(cache: bool) -> dict[str, Any]:
 
     np = numpy  # the kernels' global, read when numba compiles them
 
-    jit = numba.njit(cache=cache, nogil=True)
+    jit = numba.njit(cache=cache, nogil=True)  # nogil: ranges of customers run on threads
     global _sort_segment_jit, _by_customer_jit
-    # called by _customer_arrays: globals when it compiles
+    # called by _grouped and _chains: globals when they compile
     _sort_segment_jit, _by_customer_jit = jit(_sort_segment), jit(_by_customer)
-    return {"customer_arrays": jit(_customer_arrays), "hash_codes": jit(_hash_codes)}
+    return {"grouped": jit(_grouped), "chains": jit(_chains), "hash_codes": jit(_hash_codes)}
 
 
 # The kernels, plain Python (compiled by _build; plain Python they are the slow reference
@@ -200,26 +208,9 @@ def _by_customer(cust: Any, t_in: Any, key_in: Any, mask: int, size: int) -> Any
     return start, t, key, pos
 
 
-def _customer_arrays(
-    cust: Any,
-    t_in: Any,
-    key_in: Any,
-    stage_bits: int,
-    pairs: int,
-    size: int,
-    K: int,
-    window: int,
-    input_order: bool,
-    furthest: bool,
-) -> Any:
-    # key: the stage (stage_bits 0), or a pair code whose low stage_bits bits are the stage
-    mask = (1 << stage_bits) - 1 if stage_bits else 0xFFFFFFFF
+def _grouped(cust: Any, t_in: Any, key_in: Any, mask: int, size: int) -> Any:
+    """``_by_customer``, and how many customers have events and the most events of one."""
     start, t, key, pos = _by_customer_jit(cust, t_in, key_in, mask, size)
-    stage = key  # turned into stages customer by customer below (pair codes read first)
-    # pair_first[i]: event i is its customer's first with its pair code (when pairs > 0):
-    # the distinct customers of a pair are a sum, not a hashed count
-    pair_first = np.zeros(cust.shape[0] if pairs > 0 else 0, np.bool_)
-    seen_by = np.full(max(pairs, 1), -1, np.int64)
     customers = 0
     most = 0
     for c in range(size):
@@ -227,25 +218,49 @@ def _customer_arrays(
         if m > 0:
             customers += 1
             most = max(most, m)
+    return start, t, key, pos, customers, most
 
-    code = np.empty(customers, np.uint32)
-    first = np.empty(customers, np.uint32)
-    last = np.empty(customers, np.uint32)
-    events = np.empty(customers, np.uint32)
-    depth = np.zeros(customers, np.int32)
-    exit_ = np.zeros(customers, np.uint32)
-    has_exit = np.zeros(customers, np.bool_)
-    r = np.zeros((K, customers), np.int64)
-    ch = np.zeros((K, customers), np.uint32)
-    chained = np.zeros((K, customers), np.bool_)
 
+def _chains(
+    c_lo: int,
+    c_hi: int,
+    j: int,
+    start: Any,
+    t: Any,
+    key: Any,
+    pos: Any,
+    mask: int,
+    pairs: int,
+    most: int,
+    K: int,
+    window: int,
+    input_order: bool,
+    furthest: bool,
+    code: Any,
+    first: Any,
+    last: Any,
+    events: Any,
+    depth: Any,
+    r: Any,
+    ch: Any,
+    chained: Any,
+    exit_: Any,
+    has_exit: Any,
+    pair_first: Any,
+) -> None:
+    """The customers with codes c_lo:c_hi (the first of them is output row ``j``): their
+    events sorted, chain, depth, first, last and exit, and the pair marks. Ranges of
+    customers touch disjoint rows and events: they run on threads side by side."""
+    stage = key  # turned into stages customer by customer below (pair codes read first)
+    # pair_first[i]: event i is its customer's first with its pair code (when pairs > 0):
+    # the distinct customers of a pair are a sum, not a hashed count
+    seen_by = np.full(max(pairs, 1), -1, np.int64)
     nxt = np.empty((most + 1, K + 1), np.int64)  # nxt[a, k]: first index >= a of stage k
-    block = np.empty(most, np.int64)  # first index of the same timestamp
+    block = np.empty(max(most, 1), np.int64)  # first index of the same timestamp
     steps = np.empty(K, np.int64)
     best = np.empty(K, np.int64)
 
-    j = 0
-    for c in range(size):
+    for c in range(c_lo, c_hi):
         lo, hi = start[c], start[c + 1]
         m = hi - lo
         if m == 0:
@@ -314,7 +329,6 @@ def _customer_arrays(
                     has_exit[j] = True
                     break
         j += 1
-    return code, first, last, events, depth, r, ch, chained, exit_, has_exit, pair_first
 
 
 def _hash_codes(h: Any) -> Any:
@@ -410,21 +424,65 @@ def customer_arrays(
         key, stage_bits, pairs = stage.astype("uint32"), 0, 0
     else:
         key, pairs = pair, int(pair.max()) + 1 if len(pair) else 0
-    return _call(  # type: ignore[no-any-return]
-        "customer_arrays",
-        cust,
-        t,
-        key,
-        stage_bits,
-        pairs,
-        size,
-        K,
-        NO_WINDOW if window_us is None else int(window_us),
-        bool(input_order),
-        bool(furthest),
+    mask = (1 << stage_bits) - 1 if stage_bits else 0xFFFFFFFF
+    window = NO_WINDOW if window_us is None else int(window_us)
+    return _run(  # type: ignore[no-any-return]
+        lambda k: _customers(k, cust, t, key, mask, pairs, size, K, window, bool(input_order), bool(furthest))
     )
 
 
-def hash_codes(h: Any) -> tuple[Any, Any]:
-    """(code of each row, first row of each code) for 64-bit hashes."""
-    return _call("hash_codes", h)  # type: ignore[no-any-return]
+def _customers(
+    kernels: dict[str, Any],
+    cust: Any,
+    t_in: Any,
+    key_in: Any,
+    mask: int,
+    pairs: int,
+    size: int,
+    K: int,
+    window: int,
+    input_order: bool,
+    furthest: bool,
+) -> tuple[Any, ...]:
+    """``customer_arrays``: the events grouped by customer, then ranges of customers with
+    about equal events followed on threads side by side (the kernels release the GIL)."""
+    start, t, key, pos, customers, most = kernels["grouped"](cust, t_in, key_in, mask, size)
+    out = (
+        np.empty(customers, np.uint32),  # code
+        np.empty(customers, np.uint32),  # first
+        np.empty(customers, np.uint32),  # last
+        np.empty(customers, np.uint32),  # events
+        np.zeros(customers, np.int32),  # depth
+        np.zeros((K, customers), np.int64),  # r
+        np.zeros((K, customers), np.uint32),  # c
+        np.zeros((K, customers), np.bool_),  # chained
+        np.zeros(customers, np.uint32),  # exit
+        np.zeros(customers, np.bool_),  # has_exit
+        np.zeros(cust.shape[0] if pairs > 0 else 0, np.bool_),  # pair_first
+    )
+    bounds = _ranges(start, THREADS_MIN_EVENTS)
+    rows = np.concatenate(([0], np.cumsum(np.diff(start) > 0)))  # output row of each code
+    args = [
+        (lo, hi, int(rows[lo]), start, t, key, pos, mask, pairs, most, K, window, input_order, furthest, *out)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+    if len(args) == 1:
+        kernels["chains"](*args[0])
+    else:
+        with ThreadPoolExecutor(len(args)) as pool:
+            for done in [pool.submit(kernels["chains"], *a) for a in args]:
+                done.result()
+    return out
+
+
+THREADS_MIN_EVENTS = 500_000  # fewer events a thread: one thread does them all
+
+
+def _ranges(start: Any, min_events: int) -> list[int]:
+    """Code bounds splitting the customers into as many ranges of about equal events as
+    there are cores (each of at least ``min_events`` events)."""
+    n, size = int(start[-1]), len(start) - 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    parts = max(1, min(cores, n // max(min_events, 1)))
+    cuts = np.searchsorted(start, [n * i // parts for i in range(1, parts)])
+    return sorted({0, size, *(int(min(max(c, 0), size)) for c in cuts)})

@@ -21,7 +21,7 @@ import polars as pl
 from cjtool import builtin_models
 from cjtool.errors import ModelError, UsageError
 from cjtool.gate_kinds import gate_threshold_problem
-from cjtool.i18n import current_lang, say, t
+from cjtool.i18n import current_lang, model_language, say, t
 from cjtool.yamlsafe import YamlDoc, load_yaml
 
 ROLES = ("customer_id", "timestamp", "touchpoint", "channel", "satisfaction", "nps", "effort", "revenue")
@@ -432,7 +432,9 @@ def load_model(spec: str | Path, *, builtin_ok: bool = True) -> JourneyModel:
 
 def parse_model(text: str, source: str = "<model>") -> JourneyModel:
     doc = load_yaml(text, source)
-    return _Builder(doc).build()
+    declared = doc.data.get("lang") if isinstance(doc.data, dict) else None
+    with model_language(declared if isinstance(declared, str) else None):
+        return _Builder(doc).build()
 
 
 class _Builder:

@@ -138,3 +138,19 @@ def test_golden_maps_are_valid_baselines() -> None:
         doc = json.loads((golden / name).read_text(encoding="utf-8"))
         model = parse_model(text)
         assert map_from_dict(doc, model).customers_entered == doc["customers"]["entered"]
+
+
+def test_a_damaged_baseline_is_told_in_chinese(cli, stored, tmp_path):
+    """The baseline reader's messages go through the catalogue: a Chinese run names the
+    key and says why in Chinese, with no English left."""
+    doc = _damaged(stored, _set("stages[2].drop_off", -3))
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(doc), encoding="utf-8")
+    r = cli("compare", AIPL, "-m", "aipl", "--baseline-map", base, "-q", "--lang", "zh")
+    assert r.exit_code == ExitCode.DATA, r.stderr
+    assert r.stderr.startswith(f"cjtool: 错误：{base}：`stages[2].drop_off`：-3 不是计数"), r.stderr
+    assert "基线已损坏或被手工改过" in r.stderr and "cjtool map EVENTS" in r.stderr
+    for english in ("is not", "baseline", "damaged", "write it"):
+        assert english not in r.stderr.replace(str(base), ""), r.stderr
+    missing = cli("compare", AIPL, "-m", "aipl", "--baseline-map", tmp_path / "nope.json", "-q", "--lang", "zh")
+    assert missing.exit_code == ExitCode.DATA and "基线旅程地图文件不存在" in missing.stderr, missing.stderr

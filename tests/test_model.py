@@ -9,6 +9,7 @@ import pytest
 from cjtool import builtin_models
 from cjtool.errors import ModelError, UsageError
 from cjtool.model import load_model, parse_model, parse_window
+from tests.conftest import EXAMPLES
 
 BUILTIN_STAGES = {
     "aipl": [("Awareness", "认知"), ("Interest", "兴趣"), ("Purchase", "购买"), ("Loyalty", "忠诚")],
@@ -214,3 +215,26 @@ def test_overrides():
     assert m.with_overrides(columns={"customer_id": "uid"}).column_map["customer_id"] == "uid"
     with pytest.raises(UsageError, match="did you mean `timestamp`"):
         m.with_overrides(columns={"timestmp": "t"})
+
+
+def test_a_broken_model_is_told_in_the_language_it_declares(cli, tmp_path):
+    """`lang: zh` in a model that fails to load: its problems and the error line are in
+    Chinese; --lang and CJTOOL_LANG still win; a model that loads leaves the library's
+    language as it was."""
+    from cjtool.i18n import current_lang
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: m\nlang: zh\nstages:\n  - id: a\n    touchpoints: [x]\n    colour: red\n", encoding="utf-8")
+    for command in ("map", "validate"):
+        events = EXAMPLES / "aipl_events.csv"
+        args = [command, "--model", bad] if command == "validate" else [command, events, "--model", bad]
+        r = cli(*args)
+        assert r.exit_code == 3, r.stderr
+        assert "cjtool: 错误：" in r.stderr and "未知的键 `colour`" in r.stderr, r.stderr
+        assert "unknown key" not in r.stdout + r.stderr
+        r = cli(*args, "--lang", "en")
+        assert "cjtool: error:" in r.stderr and "unknown key `colour`" in r.stderr, r.stderr
+    good = bad.read_text(encoding="utf-8").replace("    colour: red\n", "")
+    assert current_lang() == "en"
+    assert parse_model(good).lang == "zh"
+    assert current_lang() == "en"  # parsing a model sets no language for later library calls

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from cjtool.errors import DataError
+from cjtool.i18n import say
 from cjtool.metrics import SCORE_SCALE
 from cjtool.model import JourneyModel
 from cjtool.result import SCHEMA, JourneyMap, Scores, ScoreSums, StageMetrics, TouchpointMetrics
-
-HOW = "write it with `cjtool map EVENTS -m MODEL -f json -o FILE`"
 
 
 def _units(x: Any, scale: int) -> int:
@@ -65,7 +64,7 @@ def _checked(doc: dict[str, Any]) -> None:
     what contains them, and score sums no set of answers can have."""
     for path, value in _numbers(doc):
         if isinstance(value, float) and not math.isfinite(value):
-            raise _Bad(path, f"{value} is not a finite number")
+            raise _Bad(path, say("bm_not_finite", value=value))
     rows, events, customers = doc.get("rows") or {}, doc.get("events") or {}, doc.get("customers") or {}
     _count(rows, "read", "rows")
     for key in ("assigned", "unassigned"):
@@ -117,11 +116,11 @@ def _count(
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(path, f"{_shown(value)} is not a count (a whole number)")
+        raise _Bad(path, say("bm_not_whole", value=_shown(value)))
     if not 0 <= value <= MAX_COUNT:
-        raise _Bad(path, f"{_shown(value)} is not a count (from 0 to {MAX_COUNT:,})")
+        raise _Bad(path, say("bm_not_count", value=_shown(value), max=f"{MAX_COUNT:,}"))
     if at_most is not None and value > at_most[0]:
-        raise _Bad(path, f"{value:,} is more than {at_most[1]} ({at_most[0]:,})")
+        raise _Bad(path, say("bm_more_than", value=f"{value:,}", what=at_most[1], limit=f"{at_most[0]:,}"))
     return value
 
 
@@ -138,17 +137,17 @@ def _score_sums(d: dict[str, Any], where: str) -> None:
         total, sq = part.get("sum"), part.get("sum_sq")
         for key, x in (("sum", total), ("sum_sq", sq)):
             if isinstance(x, bool) or not isinstance(x, (int, float)):
-                raise _Bad(f"{at}.{key}", f"{_shown(x)} is not a number")
+                raise _Bad(f"{at}.{key}", say("bm_not_number", value=_shown(x)))
         assert isinstance(total, (int, float)) and isinstance(sq, (int, float))
         if sq < 0:
-            raise _Bad(f"{at}.sum_sq", f"{sq!r} is negative: a sum of squares cannot be")
+            raise _Bad(f"{at}.sum_sq", say("bm_negative_sq", value=repr(sq)))
         if n == 0 and (total or sq):
-            raise _Bad(f"{at}.sum", "a sum of no answers must be 0")
+            raise _Bad(f"{at}.sum", say("bm_sum_no_answers"))
         # Cauchy-Schwarz: sum^2 <= n * sum of squares; a float sum of squares keeps 16 digits
         if n and Fraction(total) ** 2 > Fraction(sq) * n * (1 + Fraction(1, 10**12)):
             raise _Bad(
                 f"{at}.sum_sq",
-                f"{sq!r} is less than sum^2 / n ({float(Fraction(total) ** 2 / n):.6g}): impossible sums",
+                say("bm_impossible", value=repr(sq), bound=f"{float(Fraction(total) ** 2 / n):.6g}"),
             )
     at = f"{where}.sums.nps"
     n = _count(sums.get("nps"), "n", at)
@@ -160,7 +159,7 @@ def _shown(value: Any) -> str:
     text = (
         json.dumps(value)
         if not isinstance(value, int) or abs(value) < 10**30
-        else f"a {len(str(abs(value)))}-digit number"
+        else say("bm_digits", n=len(str(abs(value))))
     )
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -174,25 +173,25 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
     same schema, model name and stage ids, with the `sums` a comparison needs."""
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         found = doc.get("schema") if isinstance(doc, dict) else None
-        raise DataError(f"{source}: not a map JSON (schema {found!r}, expected {SCHEMA!r})", hint=HOW)
+        raise DataError(say("bm_not_map", source=source, found=repr(found), expected=repr(SCHEMA)), hint=say("bm_how"))
     if doc.get("model") != model.name:
         raise DataError(
-            f"{source}: a map of model `{doc.get('model')}`, not `{model.name}`",
-            hint="compare with the same model the baseline was mapped with",
+            say("bm_other_model", source=source, found=doc.get("model"), model=model.name),
+            hint=say("bm_other_model_hint"),
         )
     for key, kind in (("rows", dict), ("events", dict), ("customers", dict), ("stages", list), ("touchpoints", list)):
         value = doc.get(key)
         if value is None:
             continue  # told below as an incomplete map
         if not isinstance(value, kind) or (kind is list and not all(isinstance(x, dict) for x in value)):
-            what = "an object" if kind is dict else "a list of objects"
-            raise DataError(f"{source}: `{key}`: expected {what}; the baseline was damaged or edited by hand", hint=HOW)
+            what = say("bm_an_object" if kind is dict else "bm_a_list")
+            raise DataError(say("bm_expected", source=source, key=key, what=what), hint=say("bm_how"))
     ids = [s.id for s in model.stages]
     found_ids = [s.get("id") for s in doc.get("stages", [])]
     if found_ids != ids:
         raise DataError(
-            f"{source}: stages {', '.join(map(str, found_ids))} differ from the model's {', '.join(ids)}",
-            hint="the model changed since the baseline was written; write the baseline again",
+            say("bm_stages_differ", source=source, found=", ".join(map(str, found_ids)), ids=", ".join(ids)),
+            hint=say("bm_stages_hint"),
         )
     try:
         _checked(doc)
@@ -244,15 +243,10 @@ def map_from_dict(doc: Any, model: JourneyModel, source: str = "baseline") -> Jo
             t_end=_time(doc.get("t_end")),
         )
     except _Bad as bad:
-        raise DataError(
-            f"{source}: `{bad.path}`: {bad.why}; the baseline was damaged or edited by hand", hint=HOW
-        ) from None
+        raise DataError(say("bm_damaged", source=source, path=bad.path, why=bad.why), hint=say("bm_how")) from None
     except (KeyError, TypeError, ValueError) as exc:
-        what = f"no `{exc.args[0]}` key" if isinstance(exc, KeyError) else str(exc)
-        raise DataError(
-            f"{source}: incomplete map JSON ({what}); a map written before the score `sums` were added cannot be a baseline",
-            hint=HOW,
-        ) from None
+        what = say("bm_no_key", key=exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+        raise DataError(say("bm_incomplete", source=source, what=what), hint=say("bm_how")) from None
 
 
 def read_baseline_map(path: str | Path, model: JourneyModel) -> JourneyMap:
@@ -261,11 +255,10 @@ def read_baseline_map(path: str | Path, model: JourneyModel) -> JourneyMap:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{name}: no such baseline map file", hint=HOW) from None
+        raise DataError(say("bm_no_file", name=name), hint=say("bm_how")) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: JSON, or an integer of 4,300+ digits
-        raise DataError(f"{name}: cannot read the baseline map ({str(exc).splitlines()[0][:200]})", hint=HOW) from None
+        why = str(exc).splitlines()[0][:200]
+        raise DataError(say("bm_cannot_read", name=name, why=why), hint=say("bm_how")) from None
     except RecursionError:
-        raise DataError(
-            f"{name}: cannot read the baseline map (nested too deeply to be a map JSON)", hint=HOW
-        ) from None
+        raise DataError(say("bm_cannot_read", name=name, why=say("bm_too_deep")), hint=say("bm_how")) from None
     return map_from_dict(doc, model, name)

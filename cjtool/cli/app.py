@@ -170,8 +170,8 @@ class CjtoolGroup(TyperGroup):
             if _debug_enabled(ctx):
                 traceback.print_exc()
             where = f"{exc.filename}: " if exc.filename else ""
-            what = "check its permissions" if isinstance(exc, PermissionError) else "give a file"
-            error_line(f"{where}cannot open ({exc.strerror or exc}); {what}")
+            what = t("e_open_permissions" if isinstance(exc, PermissionError) else "e_open_give_file", current_lang())
+            error_line(where + t("e_cannot_open", current_lang()).format(why=exc.strerror or exc, what=what))
             raise typer.Exit(int(ExitCode.DATA)) from None
         except Exception as exc:
             if type(exc).__module__.startswith("typer"):  # usage errors: Click prints them

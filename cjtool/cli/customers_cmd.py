@@ -125,7 +125,7 @@ def customers_command(
     if bom and format is not Format.csv:
         raise UsageError(say("e_bom_customers"))
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
-        raise UsageError(say("e_parquet_binary"))
+        raise UsageError(say("e_parquet_binary", name="customers"))
     jm = reading.model(model)
     c.lang_of(lang, jm)
     names = sg.in_use(jm, list(by or []))

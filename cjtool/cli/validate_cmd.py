@@ -15,7 +15,7 @@ import typer
 
 from cjtool.cli import common as c
 from cjtool.errors import CjtoolError, DataError, ModelError
-from cjtool.i18n import t
+from cjtool.i18n import current_lang, t
 from cjtool.output import write_stdout
 from cjtool.validate import Finding, Validation, validate
 
@@ -55,7 +55,7 @@ def validate_command(
         jm = reading.model(model)
         lg = c.lang_of(lang, jm)
     except ModelError as exc:
-        lg = c.lang_of(lang)
+        lg = current_lang()  # --lang, else the broken model's own `lang:` (i18n.model_language)
         _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, shown, lg)
         if len(exc.problems) > 1:
             exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cjtool.analyses.value import compute_value, customer_segments, parse_horizon, parse_until, with_segments
 from cjtool.cli import common as c
 from cjtool.errors import UsageError
+from cjtool.i18n import say
 from cjtool.output import emit
 
 
@@ -121,7 +121,10 @@ def value_command(
     """
     format = c.parse_format(fmt, Format) or c.format_of_output(output, SUFFIX_FORMATS, Format.table)
     if format is Format.parquet and (output is None or output == "-") and c.sys.stdout.isatty():
-        raise UsageError("Parquet is binary: write it to a file with -o value.parquet")
+        raise UsageError(say("e_parquet_binary", name="value"))
+    # lazy: the models' scipy (0.2 s) loads for this command only, not for `cjtool --help`
+    from cjtool.analyses.value import compute_value, customer_segments, parse_horizon, parse_until, with_segments
+
     calibration_end = parse_until(until) if until is not None else None
     units = parse_horizon(horizon, unit.value)
     if png_dir is not None and Path(png_dir).exists() and not Path(png_dir).is_dir():

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
 GRADIENT_TOLERANCE = 1e-7  # on the mean log-likelihood per customer, as lifetimes' tol
@@ -118,6 +117,8 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray
 
 
 def _maximise(objective, start: np.ndarray):
+    from scipy.optimize import minimize  # lazy: 0.45 s of imports every command paid, `--help` too
+
     return minimize(objective, start, jac=True, method="BFGS", options={"gtol": GRADIENT_TOLERANCE, "maxiter": 2000})
 
 

@@ -28,7 +28,7 @@ import polars as pl
 from cjtool.errors import DataError
 from cjtool.events import _SHORTENED_ID, _scan_one, _score_steps, date_and_time
 from cjtool.excel import mend_times
-from cjtool.i18n import fmt_int
+from cjtool.i18n import fmt_int, say
 from cjtool.model import REQUIRED_ROLES, ROLES, JourneyModel, Scale, Stage, Text, fitting_scale
 from cjtool.timestamps import SAMPLE_ROWS, parse_timestamps
 
@@ -192,10 +192,10 @@ def draft_from(
             sample = mend_times(sample, {h: roles[r] for r, h in columns.items() if r in roles})
         tp = columns.get("touchpoint")
         if tp is None or tp not in headers:
-            what = f"no `{tp}` column" if tp else "no column recognised as the touchpoint (行为, 事件, event ...)"
+            what = say("zl_draft_no_tp_column", tp=tp) if tp else say("zl_draft_no_tp")
+            found = ", ".join(headers) or say("none_value")
             raise DataError(
-                f"{', '.join(events)}: {what}; found: {', '.join(headers) or '(none)'}",
-                hint="name it with --column touchpoint=HEADER (and customer_id=, timestamp= likewise)",
+                say("e_columns_found", name=", ".join(events), what=what, found=found), hint=say("zl_draft_hint")
             )
         frames = [
             s.lf.select(pl.col(tp).cast(pl.String).alias("touchpoint"))

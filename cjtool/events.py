@@ -225,7 +225,7 @@ def repeated_notes(names: Sequence[str]) -> list[Note]:
     seen, out = set(), []
     for name in names:
         if name in seen and name not in ("<stdin>", "<frame>"):
-            text = f"{name} is given more than once: its events are counted twice"
+            text = t("note_repeated", "en").format(name=name)
             out.append(Note(SLOT_REPEATED, text, key="note_repeated", fields=(("name", name),)))
         seen.add(name)
     return out
@@ -536,7 +536,7 @@ def _scan_one(src: Source, model: JourneyModel, encoding: str | None, stack: Exi
     if excel.is_workbook(path, magic):
         return _excel_scan(path, name, model, roles)
     excel.refuse_binary(path, name, head)  # a Numbers file, a zip, a PDF: one line, not "not UTF-8"
-    warnings = [f"{name}: --sheet is for Excel workbooks; this CSV file is read as it is"] if model.sheet else []
+    warnings = [say("zl_sheet_csv", name=name)] if model.sheet else []
     codec = enc.normalise(encoding) if encoding else enc.detect(path)
     if encoding and codec not in ("utf-8", "utf-8-sig") and enc.utf8_with_non_ascii(path):
         warnings.append(say("w_encoding_utf8", name=name, encoding=encoding))
@@ -580,7 +580,7 @@ def _gbk_after_all(scan: _Scan, model: JourneyModel, stack: ExitStack) -> _Scan:
         raise DataError(say("e_not_utf8_gbk", name=scan.name, at=f"{bad:,}"), hint=say("e_give_encoding"))
     path = enc.transcode(scan.csv_path, "gb18030", stack)
     header, separator, _ = _read_header(path, scan.name)
-    note = f"{scan.name}: read as GBK (GB18030): its first non-UTF-8 byte is at byte {bad:,}"
+    note = say("zl_read_gbk", name=scan.name, at=f"{bad:,}")
     return _csv_scan(path, scan.name, model, header, separator, [*scan.warnings, note], scan.rewritten)
 
 
@@ -742,23 +742,17 @@ def _read_error(sources: list[str], exc: BaseException, csv_paths: list[tuple[st
     msg = _first_line(exc)
     where = sources[0] if len(sources) == 1 else ", ".join(sources)
     if _is_utf8_error(exc):
-        return DataError(
-            f"{where}: invalid UTF-8 text ({msg})", hint="give the file's encoding with --encoding gbk (or utf-8)"
-        )
+        return DataError(say("zl_bad_utf8", where=where, why=msg), hint=say("zl_bad_utf8_hint"))
     if "more fields" in msg.lower() or "ragged" in msg.lower():
         for name, path in csv_paths:  # the error path only: find the row, slowly but exactly
             found = _first_long_row(path)  # the separator of the header is the usual one
             if found:
                 line, n, expected = found
                 return DataError(
-                    f"{name}: line {line}: {n} fields, but the header has {expected}",
-                    hint="fix that row; a value containing a comma must be in double quotes",
+                    say("zl_long_row", name=name, line=line, n=n, expected=expected), hint=say("zl_fix_row_hint")
                 )
-        return DataError(
-            f"{where}: a row has more fields than the header ({msg})",
-            hint="fix that row; a value containing a comma must be in double quotes",
-        )
-    return DataError(f"{where}: cannot read the events ({msg})")
+        return DataError(say("zl_more_fields", where=where, why=msg), hint=say("zl_fix_row_hint"))
+    return DataError(say("zl_cannot_read", where=where, why=msg))
 
 
 def mismatched_rows(
@@ -801,10 +795,7 @@ def field_count_warning(src: str, encoding: str | None, limit: int = 5) -> str |
         return None
     lines = ", ".join(str(line) for line, _, _ in found[:limit]) + (" …" if len(found) > limit else "")
     short = sum(n < expected for _, n, expected in found)
-    return (
-        f"{src}: {len(found)} row{'s' * (len(found) > 1)} with a different number of fields than the header "
-        f"(line {lines}); {short} short: their missing fields are read as empty"
-    )
+    return say("zl_field_count", src=src, n=len(found), s="s" * (len(found) > 1), lines=lines, short=short)
 
 
 # ----------------------------------------------------------------------- validating

@@ -1088,6 +1088,251 @@ _T: dict[str, dict[str, str]] = {
         "en": "the baseline was mapped with another mode or window: differences may come from that",
         "zh": "基准使用了不同的模式或转化窗口：差异可能由此而来",
     },
+    # --- helper zh2: error messages and warnings that were English literals (one block) ---
+    "zl_opt_problem": {"en": "{option}: {problem}", "zh": "{option}：{problem}"},
+    "zl_where_what": {"en": "{where}: {what}", "zh": "{where}：{what}"},
+    "zl_time_both": {
+        "en": "`timestamp` and `date` are both mapped; map `timestamp` to the one column with the date "
+        "and time, or `date` (and `time`) to the two columns that hold them, not both",
+        "zh": "`timestamp` 和 `date` 都指定了列；请把 `timestamp` 指定给同时含日期和时间的那一列，"
+        "或把 `date`（和 `time`）指定给分别存放它们的两列，不要两者都指定",
+    },
+    "zl_time_needs_date": {
+        "en": "`time` needs `date`: map `date` to the column with the day (or map one column with both as `timestamp`)",
+        "zh": "`time` 需要 `date`：请把 `date` 指定给存放日期的列（或把同时含日期和时间的一列指定为 `timestamp`）",
+    },
+    "zl_sheet_blank": {
+        "en": "--sheet: give a sheet's name or its number (1 is the first)",
+        "zh": "--sheet：请给出工作表名称或序号（1 为第一个）",
+    },
+    "zl_sheet_csv": {
+        "en": "{name}: --sheet is for Excel workbooks; this CSV file is read as it is",
+        "zh": "{name}：--sheet 只用于 Excel 工作簿；此 CSV 文件按原样读取",
+    },
+    "zl_read_gbk": {
+        "en": "{name}: read as GBK (GB18030): its first non-UTF-8 byte is at byte {at}",
+        "zh": "{name}：已按 GBK（GB18030）读取：第一个非 UTF-8 字节位于第 {at} 字节",
+    },
+    "zl_field_count": {
+        "en": "{src}: {n} row{s} with a different number of fields than the header (line {lines}); {short} short: "
+        "their missing fields are read as empty",
+        "zh": "{src}：{n} 行的字段数与表头不同（第 {lines} 行）；其中 {short} 行字段不足：缺少的字段按空值读取",
+    },
+    "zl_bad_utf8": {"en": "{where}: invalid UTF-8 text ({why})", "zh": "{where}：无效的 UTF-8 文本（{why}）"},
+    "zl_bad_utf8_hint": {
+        "en": "give the file's encoding with --encoding gbk (or utf-8)",
+        "zh": "请用 --encoding gbk（或 utf-8）指定文件编码",
+    },
+    "zl_long_row": {
+        "en": "{name}: line {line}: {n} fields, but the header has {expected}",
+        "zh": "{name} 第 {line} 行：有 {n} 个字段，但表头只有 {expected} 个",
+    },
+    "zl_more_fields": {
+        "en": "{where}: a row has more fields than the header ({why})",
+        "zh": "{where}：有一行的字段比表头多（{why}）",
+    },
+    "zl_fix_row_hint": {
+        "en": "fix that row; a value containing a comma must be in double quotes",
+        "zh": "请修正该行；含逗号的值须放在双引号中",
+    },
+    "zl_cannot_read": {"en": "{where}: cannot read the events ({why})", "zh": "{where}：无法读取事件（{why}）"},
+    "zl_yaml_error": {"en": "{source}: YAML error: {what}", "zh": "{source}：YAML 错误：{what}"},
+    "zl_yaml_node": {"en": "{at}: unsupported YAML node", "zh": "{at}：不支持的 YAML 节点"},
+    "zl_draft_no_tp_column": {"en": "no `{tp}` column", "zh": "没有 `{tp}` 列"},
+    "zl_draft_no_tp": {
+        "en": "no column recognised as the touchpoint (行为, 事件, event ...)",
+        "zh": "没有可识别为接触点的列（行为、事件、event ...）",
+    },
+    "zl_draft_hint": {
+        "en": "name it with --column touchpoint=HEADER (and customer_id=, timestamp= likewise)",
+        "zh": "请用 --column touchpoint=HEADER 指定它（customer_id=、timestamp= 同理）",
+    },
+    "zl_customer_folder": {"en": "{name}: is a folder, not a customer file", "zh": "{name}：是文件夹，不是客户文件"},
+    "zl_customer_folder_hint": {
+        "en": "give the customer file (CSV or Parquet)",
+        "zh": "请给出客户文件（CSV 或 Parquet）",
+    },
+    "zl_by_blank": {
+        "en": "--by {name}: the event column `{name}` is blank in every event: there is nothing to segment by",
+        "zh": "--by {name}：事件列 `{name}` 在所有事件中都为空：无法据此分群",
+    },
+    "zl_by_blank_hint": {
+        "en": "fill it in the export, or choose another attribute",
+        "zh": "请在导出数据中填上它，或选择另一个属性",
+    },
+    "zl_ab_arms": {
+        "en": "--by {name}: {n} values, and an A/B test compares at most {most} arms",
+        "zh": "--by {name}：有 {n} 个取值，而 A/B 测试最多比较 {most} 组",
+    },
+    "zl_ab_arms_hint": {
+        "en": "if `{name}` is not an experiment's arm, compare it as segments (--segments): "
+        "the values with fewest customers are then pooled into {other}",
+        "zh": "如果 `{name}` 不是实验分组，请按分群比较（--segments）：客户最少的取值将合并为 {other}",
+    },
+    "zl_paths_unknown": {
+        "en": "{option} {name}: no stage id or touchpoint of the run has that name; give a stage id of "
+        "model {model} or a touchpoint listed by `cjtool paths`",
+        "zh": "{option} {name}：本次数据中没有叫这个名称的阶段 id 或接触点；请给出模型 {model} 的阶段 id，"
+        "或 `cjtool paths` 列出的接触点",
+    },
+    "zl_strict_baseline_file": {
+        "en": "--strict-baseline goes with --baseline FILE (regression gates against a stored map)",
+        "zh": "--strict-baseline 须与 --baseline FILE 一起使用（对照已保存的旅程地图运行回归门禁）",
+    },
+    "zl_value_spark": {
+        "en": "--value needs the whole run in one place: use --engine polars",
+        "zh": "--value 需要在一处计算全部数据：请用 --engine polars",
+    },
+    "zl_png_dir_file": {
+        "en": "--png-dir {path}: a file of that name is in the way; give a folder",
+        "zh": "--png-dir {path}：已有同名文件；请给出文件夹",
+    },
+    "zl_png_dir_mkdir": {
+        "en": "--png-dir {folder}: cannot make the folder ({why})",
+        "zh": "--png-dir {folder}：无法创建文件夹（{why}）",
+    },
+    "zl_baseline_needs_by": {
+        "en": "--baseline is for --by: name the attribute whose segments to compare",
+        "zh": "--baseline 用于 --by：请指定要比较其分群的属性",
+    },
+    "zl_unit": {"en": "--unit {unit}: use day or week", "zh": "--unit {unit}：请用 day 或 week"},
+    "zl_horizon": {
+        "en": "--horizon {text}: expected a positive duration such as 39w or 90d",
+        "zh": "--horizon {text}：应为正的时长，例如 39w 或 90d",
+    },
+    "zl_until_date": {
+        "en": "--until {text}: expected a date (1997-09-30); its whole day is calibration data",
+        "zh": "--until {text}：应为日期（1997-09-30）；当天全天都属于校准期数据",
+    },
+    "zl_until_early": {
+        "en": "--until {until}: before the first transaction ({start}); give a later date",
+        "zh": "--until {until}：早于第一笔交易（{start}）；请给出更晚的日期",
+    },
+    "zl_discount": {
+        "en": "--discount {x}: expected a rate of 0 or more a year, e.g. 0.1",
+        "zh": "--discount {x}：应为不小于 0 的年折现率，例如 0.1",
+    },
+    "zl_purchase": {
+        "en": "--purchase {names}: no event has this touchpoint",
+        "zh": "--purchase {names}：没有事件属于这个接触点",
+    },
+    "zl_purchase_hint": {
+        "en": "give a touchpoint of the events (cjtool map lists them)",
+        "zh": "请给出事件中的接触点（cjtool map 会列出它们）",
+    },
+    "zl_no_transactions": {
+        "en": "no transactions: no event is a purchase",
+        "zh": "没有交易：没有任何事件是购买",
+    },
+    "zl_no_transactions_hint": {
+        "en": "name the purchase touchpoints with --purchase, or give the events a revenue column",
+        "zh": "请用 --purchase 指定购买接触点，或为事件提供收入列",
+    },
+    "zl_bg_few": {
+        "en": "BG/NBD cannot be identified from {n} customer{s} with a transaction up to {until} "
+        "(at least {least} needed)",
+        "zh": "截至 {until} 有交易的客户只有 {n} 位，无法识别 BG/NBD 模型（至少需要 {least} 位）",
+    },
+    "zl_bg_few_hint": {"en": "give more data or a later --until", "zh": "请提供更多数据，或给出更晚的 --until"},
+    "zl_bg_no_repeat": {
+        "en": "BG/NBD cannot be identified: none of the {n} customers made a repeat transaction "
+        "(on a later day) up to {until}",
+        "zh": "无法识别 BG/NBD 模型：截至 {until}，{n} 位客户中没有人（在之后的某天）复购",
+    },
+    "zl_bg_no_repeat_hint": {
+        "en": "give a longer calibration period (a later --until) or check --purchase",
+        "zh": "请给出更长的校准期（更晚的 --until），或检查 --purchase",
+    },
+    "zl_bg_no_maximum": {
+        "en": "BG/NBD cannot be identified from these data: the likelihood has no finite maximum ({params})",
+        "zh": "无法从这些数据识别 BG/NBD 模型：似然函数没有有限的最大值（{params}）",
+    },
+    "zl_non_finite": {
+        "en": "the fitted model gives non-finite predictions: the data cannot identify it",
+        "zh": "拟合出的模型给出了非有限的预测值：数据无法识别该模型",
+    },
+    "zl_more_customers_hint": {
+        "en": "give more customers or a longer calibration period",
+        "zh": "请提供更多客户或更长的校准期",
+    },
+    "zl_baseline_value": {
+        "en": "--baseline {baseline}: not a value of {by}; values: {values}",
+        "zh": "--baseline {baseline}：不是 {by} 的取值；现有取值：{values}",
+    },
+    "zl_spark_failed": {"en": "the Spark job failed: {why}", "zh": "Spark 作业失败：{why}"},
+    "zl_spark_failed_hint": {"en": "see Spark's log above for the cause", "zh": "原因请见上方的 Spark 日志"},
+    "zl_spark_missing": {
+        "en": "--engine spark needs pyspark, which is not installed",
+        "zh": "--engine spark 需要 pyspark，但它没有安装",
+    },
+    "zl_spark_install": {
+        "en": 'pip install "cjtool[spark]" (pyspark 4, with Java 17 or later)',
+        "zh": 'pip install "cjtool[spark]"（pyspark 4，需 Java 17 或更高版本）',
+    },
+    "zl_spark_java": {
+        "en": "--engine spark needs Java (17 or later): no `java` on PATH and no JAVA_HOME",
+        "zh": "--engine spark 需要 Java（17 或更高版本）：PATH 中没有 `java`，也没有设置 JAVA_HOME",
+    },
+    "zl_spark_java_hint": {
+        "en": "install a JDK (e.g. apt install openjdk-17-jre-headless) or set JAVA_HOME",
+        "zh": "请安装 JDK（例如 apt install openjdk-17-jre-headless）或设置 JAVA_HOME",
+    },
+    "zl_spark_start": {"en": "cannot start Spark ({master}): {why}", "zh": "无法启动 Spark（{master}）：{why}"},
+    "zl_spark_excel": {
+        "en": "{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
+        "zh": "{src}：--engine spark 只读取 CSV 和 Parquet，不读取 Excel 工作簿",
+    },
+    "zl_spark_excel_hint": {
+        "en": "map a workbook without --engine spark (it fits in memory; --partitions works), or save the sheet as CSV",
+        "zh": "请不用 --engine spark 处理工作簿（它能放进内存；可用 --partitions），或把工作表另存为 CSV",
+    },
+    "zl_no_event_files": {"en": "no event files given", "zh": "没有给出事件文件"},
+    "zl_no_event_files_hint": {
+        "en": "pass one or more CSV/Parquet files, paths or globs",
+        "zh": "请给出一个或多个 CSV/Parquet 文件、路径或通配符",
+    },
+    "zl_spark_stdin": {
+        "en": "- (standard input) cannot be read by Spark",
+        "zh": "-（标准输入）不能由 Spark 读取",
+    },
+    "zl_spark_stdin_hint": {
+        "en": "save it to a file, or drop --engine spark",
+        "zh": "请先存成文件，或去掉 --engine spark",
+    },
+    "zl_no_timestamp": {
+        "en": "{name}: no timestamp could be read in any row",
+        "zh": "{name}：没有任何一行能读出时间",
+    },
+    "zl_no_timestamp_hint": {
+        "en": "set `timestamp_format:` in the model or --timestamp-format, or map the column "
+        "with --column timestamp=HEADER",
+        "zh": "请在模型中设置 `timestamp_format:` 或使用 --timestamp-format，或用 --column timestamp=HEADER 指定时间列",
+    },
+    "zl_spark_not_local": {
+        "en": "{out}: the customer table is written by each task to a folder of the file system "
+        "(local, or a mount every executor shares)",
+        "zh": "{out}：客户表由每个任务写入文件系统中的文件夹（本地，或所有 executor 共享的挂载点）",
+    },
+    "zl_spark_not_local_hint": {
+        "en": "give a path such as /mnt/shared/customers, or /dbfs/... on Databricks",
+        "zh": "请给出路径，例如 /mnt/shared/customers，在 Databricks 上用 /dbfs/...",
+    },
+    "zl_spark_exists": {
+        "en": "{out}: exists and is not an empty folder or one cjtool wrote",
+        "zh": "{out}：已存在，且既不是空文件夹，也不是 cjtool 写的文件夹",
+    },
+    "zl_spark_exists_hint": {
+        "en": "give a new folder name, or remove it",
+        "zh": "请给一个新的文件夹名，或删除它",
+    },
+    "zl_spark_others": {
+        "en": "{out}: holds files cjtool did not write ({first}{more}); replacing the folder would delete them",
+        "zh": "{out}：含有不是 cjtool 写的文件（{first}{more}）；替换该文件夹会删除它们",
+    },
+    "zl_spark_others_hint": {
+        "en": "move them out, or give a new folder name",
+        "zh": "请把它们移走，或给一个新的文件夹名",
+    },
 }
 
 

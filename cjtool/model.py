@@ -247,13 +247,13 @@ class JourneyModel:
                 explicit[role] = header
             problem = time_parts_problem(explicit)
             if problem:
-                raise UsageError(f"--column: {problem}")
+                raise UsageError(say("zl_opt_problem", option="--column", problem=problem))
             m = replace(m, columns=tuple(explicit.items()))
         if timestamp_format is not None:
             m = replace(m, timestamp_format=timestamp_format)
         if timezone is not None:
             if timezone_error(timezone):
-                raise UsageError(f"--timezone: {timezone_error(timezone)}")
+                raise UsageError(say("zl_opt_problem", option="--timezone", problem=timezone_error(timezone)))
             m = replace(m, timezone=timezone)
         if dedupe is not None:
             m = replace(m, dedupe=dedupe)
@@ -269,7 +269,7 @@ class JourneyModel:
             m = replace(m, since=lo, until=hi)
         if sheet is not None:
             if not sheet.strip():
-                raise UsageError("--sheet: give a sheet's name or its number (1 is the first)")
+                raise UsageError(say("zl_sheet_blank"))
             m = replace(m, sheet=sheet)
         return m
 
@@ -277,12 +277,9 @@ class JourneyModel:
 def time_parts_problem(columns: dict[str, str]) -> str | None:
     """Why the roles of ``columns`` cannot give the event time (None when they can)."""
     if "timestamp" in columns and "date" in columns:
-        return (
-            "`timestamp` and `date` are both mapped; map `timestamp` to the one column with the date "
-            "and time, or `date` (and `time`) to the two columns that hold them, not both"
-        )
+        return say("zl_time_both")
     if "time" in columns and "date" not in columns:
-        return "`time` needs `date`: map `date` to the column with the day (or map one column with both as `timestamp`)"
+        return say("zl_time_needs_date")
     return None
 
 

@@ -38,13 +38,13 @@ from cjtool import excel
 from cjtool.analyses.customers import customer_rows
 from cjtool.analyses.segments import attributes_to_read
 from cjtool.errors import CjtoolError, DataError, OutputError, UsageError
+from cjtool.i18n import say
 from cjtool.journeys import build_journeys
 from cjtool.metrics import Partial, aggregate, finish, merge
 from cjtool.model import JourneyModel
 from cjtool.parquet import to_parquet
 from cjtool.result import JourneyMap
 
-INSTALL_HINT = 'pip install "cjtool[spark]" (pyspark 4, with Java 17 or later)'
 ORDER = ["_arg", "_file", "_block", "_row"]  # a row's place in the input (see the module's doc)
 
 
@@ -78,9 +78,7 @@ def _job(master: str | None, session: Any) -> Iterator[Any]:
     except Exception as exc:
         if type(exc).__module__.split(".")[0] not in ("pyspark", "py4j"):
             raise
-        raise DataError(
-            f"the Spark job failed: {_first_line(exc)}", hint="see Spark's log above for the cause"
-        ) from None
+        raise DataError(say("zl_spark_failed", why=_first_line(exc)), hint=say("zl_spark_failed_hint")) from None
     finally:
         if session is None:
             spark.stop()
@@ -91,13 +89,10 @@ def start_session(master: str | None = None, app_name: str = "cjtool") -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise UsageError("--engine spark needs pyspark, which is not installed", hint=INSTALL_HINT) from None
+        raise UsageError(say("zl_spark_missing"), hint=say("zl_spark_install")) from None
     java_home = os.environ.get("JAVA_HOME")
     if not shutil.which("java") and not (java_home and Path(java_home, "bin", "java").exists()):
-        raise UsageError(
-            "--engine spark needs Java (17 or later): no `java` on PATH and no JAVA_HOME",
-            hint="install a JDK (e.g. apt install openjdk-17-jre-headless) or set JAVA_HOME",
-        )
+        raise UsageError(say("zl_spark_java"), hint=say("zl_spark_java_hint"))
     # Workers start `python3` from PATH unless told: not the interpreter with polars. A
     # cluster whose nodes have their own Python sets PYSPARK_PYTHON itself.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -116,7 +111,7 @@ def start_session(master: str | None = None, app_name: str = "cjtool") -> Any:
     try:
         spark = builder.getOrCreate()
     except Exception as exc:
-        raise DataError(f"cannot start Spark ({master or 'local[*]'}): {_first_line(exc)}") from None
+        raise DataError(say("zl_spark_start", master=master or "local[*]", why=_first_line(exc))) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -126,11 +121,7 @@ def _no_workbooks(sources: Sequence[str | Path]) -> None:
     for src in map(str, sources):
         local = Path(src)
         if src.lower().endswith(excel.EXCEL_SUFFIXES) or (local.is_file() and excel.is_workbook_file(local)):
-            raise UsageError(
-                f"{src}: --engine spark reads CSV and Parquet, not Excel workbooks",
-                hint="map a workbook without --engine spark (it fits in memory; --partitions works), "
-                "or save the sheet as CSV",
-            )
+            raise UsageError(say("zl_spark_excel", src=src), hint=say("zl_spark_excel_hint"))
 
 
 @dataclass
@@ -190,9 +181,9 @@ def _input(
     from pyspark.sql import functions as F
 
     if not sources:
-        raise DataError("no event files given", hint="pass one or more CSV/Parquet files, paths or globs")
+        raise DataError(say("zl_no_event_files"), hint=say("zl_no_event_files_hint"))
     if "-" in sources:
-        raise DataError("- (standard input) cannot be read by Spark", hint="save it to a file, or drop --engine spark")
+        raise DataError(say("zl_spark_stdin"), hint=say("zl_spark_stdin_hint"))
     frames, columns, names, separators, codecs = [], [], [], [], []
     for i, src in enumerate(sources):
         df, separator, codec = _reader(spark, src, encoding)
@@ -242,11 +233,7 @@ def _merged(inp: _Input, results: list[Any], encoding: str | None) -> Partial | 
     for name in sorted(with_rows - with_times):  # no time read in a whole file: its error
         if Path(name).is_file():
             ev.read_events([name], inp.read.model, encoding=encoding)
-        raise DataError(
-            f"{name}: no timestamp could be read in any row",
-            hint="set `timestamp_format:` in the model or --timestamp-format, or map the column "
-            "with --column timestamp=HEADER",
-        )
+        raise DataError(say("zl_no_timestamp", name=name), hint=say("zl_no_timestamp_hint"))
     if not partials:
         return None
     merged = merge(partials)
@@ -452,27 +439,19 @@ def customers_spark(
 
 def _check_folder(out: Path) -> None:
     if "://" in str(out):
-        raise UsageError(
-            f"{out}: the customer table is written by each task to a folder of the file system "
-            "(local, or a mount every executor shares)",
-            hint="give a path such as /mnt/shared/customers, or /dbfs/... on Databricks",
-        )
+        raise UsageError(say("zl_spark_not_local", out=out), hint=say("zl_spark_not_local_hint"))
     real = Path(os.path.realpath(out))
     if not real.parent.is_dir():
-        via = f" (the link points to {real})" if real != Path(os.path.abspath(out)) else ""
-        raise OutputError(f"{out}: the folder {real.parent} does not exist{via}", hint="create it first")
+        via = say("e_link_to", real=real) if real != Path(os.path.abspath(out)) else ""
+        raise OutputError(say("e_no_folder", name=out, parent=real.parent, via=via), hint=say("e_create_first"))
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or Path(out, MARKER).is_file())):
-        raise OutputError(
-            f"{out}: exists and is not an empty folder or one cjtool wrote",
-            hint="give a new folder name, or remove it",
-        )
+        raise OutputError(say("zl_spark_exists", out=out), hint=say("zl_spark_exists_hint"))
     if out.is_dir():  # cjtool's folder, replaced whole: only if nothing else was added to it
         other = sorted(p.name for p in out.iterdir() if not _own(p))
         if other:
-            more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+            more = say("val_and_more", n=len(other) - 1) if len(other) > 1 else ""
             raise OutputError(
-                f"{out}: holds files cjtool did not write ({other[0]}{more}); replacing the folder would delete them",
-                hint="move them out, or give a new folder name",
+                say("zl_spark_others", out=out, first=other[0], more=more), hint=say("zl_spark_others_hint")
             )
 
 

@@ -80,7 +80,7 @@ def load_yaml(text: str, source: str) -> YamlDoc:
         what = exc.problem or exc.context or "invalid YAML"
         raise ModelError(say("y_syntax", where=where, what=what)) from None
     except yaml.YAMLError as exc:
-        raise ModelError(f"{source}: YAML error: {' '.join(str(exc).split())}") from None
+        raise ModelError(say("zl_yaml_error", source=source, what=" ".join(str(exc).split()))) from None
     except RecursionError:
         raise ModelError(say("y_deep", where=source)) from None
     finally:
@@ -128,4 +128,4 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDoc, counter: list[int]) -> Any:
             doc.lines[path + (key,)] = kmark.line + 1
             out[key] = _walk(value_node, path + (key,), doc, counter)
         return out
-    raise ModelError(f"{at}: unsupported YAML node")  # pragma: no cover - PyYAML has 3 kinds
+    raise ModelError(say("zl_yaml_node", at=at))  # pragma: no cover - PyYAML has 3 kinds

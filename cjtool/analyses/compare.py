@@ -32,7 +32,7 @@ from cjtool.analyses.segments import (
     segment_codes,
 )
 from cjtool.errors import DataError, UsageError
-from cjtool.i18n import current_lang, say, t
+from cjtool.i18n import current_lang, say, shown_value, t
 from cjtool.i18n import t as tr
 from cjtool.journeys import Journeys
 from cjtool.metrics import SCORE_SCALE, compute_map, compute_maps
@@ -556,9 +556,8 @@ def variant_codes(
     if len(labels) > MAX_SIDES:  # each side is a map and a family of tests: pooled, as `map --by` pools
         if ab:
             raise UsageError(
-                f"--by {attr.name}: {len(labels):,} values, and an A/B test compares at most {MAX_SIDES} arms",
-                hint=f"if `{attr.name}` is not an experiment's arm, compare it as segments (--segments): "
-                f"the values with fewest customers are then pooled into {OTHER}",
+                say("zl_ab_arms", name=attr.name, n=f"{len(labels):,}", most=MAX_SIDES),
+                hint=say("zl_ab_arms_hint", name=attr.name, other=shown_value(OTHER, current_lang())),
             )
         excluded["pooled"] = len(labels) - (MAX_SIDES - 1)
         labels = labels[: MAX_SIDES - 1]

@@ -351,10 +351,7 @@ def filtered(
     known |= {x.src.touchpoint or "" for x in p.transitions} | {x.dst.touchpoint or "" for x in p.transitions}
     for option, name in (("--from", src), ("--to", dst)):
         if name is not None and name not in known:
-            raise UsageError(
-                f"{option} {name}: no stage id or touchpoint of the run has that name; give a stage id of "
-                f"model {p.model.name} or a touchpoint listed by `cjtool paths`"
-            )
+            raise UsageError(say("zl_paths_unknown", option=option, name=name, model=p.model.name))
 
     def keep(x: Transition) -> bool:
         return (

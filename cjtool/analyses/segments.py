@@ -70,7 +70,7 @@ def read_customer_file(path: str | Path, id_header: str = "customer_id") -> pl.D
     path = Path(path)
     name = str(path)
     if path.is_dir():
-        raise DataError(f"{name}: is a folder, not a customer file", hint="give the customer file (CSV or Parquet)")
+        raise DataError(say("zl_customer_folder", name=name), hint=say("zl_customer_folder_hint"))
     if not path.is_file():
         raise DataError(say("sg_no_file", name=name))
     with open(path, "rb") as fh:
@@ -136,10 +136,7 @@ def attribute(
         return Attribute(name, entry_period(j, name, timezone), "period")
     roles = {h for role, h in j.model.column_map.items() if role != "channel"}
     if name in j.table.columns and name not in roles:  # a header of the input, without a value
-        raise UsageError(
-            f"--by {name}: the event column `{name}` is blank in every event: there is nothing to segment by",
-            hint="fill it in the export, or choose another attribute",
-        )
+        raise UsageError(say("zl_by_blank", name=name), hint=say("zl_by_blank_hint"))
     in_events = [c for c in j.table.columns if c not in roles] or event_columns(j)
     in_file = [c for c in customer_file.columns if c != "customer_id"] if customer_file is not None else []
     none = say("none_value")

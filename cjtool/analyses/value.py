@@ -23,6 +23,7 @@ import polars as pl
 
 from cjtool.analyses.segments import NONE, attribute
 from cjtool.errors import DataError, UsageError
+from cjtool.i18n import say
 from cjtool.journeys import Journeys
 from cjtool.metrics import REVENUE, SCORE_SCALE, revenue_units
 from cjtool.stats import TwoSampleTest, clv, holm, welch_test
@@ -165,7 +166,7 @@ CUSTOMER_COLUMNS = [
 def parse_horizon(text: str, unit: str) -> float:
     """`39w`, `90d` or a bare number of units as a number of ``unit``s (> 0)."""
     if unit not in UNITS:
-        raise UsageError(f"--unit {unit}: use day or week")
+        raise UsageError(say("zl_unit", unit=unit))
     s = text.strip().lower()
     days_per = {"d": 1, "w": 7}
     try:
@@ -173,7 +174,7 @@ def parse_horizon(text: str, unit: str) -> float:
     except ValueError:
         days = float("nan")
     if not math.isfinite(days) or days <= 0:
-        raise UsageError(f"--horizon {text!r}: expected a positive duration such as 39w or 90d")
+        raise UsageError(say("zl_horizon", text=repr(text)))
     return days / UNITS[unit]
 
 
@@ -181,7 +182,7 @@ def parse_until(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--until {text!r}: expected a date (1997-09-30); its whole day is calibration data") from None
+        raise UsageError(say("zl_until_date", text=repr(text))) from None
 
 
 def local_day(model_timezone: str | None) -> pl.Expr:
@@ -199,10 +200,7 @@ def purchase_events(j: Journeys, purchase: list[str] | None) -> tuple[pl.Expr, s
         known = set(j.events["touchpoint"].cast(pl.String).unique().to_list())
         missing = [p for p in purchase if p not in known]
         if len(missing) == len(purchase):
-            raise DataError(
-                f"--purchase {', '.join(missing)}: no event has this touchpoint",
-                hint="give a touchpoint of the events (cjtool map lists them)",
-            )
+            raise DataError(say("zl_purchase", names=", ".join(missing)), hint=say("zl_purchase_hint"))
         return pl.col("touchpoint").cast(pl.String).is_in(purchase), "purchase"
     if j.table.has_revenue:
         return pl.col(REVENUE).is_not_null(), "revenue"
@@ -228,10 +226,7 @@ def transactions(j: Journeys, purchase: list[str] | None) -> tuple[pl.DataFrame,
         .collect()
     )
     if tx.height == 0:
-        raise DataError(
-            "no transactions: no event is a purchase",
-            hint="name the purchase touchpoints with --purchase, or give the events a revenue column",
-        )
+        raise DataError(say("zl_no_transactions"), hint=say("zl_no_transactions_hint"))
     return tx, basis
 
 
@@ -276,9 +271,9 @@ def compute_value(
     """The CLV analysis of ``j`` (see the module's docstring). ``horizon`` in ``unit``s;
     ``discount`` a year's rate (0.1: a purchase a year out is worth 1/1.1)."""
     if unit not in UNITS:
-        raise UsageError(f"--unit {unit}: use day or week")
+        raise UsageError(say("zl_unit", unit=unit))
     if discount is not None and not (math.isfinite(discount) and discount >= 0):
-        raise UsageError(f"--discount {discount:g}: expected a rate of 0 or more a year, e.g. 0.1")
+        raise UsageError(say("zl_discount", x=f"{discount:g}"))
     unit_days = UNITS[unit]
     tx, basis = transactions(j, purchase)
     end_day: date = tx["day"].max()  # type: ignore[assignment]
@@ -288,9 +283,7 @@ def compute_value(
     start_day: date = tx["day"].min()  # type: ignore[assignment]
     until = until or end_day
     if until < start_day:
-        raise UsageError(
-            f"--until {until.isoformat()}: before the first transaction ({start_day.isoformat()}); give a later date"
-        )
+        raise UsageError(say("zl_until_early", until=until.isoformat(), start=start_day.isoformat()))
     table = summary(tx, until, unit_days)
     notes: list[Note] = []
     if until > end_day:
@@ -302,27 +295,19 @@ def compute_value(
     n, repeaters = table.height, int((x > 0).sum())
     if n < MIN_CUSTOMERS:
         raise DataError(
-            f"BG/NBD cannot be identified from {n} customer{'s' * (n != 1)} with a transaction up to "
-            f"{until.isoformat()} (at least {MIN_CUSTOMERS} needed)",
-            hint="give more data or a later --until",
+            say("zl_bg_few", n=n, s="s" * (n != 1), until=until.isoformat(), least=MIN_CUSTOMERS),
+            hint=say("zl_bg_few_hint"),
         )
     if repeaters == 0:
-        raise DataError(
-            f"BG/NBD cannot be identified: none of the {n:,} customers made a repeat transaction "
-            f"(on a later day) up to {until.isoformat()}",
-            hint="give a longer calibration period (a later --until) or check --purchase",
-        )
+        raise DataError(say("zl_bg_no_repeat", n=f"{n:,}", until=until.isoformat()), hint=say("zl_bg_no_repeat_hint"))
     window = (until - start_day).days + 1
     if window < SHORT_WINDOW_DAYS:
         notes.append(Note("short_window", {"days": window, "least": SHORT_WINDOW_DAYS}))
     (ux, ut, uT), weights, inverse = clv.compress_with_inverse(x, t_x, T)
     bg = clv.fit_bgnbd(ux, ut, uT, weights)
     if not bg.identified:
-        raise DataError(
-            "BG/NBD cannot be identified from these data: the likelihood has no finite maximum "
-            f"({', '.join(f'{k} {v:.3g}' for k, v in zip(('r', 'alpha', 'a', 'b'), bg.params, strict=True))})",
-            hint="give more customers or a longer calibration period",
-        )
+        params = ", ".join(f"{k} {v:.3g}" for k, v in zip(("r", "alpha", "a", "b"), bg.params, strict=True))
+        raise DataError(say("zl_bg_no_maximum", params=params), hint=say("zl_more_customers_hint"))
     if bg.runs_off:
         notes.append(Note("runs_off", {"model": "BG/NBD", "names": ", ".join(bg.runs_off)}))
     if not bg.converged:
@@ -343,10 +328,7 @@ def compute_value(
         else:
             value = expected * spend
     if not all(np.all(np.isfinite(v)) for v in (palive, expected, spend, value) if v is not None):
-        raise DataError(
-            "the fitted model gives non-finite predictions: the data cannot identify it",
-            hint="give more customers or a longer calibration period",
-        )
+        raise DataError(say("zl_non_finite"), hint=say("zl_more_customers_hint"))
     none = pl.Series([None] * n, dtype=pl.Float64)
     table = table.with_columns(
         pl.Series("monetary_value", m) if j.table.has_revenue else none.alias("monetary_value"),
@@ -507,7 +489,7 @@ def with_segments(
     )
     names = sorted(set(table["segment"].to_list()))
     if baseline is not None and baseline not in names:
-        raise UsageError(f"--baseline {baseline}: not a value of {by}; values: {', '.join(names)}")
+        raise UsageError(say("zl_baseline_value", baseline=baseline, by=by, values=", ".join(names)))
     groups = {name: table.filter(pl.col("segment") == name) for name in names}
 
     def moments(name: str) -> tuple[int, float, float]:

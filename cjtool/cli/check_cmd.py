@@ -55,7 +55,7 @@ def _parse(kind: str, values: list[str] | None) -> list[tuple[str, float, str]]:
             raise UsageError(say("e_gate_target", option=option, v=repr(v)))
         problem = gate_threshold_problem(kind, x)
         if problem:
-            raise UsageError(f"{option} {v!r}: {problem}")
+            raise UsageError(say("zl_opt_problem", option=f"{option} {v!r}", problem=problem))
         out.append((target, x, number))
     return out
 
@@ -78,7 +78,7 @@ def _data_gate(kind: str, value: str | None) -> dict[str, tuple[float, str]]:
         raise UsageError(say("e_gate_share", option=option, v=repr(value)))
     problem = gate_threshold_problem(kind, x)
     if problem:
-        raise UsageError(f"{option} {value!r}: {problem}")
+        raise UsageError(say("zl_opt_problem", option=f"{option} {value!r}", problem=problem))
     return {kind: (x, value.strip())}
 
 
@@ -226,7 +226,7 @@ def check_command(
         report_gates(regressions, fmt, lg, {}, output, not_run=compared.not_run)
         return
     if strict_baseline:
-        raise UsageError("--strict-baseline goes with --baseline FILE (regression gates against a stored map)")
+        raise UsageError(say("zl_strict_baseline_file"))
     if min_effect or sequential:
         raise UsageError(say("e_gate_min_effect"))
     cli = {

@@ -115,7 +115,7 @@ def customers_command(
     """
     if engine is Engine.spark:
         if value:
-            raise UsageError("--value needs the whole run in one place: use --engine polars")
+            raise UsageError(say("zl_value_spark"))
         if (output is None or output == "-") or c.parse_format(fmt, Format) not in (None, Format.parquet):
             raise UsageError(say("e_spark_parquet"))
         fmt = Format.parquet.value

@@ -58,7 +58,7 @@ def validate_command(
         lg = current_lang()  # --lang, else the broken model's own `lang:` (i18n.model_language)
         _report(Validation(model=None, findings=[Finding("error", p) for p in exc.problems]), model, shown, lg)
         if len(exc.problems) > 1:
-            exc.message = f"{exc.problems[0]} (and {len(exc.problems) - 1} more, listed on stdout)"
+            exc.message = t("val_more_stdout", "en").format(first=exc.problems[0], n=len(exc.problems) - 1)
             exc.words = ("val_more_stdout", {"first": exc.problems[0], "n": len(exc.problems) - 1})
         raise
     try:
@@ -70,7 +70,7 @@ def validate_command(
     errors = [f.message for f in v.findings if f.severity == "error"]
     if errors:
         more = t("val_more", lg).format(n=len(errors) - 1) if len(errors) > 1 else ""
-        raise DataError(f"{' '.join(events)}: {errors[0]}{more}")
+        raise DataError(t("zl_where_what", lg).format(where=" ".join(events), what=errors[0] + more))
 
 
 @dataclass(frozen=True)

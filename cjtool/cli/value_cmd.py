@@ -128,9 +128,9 @@ def value_command(
     calibration_end = parse_until(until) if until is not None else None
     units = parse_horizon(horizon, unit.value)
     if png_dir is not None and Path(png_dir).exists() and not Path(png_dir).is_dir():
-        raise UsageError(f"--png-dir {png_dir}: a file of that name is in the way; give a folder")
+        raise UsageError(say("zl_png_dir_file", path=png_dir))
     if baseline is not None and by is None:
-        raise UsageError("--baseline is for --by: name the attribute whose segments to compare")
+        raise UsageError(say("zl_baseline_needs_by"))
     jm = reading.model(model)
     j, file = c.run_segmented(events, jm, [by] if by else [], customers, reading=reading, quiet=quiet)
     result = compute_value(

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from cjtool.analyses.value import HOLDOUT_FREQUENCIES, ValueResult
 from cjtool.errors import OutputError
+from cjtool.i18n import say
 from cjtool.render.png_style import ACCENT, FAINT, GRID, INK, MUTED, PAIN, fit, new_figure, save_figure, style
 from cjtool.render.value_text import num, units, w
 
@@ -29,7 +30,7 @@ def save_pictures(result: ValueResult, folder: str | Path, lang: str = "en") -> 
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"--png-dir {folder}: cannot make the folder ({exc.strerror or exc})") from None
+        raise OutputError(say("zl_png_dir_mkdir", folder=folder, why=exc.strerror or exc)) from None
     written = []
     with style():
         save_figure(matrix_figure(result, lang), out / MATRIX_FILE)

@@ -1333,6 +1333,27 @@ _T: dict[str, dict[str, str]] = {
         "en": "move them out, or give a new folder name",
         "zh": "请把它们移走，或给一个新的文件夹名",
     },
+    "zl_target_rate": {
+        "en": "expected a drop-off rate from 0 to 1 (0.2 or 20%), got {got}",
+        "zh": "应为 0 到 1 之间的流失率（0.2 或 20%），实际是 {got}",
+    },
+    "zl_gate_not_stage": {
+        "en": "`{target}` is not a stage id{hint}; stages: {stages}",
+        "zh": "`{target}` 不是阶段 id{hint}；阶段有：{stages}",
+    },
+    "zl_gate_last_stage": {
+        "en": "the last stage has no next stage to drop off to; gate a touchpoint of it instead",
+        "zh": "最后阶段没有下一阶段可流失；请改为对它的某个接触点设门禁",
+    },
+    "zl_yaml_alias": {
+        "en": "YAML aliases (*{anchor}) are not allowed; write the value out",
+        "zh": "不允许使用 YAML 别名（*{anchor}）；请把值完整写出",
+    },
+    "zl_cmp_pooled": {
+        "en": "`{by}` has {n} values besides {baseline}: the {kept} with most customers are compared with it, "
+        "the other {pooled} pooled into {other}",
+        "zh": "`{by}` 除 {baseline} 外有 {n} 个取值：客户最多的 {kept} 个与它比较，其余 {pooled} 个合并为 {other}",
+    },
 }
 
 

@@ -821,7 +821,7 @@ class _Builder:
             except (ValueError, ZeroDivisionError):
                 x = None
             if x is None or not 0 <= x <= 1:
-                self.bad(("targets", name), f"expected a drop-off rate from 0 to 1 (0.2 or 20%), got {_kind(rate)}")
+                self.say(("targets", name), "zl_target_rate", got=_kind(rate))
                 continue
             out.append((str(name), x))  # names as written, as the data's (SPEC 1)
         return tuple(out)
@@ -840,10 +840,10 @@ class _Builder:
                     ids = [st.id for st in stages]
                     if not problem and key == "min_conversion" and ids and target not in ids:
                         close = difflib.get_close_matches(target, ids, n=1)
-                        hint = f" (did you mean `{close[0]}`?)" if close else ""
-                        problem = f"`{target}` is not a stage id{hint}; stages: {', '.join(ids)}"
+                        hint = say("e_what_if_close", close=close[0]) if close else ""
+                        problem = say("zl_gate_not_stage", target=target, hint=hint, stages=", ".join(ids))
                     if not problem and key == "max_drop_off" and ids and target == ids[-1]:
-                        problem = "the last stage has no next stage to drop off to; gate a touchpoint of it instead"
+                        problem = say("zl_gate_last_stage")
                     if problem:
                         self.bad(("gates", key, target), problem)
                     pairs.append((target, x))

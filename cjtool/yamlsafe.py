@@ -50,7 +50,7 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 "while reading the model",
                 None,
-                f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+                say("zl_yaml_alias", anchor=event.anchor),
                 event.start_mark,
             )
         return super().compose_node(parent, index)

@@ -621,8 +621,14 @@ def compare_journeys(
     if excluded.get("pooled"):
         pooled = excluded.pop("pooled")
         warnings.append(
-            f"`{by}` has {pooled + MAX_SIDES - 2:,} values besides {baseline}: the {MAX_SIDES - 2} with most customers "
-            f"are compared with it, the other {pooled:,} pooled into {OTHER}"
+            tr("zl_cmp_pooled", lang).format(
+                by=by,
+                n=f"{pooled + MAX_SIDES - 2:,}",
+                baseline=baseline,
+                kept=MAX_SIDES - 2,
+                pooled=f"{pooled:,}",
+                other=shown_value(OTHER, lang),
+            )
         )
     if excluded.get("mixed") or excluded.get("none"):
         warnings.append(

@@ -88,3 +88,74 @@ def test_no_error_is_raised_with_english_written_in_place() -> None:
     for path in sorted(ROOT.rglob("*.py")):
         found += english_literals(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
     assert not found, "error text not in the catalogue (cjtool/i18n.py):\n" + "\n".join(found)
+
+
+# ------------------------------------------------------------- a Chinese run, end to end
+
+AIPL = Path(__file__).resolve().parent.parent / "examples" / "aipl_events.csv"
+
+
+def test_value_horizon_in_chinese(cli) -> None:
+    r = cli("value", AIPL, "-m", "aipl", "--horizon", "bad", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--horizon 'bad'：应为正的时长，例如 39w 或 90d" in r.stderr
+    assert "expected" not in r.stderr and "duration" not in r.stderr
+
+
+def test_value_horizon_english_unchanged(cli) -> None:
+    r = cli("value", AIPL, "-m", "aipl", "--horizon", "bad")
+    assert r.exit_code == 2
+    assert "--horizon 'bad': expected a positive duration such as 39w or 90d" in r.stderr
+
+
+def test_sheet_on_a_csv_warns_in_chinese(cli) -> None:
+    r = cli("map", AIPL, "-m", "aipl", "--sheet", "x", "--lang", "zh")
+    assert r.exit_code == 0
+    assert "--sheet 只用于 Excel 工作簿；此 CSV 文件按原样读取" in r.stderr
+    assert "workbooks" not in r.stderr and "read as it is" not in r.stderr
+
+
+def test_customers_value_with_spark_in_chinese(cli, tmp_path: Path) -> None:
+    # refused before pyspark is imported or Spark started
+    r = cli("customers", AIPL, "-m", "aipl", "--value", "--engine", "spark", "-o", tmp_path / "out", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--value 需要在一处计算全部数据：请用 --engine polars" in r.stderr
+    assert "whole run" not in r.stderr and "use --engine" not in r.stderr
+
+
+def test_option_problems_in_chinese(cli) -> None:
+    r = cli("map", AIPL, "-m", "aipl", "--timezone", "Mars/Base", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--timezone：未知的时区 'Mars/Base'" in r.stderr and "unknown" not in r.stderr
+    r = cli("map", AIPL, "-m", "aipl", "--column", "time=x", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--column：`time` 需要 `date`" in r.stderr and "needs" not in r.stderr
+    r = cli("check", AIPL, "-m", "aipl", "--min-conversion", "purchase=3", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--min-conversion 'purchase=3'：3 不是 0 到 1 之间的比例" in r.stderr and "share" not in r.stderr
+    r = cli("check", AIPL, "-m", "aipl", "--strict-baseline", "--min-conversion", "purchase=0.1", "--lang", "zh")
+    assert r.exit_code == 2
+    assert "--strict-baseline 须与 --baseline FILE 一起使用" in r.stderr and "goes with" not in r.stderr
+
+
+def test_a_long_row_in_chinese(cli, tmp_path: Path, small) -> None:
+    model, _ = small
+    events = tmp_path / "long.csv"
+    events.write_text(
+        "customer_id,timestamp,touchpoint\nc1,2024-01-01,ad\nc2,2024-01-01,view,extra\n", encoding="utf-8"
+    )
+    r = cli("map", events, "-m", model, "--lang", "zh")
+    assert r.exit_code == 4
+    assert "long.csv 第 3 行：有 4 个字段，但表头只有 3 个；请修正该行；含逗号的值须放在双引号中" in r.stderr
+    assert "fields" not in r.stderr and "fix that row" not in r.stderr
+    r = cli("map", events, "-m", model)
+    assert "long.csv: line 3: 4 fields, but the header has 3; fix that row" in r.stderr
+
+
+def test_a_model_problem_in_chinese(cli, tmp_path: Path, small) -> None:
+    model, events = small
+    model.write_text(model.read_text(encoding="utf-8") + "targets:\n  view: 2\n", encoding="utf-8")
+    r = cli("map", events, "-m", model, "--lang", "zh")
+    assert r.exit_code == 3
+    assert "targets.view: 应为 0 到 1 之间的流失率（0.2 或 20%）" in r.stderr
+    assert "expected" not in r.stderr and "drop-off rate" not in r.stderr

@@ -83,7 +83,7 @@ class ModelError(CjtoolError):
         unknown = t("m_unknown_key", lang).partition("`")[0]
         first = next(
             (p for p in self.problems if "unknown key" in p or unknown in p),
-            self.problems[0] if self.problems else "invalid model",
+            self.problems[0] if self.problems else t("zl_invalid_model", lang),
         )
         more = len(self.problems) - 1
         message = (

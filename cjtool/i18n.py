@@ -1090,6 +1090,7 @@ _T: dict[str, dict[str, str]] = {
     },
     # --- helper zh2: error messages and warnings that were English literals (one block) ---
     "zl_opt_problem": {"en": "{option}: {problem}", "zh": "{option}：{problem}"},
+    "zl_invalid_model": {"en": "invalid model", "zh": "模型无效"},
     "zl_where_what": {"en": "{where}: {what}", "zh": "{where}：{what}"},
     "zl_time_both": {
         "en": "`timestamp` and `date` are both mapped; map `timestamp` to the one column with the date "

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
+
+import pytest
 
 import cjtool
 
@@ -159,3 +162,23 @@ def test_a_model_problem_in_chinese(cli, tmp_path: Path, small) -> None:
     assert r.exit_code == 3
     assert "targets.view: 应为 0 到 1 之间的流失率（0.2 或 20%）" in r.stderr
     assert "expected" not in r.stderr and "drop-off rate" not in r.stderr
+
+
+def test_spark_refusals_in_chinese(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    aipl = ["map", AIPL, "-m", "aipl", "--engine", "spark", "--lang", "zh"]
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if pyspark were not installed
+    r = cli(*aipl)
+    assert r.exit_code == 2
+    assert (
+        '--engine spark 需要 pyspark，但它没有安装；pip install "cjtool[spark]"（pyspark 4，需 Java 17 或更高版本）'
+        in r.stderr
+    )
+    assert "not installed" not in r.stderr and "with Java" not in r.stderr
+    monkeypatch.delitem(sys.modules, "pyspark.sql")
+    pytest.importorskip("pyspark.sql")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java: refused before Spark starts
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    r = cli(*aipl)
+    assert r.exit_code == 2
+    assert "--engine spark 需要 Java（17 或更高版本）：PATH 中没有 `java`，也没有设置 JAVA_HOME；请安装 JDK" in r.stderr
+    assert "needs Java" not in r.stderr and "install a JDK" not in r.stderr

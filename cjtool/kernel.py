@@ -478,11 +478,19 @@ def _customers(
 THREADS_MIN_EVENTS = 500_000  # fewer events a thread: one thread does them all
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _ranges(start: Any, min_events: int) -> list[int]:
     """Code bounds splitting the customers into as many ranges of about equal events as
     there are cores (each of at least ``min_events`` events)."""
     n, size = int(start[-1]), len(start) - 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    parts = max(1, min(cores, n // max(min_events, 1)))
+    parts = max(1, min(_cores(), n // max(min_events, 1)))
     cuts = np.searchsorted(start, [n * i // parts for i in range(1, parts)])
     return sorted({0, size, *(int(min(max(c, 0), size)) for c in cuts)})
+
+
+def hash_codes(h: Any) -> tuple[Any, Any]:
+    """(code of each row, first row of each code) for 64-bit hashes."""
+    return _call("hash_codes", h)  # type: ignore[no-any-return]

@@ -88,6 +88,13 @@ def _neutral_commands(line: str) -> str:
     return _LEADING_COMMAND.sub(lambda m: m.group(1) + "\\u003a", line, count=1) if "::" in line else line
 
 
+@functools.cache
+def control_pattern() -> str:
+    """A regex class (Rust syntax, for polars' ``str.contains``) of every character
+    ``visible`` escapes."""
+    return "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in control_escapes()) + "]"
+
+
 def guard(text: str, *, keep_ansi: bool = False) -> str:
     """Text about to be written, made safe line by line: control characters other than
     newline and tab escaped (ESC kept only with ``keep_ansi``, for rich's own colours on a

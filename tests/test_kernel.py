@@ -367,3 +367,28 @@ def test_reading_with_hash_codes_gives_the_same_table(monkeypatch, tmp_path):
         tables.append((t.frame.with_columns(pl.col("cust").cast(pl.String)), t.rejected, t.dropped.height))
     assert_frame_equal(tables[0][0], tables[1][0])
     assert tables[0][1:] == tables[1][1:]
+
+
+def test_customer_ranges_on_threads_give_the_same_frames(monkeypatch):
+    """Ranges of customers followed on threads side by side (forced: many ranges of a few
+    events) give the frames and pair marks of one range."""
+    from cjtool import kernel
+
+    rng = random.Random(11)
+    for K, mode, window, same in MODELS[::3]:
+        model = model_of(K, mode, window, same)
+        for _ in range(8):
+            assigned = random_assigned(rng, K)
+            events = assigned.with_columns(
+                pl.Series("touchpoint", [rng.choice("abc") for _ in range(assigned.height)], dtype=pl.Categorical)
+            )
+            pair = engine.pair_codes(events, K)
+            monkeypatch.setattr(kernel, "THREADS_MIN_EVENTS", 10**9)
+            one = engine.kernel_journeys(assigned, model, pair)
+            monkeypatch.setattr(kernel, "THREADS_MIN_EVENTS", 1)
+            monkeypatch.setattr(kernel, "_cores", lambda: 5)
+            assert len(kernel._ranges(kernel.np.array([0, *range(1, 40)]), 1)) > 2  # (several ranges indeed)
+            many = engine.kernel_journeys(assigned, model, pair)
+            assert_frame_equal(many[0], one[0])
+            assert many[1] is not None and one[1] is not None and many[1].equals(one[1])
+            assert_frame_equal(many[0], engine.customer_journeys(assigned, model, kernel=False))

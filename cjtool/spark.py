@@ -109,11 +109,33 @@ def start_session(master: str | None = None, app_name: str = "cjtool") -> Any:
         .config("spark.sql.legacy.javaCharsets", "true")  # GBK/GB18030 exports (Spark 4 allows UTF-* only)
     )
     try:
-        spark = builder.getOrCreate()
+        with _utf8_locale():
+            spark = builder.getOrCreate()
     except Exception as exc:
         raise DataError(say("zl_spark_start", master=master or "local[*]", why=_first_line(exc))) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+@contextmanager
+def _utf8_locale() -> Iterator[None]:
+    """A UTF-8 locale while Spark's JVM starts: the JVM encodes file names in the locale it
+    was started in for good, and under a POSIX one (cron, slim containers) it cannot open
+    `旅程事件.csv` ("Path does not exist"). Only the JVM's start sees it; an already running
+    JVM is reused as it is."""
+    chosen = next((os.environ[v] for v in ("LC_ALL", "LC_CTYPE", "LANG") if os.environ.get(v)), "")
+    if "utf-8" in chosen.lower() or "utf8" in chosen.lower():
+        yield
+        return
+    before = os.environ.get("LC_ALL")
+    os.environ["LC_ALL"] = "C.UTF-8"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["LC_ALL"]
+        else:
+            os.environ["LC_ALL"] = before
 
 
 def _no_workbooks(sources: Sequence[str | Path]) -> None:

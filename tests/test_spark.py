@@ -453,3 +453,19 @@ def test_customers_twice_keeps_a_users_files_and_the_link(cli, spark, tmp_path, 
     assert r.exit_code == 0, r.stderr
     assert link.is_symlink() and set(_parts(real)["status"]) == {"in_progress"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no temporary folder left
+
+
+def test_a_posix_locale_still_opens_chinese_file_names(tmp_path) -> None:
+    """Spark's JVM encodes file names in the locale it starts in: under LC_ALL=C (cron, slim
+    containers) it could not open `旅程事件_gbk.csv` (exit 4, "Path does not exist"). A
+    fresh process, so a fresh JVM; the map is the polars engine's, byte for byte."""
+    out = tmp_path / "spark.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_CTYPE", "LC_ALL")} | {"LC_ALL": "C"}
+    args = [sys.executable, "-m", "cjtool", "map", str(ZH_GBK), "-m", str(ZH_MODEL), "-f", "json", "--quiet"]
+    r = subprocess.run(
+        [*args, "--engine", "spark", "-o", str(out)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    want = tmp_path / "polars.json"
+    subprocess.run([*args, "-o", str(want)], env=env, check=True, capture_output=True, timeout=300)
+    assert out.read_bytes() == want.read_bytes()

@@ -267,3 +267,31 @@ def test_gbk_text_late_in_a_file_is_read_as_gbk(tmp_path):
     bad.write_bytes(path.read_bytes() + b"c2,2026-03-02T10:00:00Z,\xff\xff\n")
     with pytest.raises(DataError, match="not valid UTF-8, and the file is not GBK either"):
         read_events([str(bad)], MODEL)
+
+
+def test_customer_csv_escapes_and_fractions_per_cell():
+    """Columns are looked at before they are rewritten (to_csv): a plain column is written
+    as it is, a column with a formula gets `'` on that cell only, one with a control
+    character its escape on that cell only; a time has its fraction only where it has one,
+    and a column without any fraction none."""
+    from datetime import datetime
+
+    import polars as pl
+
+    from cjtool.render.customers_out import to_csv
+
+    table = pl.DataFrame(
+        {
+            "plain": ["a", "b"],
+            "formula": ["=1+1", "ok"],
+            "control": ["x\x1b[2Jy", "z"],
+            "mixed": [datetime(2026, 1, 1, 0, 0, 0, 250000), datetime(2026, 1, 1)],
+            "whole": [datetime(2026, 1, 2), datetime(2026, 1, 3)],
+        }
+    ).with_columns(pl.col("plain").cast(pl.Categorical))
+    assert to_csv(table).splitlines() == [
+        "plain,formula,control,mixed,whole",
+        "a,'=1+1,x\\u001b[2Jy,2026-01-01T00:00:00.250000Z,2026-01-02T00:00:00Z",
+        "b,ok,z,2026-01-01T00:00:00Z,2026-01-03T00:00:00Z",
+    ]
+    assert to_csv(table, sanitize=False).splitlines()[1].startswith("a,=1+1,x\x1b[2Jy,")

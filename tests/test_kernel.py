@@ -392,3 +392,30 @@ def test_customer_ranges_on_threads_give_the_same_frames(monkeypatch):
             assert_frame_equal(many[0], one[0])
             assert many[1] is not None and one[1] is not None and many[1].equals(one[1])
             assert_frame_equal(many[0], engine.customer_journeys(assigned, model, kernel=False))
+
+
+def test_the_command_line_starts_light_and_returns_freed_memory_soon():
+    """`cjtool --help` loads neither scipy.optimize (0.45 s, the `value` command's fits) nor
+    the value analysis; the command line sets polars' allocator to return freed pages after
+    50 ms before polars loads, and a user's own setting stands."""
+    code = (
+        "import os, sys; from cjtool.cli.app import main; sys.argv = ['cjtool', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('scipy.optimize' in sys.modules, 'cjtool.analyses.value' in sys.modules)\n"
+        "print(os.environ.get('_RJEM_MALLOC_CONF'))"
+    )
+    first = "import sys; import cjtool.cli; print('polars' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CJTOOL_") and k != "_RJEM_MALLOC_CONF"}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded, conf = done.stdout.strip().splitlines()[-2:]
+    assert loaded == "False False"
+    assert conf.endswith(",dirty_decay_ms:50,muzzy_decay_ms:0")  # after polars' own defaults: ours win
+    before = subprocess.run([sys.executable, "-c", first], env=env, capture_output=True, text=True, timeout=120)
+    assert before.stdout.strip() == "False"  # set before polars (and its allocator) loads
+    own = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "_RJEM_MALLOC_CONF": "narenas:1"}, capture_output=True, text=True
+    )
+    conf = own.stdout.strip().splitlines()[-1]
+    assert conf.endswith(",narenas:1") and "dirty_decay_ms:50," not in conf
